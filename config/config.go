@@ -1,0 +1,91 @@
+// Package config reads a show's config.toml: the show's metadata for the
+// feed, where episodes are found, and where they are published.
+//
+//	cfg, err := config.Load("config.toml")
+//	fmt.Println(cfg.Show.Title, cfg.FeedURL())
+package config
+
+// Config is a show's whole configuration.
+type Config struct {
+	Show    Show    `toml:"show"`
+	Publish Publish `toml:"publish"`
+	Storage Storage `toml:"storage"`
+
+	// File is the path the config was read from; Dir is its directory, which
+	// relative paths inside the config are resolved against.
+	File string `toml:"-"`
+	Dir  string `toml:"-"`
+}
+
+// Show is the channel-level metadata of the feed.
+type Show struct {
+	Title       string   `toml:"title"`       // required
+	Description string   `toml:"description"` // required
+	Link        string   `toml:"link"`
+	Language    string   `toml:"language"`
+	Author      string   `toml:"author"`
+	OwnerName   string   `toml:"owner_name"`
+	OwnerEmail  string   `toml:"owner_email"` // required
+	Image       string   `toml:"image"`       // required; relative to the config file
+	Categories  []string `toml:"categories"`  // required; Apple's list, "Parent/Child"
+	Explicit    bool     `toml:"explicit"`
+	Type        string   `toml:"type"` // episodic (default) or serial
+	Copyright   string   `toml:"copyright"`
+	GUID        string   `toml:"guid"`   // podcast:guid; derived from the feed URL when empty
+	Medium      string   `toml:"medium"` // podcast:medium; podcast by default
+	Locked      bool     `toml:"locked"` // podcast:locked yes/no (owner = owner_email)
+
+	Hosts   []Person `toml:"hosts"` // podcast:person at channel level
+	Funding *Funding `toml:"funding"`
+	License *License `toml:"license"`
+}
+
+// Person is a podcast:person of the show.
+type Person struct {
+	Name string `toml:"name"`
+	Role string `toml:"role"` // host by default
+	Href string `toml:"href"`
+	Img  string `toml:"img"`
+}
+
+// Funding is podcast:funding.
+type Funding struct {
+	URL  string `toml:"url"`
+	Text string `toml:"text"`
+}
+
+// License is podcast:license.
+type License struct {
+	Name string `toml:"name"` // SPDX identifier or a name
+	URL  string `toml:"url"`
+}
+
+// Publish says where episodes come from and where they are seen.
+type Publish struct {
+	BaseURL  string `toml:"base_url"` // public URL of the storage root, ends in "/"
+	Episodes string `toml:"episodes"` // source folder, relative to the config file
+}
+
+// Storage says where objects are written.
+type Storage struct {
+	URL       string `toml:"url"`      // local directory (default "public") or s3://bucket/prefix
+	Endpoint  string `toml:"endpoint"` // S3-compatible endpoint; empty for AWS
+	Region    string `toml:"region"`
+	PathStyle bool   `toml:"path_style"`
+	ACL       string `toml:"acl"` // canned ACL; none unless set
+}
+
+// FeedKey is the feed's object key in storage.
+const FeedKey = "feed.xml"
+
+// FeedURL is the public URL of the feed.
+func (c *Config) FeedURL() string { return c.URLFor(FeedKey) }
+
+// URLFor returns the public URL of an object key.
+func (c *Config) URLFor(key string) string {
+	base := c.Publish.BaseURL
+	if base != "" && base[len(base)-1] != '/' {
+		base += "/"
+	}
+	return base + key
+}

@@ -1,0 +1,71 @@
+// Package storage is where podpipe publishes: a small Store interface with
+// one contract, implemented by a local directory (storage/local) and by any
+// S3-compatible object store (storage/s3). Both pass the shared suite in
+// storage/storagetest.
+//
+//	st, err := local.New("public")
+//	info, err := st.Put(ctx, "feed.xml", f, size, storage.PutOptions{ContentType: "application/rss+xml"})
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// ErrPreconditionFailed is returned by Put when PutOptions.IfMatch or
+// IfNoneMatch does not hold: someone else wrote the object in between.
+var ErrPreconditionFailed = errors.New("storage: precondition failed")
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Key          string
+	Size         int64
+	ETag         string // opaque; changes whenever the content changes
+	ContentType  string
+	CacheControl string
+	ModTime      time.Time
+	Metadata     map[string]string // user metadata set by Put (keys lower-case)
+}
+
+// PutOptions are the optional parts of a Put.
+type PutOptions struct {
+	ContentType  string            // always set by podpipe
+	CacheControl string            // empty: the store's default
+	Metadata     map[string]string // user metadata, e.g. "sha256"; keys lower-case ASCII
+	IfMatch      string            // write only if the current ETag equals this
+	IfNoneMatch  bool              // write only if the object does not exist
+}
+
+// Store is a flat namespace of objects named by slash-separated keys.
+//
+// Every method turns "no such object" into an error that matches
+// fs.ErrNotExist with errors.Is.
+type Store interface {
+	// Put stores size bytes read from r under key, replacing any object
+	// there atomically: readers see the old object or the new one, never a
+	// part. r is streamed: memory does not grow with size. A size of -1
+	// means unknown. When a precondition in opts fails, Put returns an error
+	// matching ErrPreconditionFailed and changes nothing.
+	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
+
+	// Get opens the object for reading; the caller closes it.
+	Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error)
+
+	// Stat returns the object's info without its content.
+	Stat(ctx context.Context, key string) (ObjectInfo, error)
+
+	// Delete removes the object. Deleting a missing object is not an error.
+	Delete(ctx context.Context, key string) error
+
+	// URL describes the store for messages, e.g. "s3://bucket/prefix" or a
+	// directory path. It never contains credentials.
+	String() string
+}
+
+// Lister is implemented by stores that can list their keys.
+type Lister interface {
+	// List returns every object whose key starts with prefix, sorted by key.
+	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
+}
