@@ -5,6 +5,7 @@
 package testtool
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,14 +55,27 @@ func Missing(t testing.TB, reason string) {
 	t.Skip(reason)
 }
 
-// NeedPython checks that python3 can import every named module.
+// NeedPython returns a python3 that can import every named module. Debian's
+// python3-* packages install for /usr/bin/python3, which a python3 earlier in
+// PATH (pyenv, a venv) cannot import from, so that one is tried first.
 func NeedPython(t testing.TB, modules ...string) string {
 	t.Helper()
-	py := Need(t, "python3")
-	for _, m := range modules {
-		if err := exec.Command(py, "-c", "import "+m).Run(); err != nil {
-			Missing(t, "python3 module "+m+" is not installed")
+	candidates := []string{"/usr/bin/python3"}
+	if p, err := exec.LookPath("python3"); err == nil {
+		candidates = append(candidates, p)
+	}
+	for _, py := range candidates {
+		ok := true
+		for _, m := range modules {
+			if exec.Command(py, "-c", "import "+m).Run() != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return py
 		}
 	}
-	return py
+	Missing(t, fmt.Sprintf("no python3 can import %v", modules))
+	return ""
 }
