@@ -1,0 +1,43 @@
+# The targets are the commands the README shows; the work is in Go and in
+# scripts/.
+GO ?= go
+GOBIN := $(shell $(GO) env GOPATH)/bin
+export PATH := $(PATH):$(GOBIN)
+
+.PHONY: all build test test-short tools publish serve bench bench-align clean
+
+all: build
+
+build:
+	$(GO) build -o bin/podpipe ./cmd/podpipe
+
+# Every test, with the race detector. Tools a test needs and cannot find
+# make it skip locally and fail under CI=true.
+test: tools
+	$(GO) vet ./...
+	$(GO) test -race -timeout 9m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+# The test tools installable with Go alone (versitygw), and the npm packages
+# when npm is there.
+tools:
+	scripts/install-test-tools.sh
+
+publish:
+	$(GO) run ./cmd/podpipe publish show
+
+serve:
+	$(GO) run ./cmd/podpipe serve
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench-tag.sh
+	scripts/bench-s3.sh
+
+bench-align:
+	scripts/bench-align.sh
+
+clean:
+	rm -rf bin public
