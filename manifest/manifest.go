@@ -17,10 +17,13 @@ const Key = "manifest.json"
 
 // Manifest is the published state of a show.
 type Manifest struct {
-	Version  int       `json:"version"`
-	GUID     string    `json:"guid,omitempty"` // podcast:guid, fixed once published
-	Updated  time.Time `json:"updated"`
-	Episodes []Episode `json:"episodes"`
+	Version int    `json:"version"`
+	GUID    string `json:"guid,omitempty"` // podcast:guid, fixed once published
+	// ShowImage is the show's published artwork (config show.image), under
+	// a content-hashed key so a new cover gets a new URL.
+	ShowImage *Object   `json:"showImage,omitempty"`
+	Updated   time.Time `json:"updated"`
+	Episodes  []Episode `json:"episodes"`
 }
 
 // Object is one published object.
