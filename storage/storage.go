@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path"
+	"strings"
 	"time"
 )
 
@@ -68,4 +70,49 @@ type Store interface {
 type Lister interface {
 	// List returns every object whose key starts with prefix, sorted by key.
 	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
+}
+
+// Cache-Control values for Put. What an editor may change and is reached
+// through a stable name (the feed, the manifest, an episode's HTML page) is
+// cached briefly; an object whose name or URL changes with its content is
+// cached for a year.
+const (
+	CacheShort     = "public, max-age=60"
+	CacheImmutable = "public, max-age=31536000, immutable"
+)
+
+// ContentTypeFor returns the Content-Type podpipe publishes an object under,
+// chosen by the key's extension; a JSON file whose base name contains
+// ".chapters." is a Podcasting 2.0 chapters file. Unknown extensions are
+// application/octet-stream.
+func ContentTypeFor(key string) string {
+	base := path.Base(key)
+	ext := strings.ToLower(path.Ext(base))
+	if ext == ".json" && strings.Contains(strings.ToLower(base), ".chapters.") {
+		return "application/json+chapters"
+	}
+	if ct, ok := contentTypes[ext]; ok {
+		return ct
+	}
+	return "application/octet-stream"
+}
+
+var contentTypes = map[string]string{
+	".mp3":  "audio/mpeg",
+	".m4a":  "audio/x-m4a",
+	".vtt":  "text/vtt",
+	".srt":  "application/x-subrip",
+	".json": "application/json",
+	".html": "text/html; charset=utf-8",
+	".htm":  "text/html; charset=utf-8",
+	".txt":  "text/plain; charset=utf-8",
+	".xml":  "application/rss+xml",
+	".rss":  "application/rss+xml",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".png":  "image/png",
+	".webp": "image/webp",
+	".svg":  "image/svg+xml",
 }
