@@ -1,0 +1,411 @@
+// Package feed renders a show's podcast feed, RSS 2.0 with the iTunes,
+// Podcasting 2.0 and Podlove Simple Chapters tags, from the show's config and
+// the manifest of what is published; and validates any podcast feed against
+// Apple's requirements and the Podcasting 2.0 spec.
+//
+// The feed is a pure function of its inputs: the same config and manifest
+// give the same bytes, so republishing never changes an episode's guid.
+//
+//	err := feed.Write(w, cfg, m, time.Now())
+//
+//	findings, err := feed.Validate(ctx, r, feed.ValidateOptions{})
+//	for _, f := range findings {
+//		fmt.Println(f) // error: item 3 "Title": enclosure: …
+//	}
+package feed
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eduncan911/podcast"
+	"github.com/google/uuid"
+
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/manifest"
+)
+
+// guidNamespace is the Podcasting 2.0 namespace UUID for podcast:guid.
+var guidNamespace = uuid.MustParse("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+// GUID returns the podcast:guid the Podcasting 2.0 spec derives from a feed
+// URL: a version-5 UUID of the URL without its scheme and trailing slashes.
+// The pipeline stores it in the manifest when the show is first published,
+// so that it never changes even if the feed moves.
+func GUID(feedURL string) string {
+	s := feedURL
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	s = strings.TrimRight(s, "/")
+	return uuid.NewSHA1(guidNamespace, []byte(s)).String()
+}
+
+// Generator is the feed's <generator>.
+const Generator = "podpipe (https://github.com/podpipe/podpipe)"
+
+// Write renders the feed of the show cfg with the episodes published in m,
+// newest first, to w. now is the lastBuildDate. Episodes are rendered and
+// written one at a time, so memory does not grow with the number of
+// episodes.
+func Write(w io.Writer, cfg *config.Config, m *manifest.Manifest, now time.Time) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := io.WriteString(bw, xml.Header); err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	enc := xml.NewEncoder(bw)
+	enc.Indent("", "  ")
+	doc := rss{
+		Version:   "2.0",
+		NSiTunes:  NSiTunes,
+		NSPodcast: NSPodcast,
+		NSContent: NSContent,
+		NSAtom:    NSAtom,
+		NSPSC:     NSPSC,
+		Channel:   newChannel(cfg, m, now),
+	}
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	if _, err := io.WriteString(bw, "\n"); err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	return nil
+}
+
+func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channel {
+	show := &cfg.Show
+	feedURL := cfg.FeedURL()
+	link := show.Link
+	if link == "" {
+		link = cfg.URLFor("")
+	}
+	c := &channel{
+		Podcast: podcast.Podcast{
+			Title:         clean(show.Title),
+			Link:          link,
+			Description:   clean(show.Description),
+			Copyright:     clean(show.Copyright),
+			Generator:     Generator,
+			Language:      show.Language,
+			LastBuildDate: now.UTC().Format(time.RFC1123Z),
+			AtomLink:      &podcast.AtomLink{HREF: feedURL, Rel: "self", Type: "application/rss+xml"},
+			IAuthor:       clean(show.Author),
+			IExplicit:     strconv.FormatBool(show.Explicit),
+		},
+		IType:  show.Type,
+		GUID:   m.GUID,
+		Medium: show.Medium,
+		Items:  itemWriter{cfg: cfg, m: m},
+	}
+	if c.IAuthor == "" {
+		c.IAuthor = clean(show.OwnerName)
+	}
+	if c.IType == "" {
+		c.IType = "episodic"
+	}
+	if c.Medium == "" {
+		c.Medium = "podcast"
+	}
+	if c.GUID == "" {
+		c.GUID = show.GUID
+	}
+	if c.GUID == "" {
+		c.GUID = GUID(feedURL)
+	}
+	if img := showImageURL(cfg, m); img != "" {
+		c.Image = &podcast.Image{URL: img, Title: c.Title, Link: link}
+		c.IImage = &podcast.IImage{HREF: img}
+	}
+	if show.OwnerEmail != "" {
+		name := show.OwnerName
+		if name == "" {
+			name = show.Author
+		}
+		c.IOwner = &podcast.Author{Name: clean(name), Email: show.OwnerEmail}
+	}
+	for _, cat := range show.Categories {
+		parent, child := config.SplitCategory(cat)
+		ic := &podcast.ICategory{Text: parent}
+		if child != "" {
+			ic.ICategories = []*podcast.ICategory{{Text: child}}
+		}
+		c.ICategories = append(c.ICategories, ic)
+	}
+	lock := "no"
+	if show.Locked {
+		lock = "yes"
+	}
+	c.Locked = &locked{Owner: show.OwnerEmail, Value: lock}
+	for _, h := range show.Hosts {
+		role := strings.ToLower(h.Role)
+		if role == "" {
+			role = "host"
+		}
+		c.Persons = append(c.Persons, person{Role: role, Img: h.Img, Href: h.Href, Name: clean(h.Name)})
+	}
+	if f := show.Funding; f != nil && f.URL != "" {
+		text := f.Text
+		if text == "" {
+			text = "Support the show"
+		}
+		c.Funding = &funding{URL: f.URL, Text: clean(text)}
+	}
+	if l := show.License; l != nil && l.Name != "" {
+		c.License = &license{URL: l.URL, Name: clean(l.Name)}
+	}
+	return c
+}
+
+// showImageURL is the artwork's public URL: the object the pipeline
+// published, else the configured image itself when it is a URL, else the
+// image's file name under the base URL.
+func showImageURL(cfg *config.Config, m *manifest.Manifest) string {
+	if m.ShowImage != nil {
+		return cfg.URLFor(m.ShowImage.Key)
+	}
+	img := cfg.Show.Image
+	if img == "" {
+		return ""
+	}
+	if u, err := url.Parse(img); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		return img
+	}
+	return cfg.URLFor(path.Base(strings.ReplaceAll(img, `\`, "/")))
+}
+
+// itemWriter encodes the episodes as <item> elements one at a time, in the
+// order of the feed, so the whole feed is never held in memory.
+type itemWriter struct {
+	cfg *config.Config
+	m   *manifest.Manifest
+}
+
+func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
+	eps := newestFirst(iw.m.Episodes)
+	for _, i := range eps {
+		it := newItem(iw.cfg, iw.m, &iw.m.Episodes[i])
+		if err := enc.Encode(it); err != nil {
+			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
+		}
+	}
+	return nil
+}
+
+// newestFirst returns the indexes of eps in the feed's order, the order of
+// manifest.Sort (newest date, then highest number, then slug), without
+// reordering the caller's manifest.
+func newestFirst(eps []manifest.Episode) []int {
+	order := make([]int, len(eps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &eps[order[i]], &eps[order[j]]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.After(b.Date)
+		}
+		if a.Number != b.Number {
+			return a.Number > b.Number
+		}
+		return a.Slug > b.Slug
+	})
+	return order
+}
+
+func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *item {
+	show := &cfg.Show
+	explicit := show.Explicit
+	if e.Explicit != nil {
+		explicit = *e.Explicit
+	}
+	lang := e.Language
+	if lang == "" {
+		lang = show.Language
+	}
+	notes := e.NotesHTML
+	if notes == "" && e.Description != "" {
+		notes = "<p>" + html.EscapeString(e.Description) + "</p>"
+	}
+	desc := notes
+	if list := chapterList(e.ChapterList); list != "" {
+		if desc != "" {
+			desc += "\n"
+		}
+		desc += list
+	}
+	it := &item{
+		Item: podcast.Item{
+			Title:            clean(e.Title),
+			Link:             cfg.URLFor(e.Page.Key),
+			PubDateFormatted: e.Date.Format(time.RFC1123Z),
+			Enclosure: &podcast.Enclosure{
+				URL:             cfg.URLFor(e.Audio.Key),
+				LengthFormatted: strconv.FormatInt(e.Audio.Size, 10),
+				TypeFormatted:   enclosureType(e.Audio),
+			},
+			IDuration: strconv.FormatInt(int64(math.Round(e.Duration)), 10),
+			IExplicit: strconv.FormatBool(explicit),
+		},
+		GUID:         guid{IsPermaLink: "false", Value: e.GUID},
+		Description:  cdata{clean(desc)},
+		Content:      cdata{clean(desc)},
+		IEpisodeType: e.EpisodeType,
+	}
+	if it.IEpisodeType == "" {
+		it.IEpisodeType = "full"
+	}
+	if e.Number > 0 {
+		it.IEpisode, it.Episode = e.Number, e.Number
+	}
+	if e.Season > 0 {
+		it.ISeason, it.Season = e.Season, e.Season
+	}
+	if e.Image != nil {
+		it.IImage = &podcast.IImage{HREF: cfg.URLFor(e.Image.Key)}
+	} else if img := showImageURL(cfg, m); img != "" {
+		it.IImage = &podcast.IImage{HREF: img}
+	}
+	for _, p := range e.Persons {
+		role := strings.ToLower(p.Role)
+		if role == "" {
+			role = "host"
+		}
+		it.Persons = append(it.Persons, person{Role: role, Img: p.Img, Href: p.Href, Name: clean(p.Name)})
+	}
+	for _, t := range e.Transcripts {
+		typ, rel := transcriptType(t)
+		it.Transcripts = append(it.Transcripts, transcript{
+			URL: cfg.URLFor(t.Key), Type: typ, Language: lang, Rel: rel,
+		})
+	}
+	if e.Chapters != nil {
+		it.Chapters = &chapters{URL: cfg.URLFor(e.Chapters.Key), Type: "application/json+chapters"}
+	}
+	if psc := pscList(e.ChapterList); len(psc) > 0 {
+		it.PSC = &pscChapters{Version: "1.2", Chapters: psc}
+	}
+	return it
+}
+
+// enclosureType is the audio's MIME type as Apple names it.
+func enclosureType(o manifest.Object) string {
+	switch strings.ToLower(path.Ext(o.Key)) {
+	case ".mp3":
+		return "audio/mpeg"
+	case ".m4a", ".mp4", ".aac":
+		return "audio/x-m4a"
+	}
+	if o.ContentType != "" {
+		return o.ContentType
+	}
+	return "audio/mpeg"
+}
+
+// transcriptType is the podcast:transcript type and rel of a published
+// transcript; timed formats are captions.
+func transcriptType(t manifest.Transcript) (typ, rel string) {
+	switch t.Format {
+	case "vtt":
+		return "text/vtt", "captions"
+	case "srt":
+		return "application/x-subrip", "captions"
+	case "json":
+		return "application/json", ""
+	case "html":
+		return "text/html", ""
+	case "txt":
+		return "text/plain", ""
+	}
+	return t.ContentType, ""
+}
+
+// chapterList renders the visible chapters as the timestamp lines Apple and
+// other apps turn into chapters. The first line is 00:00:00 whatever the
+// first chapter's start, because Apple ignores a list that does not begin
+// there; anything before it belongs to the first chapter.
+func chapterList(chs []manifest.Chapter) string {
+	var b strings.Builder
+	first := true
+	for _, c := range chs {
+		if c.Hidden {
+			continue
+		}
+		start := c.Start
+		if first {
+			start = 0
+		}
+		first = false
+		b.WriteString("<p>")
+		b.WriteString(hms(start))
+		b.WriteString(" ")
+		b.WriteString(html.EscapeString(c.Title))
+		b.WriteString("</p>\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// hms formats whole seconds as HH:MM:SS.
+func hms(sec float64) string {
+	s := int64(sec)
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// npt formats seconds as Normal Play Time HH:MM:SS.mmm for psc:chapters.
+func npt(sec float64) string {
+	ms := int64(math.Round(sec * 1000))
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+func pscList(chs []manifest.Chapter) []pscChapter {
+	var out []pscChapter
+	for _, c := range chs {
+		if c.Hidden {
+			continue
+		}
+		out = append(out, pscChapter{Start: npt(c.Start), Title: clean(c.Title), Href: c.URL})
+	}
+	return out
+}
+
+// clean drops the characters XML 1.0 cannot carry (control characters other
+// than tab and newlines); encoding/xml writes them into CDATA as they are,
+// which would make the whole feed unreadable.
+func clean(s string) string {
+	ok := true
+	for _, r := range s {
+		if !isXMLChar(r) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isXMLChar(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
