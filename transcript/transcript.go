@@ -51,6 +51,17 @@ type Unit struct {
 	Start, End time.Duration
 	Anchor     bool    // Start was fixed by the source ([mm:ss] anchor or a timed format)
 	Confidence float64 // 0..1 from the timer; 1 for anchored or source-timed units
+
+	// Sentences are the unit's sentences, each timed to the voice, when an
+	// aligner timed a turn of two or more sentences; nil otherwise. Their
+	// texts joined make Text; captions split within a sentence's span.
+	Sentences []Span
+}
+
+// Span is a timed piece of a unit's text.
+type Span struct {
+	Text       string
+	Start, End time.Duration
 }
 
 // Section is a ## or ### heading of the transcript; sections become chapters.
