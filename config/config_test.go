@@ -45,6 +45,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing image", strings.Replace(validShow, `image = "cover.jpg"`, "", 1), ": show.image: required key is missing"},
 		{"image not there", strings.Replace(validShow, `cover.jpg`, "nope.jpg", 1), ": show.image: cannot read"},
 		{"missing categories", strings.Replace(validShow, `categories = ["Technology"]`, "", 1), ": show.categories: required key is missing"},
+		{"unknown category", strings.Replace(validShow, `"Technology"`, `"Tecnology"`, 1), `: show.categories: `},
 		{"bad type", validShow + "type = \"weekly\"\n", ": show.type: want \"episodic\" or \"serial\""},
 		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: want an http(s) URL"},
 		{"bad storage", validShow + "[storage]\nurl = \"ftp://x\"\n", ": storage.url: unsupported scheme"},

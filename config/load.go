@@ -155,8 +155,11 @@ func (c *Config) Check() error {
 	if len(s.Categories) == 0 {
 		return bad("show.categories", "required key is missing (Apple's categories, e.g. [\"Technology\"])")
 	}
-	// Apple's category list is checked in feed validation and, once the list
-	// lands in this package, here.
+	for _, cat := range s.Categories {
+		if err := ValidCategory(cat); err != nil {
+			return bad("show.categories", "%v", err)
+		}
+	}
 	if s.Type != "episodic" && s.Type != "serial" {
 		return bad("show.type", "want \"episodic\" or \"serial\", got %q", s.Type)
 	}
