@@ -1,0 +1,139 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/podpipe/podpipe/storage"
+	"github.com/podpipe/podpipe/storage/storagetest"
+)
+
+func TestStore(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store {
+		// A directory that does not exist yet: the first Put creates it.
+		st, err := New(filepath.Join(t.TempDir(), "public"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+}
+
+func TestInvalidKeys(t *testing.T) {
+	dir := t.TempDir()
+	st, err := New(filepath.Join(dir, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, key := range []string{"", "/etc/passwd", "../x", "a/../../x", "..", "a/../b", "./a", "a//b", "a/", `a\b`, ".podpipe/lock", ".podpipe/meta/x.json", "a/.podpipe-tmp-1"} {
+		_, err := st.Put(ctx, key, strings.NewReader("x"), 1, storage.PutOptions{})
+		if !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("Put(%q) error = %v, want fs.ErrInvalid", key, err)
+		}
+		if _, err := st.Stat(ctx, key); !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("Stat(%q) error = %v, want fs.ErrInvalid", key, err)
+		}
+	}
+	// Nothing escaped the directory.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "public" {
+			t.Errorf("Put wrote %s outside the store", e.Name())
+		}
+	}
+}
+
+// TestFileLayout checks what makes the directory servable by any web
+// server: objects are plain files named by their keys, readable by all,
+// with no temporary files left, and podpipe's own files under .podpipe.
+func TestFileLayout(t *testing.T) {
+	dir := t.TempDir()
+	st, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, key := range []string{"feed.xml", "episodes/01/a.mp3", "episodes/01/a.mp3"} {
+		if _, err := st.Put(ctx, key, strings.NewReader(key), int64(len(key)), storage.PutOptions{ContentType: "x/y"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() && rel == HiddenDir {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			got = append(got, filepath.ToSlash(rel))
+			fi, _ := d.Info()
+			if fi.Mode().Perm()&0o044 != 0o044 {
+				t.Errorf("%s has mode %v: not readable by a web server", rel, fi.Mode())
+			}
+		}
+		return nil
+	})
+	if strings.Join(got, " ") != "episodes/01/a.mp3 feed.xml" {
+		t.Errorf("files = %q", got)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "feed.xml"))
+	if err != nil || string(b) != "feed.xml" {
+		t.Errorf("feed.xml holds %q, %v", b, err)
+	}
+}
+
+// TestStaleSidecar is a crash between the data's rename and the sidecar's,
+// and a file copied in by hand: the sidecar no longer describes the file,
+// so the store must not report its ETag or metadata.
+func TestStaleSidecar(t *testing.T) {
+	dir := t.TempDir()
+	st, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	old, err := st.Put(ctx, "a.mp3", strings.NewReader("old"), 3, storage.PutOptions{ContentType: "audio/mpeg", Metadata: map[string]string{"sha256": "old"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Replace the content behind the store's back, as a crash would leave it.
+	tmp := filepath.Join(dir, "new")
+	if err := os.WriteFile(tmp, []byte("new!"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "a.mp3")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Stat(ctx, "a.mp3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ETag == old.ETag || info.ETag == "" || info.Metadata["sha256"] != "" || info.Size != 4 || info.ContentType != "audio/mpeg" {
+		t.Errorf("Stat after the content changed = %+v; old ETag %s", info, old.ETag)
+	}
+	// A conditional write against the stale ETag must fail, against the
+	// real one succeed.
+	if _, err := st.Put(ctx, "a.mp3", strings.NewReader("x"), 1, storage.PutOptions{IfMatch: old.ETag}); !errors.Is(err, storage.ErrPreconditionFailed) {
+		t.Errorf("Put If-Match the stale ETag: %v", err)
+	}
+	if _, err := st.Put(ctx, "a.mp3", strings.NewReader("x"), 1, storage.PutOptions{IfMatch: info.ETag}); err != nil {
+		t.Errorf("Put If-Match the real ETag: %v", err)
+	}
+}
+
+func TestNewNotDir(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(f, nil, 0o644)
+	if _, err := New(f); err == nil {
+		t.Error("New of a file succeeded")
+	}
+}
