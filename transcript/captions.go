@@ -1,0 +1,299 @@
+package transcript
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CaptionOptions shape the cues of the timed formats.
+type CaptionOptions struct {
+	MaxCols  int // display columns per line (a CJK character is two)
+	MaxLines int // lines per cue
+}
+
+// Caption is one cue of a timed format: a piece of one unit, laid out in
+// lines, with a share of the unit's time.
+type Caption struct {
+	Start, End time.Duration // whole milliseconds; strictly increasing, never overlapping
+	Kind       Kind
+	Speaker    string
+	Lines      []string // Join(Lines...) is the caption's text
+	Unit       int      // index of the unit in Transcript.Units
+}
+
+// Text returns the caption's text on one line.
+func (c Caption) Text() string { return JoinAll(c.Lines) }
+
+// Captions cuts the units of a timed transcript into cues of at most
+// o.MaxLines lines of o.MaxCols columns: a turn is split at sentence
+// punctuation (。！？.!?) first, then at clause punctuation (，、；,;), then
+// wherever the width runs out, and pieces are merged back while they fit.
+// Each piece gets a share of its unit's time in proportion to its Weight,
+// rounded to whole milliseconds. Cues become one bracketed caption: "[音樂]".
+//
+// Lines are only broken where Join puts the text back together exactly: at
+// a space, or between two wide characters.
+func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
+	if t.Timing == Untimed {
+		return nil, fmt.Errorf("transcript: captions: %w", ErrUntimed)
+	}
+	if o.MaxCols <= 0 {
+		o.MaxCols = 40
+	}
+	if o.MaxLines <= 0 {
+		o.MaxLines = 2
+	}
+	var out []Caption
+	prevEnd := time.Duration(0)
+	for i, u := range t.Units {
+		text := Normalize(u.Text)
+		if text == "" {
+			continue
+		}
+		start, end := u.Start.Round(time.Millisecond), u.End.Round(time.Millisecond)
+		// Rounding may make neighbours touch or cross by a millisecond.
+		start = max(start, prevEnd)
+		if end <= start {
+			return nil, fmt.Errorf("transcript: line %d: unit ends at %s, not after it starts at %s: %w",
+				u.Line, u.End, u.Start, ErrOrder)
+		}
+		if len(u.Sentences) > 0 && u.Kind == Speech {
+			// An aligner timed each sentence: split within each one's span.
+			for k, sp := range u.Sentences {
+				ss, se := max(sp.Start.Round(time.Millisecond), start), min(sp.End.Round(time.Millisecond), end)
+				if k == len(u.Sentences)-1 {
+					se = end
+				}
+				txt := Normalize(sp.Text)
+				if txt == "" || se <= ss {
+					continue
+				}
+				out = appendPieces(out, splitText(txt, o), txt, ss, se, u, i, o)
+				start = se
+			}
+		} else {
+			pieces := []string{"[" + text + "]"}
+			if u.Kind == Speech {
+				pieces = splitText(text, o)
+			}
+			out = appendPieces(out, pieces, text, start, end, u, i, o)
+		}
+		prevEnd = end
+	}
+	return out, nil
+}
+
+// appendPieces appends the captions of pieces, sharing [start, end) among
+// them by weight on whole milliseconds; with less than a millisecond for
+// each it makes one caption of the whole text.
+func appendPieces(out []Caption, pieces []string, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
+	span := end - start
+	if span < time.Duration(len(pieces))*time.Millisecond {
+		pieces = []string{text}
+		if u.Kind == Cue {
+			pieces = []string{"[" + text + "]"}
+		}
+	}
+	total := 0.0
+	for _, p := range pieces {
+		total += Weight(p)
+	}
+	at, cum := start, 0.0
+	for k, p := range pieces {
+		cum += Weight(p)
+		next := end
+		if k < len(pieces)-1 {
+			next = start + time.Duration(float64(span)*cum/total).Round(time.Millisecond)
+			next = max(next, at+time.Millisecond)
+			next = min(next, end-time.Duration(len(pieces)-1-k)*time.Millisecond)
+		}
+		out = append(out, Caption{
+			Start: at, End: next, Kind: u.Kind, Speaker: u.Speaker,
+			Lines: layout(p, o), Unit: unit,
+		})
+		at = next
+	}
+	return out
+}
+
+// breaks returns the byte offsets in s where a line or cue may break: at a
+// space (the space is dropped) or between two wide characters, but not
+// before closing or after opening punctuation.
+func breaks(s string) []int {
+	var at []int
+	prev := rune(-1)
+	for i, r := range s {
+		if prev != -1 {
+			switch {
+			case r == ' ':
+				at = append(at, i)
+			case prev == ' ':
+			case Wide(prev) && Wide(r) && !strings.ContainsRune(noBreakBefore, r) && !strings.ContainsRune(noBreakAfter, prev):
+				at = append(at, i)
+			}
+		}
+		prev = r
+	}
+	return at
+}
+
+const (
+	noBreakBefore = "，。、；：！？」』）】〉》〕…—～・ー"
+	noBreakAfter  = "「『（【〈《〔"
+	sentenceEnd   = "。！？!?"
+	clauseEnd     = "，、；,;"
+	closingMarks  = "」』）)】〉》”’\"'"
+)
+
+// cut splits s at break offset b, dropping the space there.
+func cut(s string, b int) (string, string) {
+	return strings.TrimRight(s[:b], " "), strings.TrimLeft(s[b:], " ")
+}
+
+// wrap breaks s greedily into lines of at most cols columns; a line is
+// longer only when it has no break at all (a long URL).
+func wrap(s string, cols int) []string {
+	var lines []string
+	for Width(s) > cols {
+		best := -1
+		for _, b := range breaks(s) {
+			if Width(strings.TrimRight(s[:b], " ")) <= cols {
+				best = b
+			} else {
+				if best < 0 {
+					best = b
+				}
+				break
+			}
+		}
+		if best < 0 {
+			break
+		}
+		var line string
+		line, s = cut(s, best)
+		lines = append(lines, line)
+	}
+	return append(lines, s)
+}
+
+func fits(s string, o CaptionOptions) bool { return len(wrap(s, o.MaxCols)) <= o.MaxLines }
+
+// layout lays out a piece that fits in o.MaxLines lines; two lines are
+// balanced, preferring a break after punctuation.
+func layout(s string, o CaptionOptions) []string {
+	if Width(s) <= o.MaxCols || o.MaxLines < 2 {
+		return []string{s}
+	}
+	lines := wrap(s, o.MaxCols)
+	if len(lines) != 2 {
+		return lines
+	}
+	bestCost, best := 1<<30, -1
+	for _, b := range breaks(s) {
+		l, r := cut(s, b)
+		wl, wr := Width(l), Width(r)
+		if wl > o.MaxCols || wr > o.MaxCols {
+			continue
+		}
+		cost := max(wl, wr)
+		if last, _ := utf8.DecodeLastRuneInString(l); unicode.IsPunct(last) {
+			cost -= 6
+		}
+		if cost < bestCost {
+			bestCost, best = cost, b
+		}
+	}
+	if best < 0 {
+		return lines
+	}
+	l, r := cut(s, best)
+	return []string{l, r}
+}
+
+// splitText cuts a unit's text into pieces that each fit in one caption.
+func splitText(s string, o CaptionOptions) []string {
+	if fits(s, o) {
+		return []string{s}
+	}
+	var pieces []string
+	for _, sentence := range splitAfter(s, isSentenceEnd) {
+		if fits(sentence, o) {
+			pieces = append(pieces, sentence)
+			continue
+		}
+		for _, clause := range splitAfter(sentence, func(s string, i int, r rune) bool {
+			return strings.ContainsRune(clauseEnd, r)
+		}) {
+			if fits(clause, o) {
+				pieces = append(pieces, clause)
+				continue
+			}
+			lines := wrap(clause, o.MaxCols)
+			for len(lines) > 0 {
+				n := min(o.MaxLines, len(lines))
+				pieces = append(pieces, JoinAll(lines[:n]))
+				lines = lines[n:]
+			}
+		}
+	}
+	// Merge neighbours back while they fit, so that short sentences share a cue.
+	var merged []string
+	for _, p := range pieces {
+		if n := len(merged); n > 0 && fits(Join(merged[n-1], p), o) {
+			merged[n-1] = Join(merged[n-1], p)
+			continue
+		}
+		merged = append(merged, p)
+	}
+	return merged
+}
+
+func isSentenceEnd(s string, i int, r rune) bool {
+	if strings.ContainsRune(sentenceEnd, r) {
+		return true
+	}
+	// A Latin full stop ends a sentence only before a space or the end:
+	// not in "3.14" or "example.com".
+	if r == '.' {
+		next := s[i+1:]
+		return next == "" || next[0] == ' '
+	}
+	return false
+}
+
+// splitAfter splits s after each rune for which end is true (and any closing
+// quotes or brackets after it), but only at a break where Join restores s.
+func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
+	ok := map[int]bool{}
+	for _, b := range breaks(s) {
+		ok[b] = true
+	}
+	var out []string
+	from := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !end(s, i-size, r) {
+			continue
+		}
+		for i < len(s) {
+			c, n := utf8.DecodeRuneInString(s[i:])
+			if !strings.ContainsRune(closingMarks+sentenceEnd, c) {
+				break
+			}
+			i += n
+		}
+		if ok[i] && i < len(s) {
+			piece, rest := cut(s[from:], i-from)
+			out = append(out, piece)
+			from = len(s) - len(rest)
+		}
+	}
+	if from < len(s) {
+		out = append(out, s[from:])
+	}
+	return out
+}

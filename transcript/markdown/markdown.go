@@ -1,0 +1,710 @@
+// Package markdown reads the editors' transcripts: Markdown with a title,
+// bold "Label:" metadata lines, show notes, sections and speaker turns, in
+// the shape the editors write (see testdata/talk.md):
+//
+//	# 第 1 集：標題
+//
+//	**日期:** 2025年9月24日
+//	**講者:** Guest One (CTO at Example)
+//	**主持人:** Host Name
+//
+//	## 對談內容
+//	**Host Name:** [00:05] 歡迎收聽……
+//
+//	*(音樂)*
+//
+// Parse it with
+//
+//	t, err := markdown.Parse("episodes/01-x.md", src)
+//
+// The document is parsed with goldmark and read from its syntax tree, so
+// emphasis, code, links, entities and raw HTML mean what they mean in
+// Markdown. Optional TOML front matter between "+++" lines sets or
+// overrides the metadata. Errors are *transcript.ParseError values that
+// name the file and line.
+package markdown
+
+import (
+	"html"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// Parse reads one transcript in the editors' Markdown. name is used in
+// errors and nothing else.
+func Parse(name string, src []byte) (*transcript.Transcript, error) {
+	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	fm, body, skipped, err := splitFrontMatter(name, []byte(strings.TrimPrefix(string(src), "\uFEFF")))
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{name: name, src: body, skipped: skipped, t: &transcript.Transcript{}, lastTurn: -1}
+	for i, c := range body {
+		if c == '\n' {
+			p.lineStarts = append(p.lineStarts, i+1)
+		}
+	}
+	doc := goldmark.New().Parser().Parse(text.NewReader(body))
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if err := p.block(n); err != nil {
+			return nil, err
+		}
+	}
+	t := p.t
+	t.Description = strings.Join(p.notesText, "\n\n")
+	t.NotesHTML = p.notesHTML.String()
+	if fm != nil {
+		if err := applyFrontMatter(name, fm, t); err != nil {
+			return nil, err
+		}
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		return nil, transcript.Errorf(name, 1+skipped, "%w: the first line should be a \"# \" heading", transcript.ErrNoTitle)
+	}
+	if len(t.Units) == 0 {
+		return nil, transcript.Errorf(name, 1+skipped+len(p.lineStarts), "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
+	}
+	for i := range t.Sections {
+		next := len(t.Units)
+		if i+1 < len(t.Sections) {
+			next = t.Sections[i+1].Unit
+		}
+		t.Sections[i].Notes = t.Sections[i].Unit == next
+	}
+	return t, nil
+}
+
+type parser struct {
+	name       string
+	src        []byte
+	skipped    int   // lines of front matter before src
+	lineStarts []int // offsets of the starts of lines 2, 3, …
+	t          *transcript.Transcript
+
+	lastTurn   int  // index of the last speech unit, -1 before the first turn
+	afterTurn  bool // no heading since the last turn: an unlabelled paragraph continues it
+	sawSection bool
+
+	notesText []string
+	notesHTML strings.Builder
+}
+
+// line returns the file line of a byte offset into the body.
+func (p *parser) line(off int) int {
+	return sort.SearchInts(p.lineStarts, off+1) + 1 + p.skipped
+}
+
+// lineOf returns the file line where a node starts.
+func (p *parser) lineOf(n ast.Node) int {
+	off := -1
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || off >= 0 {
+			return ast.WalkStop, nil
+		}
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			off = n.Lines().At(0).Start
+			return ast.WalkStop, nil
+		}
+		if t, ok := n.(*ast.Text); ok {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off < 0 {
+		if n.Pos() >= 0 {
+			off = n.Pos()
+		} else {
+			off = 0
+		}
+	}
+	return p.line(off)
+}
+
+func (p *parser) errorf(n ast.Node, format string, args ...any) error {
+	return transcript.Errorf(p.name, p.lineOf(n), format, args...)
+}
+
+func (p *parser) block(n ast.Node) error {
+	switch n := n.(type) {
+	case *ast.Heading:
+		return p.heading(n)
+	case *ast.ThematicBreak:
+		return nil // a separator, nothing more
+	case *ast.Paragraph:
+		return p.paragraph(n)
+	case *ast.List:
+		return p.list(n)
+	case *ast.HTMLBlock, *ast.CodeBlock, *ast.FencedCodeBlock:
+		// Raw HTML is shown as text, never passed through: a transcript
+		// may quote "<script>" and that must not run on the page.
+		var b strings.Builder
+		for i := 0; i < n.Lines().Len(); i++ {
+			seg := n.Lines().At(i)
+			b.Write(seg.Value(p.src))
+		}
+		if h, ok := n.(*ast.HTMLBlock); ok && h.HasClosure() {
+			b.Write(h.ClosureLine.Value(p.src))
+		}
+		s := transcript.Normalize(b.String())
+		if s == "" {
+			return nil
+		}
+		return p.prose(n, s, escape(s))
+	case *ast.Blockquote:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if err := p.block(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+var anchorRE = regexp.MustCompile(`^\[((?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?)\]\s*`)
+
+func (p *parser) heading(n *ast.Heading) error {
+	txt, _ := p.inline(n, 0)
+	if n.Level == 1 && p.t.Title == "" && !p.sawSection {
+		p.t.Title = txt
+		return nil
+	}
+	s := transcript.Section{Level: min(max(n.Level, 2), 3), Unit: len(p.t.Units), Line: p.lineOf(n)}
+	if m := anchorRE.FindStringSubmatch(txt); m != nil {
+		d, err := transcript.ParseClock(m[1])
+		if err != nil {
+			return p.errorf(n, "heading anchor: %w", err)
+		}
+		s.Start, s.Anchor = d, true
+		txt = txt[len(m[0]):]
+	}
+	if txt == "" {
+		return p.errorf(n, "heading has no text")
+	}
+	s.Title = txt
+	p.t.Sections = append(p.t.Sections, s)
+	p.sawSection = true
+	p.afterTurn = false
+	return nil
+}
+
+// section returns the index of the current section.
+func (p *parser) section() int { return len(p.t.Sections) - 1 }
+
+func (p *parser) paragraph(n *ast.Paragraph) error {
+	if p.lastTurn < 0 && !p.sawSection && p.metadata(n) {
+		return nil
+	}
+	if p.navLinks(n) {
+		return nil
+	}
+	if cue, cueHTML, ok := p.cue(n); ok {
+		p.t.Units = append(p.t.Units, transcript.Unit{
+			Kind: transcript.Cue, Text: cue, HTML: cueHTML, Section: p.section(), Line: p.lineOf(n),
+		})
+		return nil
+	}
+	if ok, err := p.turn(n); ok || err != nil {
+		return err
+	}
+	txt, h := p.inline(n, 0)
+	if txt == "" {
+		return nil
+	}
+	return p.prose(n, txt, h)
+}
+
+// prose places a paragraph that is neither a turn nor a cue: right after a
+// turn it continues that speaker; otherwise it is show notes.
+func (p *parser) prose(n ast.Node, txt, h string) error {
+	if p.afterTurn && p.lastTurn >= 0 {
+		p.t.Units = append(p.t.Units, transcript.Unit{
+			Kind: transcript.Speech, Speaker: p.t.Units[p.lastTurn].Speaker,
+			Text: txt, HTML: h, Section: p.section(), Line: p.lineOf(n),
+		})
+		p.lastTurn = len(p.t.Units) - 1
+		return nil
+	}
+	p.notesText = append(p.notesText, txt)
+	p.notesHTML.WriteString("<p>" + h + "</p>\n")
+	return nil
+}
+
+func (p *parser) list(n *ast.List) error {
+	var texts, htmls []string
+	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+		var it, ih []string
+		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c.(type) {
+			case *ast.Paragraph, *ast.TextBlock:
+				t, h := p.inline(c, 0)
+				it, ih = append(it, t), append(ih, h)
+			case *ast.List:
+				// A nested list is rare in show notes; keep its text.
+				t, h := p.inline(c, 0)
+				it, ih = append(it, t), append(ih, h)
+			}
+		}
+		texts = append(texts, transcript.JoinAll(it))
+		htmls = append(htmls, strings.Join(ih, " "))
+	}
+	if p.afterTurn && p.lastTurn >= 0 {
+		return p.prose(n, transcript.JoinAll(texts), strings.Join(htmls, "<br>"))
+	}
+	tag := "ul"
+	if n.IsOrdered() {
+		tag = "ol"
+	}
+	var lines []string
+	p.notesHTML.WriteString("<" + tag + ">\n")
+	for i, t := range texts {
+		lines = append(lines, "- "+t)
+		p.notesHTML.WriteString("<li>" + htmls[i] + "</li>\n")
+	}
+	p.notesHTML.WriteString("</" + tag + ">\n")
+	p.notesText = append(p.notesText, strings.Join(lines, "\n"))
+	return nil
+}
+
+// metadata reads a paragraph of "**Label:** value" lines before the first
+// section. It reports false, consuming nothing, when the paragraph's first
+// line is not a known label.
+func (p *parser) metadata(n *ast.Paragraph) bool {
+	// Split the paragraph's inlines into lines at soft and hard breaks.
+	var lines [][]ast.Node
+	cur := []ast.Node{}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		cur = append(cur, c)
+		if t, ok := c.(*ast.Text); ok && (t.SoftLineBreak() || t.HardLineBreak()) {
+			lines = append(lines, cur)
+			cur = []ast.Node{}
+		}
+	}
+	if len(cur) > 0 {
+		lines = append(lines, cur)
+	}
+	type entry struct {
+		kind  metaKind
+		value string
+	}
+	var entries []entry
+	for i, l := range lines {
+		label, rest, ok := p.boldLabel(l)
+		if !ok || labelKind(label) == metaNone {
+			if i == 0 {
+				return false
+			}
+			continue // an unknown label: say nothing of it
+		}
+		entries = append(entries, entry{labelKind(label), rest})
+	}
+	for _, e := range entries {
+		switch e.kind {
+		case metaDate:
+			if d, err := parseDate(e.value); err == nil {
+				p.t.Date = d
+			}
+		case metaGuests:
+			p.t.Guests = append(p.t.Guests, splitPeople(e.value)...)
+		case metaHosts:
+			p.t.Hosts = append(p.t.Hosts, splitPeople(e.value)...)
+		}
+	}
+	return true
+}
+
+// boldLabel recognises "**Label:** rest", "**Label：** rest" and
+// "**Label**: rest" at the start of a run of inline nodes.
+func (p *parser) boldLabel(nodes []ast.Node) (label, rest string, ok bool) {
+	if len(nodes) == 0 {
+		return "", "", false
+	}
+	em, isEm := nodes[0].(*ast.Emphasis)
+	if !isEm || em.Level != 2 {
+		return "", "", false
+	}
+	label, _ = p.inline(em, 0)
+	var b strings.Builder
+	for _, c := range nodes[1:] {
+		t, _ := p.inlineNode(c)
+		b.WriteString(t)
+	}
+	rest = strings.TrimSpace(b.String())
+	switch {
+	case strings.HasSuffix(label, ":") || strings.HasSuffix(label, "："):
+		_, size := utf8.DecodeLastRuneInString(label)
+		label = strings.TrimSpace(label[:len(label)-size])
+	case strings.HasPrefix(rest, ":"):
+		rest = strings.TrimSpace(rest[1:])
+	case strings.HasPrefix(rest, "："):
+		rest = strings.TrimSpace(rest[len("："):])
+	default:
+		return "", "", false
+	}
+	return label, rest, label != ""
+}
+
+// cue recognises a paragraph that is nothing but "*(音樂)*".
+func (p *parser) cue(n *ast.Paragraph) (txt, h string, ok bool) {
+	var em *ast.Emphasis
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Emphasis:
+			if em != nil {
+				return "", "", false
+			}
+			em = c
+		case *ast.Text:
+			if strings.TrimSpace(string(c.Segment.Value(p.src))) != "" {
+				return "", "", false
+			}
+		default:
+			return "", "", false
+		}
+	}
+	if em == nil {
+		return "", "", false
+	}
+	s, _ := p.inline(em, 0)
+	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
+		if strings.HasPrefix(s, pair[0]) && strings.HasSuffix(s, pair[1]) && len(s) > len(pair[0])+len(pair[1]) {
+			inner := transcript.Normalize(s[len(pair[0]) : len(s)-len(pair[1])])
+			if inner == "" {
+				return "", "", false
+			}
+			return inner, escape(inner), true
+		}
+	}
+	return "", "", false
+}
+
+var (
+	prevMarks = []string{"上一篇", "上一集", "前一集", "前一篇", "«", "‹", "←", "prev", "previous"}
+	nextMarks = []string{"下一篇", "下一集", "後一集", "»", "›", "→", "next"}
+)
+
+func hasMark(s string, marks []string) bool {
+	s = strings.ToLower(s)
+	for _, m := range marks {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// navLinks recognises a paragraph of previous/next links between episodes
+// (links whose text says 上一篇/下一篇 or carries « »), separated by
+// nothing but white space and "|", and records them in t.Links.
+func (p *parser) navLinks(n *ast.Paragraph) bool {
+	var links []transcript.Link
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Link:
+			title, _ := p.inline(c, 0)
+			l := transcript.Link{Title: title, Target: string(c.Destination)}
+			switch {
+			case hasMark(title, prevMarks):
+				l.Rel = "prev"
+			case hasMark(title, nextMarks):
+				l.Rel = "next"
+			default:
+				return false
+			}
+			l.Slug = slug(l.Target)
+			links = append(links, l)
+		case *ast.Text:
+			if strings.Trim(string(c.Segment.Value(p.src)), " \t|｜·•/") != "" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if len(links) == 0 {
+		return false
+	}
+	for _, l := range links {
+		if !slices.ContainsFunc(p.t.Links, func(o transcript.Link) bool { return o.Rel == l.Rel && o.Target == l.Target }) {
+			p.t.Links = append(p.t.Links, l)
+		}
+	}
+	return true
+}
+
+// slug derives a sibling episode's slug from a link to its source:
+// "./02-next.md" and "../episodes/02-next.md#top" give "02-next".
+func slug(target string) string {
+	if u, err := url.Parse(target); err == nil {
+		target = u.Path
+	}
+	base := path.Base(strings.TrimSuffix(target, "/"))
+	if base == "." || base == "/" {
+		return ""
+	}
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
+// turn recognises a speaker turn: "**Name:** text" (or "**Name：**",
+// "**Name**:"), optionally with an anchor "[mm:ss]" before the name or
+// right after the colon.
+func (p *parser) turn(n *ast.Paragraph) (bool, error) {
+	c := n.FirstChild()
+	u := transcript.Unit{Kind: transcript.Speech, Section: p.section(), Line: p.lineOf(n)}
+	// A leading anchor arrives as text nodes ("[", "01:02]") before the name.
+	var lead strings.Builder
+	for ; c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok {
+			break
+		}
+		lead.Write(t.Segment.Value(p.src))
+	}
+	if l := strings.TrimSpace(lead.String()); l != "" {
+		m := anchorRE.FindStringSubmatch(l)
+		if m == nil || len(m[0]) != len(l) && strings.TrimSpace(l[len(m[0]):]) != "" {
+			return false, nil
+		}
+		d, err := transcript.ParseClock(m[1])
+		if err != nil {
+			return false, p.errorf(n, "anchor: %w", err)
+		}
+		u.Start, u.Anchor = d, true
+	}
+	em, ok := c.(*ast.Emphasis)
+	if !ok || em.Level != 2 {
+		return false, nil
+	}
+	name, _ := p.inline(em, 0)
+	colonInName := strings.HasSuffix(name, ":") || strings.HasSuffix(name, "：")
+	skip := 0 // bytes of the next text node to skip: the colon after "**Name**"
+	if colonInName {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = strings.TrimSpace(name[:len(name)-size])
+	} else {
+		next, ok := em.NextSibling().(*ast.Text)
+		if !ok {
+			return false, nil
+		}
+		v := string(next.Segment.Value(p.src))
+		switch {
+		case strings.HasPrefix(v, ":"):
+			skip = 1
+		case strings.HasPrefix(v, "："):
+			skip = len("：")
+		default:
+			return false, nil
+		}
+	}
+	name, _ = splitRole(name)
+	if name == "" || utf8.RuneCountInString(name) > 64 || labelKind(name) != metaNone {
+		return false, nil
+	}
+	txt, h := p.inlineFrom(n, em.NextSibling(), skip)
+	if m := anchorRE.FindStringSubmatch(txt); m != nil {
+		if u.Anchor {
+			return false, p.errorf(n, "speaker turn has two anchors")
+		}
+		d, err := transcript.ParseClock(m[1])
+		if err != nil {
+			return false, p.errorf(n, "anchor: %w", err)
+		}
+		u.Start, u.Anchor = d, true
+		txt = txt[len(m[0]):]
+		h = strings.TrimSpace(strings.TrimPrefix(h, strings.TrimSpace(m[0])))
+	}
+	if txt == "" {
+		return false, p.errorf(n, "speaker turn of %s has no text", name)
+	}
+	u.Speaker, u.Text, u.HTML = name, txt, h
+	if u.Anchor {
+		u.Confidence = 1
+	}
+	p.t.Units = append(p.t.Units, u)
+	p.lastTurn = len(p.t.Units) - 1
+	p.afterTurn = true
+	return true, nil
+}
+
+// inline renders the inline children of n as normalized plain text and as
+// escaped HTML, skipping the first skip bytes of the first text node.
+func (p *parser) inline(n ast.Node, skip int) (string, string) {
+	return p.inlineFrom(n, n.FirstChild(), skip)
+}
+
+func (p *parser) inlineFrom(parent ast.Node, first ast.Node, skip int) (string, string) {
+	var tb, hb strings.Builder
+	for c := first; c != nil; c = c.NextSibling() {
+		t, h := p.inlineNode(c)
+		if skip > 0 {
+			// Only a text node's own leading colon is ever skipped.
+			t, h = t[min(skip, len(t)):], strings.TrimPrefix(h, t[:min(skip, len(t))])
+			skip = 0
+		}
+		tb.WriteString(t)
+		hb.WriteString(h)
+	}
+	return transcript.Normalize(tb.String()), strings.TrimSpace(collapseSpace(hb.String()))
+}
+
+// inlineNode renders one inline node. Soft line breaks come out as "\n" in
+// the text (Normalize decides between space and nothing) and in the HTML.
+func (p *parser) inlineNode(n ast.Node) (string, string) {
+	switch n := n.(type) {
+	case *ast.Text:
+		v := string(n.Segment.Value(p.src))
+		if !n.IsRaw() {
+			v = decode(v)
+		}
+		t, h := v, escape(v)
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			t += "\n"
+			h += "\n"
+		}
+		return t, h
+	case *ast.String:
+		v := string(n.Value)
+		if !n.IsCode() && !n.IsRaw() {
+			v = decode(v)
+		}
+		return v, escape(v)
+	case *ast.CodeSpan:
+		var b strings.Builder
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(p.src))
+			case *ast.String:
+				b.Write(c.Value)
+			}
+		}
+		v := b.String()
+		return v, "<code>" + escape(v) + "</code>"
+	case *ast.Emphasis:
+		t, h := p.children(n)
+		tag := "em"
+		if n.Level >= 2 {
+			tag = "strong"
+		}
+		return t, "<" + tag + ">" + h + "</" + tag + ">"
+	case *ast.Link:
+		t, h := p.children(n)
+		if href, ok := safeURL(string(n.Destination)); ok {
+			return t, `<a href="` + escape(href) + `">` + h + "</a>"
+		}
+		return t, h
+	case *ast.AutoLink:
+		u := string(n.URL(p.src))
+		label := string(n.Label(p.src))
+		if n.AutoLinkType == ast.AutoLinkEmail {
+			return label, `<a href="mailto:` + escape(u) + `">` + escape(label) + "</a>"
+		}
+		if href, ok := safeURL(u); ok {
+			return label, `<a href="` + escape(href) + `">` + escape(label) + "</a>"
+		}
+		return label, escape(label)
+	case *ast.Image:
+		return p.children(n)
+	case *ast.RawHTML:
+		// Shown as the text it is; it never becomes markup.
+		var b strings.Builder
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			b.Write(seg.Value(p.src))
+		}
+		v := b.String()
+		return v, escape(v)
+	}
+	return p.children(n)
+}
+
+func (p *parser) children(n ast.Node) (string, string) {
+	var tb, hb strings.Builder
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		t, h := p.inlineNode(c)
+		tb.WriteString(t)
+		hb.WriteString(h)
+	}
+	return tb.String(), hb.String()
+}
+
+// decode resolves backslash escapes and character references the way a
+// Markdown renderer does: "&laquo;" is «.
+func decode(s string) string {
+	b := util.UnescapePunctuations([]byte(s))
+	b = util.ResolveNumericReferences(b)
+	b = util.ResolveEntityNames(b)
+	return string(b)
+}
+
+func escape(s string) string { return html.EscapeString(s) }
+
+// safeURL keeps links that cannot run script: relative references and
+// http, https and mailto URLs.
+func safeURL(s string) (string, bool) {
+	s = decode(s)
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "", "http", "https", "mailto":
+		return s, true
+	}
+	return "", false
+}
+
+// collapseSpace gives HTML the same white space as Normalize gives text:
+// a line break between two wide characters disappears, other runs become
+// one space. Tags count as nothing when looking for the neighbours.
+func collapseSpace(h string) string {
+	var b strings.Builder
+	runes := []rune(h)
+	neighbour := func(i, step int) rune {
+		in := false
+		for ; i >= 0 && i < len(runes); i += step {
+			r := runes[i]
+			switch {
+			case step > 0 && r == '<', step < 0 && r == '>':
+				in = true
+			case step > 0 && r == '>', step < 0 && r == '<':
+				in = false
+			case !in && r != ' ' && r != '\n' && r != '\t':
+				return r
+			}
+		}
+		return -1
+	}
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if r != ' ' && r != '\n' && r != '\t' {
+			b.WriteRune(r)
+			continue
+		}
+		j := i
+		for j < len(runes) && (runes[j] == ' ' || runes[j] == '\n' || runes[j] == '\t') {
+			j++
+		}
+		prev, next := neighbour(i-1, -1), neighbour(j, 1)
+		if !(prev >= 0 && next >= 0 && transcript.Wide(prev) && transcript.Wide(next)) {
+			b.WriteByte(' ')
+		}
+		i = j - 1
+	}
+	return b.String()
+}

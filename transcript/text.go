@@ -1,0 +1,98 @@
+package transcript
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// width measures display columns the same way on every machine: the
+// package-level runewidth functions follow the locale of the environment
+// (ambiguous characters turn wide under a CJK locale), which would make the
+// output depend on who ran it.
+var width = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
+
+// Width returns the display width of s in columns: a CJK character is two.
+func Width(s string) int { return width.StringWidth(s) }
+
+// Wide reports whether r takes two columns (CJK ideographs, kana, hangul,
+// full-width punctuation).
+func Wide(r rune) bool { return width.RuneWidth(r) == 2 }
+
+// Normalize collapses every run of white space in s to one space, drops it
+// altogether between two wide characters (a line break inside a Chinese
+// paragraph is not a space) and trims the ends. Every reader normalizes
+// text this way, and Join undoes a split at any break Captions may choose,
+// so text survives a trip through the timed formats unchanged.
+func Normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune = -1 // last rune written
+	pendingSpace := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			pendingSpace = prev != -1
+			continue
+		}
+		if pendingSpace {
+			if !(Wide(prev) && Wide(r)) {
+				b.WriteByte(' ')
+			}
+			pendingSpace = false
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// Join joins two pieces of one text that a caption line or cue boundary
+// separated: directly between two wide characters, with a space otherwise.
+func Join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	last, _ := utf8.DecodeLastRuneInString(a)
+	first, _ := utf8.DecodeRuneInString(b)
+	if Wide(last) && Wide(first) {
+		return a + b
+	}
+	return a + " " + b
+}
+
+// JoinAll joins pieces with Join.
+func JoinAll(pieces []string) string {
+	s := ""
+	for _, p := range pieces {
+		s = Join(s, p)
+	}
+	return s
+}
+
+// Weight is how long s takes to say, in units of one CJK character: Latin
+// words count by their letters (about three letters to a syllable), digits
+// one each, and punctuation adds a short pause. It never returns less than
+// one, so every unit gets some time.
+func Weight(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("。！？!?…", r):
+			w += 0.5
+		case strings.ContainsRune("，、；：,;:", r):
+			w += 0.25
+		case unicode.IsDigit(r):
+			w++
+		case Wide(r) && (unicode.IsLetter(r) || unicode.Is(unicode.Han, r)):
+			w++
+		case unicode.IsLetter(r):
+			w += 1.0 / 3
+		}
+	}
+	return max(w, 1)
+}
