@@ -1,0 +1,381 @@
+package feed
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrUnreachable marks a linked object that could not be reached at all (no
+// connection, a timeout), as opposed to one the server says is missing.
+// Validate reports the first as a warning, since the server may be down
+// only for now, and the second as an error.
+var ErrUnreachable = errors.New("unreachable")
+
+// Fetcher gets the objects a feed links to, by URL.
+type Fetcher interface {
+	// Size returns the object's size in bytes.
+	Size(ctx context.Context, url string) (int64, error)
+	// Get opens the object for reading; the caller closes it.
+	Get(ctx context.Context, url string) (io.ReadCloser, error)
+}
+
+// HTTPFetcher fetches over HTTP with client, or with a client that gives up
+// after 30 seconds when client is nil.
+func HTTPFetcher(client *http.Client) Fetcher {
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	return httpFetcher{client}
+}
+
+type httpFetcher struct{ c *http.Client }
+
+func (f httpFetcher) do(ctx context.Context, method, u string, hdr map[string]string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("User-Agent", "podpipe-feed-validate")
+	resp, err := f.c.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	return resp, nil
+}
+
+// Size asks with HEAD, as Apple does; a server that gives no length to HEAD
+// is asked for the first byte, whose Content-Range carries the total.
+func (f httpFetcher) Size(ctx context.Context, u string) (int64, error) {
+	resp, err := f.do(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK && resp.ContentLength >= 0 {
+		return resp.ContentLength, nil
+	}
+	if resp.StatusCode >= 400 && resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotImplemented {
+		return 0, fmt.Errorf("HEAD %s: %s", u, resp.Status)
+	}
+	resp, err = f.do(ctx, http.MethodGet, u, map[string]string{"Range": "bytes=0-0"})
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		cr := resp.Header.Get("Content-Range")
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
+			if n, err := strconv.ParseInt(cr[i+1:], 10, 64); err == nil {
+				return n, nil
+			}
+		}
+		return 0, fmt.Errorf("GET %s: Content-Range %q has no total size", u, cr)
+	case http.StatusOK:
+		if resp.ContentLength >= 0 {
+			return resp.ContentLength, nil
+		}
+		return io.Copy(io.Discard, resp.Body)
+	}
+	return 0, fmt.Errorf("GET %s: %s", u, resp.Status)
+}
+
+func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
+	resp, err := f.do(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return resp.Body, nil
+}
+
+// DirFetcher reads the objects whose URL starts with base from the local
+// directory dir (the storage a local show publishes to), and fetches every
+// other URL with next (HTTP when nil). It lets a show published to a local
+// directory be checked before any server serves it.
+func DirFetcher(base, dir string, next Fetcher) Fetcher {
+	if next == nil {
+		next = HTTPFetcher(nil)
+	}
+	if base != "" && !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return dirFetcher{base: base, dir: dir, next: next}
+}
+
+type dirFetcher struct {
+	base, dir string
+	next      Fetcher
+}
+
+// path maps a URL under base to its file, refusing keys that would leave
+// the directory.
+func (f dirFetcher) path(u string) (string, bool, error) {
+	if f.base == "" || !strings.HasPrefix(u, f.base) {
+		return "", false, nil
+	}
+	rest := u[len(f.base):]
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	key, err := url.PathUnescape(rest)
+	if err != nil {
+		return "", true, err
+	}
+	if !filepath.IsLocal(filepath.FromSlash(key)) {
+		return "", true, fmt.Errorf("%s: key %q leaves the storage directory", u, key)
+	}
+	return filepath.Join(f.dir, filepath.FromSlash(key)), true, nil
+}
+
+func (f dirFetcher) Size(ctx context.Context, u string) (int64, error) {
+	p, ok, err := f.path(u)
+	if !ok {
+		return f.next.Size(ctx, u)
+	}
+	if err != nil {
+		return 0, err
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+func (f dirFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
+	p, ok, err := f.path(u)
+	if !ok {
+		return f.next.Get(ctx, u)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
+// fetchJob is one linked object to check.
+type fetchJob struct {
+	n      *node
+	url    string
+	kind   string // enclosure, transcript, chapters
+	typ    string // transcript type
+	length int64  // enclosure length in the feed
+}
+
+// maxObject bounds how much of a transcript or chapters file is read.
+const maxObject = 64 << 20
+
+func (v *validator) fetchAll(ctx context.Context) {
+	workers := v.opts.Concurrency
+	if workers <= 0 {
+		workers = 8
+	}
+	// The same object linked twice is fetched once; each link still gets
+	// its own findings.
+	type result struct {
+		size int64
+		body []byte
+		err  error
+	}
+	var (
+		mu    sync.Mutex
+		cache = map[string]*result{}
+		once  = map[string]*sync.Once{}
+	)
+	get := func(kind, u string) *result {
+		k := kind + " " + u
+		mu.Lock()
+		o := once[k]
+		if o == nil {
+			o = new(sync.Once)
+			once[k] = o
+		}
+		mu.Unlock()
+		o.Do(func() {
+			r := &result{}
+			if kind == "enclosure" {
+				r.size, r.err = v.opts.Fetcher.Size(ctx, u)
+			} else {
+				r.body, r.err = v.read(ctx, u)
+			}
+			mu.Lock()
+			cache[k] = r
+			mu.Unlock()
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		return cache[k]
+	}
+	jobs := make(chan fetchJob)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				r := get(j.kind, j.url)
+				if r.err != nil {
+					if errors.Is(r.err, ErrUnreachable) || errors.Is(r.err, context.DeadlineExceeded) {
+						v.warnf(j.n, "not checked: %s is unreachable: %v", j.url, r.err)
+					} else {
+						v.errorf(j.n, "%s: %v", j.url, r.err)
+					}
+					continue
+				}
+				v.checkFetched(j, r.size, r.body)
+			}
+		}()
+	}
+	for _, j := range v.jobs {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+func (v *validator) read(ctx context.Context, u string) ([]byte, error) {
+	rc, err := v.opts.Fetcher.Get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxObject+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading: %w", ErrUnreachable, err)
+	}
+	if len(b) > maxObject {
+		return nil, fmt.Errorf("larger than %d MiB", maxObject>>20)
+	}
+	return b, nil
+}
+
+func (v *validator) checkFetched(j fetchJob, size int64, body []byte) {
+	switch j.kind {
+	case "enclosure":
+		if size != j.length {
+			v.errorf(j.n, "length is %d but %s has %d bytes", j.length, j.url, size)
+		}
+	case "chapters":
+		if err := checkJSONChapters(body); err != nil {
+			v.errorf(j.n, "%s: %v", j.url, err)
+		}
+	case "transcript":
+		if err := checkTranscriptBody(j.typ, body); err != nil {
+			v.errorf(j.n, "%s: %v", j.url, err)
+		}
+	}
+}
+
+// checkJSONChapters parses a JSON chapters file (Podcasting 2.0, 1.2).
+func checkJSONChapters(b []byte) error {
+	var doc struct {
+		Version  *string `json:"version"`
+		Chapters *[]struct {
+			StartTime *float64 `json:"startTime"`
+			Title     string   `json:"title"`
+		} `json:"chapters"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("not JSON chapters: %v", err)
+	}
+	if doc.Version == nil || !strings.HasPrefix(*doc.Version, "1.") {
+		return errors.New(`JSON chapters have no "version" 1.x`)
+	}
+	if doc.Chapters == nil {
+		return errors.New(`JSON chapters have no "chapters" list`)
+	}
+	prev := -1.0
+	for i, c := range *doc.Chapters {
+		switch {
+		case c.StartTime == nil:
+			return fmt.Errorf("chapter %d has no startTime", i+1)
+		case *c.StartTime < 0:
+			return fmt.Errorf("chapter %d starts at %g, before 0", i+1, *c.StartTime)
+		case *c.StartTime < prev:
+			return fmt.Errorf("chapter %d starts at %g, before chapter %d", i+1, *c.StartTime, i)
+		}
+		prev = *c.StartTime
+	}
+	return nil
+}
+
+// checkTranscriptBody checks that a transcript is what its type says, as
+// far as a player would notice at once.
+func checkTranscriptBody(typ string, b []byte) error {
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	if !utf8.Valid(b) {
+		return errors.New("transcript is not UTF-8")
+	}
+	switch typ {
+	case "text/vtt":
+		rest, ok := bytes.CutPrefix(b, []byte("WEBVTT"))
+		if !ok || (len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n' && rest[0] != '\r') {
+			return errors.New(`WebVTT transcript does not start with "WEBVTT"`)
+		}
+		if !bytes.Contains(b, []byte("-->")) {
+			return errors.New("WebVTT transcript has no cue")
+		}
+	case "application/x-subrip", "application/srt", "text/srt":
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		var lines []string
+		for sc.Scan() && len(lines) < 2 {
+			if l := strings.TrimSpace(sc.Text()); l != "" || len(lines) > 0 {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) < 2 {
+			return errors.New("SRT transcript has no cue")
+		}
+		if _, err := strconv.Atoi(lines[0]); err != nil || !strings.Contains(lines[1], "-->") {
+			return fmt.Errorf("SRT transcript does not start with a cue number and its times (%q)", lines[0])
+		}
+	case "application/json":
+		var doc struct {
+			Segments *[]struct {
+				StartTime *float64 `json:"startTime"`
+				Body      *string  `json:"body"`
+			} `json:"segments"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return fmt.Errorf("not a JSON transcript: %v", err)
+		}
+		if doc.Segments == nil {
+			return errors.New(`JSON transcript has no "segments"`)
+		}
+		for i, s := range *doc.Segments {
+			if s.StartTime == nil || s.Body == nil {
+				return fmt.Errorf("JSON transcript segment %d has no startTime or body", i+1)
+			}
+		}
+	case "text/html":
+		if !bytes.Contains(b, []byte("<")) {
+			return errors.New("HTML transcript has no markup")
+		}
+	case "text/plain":
+		if len(bytes.TrimSpace(b)) == 0 {
+			return errors.New("text transcript is empty")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,841 @@
+package feed
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/podpipe/podpipe/config"
+)
+
+// Severity tells an error, which podcast apps or directories reject, from a
+// warning, which they accept but may handle badly.
+type Severity uint8
+
+const (
+	Error Severity = iota
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Finding is one problem Validate found.
+type Finding struct {
+	Severity Severity
+	Line     int    // 1-based line of the element in the feed; 0 when not known
+	Where    string // the element, e.g. `item 3 <enclosure>`
+	Msg      string
+}
+
+// String formats f as `error: feed.xml:42: item 3 <enclosure>: …`; the name
+// before the line comes from ValidateOptions.Name.
+func (f Finding) String() string { return f.format("") }
+
+func (f Finding) format(name string) string {
+	var b strings.Builder
+	b.WriteString(f.Severity.String())
+	b.WriteString(": ")
+	switch {
+	case name != "" && f.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", name, f.Line)
+	case name != "":
+		b.WriteString(name + ": ")
+	case f.Line > 0:
+		fmt.Fprintf(&b, "line %d: ", f.Line)
+	}
+	if f.Where != "" {
+		b.WriteString(f.Where + ": ")
+	}
+	b.WriteString(f.Msg)
+	return b.String()
+}
+
+// Format formats every finding with the feed's name, one a line.
+func Format(name string, fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.format(name))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidateOptions controls what Validate checks beyond the feed's text.
+type ValidateOptions struct {
+	// Offline skips every check that fetches a linked object (enclosure
+	// lengths, transcripts, chapters).
+	Offline bool
+	// Fetcher fetches linked objects; nil means HTTP with a timeout.
+	Fetcher Fetcher
+	// Concurrency is how many objects are fetched at once; 0 means 8.
+	Concurrency int
+}
+
+// Validate reads a podcast feed from r and checks it against Apple's
+// requirements and the Podcasting 2.0 spec. A feed that is not well-formed
+// XML gives one finding and no others. The error is only for failing to
+// read r; problems in the feed are findings, sorted by line.
+func Validate(ctx context.Context, r io.Reader, opts ValidateOptions) ([]Finding, error) {
+	v := &validator{opts: opts}
+	if v.opts.Fetcher == nil {
+		v.opts.Fetcher = HTTPFetcher(nil)
+	}
+	root, err := v.parse(r)
+	if err != nil {
+		return nil, err
+	}
+	if root != nil {
+		v.checkNamespaces(root)
+		v.checkDocument(root)
+		if !opts.Offline {
+			v.fetchAll(ctx)
+		}
+	}
+	sort.SliceStable(v.findings, func(i, j int) bool { return v.findings[i].Line < v.findings[j].Line })
+	return v.findings, nil
+}
+
+// node is an element of the parsed feed.
+type node struct {
+	name  xml.Name
+	attr  []xml.Attr
+	text  strings.Builder
+	kids  []*node
+	line  int
+	where string
+}
+
+func (n *node) get(name string) (string, bool) {
+	for _, a := range n.attr {
+		if a.Name.Space == "" && a.Name.Local == name {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func (n *node) attrOr(name string) string { s, _ := n.get(name); return s }
+
+func (n *node) Text() string { return strings.TrimSpace(n.text.String()) }
+
+func (n *node) all(space, local string) []*node {
+	var out []*node
+	for _, k := range n.kids {
+		if k.name.Space == space && k.name.Local == local {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (n *node) one(space, local string) *node {
+	for _, k := range n.kids {
+		if k.name.Space == space && k.name.Local == local {
+			return k
+		}
+	}
+	return nil
+}
+
+type validator struct {
+	opts     ValidateOptions
+	mu       sync.Mutex
+	findings []Finding
+	jobs     []fetchJob
+	prefixes map[string]string // namespace URI → prefix used, for messages
+}
+
+func (v *validator) add(sev Severity, n *node, format string, args ...any) {
+	f := Finding{Severity: sev, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		f.Line, f.Where = n.line, n.where
+	}
+	v.mu.Lock()
+	v.findings = append(v.findings, f)
+	v.mu.Unlock()
+}
+
+func (v *validator) errorf(n *node, format string, args ...any) {
+	v.add(Error, n, format, args...)
+}
+
+func (v *validator) warnf(n *node, format string, args ...any) {
+	v.add(Warning, n, format, args...)
+}
+
+// knownNS are the namespaces podcast feeds use, by their usual prefix.
+var knownNS = map[string]string{
+	"itunes":  NSiTunes,
+	"podcast": NSPodcast,
+	"content": NSContent,
+	"atom":    NSAtom,
+	"psc":     NSPSC,
+}
+
+// parse reads the whole feed into a tree. Namespace URIs are normalised to
+// the canonical ones so the checks match one name per tag.
+func (v *validator) parse(r io.Reader) (*node, error) {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+	var root *node
+	var stack []*node
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				v.add(Error, nil, "not well-formed XML: %s", se.Msg)
+				v.findings[len(v.findings)-1].Line = se.Line
+				return nil, nil
+			}
+			if strings.Contains(err.Error(), "CharsetReader") {
+				line, _ := d.InputPos()
+				v.findings = append(v.findings, Finding{Severity: Error, Line: line, Msg: "the feed is not UTF-8: " + err.Error()})
+				return nil, nil
+			}
+			return nil, fmt.Errorf("feed: validate: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			line, _ := d.InputPos()
+			n := &node{name: t.Name, attr: t.Copy().Attr, line: line}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.kids = append(p.kids, n)
+			} else if root == nil {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text.Write(t)
+			}
+		}
+	}
+	if root == nil {
+		v.errorf(nil, "the feed is empty")
+	}
+	return root, nil
+}
+
+// checkNamespaces checks the namespace declarations and that every prefix
+// used is declared; then it maps alternative URIs to the canonical ones.
+func (v *validator) checkNamespaces(root *node) {
+	undeclared := map[string]bool{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, a := range n.attr {
+			if a.Name.Space != "xmlns" {
+				continue
+			}
+			want, ok := knownNS[a.Name.Local]
+			switch {
+			case !ok || a.Value == want:
+			case a.Name.Local == "podcast" && a.Value == NSPodcastOld:
+				v.warnf(n, "xmlns:podcast is the namespace's old URI %q; declare %q", a.Value, want)
+			case strings.EqualFold(a.Value, want):
+				v.warnf(n, "xmlns:%s is %q; declare it as %q", a.Name.Local, a.Value, want)
+			default:
+				v.errorf(n, "xmlns:%s is %q, not the %s namespace %q: readers will not see its tags", a.Name.Local, a.Value, a.Name.Local, want)
+			}
+		}
+		if _, ok := knownNS[n.name.Space]; ok && !undeclared[n.name.Space] {
+			undeclared[n.name.Space] = true
+			v.errorf(n, "prefix %s: is used but not declared (xmlns:%s=%q)", n.name.Space, n.name.Space, knownNS[n.name.Space])
+		}
+		switch {
+		case n.name.Space == NSPodcastOld:
+			n.name.Space = NSPodcast
+		case n.name.Space != "":
+			for _, uri := range knownNS {
+				if n.name.Space != uri && strings.EqualFold(n.name.Space, uri) {
+					n.name.Space = uri
+				}
+			}
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(root)
+}
+
+func (v *validator) checkDocument(root *node) {
+	root.where = "<rss>"
+	if root.name.Local != "rss" || root.name.Space != "" {
+		v.errorf(root, "the document element is <%s>, not <rss>", root.name.Local)
+		return
+	}
+	if ver := root.attrOr("version"); ver != "2.0" {
+		v.errorf(root, "version is %q, not \"2.0\"", ver)
+	}
+	chans := root.all("", "channel")
+	if len(chans) != 1 {
+		v.errorf(root, "has %d <channel> elements, not one", len(chans))
+		if len(chans) == 0 {
+			return
+		}
+	}
+	v.checkChannel(chans[0])
+}
+
+func (v *validator) checkChannel(ch *node) {
+	ch.where = "channel"
+	for _, k := range ch.kids {
+		if k.name.Local != "item" || k.name.Space != "" {
+			k.where = "channel <" + tagName(k.name) + ">"
+		}
+	}
+	lang := ""
+	if n := v.required(ch, "", "title", Error); n != nil && n.Text() == "" {
+		v.errorf(n, "is empty")
+	}
+	if n := v.required(ch, "", "description", Error); n != nil {
+		v.checkDescription(n)
+	}
+	if n := v.required(ch, "", "link", Warning); n != nil {
+		v.checkURL(n, n.Text(), false)
+	}
+	if n := v.required(ch, "", "language", Error); n != nil {
+		lang = n.Text()
+		if !validLanguage(lang) {
+			v.errorf(n, "%q is not a language code such as en or zh-TW", lang)
+		}
+	}
+	for _, tag := range []string{"lastBuildDate", "pubDate"} {
+		if n := ch.one("", tag); n != nil {
+			v.checkDate(n)
+		}
+	}
+	self := ""
+	for _, l := range ch.all(NSAtom, "link") {
+		if l.attrOr("rel") == "self" {
+			self = l.attrOr("href")
+			v.checkURL(l, self, false)
+		}
+	}
+	if self == "" {
+		v.warnf(ch, "no <atom:link rel=\"self\">: apps cannot tell where the feed lives")
+	}
+	if n := v.required(ch, NSiTunes, "image", Error); n != nil {
+		v.checkImage(n)
+	}
+	v.checkCategories(ch)
+	if n := v.required(ch, NSiTunes, "explicit", Error); n != nil {
+		v.checkExplicit(n)
+	}
+	v.required(ch, NSiTunes, "author", Warning)
+	if n := v.required(ch, NSiTunes, "owner", Warning); n != nil {
+		if e := n.one(NSiTunes, "email"); e == nil || e.Text() == "" {
+			n.where = "channel <itunes:owner>"
+			v.warnf(n, "has no <itunes:email>: Apple mails the owner to verify the show")
+		}
+	}
+	serial := false
+	if n := ch.one(NSiTunes, "type"); n != nil {
+		switch n.Text() {
+		case "episodic":
+		case "serial":
+			serial = true
+		default:
+			v.errorf(n, "%q is not episodic or serial", n.Text())
+		}
+	}
+	if n := v.required(ch, NSPodcast, "guid", Warning); n != nil {
+		v.checkPodcastGUID(n, self)
+	}
+	if n := ch.one(NSPodcast, "locked"); n != nil {
+		if t := n.Text(); t != "yes" && t != "no" {
+			v.errorf(n, "%q is not yes or no", t)
+		}
+		if _, ok := n.get("owner"); !ok {
+			v.warnf(n, "has no owner: directories cannot verify who may move the feed")
+		}
+	}
+	// Each medium has a list variant with an L suffix ("musicL").
+	if n := ch.one(NSPodcast, "medium"); n != nil && !validMedium[strings.TrimSuffix(n.Text(), "L")] {
+		v.errorf(n, "%q is not a medium of the Podcasting 2.0 list (podcast, music, audiobook, …)", n.Text())
+	}
+	v.checkPersons(ch)
+	for _, n := range ch.all(NSPodcast, "funding") {
+		v.checkURL(n, n.attrOr("url"), true)
+	}
+	for _, n := range ch.all(NSPodcast, "license") {
+		if n.Text() == "" {
+			v.errorf(n, "has no license name")
+		}
+		if u, ok := n.get("url"); ok {
+			v.checkURL(n, u, true)
+		}
+	}
+
+	items := ch.all("", "item")
+	if len(items) == 0 {
+		v.warnf(ch, "has no <item>: Apple does not list a show without episodes")
+	}
+	guids := map[string]int{}
+	enclosures := map[string]int{}
+	for i, it := range items {
+		v.checkItem(i+1, it, lang, serial, guids, enclosures)
+	}
+}
+
+// required returns the element or reports it missing with sev.
+func (v *validator) required(parent *node, space, local string, sev Severity) *node {
+	n := parent.one(space, local)
+	if n == nil {
+		what := "is missing"
+		if sev == Warning {
+			what = "is missing (recommended)"
+		}
+		v.add(sev, parent, "<%s> %s", tagName(xml.Name{Space: space, Local: local}), what)
+	}
+	return n
+}
+
+func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, enclosures map[string]int) {
+	it.where = fmt.Sprintf("item %d", i)
+	if t := it.one("", "title"); t != nil && t.Text() != "" {
+		title := t.Text()
+		if len(title) > 40 {
+			title = title[:37] + "…"
+		}
+		it.where = fmt.Sprintf("item %d %q", i, title)
+	}
+	for _, k := range it.kids {
+		k.where = it.where + " <" + tagName(k.name) + ">"
+	}
+	if n := v.required(it, "", "title", Error); n != nil && n.Text() == "" {
+		v.errorf(n, "is empty")
+	}
+	if n := v.required(it, "", "enclosure", Error); n != nil {
+		v.checkEnclosure(n, enclosures)
+	}
+	if n := v.required(it, "", "guid", Error); n != nil {
+		g := n.Text()
+		switch {
+		case g == "":
+			v.errorf(n, "is empty")
+		case guids[g] != 0:
+			v.errorf(n, "%q is also the guid of item %d: apps will merge or drop one", g, guids[g])
+		default:
+			guids[g] = i
+		}
+		if p, _ := n.get("isPermaLink"); p != "false" && g != "" {
+			if u, err := url.Parse(g); err != nil || u.Scheme == "" || u.Host == "" {
+				v.warnf(n, "%q is not a URL: add isPermaLink=\"false\"", g)
+			}
+		}
+	}
+	if n := v.required(it, "", "pubDate", Warning); n != nil {
+		v.checkDate(n)
+	}
+	if n := v.required(it, "", "description", Warning); n != nil {
+		v.checkDescription(n)
+	}
+	if n := v.required(it, NSiTunes, "duration", Warning); n != nil {
+		v.checkDuration(n)
+	}
+	if n := it.one(NSiTunes, "explicit"); n != nil {
+		v.checkExplicit(n)
+	}
+	if n := it.one(NSiTunes, "image"); n != nil {
+		v.checkImage(n)
+	}
+	if n := it.one(NSiTunes, "episode"); n != nil {
+		v.checkPositive(n)
+	} else if serial {
+		v.errorf(it, "has no <itunes:episode>: a serial show numbers every episode")
+	}
+	if n := it.one(NSiTunes, "season"); n != nil {
+		v.checkPositive(n)
+	}
+	if n := it.one(NSiTunes, "episodeType"); n != nil {
+		switch n.Text() {
+		case "full", "trailer", "bonus":
+		default:
+			v.errorf(n, "%q is not full, trailer or bonus", n.Text())
+		}
+	}
+	if n := it.one(NSPodcast, "episode"); n != nil {
+		if _, err := strconv.ParseFloat(n.Text(), 64); err != nil {
+			v.errorf(n, "%q is not a number", n.Text())
+		}
+	}
+	if n := it.one(NSPodcast, "season"); n != nil {
+		if _, err := strconv.Atoi(n.Text()); err != nil {
+			v.errorf(n, "%q is not an integer", n.Text())
+		}
+	}
+	v.checkPersons(it)
+	for _, n := range it.all(NSPodcast, "transcript") {
+		v.checkTranscript(n, lang)
+	}
+	chs := it.all(NSPodcast, "chapters")
+	if len(chs) > 1 {
+		v.errorf(chs[1], "a second <podcast:chapters>: an item has at most one")
+	}
+	for _, n := range chs {
+		v.checkChapters(n)
+	}
+	for _, n := range it.all(NSPSC, "chapters") {
+		v.checkPSC(n)
+	}
+}
+
+func (v *validator) checkDescription(n *node) {
+	if n.Text() == "" {
+		v.warnf(n, "is empty")
+	}
+	if l := len(n.Text()); l > 4000 {
+		v.warnf(n, "is %d bytes; Apple shows at most 4000", l)
+	}
+}
+
+func (v *validator) checkEnclosure(n *node, seen map[string]int) {
+	u, ok := n.get("url")
+	if !ok || u == "" {
+		v.errorf(n, "has no url")
+	} else if v.checkURL(n, u, false) {
+		if prev := seen[u]; prev != 0 {
+			v.errorf(n, "url %s is also the enclosure of item %d", u, prev)
+		} else {
+			seen[u] = itemNumber(n.where)
+		}
+	}
+	var length int64 = -1
+	switch ls, ok := n.get("length"); {
+	case !ok:
+		v.errorf(n, "has no length")
+	default:
+		l, err := strconv.ParseInt(strings.TrimSpace(ls), 10, 64)
+		switch {
+		case err != nil || l < 0:
+			v.errorf(n, "length %q is not a number of bytes", ls)
+		case l == 0:
+			v.warnf(n, "length is 0: apps cannot show the size or check the download")
+		default:
+			length = l
+		}
+	}
+	switch t := n.attrOr("type"); t {
+	case "":
+		v.errorf(n, "has no type")
+	case "audio/mpeg", "audio/x-m4a", "audio/mp4", "video/mp4", "video/quicktime", "video/x-m4v", "application/pdf":
+	default:
+		v.warnf(n, "type %q is not one Apple plays (audio/mpeg, audio/x-m4a, …)", t)
+	}
+	if ok && u != "" && length > 0 {
+		v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "enclosure", length: length})
+	}
+}
+
+func (v *validator) checkTranscript(n *node, lang string) {
+	u := n.attrOr("url")
+	if u == "" {
+		v.errorf(n, "has no url")
+	} else {
+		v.checkURL(n, u, true)
+	}
+	typ := n.attrOr("type")
+	switch typ {
+	case "text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain":
+	case "application/srt", "text/srt":
+		v.warnf(n, "type %q: use the canonical application/x-subrip", typ)
+	case "":
+		v.errorf(n, "has no type")
+	default:
+		v.errorf(n, "type %q is not a transcript type (text/vtt, application/x-subrip, application/json, text/html, text/plain)", typ)
+	}
+	if rel, ok := n.get("rel"); ok && rel != "captions" {
+		v.warnf(n, "rel %q: the only rel is captions", rel)
+	}
+	if l, ok := n.get("language"); ok && !validLanguage(l) {
+		v.errorf(n, "language %q is not a language code", l)
+	} else if !ok && lang == "" {
+		v.warnf(n, "has no language and the channel has none")
+	}
+	if u != "" {
+		v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "transcript", typ: typ})
+	}
+}
+
+func (v *validator) checkChapters(n *node) {
+	u := n.attrOr("url")
+	if u == "" {
+		v.errorf(n, "has no url")
+	} else {
+		v.checkURL(n, u, true)
+	}
+	if typ := n.attrOr("type"); typ != "application/json+chapters" {
+		v.errorf(n, "type %q is not application/json+chapters", typ)
+	}
+	if u != "" {
+		v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "chapters"})
+	}
+}
+
+func (v *validator) checkPSC(n *node) {
+	if ver := n.attrOr("version"); ver != "1.2" && ver != "1.1" {
+		v.warnf(n, "version %q is not 1.2", ver)
+	}
+	prev := -1.0
+	for _, c := range n.all(NSPSC, "chapter") {
+		c.where = n.where + " <psc:chapter>"
+		s, ok := parseNPT(c.attrOr("start"))
+		switch {
+		case !ok:
+			v.errorf(c, "start %q is not a Normal Play Time such as 01:02:03.500", c.attrOr("start"))
+		case s < prev:
+			v.errorf(c, "start %s is before the previous chapter's", c.attrOr("start"))
+		default:
+			prev = s
+		}
+		if c.attrOr("title") == "" {
+			v.errorf(c, "has no title")
+		}
+	}
+}
+
+func (v *validator) checkPersons(parent *node) {
+	for _, n := range parent.all(NSPodcast, "person") {
+		name := n.Text()
+		switch {
+		case name == "":
+			v.errorf(n, "has no name")
+		case len([]rune(name)) > 128:
+			v.errorf(n, "name is longer than 128 characters")
+		}
+		for _, a := range []string{"href", "img"} {
+			if u, ok := n.get(a); ok {
+				v.checkURL(n, u, true)
+			}
+		}
+	}
+}
+
+func (v *validator) checkCategories(ch *node) {
+	cats := ch.all(NSiTunes, "category")
+	if len(cats) == 0 {
+		v.errorf(ch, "<itunes:category> is missing: Apple lists a show under its first category")
+	}
+	for _, c := range cats {
+		parent := c.attrOr("text")
+		if err := config.ValidCategory(parent); err != nil || strings.Contains(parent, "/") {
+			v.errorf(c, "%v", errOr(err, "unknown category "+strconv.Quote(parent)))
+			continue
+		}
+		for _, sub := range c.all(NSiTunes, "category") {
+			sub.where = c.where
+			child := sub.attrOr("text")
+			if !config.IsCategory(parent, child) {
+				v.errorf(sub, "%v", config.ValidCategory(parent+"/"+child))
+			}
+		}
+	}
+}
+
+func errOr(err error, msg string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return msg
+}
+
+func (v *validator) checkExplicit(n *node) {
+	switch t := n.Text(); t {
+	case "true", "false":
+	case "yes", "no", "clean", "explicit":
+		v.warnf(n, "%q: Apple now asks for true or false", t)
+	default:
+		v.errorf(n, "%q is not true or false", t)
+	}
+}
+
+func (v *validator) checkImage(n *node) {
+	href := n.attrOr("href")
+	if href == "" {
+		v.errorf(n, "has no href")
+		return
+	}
+	if v.checkURL(n, href, true) {
+		lower := strings.ToLower(href)
+		if u, err := url.Parse(lower); err == nil && !strings.HasSuffix(u.Path, ".jpg") && !strings.HasSuffix(u.Path, ".jpeg") && !strings.HasSuffix(u.Path, ".png") {
+			v.warnf(n, "%s does not end in .jpg or .png as Apple asks", href)
+		}
+	}
+}
+
+func (v *validator) checkDate(n *node) {
+	if _, err := mail.ParseDate(n.Text()); err != nil {
+		v.errorf(n, "%q is not an RFC 2822 date such as Mon, 02 Jan 2006 15:04:05 +0000", n.Text())
+	}
+}
+
+func (v *validator) checkDuration(n *node) {
+	t := n.Text()
+	if _, err := strconv.ParseUint(t, 10, 64); err == nil {
+		return
+	}
+	if f, err := strconv.ParseFloat(t, 64); err == nil && f >= 0 {
+		v.warnf(n, "%q: Apple asks for whole seconds", t)
+		return
+	}
+	parts := strings.Split(t, ":")
+	ok := len(parts) == 2 || len(parts) == 3
+	for i, p := range parts {
+		x, err := strconv.Atoi(p)
+		if err != nil || x < 0 || (i > 0 && (x > 59 || len(p) != 2)) {
+			ok = false
+		}
+	}
+	if !ok {
+		v.errorf(n, "%q is not a duration in seconds or HH:MM:SS", t)
+	}
+}
+
+func (v *validator) checkPositive(n *node) {
+	if x, err := strconv.Atoi(n.Text()); err != nil || x <= 0 {
+		v.errorf(n, "%q is not a positive integer", n.Text())
+	}
+}
+
+func (v *validator) checkPodcastGUID(n *node, self string) {
+	g := n.Text()
+	u, err := uuid.Parse(g)
+	switch {
+	case err != nil || len(g) != 36:
+		v.errorf(n, "%q is not a UUID", g)
+	case u.Version() != 5:
+		v.errorf(n, "%q is a version %d UUID; the spec asks for version 5", g, u.Version())
+	}
+}
+
+// checkURL reports a URL that is not absolute http(s), and (when the spec
+// asks for https) one that is plain http. Loopback hosts are exempt from
+// the https warning: they are a local preview, never what apps see, and
+// podpipe's own preview serves the feed from 127.0.0.1 over http.
+func (v *validator) checkURL(n *node, s string, wantHTTPS bool) bool {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.errorf(n, "%q is not an absolute http or https URL", s)
+		return false
+	}
+	if wantHTTPS && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		v.warnf(n, "%s is http: the spec asks for https", s)
+	}
+	return true
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+var validMedium = map[string]bool{
+	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
+	"newsletter": true, "blog": true, "publisher": true, "course": true, "mixed": true,
+}
+
+// validLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
+// sr-Latn-RS) or the old en-us style, letters and digits only.
+func validLanguage(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 8 {
+			return false
+		}
+		for _, r := range p {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parseNPT parses Normal Play Time: seconds, MM:SS or HH:MM:SS, each with
+// optional milliseconds.
+func parseNPT(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) > 3 {
+		return 0, false
+	}
+	var total float64
+	for i, p := range parts {
+		last := i == len(parts)-1
+		var x float64
+		var err error
+		if last {
+			x, err = strconv.ParseFloat(p, 64)
+		} else {
+			var n int
+			n, err = strconv.Atoi(p)
+			x = float64(n)
+		}
+		if err != nil || x < 0 || strings.ContainsAny(p, "eE+-") || (i > 0 && x >= 60) {
+			return 0, false
+		}
+		total = total*60 + x
+	}
+	return total, true
+}
+
+func tagName(n xml.Name) string {
+	for prefix, uri := range knownNS {
+		if n.Space == uri {
+			return prefix + ":" + n.Local
+		}
+	}
+	return n.Local
+}
+
+// itemNumber reads the number back from an item's where ("item 3 …").
+func itemNumber(where string) int {
+	f := strings.Fields(where)
+	if len(f) < 2 || f[0] != "item" {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
+}
