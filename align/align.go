@@ -1,0 +1,264 @@
+// Package align times an untimed transcript against its audio: a start, an
+// end and a confidence for every turn, every sentence of a long turn and
+// every cue, with no timestamp typed by hand. Editors' [mm:ss] anchors are
+// kept as fixed points.
+//
+// It works in tiers, each falling back on the one below:
+//
+//   - TierNone: the proportional estimate (transcript.Proportional).
+//   - TierPauses, always available: an energy voice-activity detector finds
+//     pauses and music, and a dynamic programme puts every boundary on a
+//     pause near where the text's syllable count says it should be, and
+//     every cue on music.
+//   - TierTTS, when espeak-ng is installed: each sentence is synthesised in
+//     the episode's language, and the synthetic and real signals' MFCCs are
+//     matched by dynamic time warping in a band around the tier-1 path
+//     (the method of aeneas); boundaries are mapped through the warp and
+//     snapped to nearby pauses.
+//
+// Usage:
+//
+//	a := align.New(align.Options{Tier: align.TierAuto, Log: os.Stderr})
+//	err := a.Time(ctx, t, transcript.Audio{Path: "episodes/01-x.mp3"})
+//	fmt.Println("aligned with", a.Report().Tier, "low confidence:", a.Report().LowConfidence)
+package align
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/podpipe/podpipe/align/audio"
+	"github.com/podpipe/podpipe/align/mfcc"
+	"github.com/podpipe/podpipe/align/vad"
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// Tier is an alignment method.
+type Tier uint8
+
+const (
+	TierAuto   Tier = iota // the best available
+	TierNone               // proportional estimate only
+	TierPauses             // tier 1: pauses and music
+	TierTTS                // tier 2: synthesised speech and DTW
+)
+
+func (t Tier) String() string {
+	switch t {
+	case TierNone:
+		return "none"
+	case TierPauses:
+		return "pauses"
+	case TierTTS:
+		return "tts"
+	}
+	return "auto"
+}
+
+// ParseTier reads a tier's name as the --align flag gives it.
+func ParseTier(s string) (Tier, error) {
+	for _, t := range []Tier{TierAuto, TierNone, TierPauses, TierTTS} {
+		if s == t.String() {
+			return t, nil
+		}
+	}
+	return TierAuto, fmt.Errorf("align: unknown tier %q (want auto, none, pauses or tts)", s)
+}
+
+// LowConfidence is the confidence under which a unit is listed in the
+// report for an editor to check (and perhaps anchor).
+const LowConfidence = 0.5
+
+var (
+	// ErrSilent means the audio holds no sound to align to.
+	ErrSilent = errors.New("audio is silent")
+	// ErrMismatch means the audio cannot be the reading of the text: far
+	// too little or far too much speech for its length.
+	ErrMismatch = errors.New("audio and text do not match")
+)
+
+// Options configure an Aligner.
+type Options struct {
+	Tier     Tier
+	Language string    // BCP 47 language of the text; empty means the transcript's, then zh-TW
+	Espeak   string    // espeak-ng program; empty looks it up in PATH
+	Log      io.Writer // warnings and progress; nil discards them
+}
+
+// Report says how the last Time call went.
+type Report struct {
+	Tier          Tier          // the tier whose times were kept
+	Warnings      []string      // fallbacks and doubts, also written to Options.Log
+	LowConfidence []int         // indexes of units whose Confidence < LowConfidence
+	Speech        time.Duration // sound the detector found
+	Elapsed       time.Duration
+}
+
+// Aligner is a transcript.Timer that aligns to the audio.
+type Aligner struct {
+	opts   Options
+	report Report
+}
+
+var _ transcript.Timer = (*Aligner)(nil)
+
+// New returns an Aligner.
+func New(opts Options) *Aligner {
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	return &Aligner{opts: opts}
+}
+
+// Report returns the report of the last Time call.
+func (a *Aligner) Report() Report { return a.report }
+
+// Tier returns the tier the last Time call used.
+func (a *Aligner) Tier() Tier { return a.report.Tier }
+
+// Available returns the best tier this machine can run: TierTTS when
+// espeak-ng is on PATH, else TierPauses.
+func Available() Tier {
+	if _, err := exec.LookPath("espeak-ng"); err == nil {
+		return TierTTS
+	}
+	return TierPauses
+}
+
+func (a *Aligner) warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	a.report.Warnings = append(a.report.Warnings, msg)
+	fmt.Fprintln(a.opts.Log, "align: warning:", msg)
+}
+
+// Time implements transcript.Timer. It reads the audio at au.Path (MP3 or
+// WAV); au.Duration is used only for the proportional estimate. A source
+// timed transcript is left alone.
+func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
+	began := time.Now()
+	a.report = Report{}
+	defer func() { a.report.Elapsed = time.Since(began) }()
+	if t.Timing == transcript.Source {
+		a.report.Tier = TierNone
+		return nil
+	}
+	tier := a.opts.Tier
+	if tier == TierAuto {
+		tier = TierPauses
+		if a.espeak() != "" {
+			tier = TierTTS
+		}
+	}
+	if tier == TierNone {
+		return a.proportional(ctx, t, au)
+	}
+	if len(t.Units) == 0 {
+		return fmt.Errorf("align: %w", transcript.ErrNoSpeech)
+	}
+	if au.Path == "" {
+		return errors.New("align: no audio file to align to")
+	}
+	an, err := analyse(ctx, au.Path, a.warnf)
+	if err != nil {
+		return err
+	}
+	if an.v.Silent() {
+		return fmt.Errorf("align: %s: %w (nothing above %.0f dB)", au.Path, ErrSilent, an.v.Peak)
+	}
+	pieces := newPieces(t)
+	spans, err := a.pauses(an, t, pieces)
+	if err != nil {
+		return fmt.Errorf("align: %s: %w", au.Path, err)
+	}
+	a.report.Tier = TierPauses
+	if tier == TierTTS {
+		lang := a.opts.Language
+		if lang == "" {
+			lang = t.Language
+		}
+		if refined, err := a.tts(ctx, an, pieces, spans, lang); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
+		} else {
+			spans = refined
+			a.report.Tier = TierTTS
+		}
+	}
+	apply(t, pieces, spans)
+	for i, u := range t.Units {
+		if u.Confidence < LowConfidence {
+			a.report.LowConfidence = append(a.report.LowConfidence, i)
+		}
+	}
+	return nil
+}
+
+func (a *Aligner) espeak() string {
+	if a.opts.Espeak != "" {
+		return a.opts.Espeak
+	}
+	p, _ := exec.LookPath("espeak-ng")
+	return p
+}
+
+// proportional times t with transcript.Proportional, finding the duration
+// from the audio when the caller did not give it.
+func (a *Aligner) proportional(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
+	a.report.Tier = TierNone
+	if au.Duration <= 0 && au.Path != "" {
+		an, err := analyse(ctx, au.Path, a.warnf)
+		if err != nil {
+			return err
+		}
+		au.Duration = time.Duration(an.f.Len()) * mfcc.FrameDuration
+	}
+	return transcript.Proportional{}.Time(ctx, t, au)
+}
+
+// analyse decodes the audio and computes its features, streaming: only the
+// features (a few MB for an hour) are kept.
+func analyse(ctx context.Context, path string, warnf func(string, ...any)) (*analysis, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	defer f.Close()
+	r, err := audio.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("align: %s: %w", path, err)
+	}
+	x := mfcc.NewExtractor()
+	buf := make([]float32, audio.Rate)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := r.Read(buf)
+		x.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			got := x.Features().Len()
+			if got < 100 {
+				return nil, fmt.Errorf("align: %s: %w", path, err)
+			}
+			warnf("%s: decoding stopped at %s: %v; aligning what was decoded", path,
+				transcript.FormatClock(time.Duration(got)*mfcc.FrameDuration), err)
+			break
+		}
+	}
+	x.Write(make([]float32, mfcc.Window-mfcc.Hop))
+	feat := x.Features()
+	if feat.Len() == 0 {
+		return nil, fmt.Errorf("align: %s: %w", path, ErrSilent)
+	}
+	return &analysis{f: feat, v: vad.Detect(feat)}, nil
+}

@@ -1,0 +1,318 @@
+// Package audio decodes an episode's audio (MP3 or WAV) into the signal the
+// aligner analyses: mono, 16 kHz, float32 samples in [-1, 1], streamed so a
+// long episode never sits whole in memory at its source rate.
+//
+//	r, err := audio.NewReader(f) // f is an MP3 or WAV file
+//	buf := make([]float32, 4096)
+//	for {
+//		n, err := r.Read(buf)
+//		process(buf[:n])
+//		if err == io.EOF {
+//			break
+//		}
+//	}
+package audio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/hajimehoshi/go-mp3"
+)
+
+// Rate is the sample rate of every Reader's output.
+const Rate = 16000
+
+// ErrFormat means the input is neither a WAV file nor a decodable MP3.
+var ErrFormat = errors.New("audio: unknown or corrupt format")
+
+// source yields mono samples at its own rate.
+type source interface {
+	read(p []float32) (int, error)
+}
+
+// Reader yields 16 kHz mono samples decoded from an MP3 or WAV stream.
+type Reader struct {
+	src     source
+	srcRate int
+	rs      *resampler
+	err     error
+}
+
+// NewReader sniffs r's format (RIFF/WAVE or MPEG audio, with or without an
+// ID3v2 tag) and returns a Reader of its 16 kHz mono samples.
+func NewReader(r io.Reader) (*Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(12)
+	var (
+		src  source
+		rate int
+		err  error
+	)
+	if len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WAVE" {
+		src, rate, err = newWAV(br)
+	} else {
+		// go-mp3 finds its length by seeking when it can; hand it the
+		// original reader when that seeks, so a long file is not buffered.
+		var in io.Reader = br
+		if s, ok := r.(io.ReadSeeker); ok {
+			if _, serr := s.Seek(0, io.SeekStart); serr == nil {
+				in = s
+			}
+		}
+		src, rate, err = newMP3(in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{src: src, srcRate: rate, rs: newResampler(rate, Rate)}, nil
+}
+
+// SourceRate returns the sample rate of the decoded input.
+func (r *Reader) SourceRate() int { return r.srcRate }
+
+// Read fills p with up to len(p) samples at 16 kHz. It returns io.EOF after
+// the last sample.
+func (r *Reader) Read(p []float32) (int, error) {
+	n := 0
+	for n < len(p) {
+		k := r.rs.out(p[n:])
+		n += k
+		if n == len(p) {
+			break
+		}
+		if r.err != nil {
+			if !r.rs.flushed {
+				r.rs.flush()
+				continue
+			}
+			if n > 0 {
+				return n, nil
+			}
+			return 0, r.err
+		}
+		buf := r.rs.inBuf()
+		m, err := r.src.read(buf)
+		r.rs.added(m)
+		if err != nil {
+			r.err = err
+		}
+	}
+	return n, nil
+}
+
+// ReadAll decodes the whole of r into 16 kHz mono samples. Use it for short
+// clips (synthesised speech, tests); stream long episodes with Read.
+func ReadAll(r io.Reader) ([]float32, error) {
+	ar, err := NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []float32
+	buf := make([]float32, 8192)
+	for {
+		n, err := ar.Read(buf)
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+type mp3Source struct {
+	d   *mp3.Decoder
+	raw []byte
+}
+
+func newMP3(r io.Reader) (source, int, error) {
+	d, err := mp3.NewDecoder(r)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: mp3: %v", ErrFormat, err)
+	}
+	if d.SampleRate() <= 0 {
+		return nil, 0, fmt.Errorf("%w: mp3: no sample rate", ErrFormat)
+	}
+	return &mp3Source{d: d}, d.SampleRate(), nil
+}
+
+func (s *mp3Source) read(p []float32) (int, error) {
+	need := len(p) * 4
+	if cap(s.raw) < need {
+		s.raw = make([]byte, need)
+	}
+	b := s.raw[:need]
+	n, err := io.ReadFull(s.d, b)
+	n -= n % 4
+	for i := 0; i < n/4; i++ {
+		l := int16(binary.LittleEndian.Uint16(b[4*i:]))
+		r := int16(binary.LittleEndian.Uint16(b[4*i+2:]))
+		p[i] = (float32(l) + float32(r)) / 65536
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("audio: mp3: %w", err)
+	}
+	return n / 4, err
+}
+
+type wavSource struct {
+	r        io.Reader
+	format   uint16 // 1 PCM, 3 IEEE float
+	channels int
+	bits     int
+	left     int64 // bytes of data left; <0 when unknown (streamed)
+	raw      []byte
+}
+
+// newWAV reads a RIFF header up to the data chunk. A data size of 0 or
+// 0xFFFFFFFF (what programs writing to a pipe put there) means "until EOF".
+func newWAV(r io.Reader) (source, int, error) {
+	var hdr [12]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, 0, fmt.Errorf("%w: wav: %v", ErrFormat, err)
+	}
+	s := &wavSource{r: r}
+	rate := 0
+	for {
+		var ch [8]byte
+		if _, err := io.ReadFull(r, ch[:]); err != nil {
+			return nil, 0, fmt.Errorf("%w: wav: no data chunk", ErrFormat)
+		}
+		id := string(ch[:4])
+		size := int64(binary.LittleEndian.Uint32(ch[4:]))
+		switch id {
+		case "fmt ":
+			if size < 16 || size > 1<<16 {
+				return nil, 0, fmt.Errorf("%w: wav: fmt chunk of %d bytes", ErrFormat, size)
+			}
+			b := make([]byte, size+size%2)
+			if _, err := io.ReadFull(r, b); err != nil {
+				return nil, 0, fmt.Errorf("%w: wav: %v", ErrFormat, err)
+			}
+			s.format = binary.LittleEndian.Uint16(b[0:])
+			s.channels = int(binary.LittleEndian.Uint16(b[2:]))
+			rate = int(binary.LittleEndian.Uint32(b[4:]))
+			s.bits = int(binary.LittleEndian.Uint16(b[14:]))
+			if s.format == 0xFFFE && size >= 26 {
+				s.format = binary.LittleEndian.Uint16(b[24:]) // WAVE_FORMAT_EXTENSIBLE sub-format
+			}
+		case "data":
+			if s.channels == 0 {
+				return nil, 0, fmt.Errorf("%w: wav: data before fmt", ErrFormat)
+			}
+			ok := (s.format == 1 && (s.bits == 8 || s.bits == 16 || s.bits == 24 || s.bits == 32)) ||
+				(s.format == 3 && s.bits == 32)
+			if !ok || s.channels < 1 || rate < 1000 || rate > 384000 {
+				return nil, 0, fmt.Errorf("%w: wav: unsupported encoding (format %d, %d bits, %d channels, %d Hz)",
+					ErrFormat, s.format, s.bits, s.channels, rate)
+			}
+			s.left = size
+			if size == 0 || size == 0xFFFFFFFF {
+				s.left = -1
+			}
+			return s, rate, nil
+		default:
+			if _, err := io.CopyN(io.Discard, r, size+size%2); err != nil {
+				return nil, 0, fmt.Errorf("%w: wav: %v", ErrFormat, err)
+			}
+		}
+	}
+}
+
+func (s *wavSource) read(p []float32) (int, error) {
+	bps := s.bits / 8
+	frame := bps * s.channels
+	need := int64(len(p) * frame)
+	if s.left >= 0 && need > s.left {
+		need = s.left - s.left%int64(frame)
+	}
+	if need == 0 {
+		return 0, io.EOF
+	}
+	if int64(cap(s.raw)) < need {
+		s.raw = make([]byte, need)
+	}
+	b := s.raw[:need]
+	n, err := io.ReadFull(s.r, b)
+	if s.left >= 0 {
+		s.left -= int64(n)
+	}
+	frames := n / frame
+	for i := 0; i < frames; i++ {
+		var sum float32
+		for c := 0; c < s.channels; c++ {
+			sum += sample(b[i*frame+c*bps:], s.format, bps)
+		}
+		p[i] = sum / float32(s.channels)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("audio: wav: %w", err)
+	}
+	return frames, err
+}
+
+func sample(b []byte, format uint16, bps int) float32 {
+	switch {
+	case format == 3:
+		return math.Float32frombits(binary.LittleEndian.Uint32(b))
+	case bps == 1:
+		return (float32(b[0]) - 128) / 128
+	case bps == 2:
+		return float32(int16(binary.LittleEndian.Uint16(b))) / 32768
+	case bps == 3:
+		v := int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24) >> 8
+		return float32(v) / (1 << 23)
+	default:
+		return float32(int32(binary.LittleEndian.Uint32(b))) / (1 << 31)
+	}
+}
+
+// WriteWAV writes samples as a 16-bit mono PCM WAV file at the given rate.
+func WriteWAV(w io.Writer, samples []float32, rate int) error {
+	var buf bytes.Buffer
+	n := len(samples)
+	buf.WriteString("RIFF")
+	le := binary.LittleEndian
+	b := buf.AvailableBuffer()
+	b = le.AppendUint32(b, uint32(36+2*n))
+	b = append(b, "WAVEfmt "...)
+	b = le.AppendUint32(b, 16)
+	b = le.AppendUint16(b, 1) // PCM
+	b = le.AppendUint16(b, 1) // mono
+	b = le.AppendUint32(b, uint32(rate))
+	b = le.AppendUint32(b, uint32(2*rate))
+	b = le.AppendUint16(b, 2)
+	b = le.AppendUint16(b, 16)
+	b = append(b, "data"...)
+	b = le.AppendUint32(b, uint32(2*n))
+	buf.Write(b)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("audio: write wav: %w", err)
+	}
+	out := make([]byte, 0, 8192)
+	for i, s := range samples {
+		v := math.Round(float64(s) * 32767)
+		v = max(-32768, min(32767, v))
+		out = binary.LittleEndian.AppendUint16(out, uint16(int16(v)))
+		if len(out) == cap(out) || i == n-1 {
+			if _, err := w.Write(out); err != nil {
+				return fmt.Errorf("audio: write wav: %w", err)
+			}
+			out = out[:0]
+		}
+	}
+	return nil
+}

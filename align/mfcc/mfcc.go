@@ -1,0 +1,252 @@
+// Package mfcc turns a 16 kHz mono signal into the per-frame features the
+// aligner compares: 13 mel-frequency cepstral coefficients (40 mel filters,
+// 25 ms Hamming windows, 10 ms hop), the frame's energy, its spectral
+// flatness and its spectral flux (how fast the spectrum changes, which tells
+// steady music from speech).
+//
+// Feed samples as they are decoded; only the features are kept, about
+// 70 bytes per 10 ms frame.
+//
+//	x := mfcc.NewExtractor()
+//	x.Write(samples) // as often as needed
+//	f := x.Features()
+//	fmt.Println(f.Len(), f.MFCC(0))
+package mfcc
+
+import (
+	"math"
+	"math/cmplx"
+	"time"
+)
+
+const (
+	// Rate is the sample rate the extractor expects.
+	Rate = 16000
+	// Window and Hop are the analysis window and the distance between frames.
+	Window = 400 // 25 ms
+	Hop    = 160 // 10 ms
+	// Coeffs is the number of cepstral coefficients per frame.
+	Coeffs = 13
+	// Filters is the number of mel filters.
+	Filters = 40
+
+	fftSize = 512
+)
+
+// FrameDuration is the time between two frames.
+const FrameDuration = time.Second * Hop / Rate
+
+// Features holds the analysis of a whole signal, frame by frame. Frame i
+// covers samples [i*Hop, i*Hop+Window).
+type Features struct {
+	Energy   []float32 // frame energy in dB (0 dB = full scale)
+	Flatness []float32 // spectral flatness 0..1 over 100–4000 Hz: 1 noise, near 0 tones
+	Flux     []float32 // mean absolute change of the log mel spectrum from two frames before
+	Coef     []float32 // Coeffs per frame, frame after frame
+}
+
+// Len returns the number of frames.
+func (f *Features) Len() int { return len(f.Energy) }
+
+// MFCC returns frame i's cepstral coefficients.
+func (f *Features) MFCC(i int) []float32 { return f.Coef[i*Coeffs : (i+1)*Coeffs] }
+
+// Time returns the time of frame i's centre.
+func Time(i int) time.Duration {
+	return time.Duration(i)*FrameDuration + time.Second*Window/2/Rate
+}
+
+// Frame returns the frame whose centre is nearest to t.
+func Frame(t time.Duration) int {
+	i := int(math.Round(float64(t-time.Second*Window/2/Rate) / float64(FrameDuration)))
+	return max(i, 0)
+}
+
+// Extractor computes Features from a stream of samples.
+type Extractor struct {
+	buf   []float32
+	f     Features
+	prev  [2][Filters]float32 // log mel spectra of the two previous frames
+	nprev int
+
+	window  [Window]float32
+	twiddle []complex128
+	fb      [Filters]filter
+	dct     [Coeffs][Filters]float32
+	scratch []complex128
+	power   []float64
+	last    float32 // last sample before buf, for pre-emphasis
+}
+
+type filter struct {
+	lo     int
+	weight []float32
+}
+
+// NewExtractor returns an Extractor for 16 kHz input.
+func NewExtractor() *Extractor {
+	x := &Extractor{
+		scratch: make([]complex128, fftSize),
+		power:   make([]float64, fftSize/2+1),
+	}
+	for i := range x.window {
+		x.window[i] = float32(0.54 - 0.46*math.Cos(2*math.Pi*float64(i)/(Window-1)))
+	}
+	x.twiddle = make([]complex128, fftSize/2)
+	for i := range x.twiddle {
+		x.twiddle[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/fftSize))
+	}
+	mel := func(f float64) float64 { return 2595 * math.Log10(1+f/700) }
+	hz := func(m float64) float64 { return 700 * (math.Pow(10, m/2595) - 1) }
+	lo, hi := mel(64), mel(Rate/2)
+	var edges [Filters + 2]float64
+	for i := range edges {
+		edges[i] = hz(lo+(hi-lo)*float64(i)/(Filters+1)) * fftSize / Rate // in FFT bins
+	}
+	for m := 0; m < Filters; m++ {
+		a, b, c := edges[m], edges[m+1], edges[m+2]
+		first := int(math.Ceil(a))
+		var w []float32
+		for k := first; float64(k) < c && k <= fftSize/2; k++ {
+			v := 0.0
+			if float64(k) <= b {
+				v = (float64(k) - a) / (b - a)
+			} else {
+				v = (c - float64(k)) / (c - b)
+			}
+			w = append(w, float32(max(v, 0)))
+		}
+		x.fb[m] = filter{lo: first, weight: w}
+	}
+	for k := 0; k < Coeffs; k++ {
+		s := math.Sqrt(2.0 / Filters)
+		if k == 0 {
+			s = math.Sqrt(1.0 / Filters)
+		}
+		for m := 0; m < Filters; m++ {
+			x.dct[k][m] = float32(s * math.Cos(math.Pi*float64(k)*(float64(m)+0.5)/Filters))
+		}
+	}
+	return x
+}
+
+// Write analyses samples, keeping any incomplete frame for the next call.
+func (x *Extractor) Write(samples []float32) {
+	x.buf = append(x.buf, samples...)
+	i := 0
+	for ; i+Window <= len(x.buf); i += Hop {
+		prev := x.last
+		if i > 0 {
+			prev = x.buf[i-1]
+		}
+		x.frame(x.buf[i:i+Window], prev)
+	}
+	if i > 0 {
+		x.last = x.buf[i-1]
+		n := copy(x.buf, x.buf[i:])
+		x.buf = x.buf[:n]
+	}
+}
+
+// Features returns the features of every complete frame written so far.
+func (x *Extractor) Features() *Features { return &x.f }
+
+// Compute is a shortcut for short signals.
+func Compute(samples []float32) *Features {
+	x := NewExtractor()
+	x.Write(samples)
+	// Pad so the tail shorter than a window still gives a frame.
+	x.Write(make([]float32, Window-Hop))
+	return x.Features()
+}
+
+func (x *Extractor) frame(s []float32, prev float32) {
+	z := x.scratch
+	var e float64
+	for i, v := range s {
+		e += float64(v) * float64(v)
+		pre := v - 0.97*prev
+		prev = v
+		z[i] = complex(float64(pre*x.window[i]), 0)
+	}
+	for i := Window; i < fftSize; i++ {
+		z[i] = 0
+	}
+	fft(z, x.twiddle)
+	for k := range x.power {
+		r, im := real(z[k]), imag(z[k])
+		x.power[k] = r*r + im*im
+	}
+	energy := 10 * math.Log10(e/Window+1e-12)
+
+	// Flatness over the band where speech and music both live.
+	lo, hi := 100*fftSize/Rate, 4000*fftSize/Rate
+	var lg, ar float64
+	for k := lo; k <= hi; k++ {
+		p := x.power[k] + 1e-10
+		lg += math.Log(p)
+		ar += p
+	}
+	n := float64(hi - lo + 1)
+	flat := math.Exp(lg/n) / (ar / n)
+
+	var logmel [Filters]float32
+	for m, f := range x.fb {
+		var acc float64
+		for j, w := range f.weight {
+			acc += float64(w) * x.power[f.lo+j]
+		}
+		logmel[m] = float32(math.Log(acc + 1e-8))
+	}
+	var flux float32
+	if x.nprev >= 2 {
+		for m := range logmel {
+			d := logmel[m] - x.prev[0][m]
+			if d < 0 {
+				d = -d
+			}
+			flux += d
+		}
+		flux /= Filters
+	}
+	x.prev[0] = x.prev[1]
+	x.prev[1] = logmel
+	x.nprev++
+
+	for k := 0; k < Coeffs; k++ {
+		var acc float32
+		for m, v := range logmel {
+			acc += x.dct[k][m] * v
+		}
+		x.f.Coef = append(x.f.Coef, acc)
+	}
+	x.f.Energy = append(x.f.Energy, float32(energy))
+	x.f.Flatness = append(x.f.Flatness, float32(flat))
+	x.f.Flux = append(x.f.Flux, flux)
+}
+
+// fft is an in-place iterative radix-2 FFT; len(z) must be fftSize.
+func fft(z []complex128, tw []complex128) {
+	n := len(z)
+	for i, j := 1, 0; i < n; i++ {
+		bit := n >> 1
+		for ; j&bit != 0; bit >>= 1 {
+			j ^= bit
+		}
+		j ^= bit
+		if i < j {
+			z[i], z[j] = z[j], z[i]
+		}
+	}
+	for size := 2; size <= n; size <<= 1 {
+		half := size / 2
+		step := n / size
+		for start := 0; start < n; start += size {
+			for k := 0; k < half; k++ {
+				t := tw[k*step] * z[start+k+half]
+				z[start+k+half] = z[start+k] - t
+				z[start+k] += t
+			}
+		}
+	}
+}

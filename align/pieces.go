@@ -1,0 +1,229 @@
+package align
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// piece is what gets its own time: a sentence of a turn, or a cue.
+type piece struct {
+	unit    int
+	cue     bool
+	text    string
+	syl     float64
+	speaker string
+}
+
+// pieces is the transcript cut into pieces, in order.
+type pieces struct {
+	list  []piece
+	units [][2]int // [first, end) piece of each unit
+}
+
+func newPieces(t *transcript.Transcript) *pieces {
+	p := &pieces{units: make([][2]int, len(t.Units))}
+	for i, u := range t.Units {
+		first := len(p.list)
+		if u.Kind == transcript.Cue {
+			p.list = append(p.list, piece{unit: i, cue: true, text: u.Text})
+		} else {
+			ss := splitSentences(u.Text)
+			if len(ss) == 0 {
+				ss = []sentence{{u.Text, 1}}
+			}
+			for _, s := range ss {
+				p.list = append(p.list, piece{unit: i, text: s.text, syl: max(s.syl, 1), speaker: u.Speaker})
+			}
+		}
+		p.units[i] = [2]int{first, len(p.list)}
+	}
+	return p
+}
+
+// Plausible speaking rates, seconds of sound per syllable: far outside
+// these the audio is not a reading of this text.
+const (
+	minRate = 0.05
+	maxRate = 1.5
+)
+
+// pauses is tier 1: it times every piece on the pauses and music of the
+// audio.
+func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]span, error) {
+	n := len(t.Units)
+	items := make([]item, n)
+	totalSyl := 0.0
+	for i, u := range t.Units {
+		r := ps.units[i]
+		it := item{cue: u.Kind == transcript.Cue}
+		for _, p := range ps.list[r[0]:r[1]] {
+			it.syl += p.syl
+		}
+		if u.Anchor {
+			it.anchored, it.anchor = true, u.Start
+		}
+		items[i] = it
+		if !it.cue {
+			totalSyl += it.syl
+		}
+	}
+	for _, s := range t.Sections {
+		if s.Anchor && s.Unit < n && !items[s.Unit].anchored {
+			items[s.Unit].anchored, items[s.Unit].anchor = true, s.Start
+		}
+	}
+	frames := an.f.Len()
+	l := newLayout(an.v, 0, frames)
+	sound := l.speech[len(l.speech)-1]
+	a.report.Speech = time.Duration(sound * float64(time.Second))
+	if totalSyl == 0 {
+		totalSyl = 1
+	}
+	rate := sound / totalSyl
+	if rate < minRate || rate > maxRate {
+		return nil, fmt.Errorf("%w: %.0f s of speech in the audio for %.0f syllables of text (%.2f s each; a reading takes %.2f–%.2f)",
+			ErrMismatch, sound, totalSyl, rate, minRate, maxRate)
+	}
+	for i := range items {
+		items[i].rate = rate
+	}
+	pl := place(items, l, false)
+	if pl == nil {
+		return nil, fmt.Errorf("%w: no placement of %d units on %d pauses", ErrMismatch, n, len(l.gaps))
+	}
+	// Speakers talk at their own pace: measure it and place again.
+	type acc struct{ sound, syl float64 }
+	per := map[string]*acc{}
+	for i, it := range items {
+		if it.cue || pl[i].first == pl[i].last {
+			continue
+		}
+		s := t.Units[i].Speaker
+		if per[s] == nil {
+			per[s] = &acc{}
+		}
+		per[s].sound += l.islandSeconds(pl[i].first, pl[i].last)
+		per[s].syl += it.syl
+	}
+	const prior = 30 // syllables of the global rate mixed into each speaker's
+	for i := range items {
+		if c := per[t.Units[i].Speaker]; c != nil {
+			items[i].rate = (c.sound + prior*rate) / (c.syl + prior)
+		}
+	}
+	if p2 := place(items, l, false); p2 != nil {
+		pl = p2
+	}
+	unitSpans := an.times(items, l, pl)
+
+	// Sentences inside each turn, on the turn's own pauses.
+	out := make([]span, len(ps.list))
+	for i, it := range items {
+		r := ps.units[i]
+		if r[1]-r[0] == 1 {
+			out[r[0]] = unitSpans[i]
+			continue
+		}
+		sub := make([]item, 0, r[1]-r[0])
+		for _, p := range ps.list[r[0]:r[1]] {
+			sub = append(sub, item{syl: p.syl})
+		}
+		var ss []span
+		if pl[i].last-pl[i].first >= 2 {
+			sl := l.sub(pl[i].first, pl[i].last)
+			local := l.islandSeconds(pl[i].first, pl[i].last) / it.syl
+			for k := range sub {
+				sub[k].rate = local
+			}
+			if sp := place(sub, sl, true); sp != nil {
+				ss = an.times(sub, sl, sp)
+				ss[0].start = unitSpans[i].start
+			}
+		}
+		if ss == nil {
+			ss = spread(sub, unitSpans[i])
+		}
+		for k := range ss {
+			ss[k].conf = min(ss[k].conf, unitSpans[i].conf)
+			if k == 0 {
+				ss[k].conf = unitSpans[i].conf
+			}
+		}
+		copy(out[r[0]:r[1]], ss)
+	}
+	return out, nil
+}
+
+// spread divides a span among items by syllables.
+func spread(items []item, s span) []span {
+	total := 0.0
+	for _, it := range items {
+		total += it.syl
+	}
+	out := make([]span, len(items))
+	cum := 0.0
+	at := s.start
+	for i, it := range items {
+		cum += it.syl
+		next := s.start + time.Duration(float64(s.end-s.start)*cum/total)
+		out[i] = span{at, next, s.conf * 0.6}
+		at = next
+	}
+	return out
+}
+
+// apply writes the pieces' times into the transcript: units, their
+// sentences and the sections.
+func apply(t *transcript.Transcript, ps *pieces, spans []span) {
+	prevEnd := time.Duration(0)
+	for i := range spans {
+		s := &spans[i]
+		if s.start < prevEnd {
+			s.start = prevEnd
+		}
+		if s.end <= s.start {
+			s.end = s.start + time.Millisecond
+		}
+		prevEnd = s.end
+	}
+	for i := range t.Units {
+		u := &t.Units[i]
+		r := ps.units[i]
+		first, last := spans[r[0]], spans[r[1]-1]
+		if !u.Anchor {
+			u.Start = first.start
+		}
+		u.End = max(last.end, u.Start+time.Millisecond)
+		u.Confidence = first.conf
+		if u.Anchor {
+			u.Confidence = 1
+		}
+		u.Sentences = nil
+		if r[1]-r[0] > 1 {
+			for k := r[0]; k < r[1]; k++ {
+				u.Sentences = append(u.Sentences, transcript.Span{Text: ps.list[k].text, Start: spans[k].start, End: spans[k].end})
+			}
+			u.Sentences[0].Start = u.Start
+		}
+	}
+	// Keep units in order around an anchor that pulled one back.
+	for i := 1; i < len(t.Units); i++ {
+		if p := &t.Units[i-1]; p.End > t.Units[i].Start {
+			p.End = max(p.Start+time.Millisecond, t.Units[i].Start)
+		}
+	}
+	for i := range t.Sections {
+		s := &t.Sections[i]
+		if s.Anchor {
+			continue
+		}
+		if s.Unit < len(t.Units) {
+			s.Start = t.Units[s.Unit].Start
+		} else if len(t.Units) > 0 {
+			s.Start = t.Units[len(t.Units)-1].End
+		}
+	}
+	t.Timing = transcript.Aligned
+}
