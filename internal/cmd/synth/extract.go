@@ -60,7 +60,7 @@ var (
 	headingRE = regexp.MustCompile(`^#{1,6}(\s|$)`)
 	ruleRE    = regexp.MustCompile(`^ {0,3}((-[ \t]*){3,}|(\*[ \t]*){3,}|(_[ \t]*){3,})$`)
 	listRE    = regexp.MustCompile(`^\s*([*+-]|\d+[.)])\s+`)
-	anchorRE  = regexp.MustCompile(`^\[(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\]\s*`)
+	anchorRE  = regexp.MustCompile(`^\[(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(\.\d{1,3})?\]\s*`)
 	// The three ways editors write a turn's label: **Name:**, **Name：**
 	// and **Name**: (the colon outside the bold).
 	turnInRE  = regexp.MustCompile(`(?s)^\*\*([^*\n]+?)\s*[:：]\s*\*\*\s*(.*)$`)
@@ -233,7 +233,8 @@ func splitBlocks(r io.Reader) ([]block, error) {
 	return blocks, nil
 }
 
-// cutAnchor removes a leading [mm:ss] or [hh:mm:ss] anchor.
+// cutAnchor removes a leading [mm:ss] or [hh:mm:ss] anchor, with an
+// optional fraction of a second ([01:02.5]).
 func cutAnchor(s string) (time.Duration, bool, string) {
 	m := anchorRE.FindStringSubmatchIndex(s)
 	if m == nil {
@@ -247,6 +248,11 @@ func cutAnchor(s string) (time.Duration, bool, string) {
 		return v
 	}
 	d := time.Duration(num(1))*time.Hour + time.Duration(num(2))*time.Minute + time.Duration(num(3))*time.Second
+	if m[8] >= 0 { // fraction: ".5" is half a second
+		frac := s[m[8]+1 : m[9]]
+		ms, _ := strconv.Atoi((frac + "00")[:3])
+		d += time.Duration(ms) * time.Millisecond
+	}
 	return d, true, s[m[1]:]
 }
 

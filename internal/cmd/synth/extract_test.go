@@ -65,11 +65,12 @@ var extractTests = []struct {
 	want: []Unit{{Kind: Speech, Speaker: "A", Text: "第一行 第二行", Line: 14}},
 }, {
 	name: "anchors after the label and before it",
-	in:   head + "**A:** [00:05] 開始。\n\n[01:02:03] **B:** 晚一點。\n\n**C:** [5:07] 沒有補零。\n",
+	in:   head + "**A:** [00:05] 開始。\n\n[01:02:03] **B:** 晚一點。\n\n**C:** [5:07] 沒有補零。\n\n**D:** [00:09.25] 小數。\n",
 	want: []Unit{
 		{Kind: Speech, Speaker: "A", Text: "開始。", Line: 14, Anchor: 5 * time.Second, HasAnchor: true},
 		{Kind: Speech, Speaker: "B", Text: "晚一點。", Line: 16, Anchor: time.Hour + 2*time.Minute + 3*time.Second, HasAnchor: true},
 		{Kind: Speech, Speaker: "C", Text: "沒有補零。", Line: 18, Anchor: 5*time.Minute + 7*time.Second, HasAnchor: true},
+		{Kind: Speech, Speaker: "D", Text: "小數。", Line: 20, Anchor: 9250 * time.Millisecond, HasAnchor: true},
 	},
 }, {
 	name: "front matter is skipped",
