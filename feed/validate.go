@@ -428,8 +428,8 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 	it.where = fmt.Sprintf("item %d", i)
 	if t := it.one("", "title"); t != nil && t.Text() != "" {
 		title := t.Text()
-		if len(title) > 40 {
-			title = title[:37] + "…"
+		if r := []rune(title); len(r) > 40 {
+			title = string(r[:37]) + "…"
 		}
 		it.where = fmt.Sprintf("item %d %q", i, title)
 	}
