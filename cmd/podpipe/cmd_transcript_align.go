@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/transcript"
+	"github.com/podpipe/podpipe/transcript/markdown"
+)
+
+var alignCmd = &cli.Command{
+	Name:      "align",
+	Usage:     "time an untimed transcript against its audio and show how sure each turn is",
+	UsageText: "podpipe transcript align EPISODE.md [--audio FILE] [--align auto|none|pauses|tts]",
+	Description: `Aligns the editors' Markdown transcript to the audio (by default the .mp3 next
+to the .md) and prints every turn with its start time and confidence, then
+the turns the aligner is least sure of, so an editor can fix them with an
+[mm:ss] anchor.
+
+   podpipe transcript align episodes/02-kubernetes-cost.md
+   podpipe transcript align episodes/02-kubernetes-cost.md --align pauses`,
+	Flags: []cli.Flag{
+		&cli.StringFlag{
+			Name:    "audio",
+			Usage:   "the episode's audio `FILE` (MP3 or WAV); default: EPISODE.mp3",
+			Sources: cli.EnvVars("PODPIPE_AUDIO"),
+		},
+		&cli.StringFlag{
+			Name:    "align",
+			Value:   "auto",
+			Usage:   "alignment `TIER`: auto (best available), none (proportional), pauses, tts (espeak-ng)",
+			Sources: cli.EnvVars("PODPIPE_ALIGN"),
+		},
+		&cli.StringFlag{
+			Name:    "language",
+			Usage:   "the transcript's `LANG` (BCP 47) when its front matter does not say; default zh-TW",
+			Sources: cli.EnvVars("PODPIPE_LANGUAGE"),
+		},
+	},
+	Action: func(ctx context.Context, cmd *cli.Command) error {
+		if cmd.NArg() != 1 {
+			return usagef("transcript align: want one EPISODE.md, got %d arguments", cmd.NArg())
+		}
+		tier, err := align.ParseTier(cmd.String("align"))
+		if err != nil {
+			return usagef("transcript align: --align: %v", err)
+		}
+		return runTranscriptAlign(ctx, os.Stdout, os.Stderr, cmd.Args().First(), cmd.String("audio"), cmd.String("language"), tier)
+	},
+}
+
+func init() {
+	transcriptCommand.Commands = append(transcriptCommand.Commands, alignCmd)
+}
+
+func runTranscriptAlign(ctx context.Context, stdout, stderr io.Writer, mdPath, audioPath, lang string, tier align.Tier) error {
+	src, err := os.ReadFile(mdPath)
+	if err != nil {
+		return err
+	}
+	t, err := markdown.Parse(mdPath, src)
+	if err != nil {
+		return err
+	}
+	if audioPath == "" {
+		audioPath = strings.TrimSuffix(mdPath, filepath.Ext(mdPath)) + ".mp3"
+		if t.Audio != "" {
+			audioPath = filepath.Join(filepath.Dir(mdPath), t.Audio)
+		}
+	}
+	if _, err := os.Stat(audioPath); err != nil {
+		return fmt.Errorf("transcript align: audio: %w (give it with --audio)", err)
+	}
+	a := align.New(align.Options{Tier: tier, Language: lang, Log: stderr})
+	if err := a.Time(ctx, t, transcript.Audio{Path: audioPath}); err != nil {
+		return fmt.Errorf("transcript align: %w", err)
+	}
+	rep := a.Report()
+	fmt.Fprintf(stdout, "%s aligned to %s with tier %s in %s\n\n", mdPath, audioPath, rep.Tier, rep.Elapsed.Round(time.Millisecond))
+	line := func(i int) {
+		u := t.Units[i]
+		who := u.Speaker
+		if u.Kind == transcript.Cue {
+			who = "(cue)"
+		}
+		mark := ""
+		if u.Anchor {
+			mark = " anchored"
+		}
+		fmt.Fprintf(stdout, "  %s:%-4d %s  %.2f  %s: %s%s\n", mdPath, u.Line, clock(u.Start), u.Confidence, who, excerpt(u.Text, 30), mark)
+	}
+	sec := -2
+	for i, u := range t.Units {
+		if u.Section != sec && u.Section >= 0 && u.Section < len(t.Sections) {
+			s := t.Sections[u.Section]
+			fmt.Fprintf(stdout, "%s %s %s\n", strings.Repeat("#", s.Level), clock(s.Start), s.Title)
+		}
+		sec = u.Section
+		line(i)
+	}
+	if len(rep.LowConfidence) == 0 {
+		fmt.Fprintf(stdout, "\nno unit below confidence %.2f\n", align.LowConfidence)
+		return nil
+	}
+	fmt.Fprintf(stdout, "\n%d units below confidence %.2f; check them and add an [mm:ss] anchor where they are wrong:\n",
+		len(rep.LowConfidence), align.LowConfidence)
+	for _, i := range rep.LowConfidence {
+		line(i)
+	}
+	return nil
+}
+
+func clock(d time.Duration) string {
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
