@@ -1,7 +1,328 @@
 package align
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/podpipe/podpipe/align/audio"
+	"github.com/podpipe/podpipe/align/dtw"
+	"github.com/podpipe/podpipe/align/mfcc"
+	"github.com/podpipe/podpipe/align/vad"
+)
+
+// Tier 2: synthesise the text, warp it onto the audio.
+
+const (
+	dtwDecim   = 2               // DTW frames are 20 ms: two feature frames averaged
+	bandHalf   = 6 * time.Second // how far the warp may stray from the tier-1 path
+	sepFrames  = 15              // 150 ms of silence between synthetic pieces
+	snapWindow = 35              // frames (350 ms) a boundary may move to reach a pause
+)
+
+// ErrLanguage means espeak-ng has no voice for the transcript's language.
+var ErrLanguage = errors.New("no espeak-ng voice for the language")
+
+// Voice returns the espeak-ng voice for a BCP 47 language tag: Mandarin
+// (zh, zh-TW, zh-Hant, cmn) is "cmn", Cantonese (yue, zh-HK, zh-MO) "yue",
+// anything else its primary subtag ("en-GB" → "en"). Latin words inside
+// Chinese text are read as English by the cmn and yue voices.
+func Voice(lang string) string {
+	l := strings.ToLower(strings.ReplaceAll(lang, "_", "-"))
+	switch {
+	case l == "" || l == "cmn" || strings.HasPrefix(l, "cmn-"):
+		return "cmn"
+	case l == "yue" || strings.HasPrefix(l, "yue-") || strings.HasPrefix(l, "zh-hk") ||
+		strings.HasPrefix(l, "zh-mo") || strings.HasPrefix(l, "zh-yue"):
+		return "yue"
+	case l == "zh" || strings.HasPrefix(l, "zh-"):
+		return "cmn"
+	}
+	if i := strings.IndexByte(l, '-'); i > 0 {
+		return l[:i]
+	}
+	return l
+}
+
+// synth runs espeak-ng on one piece of text and returns its features,
+// trimmed of the silence the engine pads with.
+func synth(ctx context.Context, prog, voice, text string) ([]float32, error) {
+	cmd := exec.CommandContext(ctx, prog, "-v", voice, "--stdout")
+	cmd.Stdin = strings.NewReader(text)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	if msg := strings.TrimSpace(errb.String()); err != nil || strings.Contains(msg, "does not exist") {
+		if strings.Contains(msg, "voice does not exist") {
+			return nil, fmt.Errorf("%w %q", ErrLanguage, voice)
+		}
+		if msg == "" && err != nil {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("espeak-ng: %s", msg)
+	}
+	s, err := audio.ReadAll(&out)
+	if err != nil {
+		return nil, fmt.Errorf("espeak-ng output: %w", err)
+	}
+	f := mfcc.Compute(s)
+	first, last := -1, -1
+	for i, e := range f.Energy {
+		if e > -50 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil, nil
+	}
+	return f.Coef[first*mfcc.Coeffs : (last+1)*mfcc.Coeffs], nil
+}
+
+// tts is tier 2. It returns refined spans for the pieces, or an error when
+// speech synthesis is not possible (the caller keeps tier 1's spans).
 func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []span, lang string) ([]span, error) {
-	return spans, nil
+	prog := a.espeak()
+	if prog == "" {
+		return nil, errors.New("espeak-ng is not installed")
+	}
+	voice := Voice(lang)
+	if lang == "" {
+		lang = "zh-TW"
+	}
+	// Check the voice once, so a missing language fails fast.
+	if _, err := synth(ctx, prog, voice, "1"); err != nil {
+		return nil, fmt.Errorf("language %s: %w", lang, err)
+	}
+
+	feats := make([][]float32, len(ps.list))
+	errs := make([]error, len(ps.list))
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				feats[i], errs[i] = synth(ctx, prog, voice, ps.list[i].text)
+			}
+		}()
+	}
+	for i, p := range ps.list {
+		if p.cue {
+			continue
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", ps.list[i].text, err)
+		}
+	}
+
+	// The synthetic episode: pieces with short silences between them, and
+	// for each cue silence as long as tier 1 found it.
+	silence := mfcc.Compute(make([]float32, mfcc.Window))
+	sil := silence.MFCC(0)
+	var syn []float32
+	starts := make([]int, len(ps.list)) // synthetic frame where piece i's sound starts
+	ends := make([]int, len(ps.list))
+	// Synthetic frame → real frame anchors for the band's centre.
+	var anchorsX, anchorsY []float64
+	pad := func(k int) {
+		for ; k > 0; k-- {
+			syn = append(syn, sil...)
+		}
+	}
+	// Silence stands for whatever comes before the first piece and after
+	// the last (intro music, a cold open), so both ends of the warp are
+	// pinned to both ends of the audio.
+	lead := max(int(spans[0].start/frameDur)-sepFrames, 0)
+	pad(lead)
+	anchorsX = append(anchorsX, 0)
+	anchorsY = append(anchorsY, 0)
+	for i, p := range ps.list {
+		pad(sepFrames)
+		starts[i] = len(syn) / mfcc.Coeffs
+		if p.cue {
+			pad(int((spans[i].end - spans[i].start) / frameDur))
+		} else {
+			syn = append(syn, feats[i]...)
+		}
+		ends[i] = len(syn) / mfcc.Coeffs
+		anchorsX = append(anchorsX, float64(starts[i]), float64(ends[i]))
+		anchorsY = append(anchorsY, float64(spans[i].start/frameDur), float64(spans[i].end/frameDur))
+	}
+	pad(max(an.f.Len()-int(spans[len(spans)-1].end/frameDur), sepFrames))
+	anchorsX = append(anchorsX, float64(len(syn)/mfcc.Coeffs))
+	anchorsY = append(anchorsY, float64(an.f.Len()))
+
+	synD := decimate(syn, dtwDecim)
+	realD := decimate(an.f.Coef, dtwDecim)
+	normalise(synD)
+	normalise(realD)
+	n, m := len(synD)/mfcc.Coeffs, len(realD)/mfcc.Coeffs
+	half := int(bandHalf / frameDur / dtwDecim)
+	lo, hi := make([]int, n), make([]int, n)
+	for x := range lo {
+		c := interp(anchorsX, anchorsY, float64(x*dtwDecim)) / dtwDecim
+		lo[x] = int(c) - half
+		hi[x] = int(c) + half
+		if x > 0 {
+			lo[x] = max(lo[x], lo[x-1])
+			hi[x] = max(hi[x], hi[x-1])
+		}
+		lo[x] = min(max(lo[x], 0), m-1)
+		hi[x] = min(max(hi[x], 0), m-1)
+	}
+	path, err := dtw.Align(synD, realD, mfcc.Coeffs, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	toReal := func(x int) int {
+		xd := min(x/dtwDecim, n-1)
+		return path[xd]*dtwDecim + x%dtwDecim
+	}
+
+	out := make([]span, len(spans))
+	copy(out, spans)
+	for i, p := range ps.list {
+		if p.cue {
+			continue // music detection placed it better than silence can be matched
+		}
+		s := an.snapOnset(toReal(starts[i]))
+		e := an.snapOffset(toReal(max(ends[i]-1, starts[i])) + 1)
+		start := an.onsetTime(s, s-5)
+		end := offsetTime(e)
+		d := (start - spans[i].start).Seconds()
+		out[i] = span{start: start, end: max(end, start+time.Millisecond)}
+		out[i].conf = 0.35 + 0.35*math.Exp(-d*d/2) + 0.3*spans[i].conf
+	}
+	return out, nil
+}
+
+// snapOnset moves a frame to the nearest onset of sound after a pause
+// within reach, or leaves it.
+func (an *analysis) snapOnset(f int) int {
+	best, bd := f, snapWindow+1
+	l := an.v.Labels
+	for k := max(f-snapWindow, 1); k <= f+snapWindow && k < len(l); k++ {
+		if l[k] == vad.Speech && l[k-1] != vad.Speech && pauseBefore(l, k) {
+			if d := abs(k - f); d < bd {
+				best, bd = k, d
+			}
+		}
+	}
+	return best
+}
+
+// snapOffset moves a frame to the nearest end of sound before a pause.
+func (an *analysis) snapOffset(f int) int {
+	best, bd := f, snapWindow+1
+	l := an.v.Labels
+	for k := max(f-snapWindow, 1); k <= f+snapWindow && k < len(l); k++ {
+		if l[k] != vad.Speech && l[k-1] == vad.Speech && pauseAfter(l, k) {
+			if d := abs(k - f); d < bd {
+				best, bd = k, d
+			}
+		}
+	}
+	return best
+}
+
+// pauseBefore reports whether at least 100 ms of non-speech precede k.
+func pauseBefore(l []vad.Class, k int) bool {
+	n := 0
+	for j := k - 1; j >= 0 && l[j] != vad.Speech && n < minGapFrames; j-- {
+		n++
+	}
+	return n >= minGapFrames || n == k
+}
+
+func pauseAfter(l []vad.Class, k int) bool {
+	n := 0
+	for j := k; j < len(l) && l[j] != vad.Speech && n < minGapFrames; j++ {
+		n++
+	}
+	return n >= minGapFrames || k+n == len(l)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// decimate averages every k consecutive frames.
+func decimate(c []float32, k int) []float32 {
+	n := len(c) / mfcc.Coeffs
+	out := make([]float32, 0, (n+k-1)/k*mfcc.Coeffs)
+	for x := 0; x < n; x += k {
+		var acc [mfcc.Coeffs]float32
+		cnt := min(k, n-x)
+		for j := x; j < x+cnt; j++ {
+			for d := 0; d < mfcc.Coeffs; d++ {
+				acc[d] += c[j*mfcc.Coeffs+d]
+			}
+		}
+		for d := range acc {
+			out = append(out, acc[d]/float32(cnt))
+		}
+	}
+	return out
+}
+
+// normalise gives every coefficient zero mean and unit variance over the
+// sequence, so two voices and two recordings become comparable.
+func normalise(c []float32) {
+	n := len(c) / mfcc.Coeffs
+	if n == 0 {
+		return
+	}
+	for d := 0; d < mfcc.Coeffs; d++ {
+		var s, ss float64
+		for x := 0; x < n; x++ {
+			v := float64(c[x*mfcc.Coeffs+d])
+			s += v
+			ss += v * v
+		}
+		mean := s / float64(n)
+		sd := math.Sqrt(max(ss/float64(n)-mean*mean, 1e-9))
+		for x := 0; x < n; x++ {
+			c[x*mfcc.Coeffs+d] = float32((float64(c[x*mfcc.Coeffs+d]) - mean) / sd)
+		}
+	}
+}
+
+// interp evaluates the piecewise-linear function through (xs, ys) at x;
+// xs is non-decreasing.
+func interp(xs, ys []float64, x float64) float64 {
+	if x <= xs[0] {
+		return ys[0] + (x - xs[0])
+	}
+	for i := 1; i < len(xs); i++ {
+		if x <= xs[i] {
+			if xs[i] == xs[i-1] {
+				return ys[i]
+			}
+			return ys[i-1] + (ys[i]-ys[i-1])*(x-xs[i-1])/(xs[i]-xs[i-1])
+		}
+	}
+	return ys[len(ys)-1] + (x - xs[len(xs)-1])
 }
