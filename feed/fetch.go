@@ -227,6 +227,38 @@ func (v *validator) fetchAll(ctx context.Context) {
 		defer mu.Unlock()
 		return cache[k]
 	}
+	// A host that cannot be reached is tried once: its other objects are
+	// skipped and reported together in one warning.
+	type down struct {
+		first *node
+		err   error
+		n     int
+	}
+	var (
+		hostMu sync.Mutex
+		hosts  = map[string]*down{}
+		order  []string
+	)
+	isDown := func(u string) bool {
+		hostMu.Lock()
+		defer hostMu.Unlock()
+		if d := hosts[hostOf(u)]; d != nil {
+			d.n++
+			return true
+		}
+		return false
+	}
+	markDown := func(j fetchJob, err error) {
+		hostMu.Lock()
+		defer hostMu.Unlock()
+		h := hostOf(j.url)
+		if d := hosts[h]; d != nil {
+			d.n++
+			return
+		}
+		hosts[h] = &down{first: j.n, err: err, n: 1}
+		order = append(order, h)
+	}
 	jobs := make(chan fetchJob)
 	var wg sync.WaitGroup
 	for range workers {
@@ -234,10 +266,13 @@ func (v *validator) fetchAll(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				if isDown(j.url) {
+					continue
+				}
 				r := get(j.kind, j.url)
 				if r.err != nil {
 					if errors.Is(r.err, ErrUnreachable) || errors.Is(r.err, context.DeadlineExceeded) {
-						v.warnf(j.n, "not checked: %s is unreachable: %v", j.url, r.err)
+						markDown(j, r.err)
 					} else {
 						v.errorf(j.n, "%s: %v", j.url, r.err)
 					}
@@ -252,6 +287,18 @@ func (v *validator) fetchAll(ctx context.Context) {
 	}
 	close(jobs)
 	wg.Wait()
+	for _, h := range order {
+		d := hosts[h]
+		v.warnf(d.first, "not checked: %d linked objects on %s: %v", d.n, h, d.err)
+	}
+}
+
+// hostOf is the scheme and host of a URL, the unit that is up or down.
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Scheme + "://" + p.Host
+	}
+	return u
 }
 
 func (v *validator) read(ctx context.Context, u string) ([]byte, error) {

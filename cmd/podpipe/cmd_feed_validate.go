@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/feed"
+)
+
+var feedValidateCommand = &cli.Command{
+	Name:      "validate",
+	Usage:     "check a podcast feed against Apple's requirements and the Podcasting 2.0 spec",
+	ArgsUsage: "[FILE|URL]",
+	UsageText: `podpipe feed validate                  # the show's published feed
+podpipe feed validate public/feed.xml
+podpipe feed validate https://example.org/podcast/feed.xml`,
+	Description: `Checks a podcast feed: well-formed XML and namespace URIs, required channel
+and item tags, Apple's categories, explicit values, durations, RFC 2822 dates,
+unique guids and enclosure URLs, podcast:guid, transcript and chapter types,
+https where the spec asks for it (not for localhost previews). It then fetches
+every enclosure (HEAD, to compare its length), transcript and chapters file
+and parses them; an object that cannot be reached at all is a warning.
+
+Without an argument it checks the show's published feed: with local storage
+the feed.xml in the storage directory, whose objects are read from the
+directory too, so no server needs to run; with S3 the feed at its public URL.
+
+Each finding is printed as "error: WHERE: WHAT" or "warning: WHERE: WHAT".
+The exit status is 1 when there is any error.`,
+	Flags: []cli.Flag{
+		&cli.BoolFlag{
+			Name:    "offline",
+			Usage:   "check the feed's text only; fetch no linked object",
+			Sources: cli.EnvVars("PODPIPE_OFFLINE"),
+		},
+	},
+	Action: func(ctx context.Context, cmd *cli.Command) error {
+		if cmd.NArg() > 1 {
+			return usagef("feed validate: one feed at most, got %d arguments", cmd.NArg())
+		}
+		return runFeedValidate(ctx, cmd.Root().Writer, cmd.Root().String("config"), cmd.Args().First(), cmd.Bool("offline"))
+	},
+}
+
+func init() {
+	feedCommand.Commands = append(feedCommand.Commands, feedValidateCommand)
+}
+
+// runFeedValidate checks the feed at src (a file or an http(s) URL), or the
+// show's published feed when src is empty, and prints the findings to w.
+func runFeedValidate(ctx context.Context, w io.Writer, configPath, src string, offline bool) error {
+	opts := feed.ValidateOptions{Offline: offline}
+	name := src
+	var open func() (io.ReadCloser, error)
+	switch {
+	case src == "":
+		cfg, err := config.Load(configPath)
+		if err != nil {
+			return err
+		}
+		if dir := cfg.LocalStorageDir(); dir != "" {
+			name = filepath.Join(dir, config.FeedKey)
+			opts.Fetcher = feed.DirFetcher(cfg.Publish.BaseURL, dir, nil)
+			open = func() (io.ReadCloser, error) { return os.Open(name) }
+		} else {
+			name = cfg.FeedURL()
+			open = func() (io.ReadCloser, error) { return getURL(ctx, name) }
+		}
+	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+		open = func() (io.ReadCloser, error) { return getURL(ctx, src) }
+	default:
+		open = func() (io.ReadCloser, error) { return os.Open(src) }
+	}
+	r, err := open()
+	if err != nil {
+		return fmt.Errorf("feed validate: %w", err)
+	}
+	defer r.Close()
+	findings, err := feed.Validate(ctx, r, opts)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, feed.Format(name, findings)); err != nil {
+		return err
+	}
+	errs := 0
+	for _, f := range findings {
+		if f.Severity == feed.Error {
+			errs++
+		}
+	}
+	if errs > 0 {
+		return fmt.Errorf("feed validate: %s: %d errors, %d warnings", name, errs, len(findings)-errs)
+	}
+	fmt.Fprintf(w, "%s: valid, %d warnings\n", name, len(findings))
+	return nil
+}
+
+func getURL(ctx context.Context, u string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return resp.Body, nil
+}
