@@ -297,3 +297,86 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 	}
 	return out
 }
+
+// CueText reports whether a caption's text is a non-speech cue written the
+// way subtitles write them, "[音樂]", "(applause)", "（笑）" or "♪ … ♪",
+// and returns what is inside the brackets.
+func CueText(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, p := range [][2]string{{"[", "]"}, {"(", ")"}, {"（", "）"}, {"［", "］"}, {"♪", "♪"}} {
+		if len(s) > len(p[0])+len(p[1]) && strings.HasPrefix(s, p[0]) && strings.HasSuffix(s, p[1]) {
+			if inner := Normalize(s[len(p[0]) : len(s)-len(p[1])]); inner != "" {
+				return inner, true
+			}
+		}
+	}
+	return "", false
+}
+
+// SplitSpeaker splits a "Name: text" (or "Name：text") caption, the way SRT
+// marks a speaker change, into the name and the text. A name is at most 40
+// characters and five words without sentence punctuation; after an ASCII
+// colon a space must follow, so "10:30" and "https://…" are not names.
+func SplitSpeaker(s string) (name, rest string, ok bool) {
+	i := strings.IndexAny(s, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	after := s[i+1:]
+	if s[i] == ':' {
+		if after == "" || after[0] != ' ' {
+			return "", "", false
+		}
+	} else {
+		after = s[i+len("："):]
+	}
+	name, rest = Normalize(s[:i]), Normalize(after)
+	if name == "" || rest == "" || utf8.RuneCountInString(name) > 40 || len(strings.Fields(name)) > 5 ||
+		strings.ContainsAny(name, "。，！？!?,；;\"") || strings.Trim(name, "0123456789 ") == "" {
+		return "", "", false
+	}
+	return name, rest, true
+}
+
+// Prefix puts "Name: " before the captions that need it to tell their
+// speaker in a format without voice spans (SRT): at each speaker change, and
+// wherever the text alone would read as a name or a cue. A caption that no
+// longer fits is split in two, sharing its time.
+func Prefix(cs []Caption, o CaptionOptions) []Caption {
+	last := ""
+	for i := 0; i < len(cs); i++ {
+		c := cs[i]
+		if c.Kind != Speech || c.Speaker == "" {
+			continue
+		}
+		text := c.Text()
+		_, _, nameLike := SplitSpeaker(text)
+		_, cueLike := CueText(text)
+		changed := c.Speaker != last
+		last = c.Speaker
+		if !changed && !nameLike && !cueLike {
+			continue
+		}
+		full := Normalize(c.Speaker) + ": " + text
+		lines := wrap(full, o.MaxCols)
+		if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond {
+			cs[i].Lines = layout(full, o)
+			if len(lines) > o.MaxLines {
+				cs[i].Lines = lines
+			}
+			continue
+		}
+		head, tail := JoinAll(lines[:o.MaxLines]), JoinAll(lines[o.MaxLines:])
+		_, headText, _ := strings.Cut(head, ": ")
+		wh, wt := Weight(headText), Weight(tail)
+		mid := c.Start + time.Duration(float64(c.End-c.Start)*wh/(wh+wt)).Round(time.Millisecond)
+		mid = min(max(mid, c.Start+time.Millisecond), c.End-time.Millisecond)
+		first, second := c, c
+		first.End, first.Lines = mid, layout(head, o)
+		second.Start, second.Lines = mid, layout(tail, o)
+		cs = append(cs[:i], append([]Caption{first, second}, cs[i+1:]...)...)
+		// The tail is checked on the next turn of the loop; its speaker
+		// has not changed, so it gets a name only if it reads like one.
+	}
+	return cs
+}

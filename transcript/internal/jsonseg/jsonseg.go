@@ -1,0 +1,126 @@
+// Package jsonseg walks the JSON transcript formats (Podcast Index JSON,
+// Whisper JSON): an object with an array of segments, each decoded on its
+// own so that an error can name the line of the segment it is in.
+package jsonseg
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// Walk decodes the top-level object of src: the array under key is handed
+// to fn element by element with the line the element starts on; every other
+// member is stored in top.
+func Walk(name string, src []byte, key string, top map[string]json.RawMessage, fn func(raw json.RawMessage, line int) error) error {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	fail := func(err error) error {
+		line := LineAt(src, dec.InputOffset())
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line = LineAt(src, se.Offset)
+		case errors.As(err, &te):
+			line = LineAt(src, te.Offset)
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			err = errors.New("JSON ends too soon")
+		}
+		return transcript.Errorf(name, line, "%v", err)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return fail(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return transcript.Errorf(name, 1, "%w: want a JSON object", transcript.ErrFormat)
+	}
+	found := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		k, _ := tok.(string)
+		if k != key {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fail(err)
+			}
+			top[k] = raw
+			continue
+		}
+		found = true
+		if tok, err = dec.Token(); err != nil {
+			return fail(err)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return transcript.Errorf(name, LineAt(src, dec.InputOffset()), "%q is not an array", key)
+		}
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fail(err)
+			}
+			// InputOffset is past the element; find where it began.
+			end := dec.InputOffset()
+			start := bytes.LastIndex(src[:end], bytes.TrimSpace(raw))
+			if err := fn(raw, LineAt(src, int64(max(start, 0)))); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fail(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return transcript.Errorf(name, LineAt(src, dec.InputOffset()), "data after the JSON object")
+	}
+	if !found {
+		return transcript.Errorf(name, 1, "%w: no %q array", transcript.ErrFormat, key)
+	}
+	return nil
+}
+
+// LineAt returns the 1-based line of a byte offset.
+func LineAt(src []byte, off int64) int {
+	off = min(max(off, 0), int64(len(src)))
+	return bytes.Count(src[:off], []byte("\n")) + 1
+}
+
+// Seconds converts a JSON time in seconds to a duration on whole
+// milliseconds, refusing what no clock shows.
+func Seconds(v float64) (time.Duration, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 1e6 {
+		return 0, fmt.Errorf("%w %v: want seconds, 0 or more", transcript.ErrTimestamp, v)
+	}
+	return time.Duration(math.Round(v*1000)) * time.Millisecond, nil
+}
+
+// Order checks a segment against the one before it, the way the subtitle
+// readers check cues.
+func Order(start, end, prevStart, prevEnd time.Duration) error {
+	switch {
+	case end <= start:
+		return fmt.Errorf("segment ends at %.3f, not after it starts at %.3f: %w", end.Seconds(), start.Seconds(), transcript.ErrOrder)
+	case start < prevStart:
+		return fmt.Errorf("segment starts at %.3f, before the previous segment (%.3f): %w", start.Seconds(), prevStart.Seconds(), transcript.ErrOrder)
+	case start < prevEnd:
+		return fmt.Errorf("segment starts at %.3f, before the previous segment ends (%.3f): %w", start.Seconds(), prevEnd.Seconds(), transcript.ErrOrder)
+	}
+	return nil
+}
+
+// MS returns d in seconds on whole milliseconds, for writing.
+func MS(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
+}

@@ -1,0 +1,164 @@
+// Package srt reads and writes transcripts as SubRip (.srt) subtitles:
+// numbered cues of at most two lines of 32 columns, comma milliseconds,
+// and "Name: " before the text where the speaker changes.
+//
+//	t, err := srt.Read("ep1.srt", f)
+//	err = srt.Write(w, t) // t must be timed
+//
+// Read is strict: broken timestamps, cues out of order or overlapping are
+// errors naming the line.
+package srt
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// Captions is how Write cuts cues: at most 2 lines of 32 columns, the
+// limit the Podcasting 2.0 transcript guidance gives for SRT.
+var Captions = transcript.CaptionOptions{MaxCols: 32, MaxLines: 2}
+
+// Write writes t as SRT. t must be timed.
+func Write(w io.Writer, t *transcript.Transcript) error {
+	cs, err := transcript.Captions(t, Captions)
+	if err != nil {
+		return fmt.Errorf("srt: %w", err)
+	}
+	cs = transcript.Prefix(cs, Captions)
+	bw := bufio.NewWriter(w)
+	for i, c := range cs {
+		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, FormatTime(c.Start), FormatTime(c.End))
+		for _, l := range c.Lines {
+			bw.WriteString(l + "\n")
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+// FormatTime formats d as an SRT timestamp, hh:mm:ss,mmm.
+func FormatTime(d time.Duration) string {
+	ms := d.Round(time.Millisecond).Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d,%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+var timeRE = regexp.MustCompile(`^(\d{1,3}):(\d{2}):(\d{2})[,.](\d{3})$`)
+
+// ParseTime parses an SRT timestamp, hh:mm:ss,mmm (a full stop is accepted
+// for the comma, as many tools write one).
+func ParseTime(s string) (time.Duration, error) {
+	m := timeRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%w %q: want hh:mm:ss,mmm", transcript.ErrTimestamp, s)
+	}
+	var v [4]int64
+	for i := range v {
+		v[i], _ = strconv.ParseInt(m[i+1], 10, 64)
+	}
+	if v[1] > 59 || v[2] > 59 {
+		return 0, fmt.Errorf("%w %q: minutes and seconds run to 59", transcript.ErrTimestamp, s)
+	}
+	return time.Duration(((v[0]*60+v[1])*60+v[2])*1000+v[3]) * time.Millisecond, nil
+}
+
+// formatting tags players honour in SRT; they are dropped, other text in
+// angle brackets is kept as text.
+var tagRE = regexp.MustCompile(`(?i)</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}`)
+
+func stripTags(s string) string {
+	for {
+		t := tagRE.ReplaceAllString(s, "")
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// Read reads an SRT file. name is used in errors.
+func Read(name string, r io.Reader) (*transcript.Transcript, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("srt: read %s: %w", name, err)
+	}
+	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	s := strings.TrimPrefix(string(src), "\uFEFF")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(s, "\n")
+	t := &transcript.Transcript{Timing: transcript.Source}
+	speaker := ""
+	var prevStart, prevEnd time.Duration = -1, -1
+	for i := 0; i < len(lines); {
+		if strings.TrimSpace(lines[i]) == "" {
+			i++
+			continue
+		}
+		if !strings.Contains(lines[i], "-->") {
+			if _, err := strconv.Atoi(strings.TrimSpace(lines[i])); err != nil {
+				return nil, transcript.Errorf(name, i+1, "want a cue number or a timing line (start --> end), not %q", lines[i])
+			}
+			i++
+			if i >= len(lines) || !strings.Contains(lines[i], "-->") {
+				return nil, transcript.Errorf(name, i, "cue number has no timing line (start --> end) after it")
+			}
+		}
+		timingLine := i + 1
+		a, b, _ := strings.Cut(lines[i], "-->")
+		fields := strings.Fields(b)
+		if len(fields) == 0 {
+			return nil, transcript.Errorf(name, timingLine, "%w: timing line has no end time", transcript.ErrTimestamp)
+		}
+		start, err := ParseTime(strings.TrimSpace(a))
+		if err != nil {
+			return nil, transcript.Errorf(name, timingLine, "%w", err)
+		}
+		end, err := ParseTime(fields[0])
+		if err != nil {
+			return nil, transcript.Errorf(name, timingLine, "%w", err)
+		}
+		switch {
+		case end <= start:
+			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", FormatTime(end), FormatTime(start), transcript.ErrOrder)
+		case start < prevStart:
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", FormatTime(start), FormatTime(prevStart), transcript.ErrOrder)
+		case start < prevEnd:
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", FormatTime(start), FormatTime(prevEnd), transcript.ErrOrder)
+		}
+		prevStart, prevEnd = start, end
+		i++
+		var text []string
+		for ; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+			text = append(text, transcript.Normalize(lines[i]))
+		}
+		// Tags are stripped from the joined text, so a tag split over two
+		// lines cannot survive into the text and reappear on writing.
+		body := transcript.Normalize(stripTags(transcript.JoinAll(text)))
+		if body == "" {
+			continue
+		}
+		u := transcript.Unit{Kind: transcript.Speech, Section: -1, Line: timingLine, Start: start, End: end,
+			Anchor: true, Confidence: 1}
+		if n, rest, ok := transcript.SplitSpeaker(body); ok {
+			speaker, body = n, rest
+			u.Speaker, u.Text = speaker, body
+		} else if inner, ok := transcript.CueText(body); ok {
+			u.Kind, u.Text = transcript.Cue, inner
+		} else {
+			u.Speaker, u.Text = speaker, body
+		}
+		t.Units = append(t.Units, u)
+	}
+	if len(t.Units) == 0 {
+		return nil, transcript.Errorf(name, len(lines), "%w: no cues with text", transcript.ErrNoSpeech)
+	}
+	return t, nil
+}

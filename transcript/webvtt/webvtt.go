@@ -1,0 +1,254 @@
+// Package webvtt reads and writes transcripts as WebVTT, the format Apple
+// Podcasts ingests: one cue per caption, a voice span "<v Name>" where the
+// speaker changes, non-speech cues as "[音樂]".
+//
+//	t, err := webvtt.Read("ep1.vtt", f)
+//	err = webvtt.Write(w, t) // t must be timed
+//
+// Read is strict: broken timestamps, cues out of order or overlapping are
+// errors naming the line, so a bad file is caught before it is published.
+package webvtt
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/podpipe/podpipe/transcript"
+)
+
+// Captions is how Write cuts cues: two lines of 40 columns, so Chinese
+// lines wrap near 16–20 characters and Latin near 32–40.
+var Captions = transcript.CaptionOptions{MaxCols: 40, MaxLines: 2}
+
+// EstimatedNote is the NOTE Write puts at the top when the times are
+// estimated; Read recognises it and sets Timing to Estimated.
+const EstimatedNote = "Times are estimated: the audio's duration was spread over the text in proportion to its length, not aligned to the voices."
+
+// Write writes t as WebVTT. t must be timed.
+func Write(w io.Writer, t *transcript.Transcript) error {
+	cs, err := transcript.Captions(t, Captions)
+	if err != nil {
+		return fmt.Errorf("webvtt: %w", err)
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("WEBVTT\n\n")
+	if t.Timing == transcript.Estimated {
+		bw.WriteString("NOTE\n" + EstimatedNote + "\n\n")
+	}
+	last := ""
+	for i, c := range cs {
+		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, FormatTime(c.Start), FormatTime(c.End))
+		for j, l := range c.Lines {
+			if j == 0 && c.Kind == transcript.Speech && c.Speaker != "" {
+				_, cueLike := transcript.CueText(c.Text())
+				if c.Speaker != last || cueLike {
+					// Apple shows the speaker from a voice span at each
+					// change; a cue-like "[…]" needs one to stay speech.
+					bw.WriteString("<v " + escape(transcript.Normalize(c.Speaker)) + ">")
+				}
+				last = c.Speaker
+			}
+			bw.WriteString(escape(l) + "\n")
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+// escape escapes cue text; "-->" can then never appear in a payload.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// FormatTime formats d as a WebVTT timestamp, hh:mm:ss.ttt.
+func FormatTime(d time.Duration) string {
+	ms := d.Round(time.Millisecond).Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+// ParseTime parses a WebVTT timestamp: [hh:]mm:ss.ttt.
+func ParseTime(s string) (time.Duration, error) {
+	bad := fmt.Errorf("%w %q: want hh:mm:ss.ttt", transcript.ErrTimestamp, s)
+	main, frac, ok := strings.Cut(s, ".")
+	if !ok || len(frac) != 3 || !digits(frac) {
+		return 0, bad
+	}
+	parts := strings.Split(main, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, bad
+	}
+	var h, m, sec int64
+	if len(parts) == 3 {
+		if len(parts[0]) < 2 || !digits(parts[0]) {
+			return 0, bad
+		}
+		h, _ = strconv.ParseInt(parts[0], 10, 32)
+		parts = parts[1:]
+	}
+	if len(parts[0]) != 2 || len(parts[1]) != 2 || !digits(parts[0]) || !digits(parts[1]) {
+		return 0, bad
+	}
+	m, _ = strconv.ParseInt(parts[0], 10, 64)
+	sec, _ = strconv.ParseInt(parts[1], 10, 64)
+	ms, _ := strconv.ParseInt(frac, 10, 64)
+	if m > 59 || sec > 59 {
+		return 0, bad
+	}
+	return time.Duration(((h*60+m)*60+sec)*1000+ms) * time.Millisecond, nil
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Read reads a WebVTT file. name is used in errors.
+func Read(name string, r io.Reader) (*transcript.Transcript, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("webvtt: read %s: %w", name, err)
+	}
+	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	s := strings.TrimPrefix(string(src), "\uFEFF")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(s, "\n")
+	if !strings.HasPrefix(lines[0], "WEBVTT") || len(lines[0]) > 6 && lines[0][6] != ' ' && lines[0][6] != '\t' {
+		return nil, transcript.Errorf(name, 1, "%w: not WebVTT: the first line must be WEBVTT", transcript.ErrFormat)
+	}
+	t := &transcript.Transcript{Timing: transcript.Source}
+	t.Title = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(lines[0][6:]), "-–—"))
+	i := 1
+	for i < len(lines) && strings.TrimSpace(lines[i]) != "" { // header lines
+		i++
+	}
+	speaker := ""
+	estimated := false
+	var prevStart, prevEnd time.Duration = -1, -1
+	for i < len(lines) {
+		if strings.TrimSpace(lines[i]) == "" {
+			i++
+			continue
+		}
+		first := lines[i]
+		if kw := strings.Fields(first)[0]; (kw == "NOTE" || kw == "STYLE" || kw == "REGION") && !strings.Contains(first, "-->") {
+			var b strings.Builder
+			for ; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+				b.WriteString(lines[i] + " ")
+			}
+			if kw == "NOTE" && strings.Contains(transcript.Normalize(b.String()), EstimatedNote) {
+				estimated = true
+			}
+			continue
+		}
+		if !strings.Contains(first, "-->") {
+			i++ // a cue identifier
+			if i >= len(lines) || !strings.Contains(lines[i], "-->") {
+				return nil, transcript.Errorf(name, i, "cue %q has no timing line (start --> end)", first)
+			}
+		}
+		timingLine := i + 1
+		start, end, err := parseTiming(lines[i])
+		if err != nil {
+			return nil, transcript.Errorf(name, timingLine, "%w", err)
+		}
+		i++
+		var payload []string
+		for ; i < len(lines) && strings.TrimSpace(lines[i]) != "" && !strings.Contains(lines[i], "-->"); i++ {
+			payload = append(payload, lines[i])
+		}
+		switch {
+		case end <= start:
+			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", FormatTime(end), FormatTime(start), transcript.ErrOrder)
+		case start < prevStart:
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", FormatTime(start), FormatTime(prevStart), transcript.ErrOrder)
+		case start < prevEnd:
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", FormatTime(start), FormatTime(prevEnd), transcript.ErrOrder)
+		}
+		prevStart, prevEnd = start, end
+		voice, text := parsePayload(payload)
+		if text == "" {
+			continue
+		}
+		u := transcript.Unit{Kind: transcript.Speech, Text: text, Section: -1, Line: timingLine, Start: start, End: end}
+		if inner, ok := transcript.CueText(text); ok && voice == "" {
+			u.Kind, u.Text = transcript.Cue, inner
+		} else {
+			if voice != "" {
+				speaker = voice
+			}
+			u.Speaker = speaker
+		}
+		t.Units = append(t.Units, u)
+	}
+	if len(t.Units) == 0 {
+		return nil, transcript.Errorf(name, len(lines), "%w: no cues with text", transcript.ErrNoSpeech)
+	}
+	if estimated {
+		t.Timing = transcript.Estimated
+	} else {
+		for i := range t.Units {
+			t.Units[i].Anchor, t.Units[i].Confidence = true, 1
+		}
+	}
+	return t, nil
+}
+
+func parseTiming(l string) (start, end time.Duration, err error) {
+	a, b, _ := strings.Cut(l, "-->")
+	fields := strings.Fields(b)
+	if len(fields) == 0 {
+		return 0, 0, fmt.Errorf("%w: timing line has no end time", transcript.ErrTimestamp)
+	}
+	if start, err = ParseTime(strings.TrimSpace(a)); err != nil {
+		return 0, 0, err
+	}
+	if end, err = ParseTime(fields[0]); err != nil {
+		return 0, 0, err
+	}
+	return start, end, nil
+}
+
+// parsePayload returns the first voice of a cue and its text with every
+// tag removed and character references decoded, lines joined as the writer
+// split them.
+func parsePayload(lines []string) (voice, text string) {
+	var out []string
+	for _, l := range lines {
+		var b strings.Builder
+		for len(l) > 0 {
+			lt := strings.IndexByte(l, '<')
+			if lt < 0 {
+				b.WriteString(l)
+				break
+			}
+			b.WriteString(l[:lt])
+			tag := l[lt+1:]
+			gt := strings.IndexByte(tag, '>')
+			if gt < 0 {
+				gt = len(tag)
+				l = ""
+			} else {
+				l = tag[gt+1:]
+			}
+			tag = tag[:gt]
+			if (strings.HasPrefix(tag, "v ") || strings.HasPrefix(tag, "v.") || strings.HasPrefix(tag, "v\t")) && voice == "" {
+				if _, ann, ok := strings.Cut(strings.ReplaceAll(tag, "\t", " "), " "); ok {
+					voice = transcript.Normalize(html.UnescapeString(ann))
+				}
+			}
+		}
+		out = append(out, transcript.Normalize(html.UnescapeString(b.String())))
+	}
+	return voice, transcript.Normalize(transcript.JoinAll(out))
+}
