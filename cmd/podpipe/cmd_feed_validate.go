@@ -99,10 +99,17 @@ func runFeedValidate(ctx context.Context, w io.Writer, configPath, src string, o
 		}
 	}
 	if errs > 0 {
-		return fmt.Errorf("feed validate: %s: %d errors, %d warnings", name, errs, len(findings)-errs)
+		return fmt.Errorf("feed validate: %s: %s, %s", name, count(errs, "error"), count(len(findings)-errs, "warning"))
 	}
-	fmt.Fprintf(w, "%s: valid, %d warnings\n", name, len(findings))
+	fmt.Fprintf(w, "%s: valid, %s\n", name, count(len(findings), "warning"))
 	return nil
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func getURL(ctx context.Context, u string) (io.ReadCloser, error) {
