@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/mp3"
+	"github.com/podpipe/podpipe/mp4"
+	"github.com/podpipe/podpipe/transcript"
+	"github.com/podpipe/podpipe/transcript/detect"
+	"github.com/podpipe/podpipe/transcript/htmlpage"
+	"github.com/podpipe/podpipe/transcript/pijson"
+	"github.com/podpipe/podpipe/transcript/plaintext"
+	"github.com/podpipe/podpipe/transcript/srt"
+	"github.com/podpipe/podpipe/transcript/webvtt"
+)
+
+var convertCmd = &cli.Command{
+	Name:      "convert",
+	Usage:     "convert a transcript between the editors' Markdown, WebVTT, SRT, JSON, HTML and text",
+	UsageText: "podpipe transcript convert [--to vtt|srt|json|html|txt] [--audio FILE | --duration D] IN [-o OUT]",
+	Description: `Reads a transcript in any format podpipe knows (the editors' Markdown, WebVTT,
+SRT, Podcast Index JSON, Whisper JSON; told apart by content) and writes it as
+WebVTT, SRT, Podcast Index JSON, a standalone HTML page or plain text. The
+format comes from --to, or from the extension of -o. Output goes to stdout
+unless -o names a file, which is written whole or not at all.
+
+An untimed transcript (Markdown) is timed by spreading the audio's duration
+over the text in proportion to its length; give the audio with --audio (MP3
+or M4A) or its length with --duration (1h2m3s or 1:02:03).
+
+   podpipe transcript convert episodes/01-intro.md --audio episodes/01-intro.mp3 -o out/01-intro.vtt
+   podpipe transcript convert --to html --duration 25m30s episodes/01-intro.md > 01-intro.html
+   podpipe transcript convert --to srt whisper-output.json`,
+	Flags: []cli.Flag{
+		&cli.StringFlag{
+			Name:    "to",
+			Usage:   "output `FORMAT`: vtt, srt, json, html or txt; default from -o's extension",
+			Sources: cli.EnvVars("PODPIPE_TO"),
+		},
+		&cli.StringFlag{
+			Name:    "output",
+			Aliases: []string{"o"},
+			Usage:   "write to `FILE` instead of stdout",
+			Sources: cli.EnvVars("PODPIPE_OUTPUT"),
+		},
+		&cli.StringFlag{
+			Name:    "audio",
+			Usage:   "the episode's audio `FILE` (MP3 or M4A), for its duration and the HTML page's player",
+			Sources: cli.EnvVars("PODPIPE_AUDIO"),
+		},
+		&cli.StringFlag{
+			Name:    "duration",
+			Usage:   "the audio's `DURATION` (1h2m3s or 1:02:03) when there is no audio file at hand",
+			Sources: cli.EnvVars("PODPIPE_DURATION"),
+		},
+		&cli.StringFlag{
+			Name:    "audio-url",
+			Usage:   "the `URL` the HTML page plays; default: the --audio file relative to -o",
+			Sources: cli.EnvVars("PODPIPE_AUDIO_URL"),
+		},
+	},
+	Action: func(ctx context.Context, cmd *cli.Command) error {
+		if cmd.NArg() != 1 {
+			return usagef("transcript convert: want one input file, got %d arguments", cmd.NArg())
+		}
+		o := convertOptions{
+			in: cmd.Args().First(), out: cmd.String("output"), to: cmd.String("to"),
+			audio: cmd.String("audio"), audioURL: cmd.String("audio-url"),
+		}
+		if o.audio != "" && cmd.String("duration") != "" {
+			return usagef("transcript convert: give --audio or --duration, not both")
+		}
+		if d := cmd.String("duration"); d != "" {
+			var err error
+			if o.duration, err = parseDuration(d); err != nil {
+				return usagef("transcript convert: --duration: %v", err)
+			}
+		}
+		if o.to == "" {
+			o.to = formatOf(o.out)
+			if o.to == "" {
+				return usagef("transcript convert: say the format with --to (vtt, srt, json, html, txt) or an -o file extension")
+			}
+		}
+		if !validFormat(o.to) {
+			return usagef("transcript convert: --to %q: want vtt, srt, json, html or txt", o.to)
+		}
+		return runTranscriptConvert(ctx, os.Stdout, o)
+	},
+}
+
+func init() {
+	transcriptCommand.Commands = append(transcriptCommand.Commands, convertCmd)
+}
+
+type convertOptions struct {
+	in, out, to     string
+	audio, audioURL string
+	duration        time.Duration
+}
+
+func validFormat(f string) bool {
+	switch f {
+	case "vtt", "srt", "json", "html", "txt":
+		return true
+	}
+	return false
+}
+
+// formatOf names the output format an output file's extension implies.
+func formatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".vtt":
+		return "vtt"
+	case ".srt":
+		return "srt"
+	case ".json":
+		return "json"
+	case ".html", ".htm":
+		return "html"
+	case ".txt":
+		return "txt"
+	}
+	return ""
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	if d, err := transcript.ParseClock(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%q is not a duration like 25m30s or 25:30", s)
+}
+
+// audioDuration reads an audio file's duration from its headers.
+func audioDuration(name string) (time.Duration, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".m4a", ".mp4", ".aac":
+		return mp4.Duration(f)
+	}
+	info, err := mp3.Probe(f)
+	if err != nil {
+		return 0, err
+	}
+	return info.Duration, nil
+}
+
+func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOptions) error {
+	f, err := os.Open(o.in)
+	if err != nil {
+		return fmt.Errorf("transcript convert: %w", err)
+	}
+	t, err := detect.Read(o.in, f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if t.Timing == transcript.Untimed && o.to != "txt" {
+		d := o.duration
+		if o.audio != "" {
+			if d, err = audioDuration(o.audio); err != nil {
+				return fmt.Errorf("transcript convert: audio %s: %w", o.audio, err)
+			}
+		}
+		switch {
+		case d > 0:
+			if err := (transcript.Proportional{}).Time(ctx, t, transcript.Audio{Path: o.audio, Duration: d}); err != nil {
+				return fmt.Errorf("transcript convert: %s: %w", o.in, err)
+			}
+		case o.to != "html":
+			return fmt.Errorf("transcript convert: %s has no times: give the audio with --audio FILE or its length with --duration D", o.in)
+		}
+	}
+
+	var buf bytes.Buffer
+	switch o.to {
+	case "vtt":
+		err = webvtt.Write(&buf, t)
+	case "srt":
+		err = srt.Write(&buf, t)
+	case "json":
+		err = pijson.Write(&buf, t)
+	case "txt":
+		err = plaintext.Write(&buf, t)
+	case "html":
+		url := o.audioURL
+		if url == "" && o.audio != "" {
+			url = filepath.ToSlash(o.audio)
+			if o.out != "" {
+				if abs, err := filepath.Abs(o.audio); err == nil {
+					if outDir, err := filepath.Abs(filepath.Dir(o.out)); err == nil {
+						if rel, err := filepath.Rel(outDir, abs); err == nil {
+							url = filepath.ToSlash(rel)
+						}
+					}
+				}
+			}
+		}
+		err = htmlpage.Write(&buf, t, htmlpage.Options{AudioURL: url})
+	}
+	if err != nil {
+		return fmt.Errorf("transcript convert: %s: %w", o.in, err)
+	}
+	if o.out == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	return writeFileAtomic(o.out, buf.Bytes())
+}
+
+// writeFileAtomic writes data to name through a temporary file in the same
+// directory and a rename, so that name is never left half written.
+func writeFileAtomic(name string, data []byte) (err error) {
+	dir := filepath.Dir(name)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("transcript convert: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("transcript convert: write %s: %w", name, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("transcript convert: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("transcript convert: sync %s: %w", name, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("transcript convert: close %s: %w", name, err)
+	}
+	if err = os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("transcript convert: %w", err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
