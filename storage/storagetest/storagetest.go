@@ -27,6 +27,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,6 +270,7 @@ func testConcurrentWriters(t *testing.T, st storage.Store) {
 	}
 	const key = "counter.txt"
 	ctx := context.Background()
+	conflicts.Store(0)
 	var wg sync.WaitGroup
 	errc := make(chan error, writers)
 	for w := 0; w < writers; w++ {
@@ -285,6 +287,7 @@ func testConcurrentWriters(t *testing.T, st storage.Store) {
 	}
 	wg.Wait()
 	close(errc)
+	t.Logf("%d conflicts retried", conflicts.Load())
 	for err := range errc {
 		t.Error(err)
 	}
@@ -298,6 +301,8 @@ func testConcurrentWriters(t *testing.T, st storage.Store) {
 		t.Errorf("counter = %q, want %d: an update was lost", b, writers*rounds)
 	}
 }
+
+var conflicts atomic.Int64
 
 func increment(ctx context.Context, st storage.Store, key string) error {
 	for attempt := 0; attempt < 1000; attempt++ {
@@ -323,6 +328,7 @@ func increment(ctx context.Context, st storage.Store, key string) error {
 		next := []byte(strconv.Itoa(n + 1))
 		_, err = st.Put(ctx, key, bytes.NewReader(next), int64(len(next)), opts)
 		if errors.Is(err, storage.ErrPreconditionFailed) {
+			conflicts.Add(1)
 			time.Sleep(time.Duration(rand.IntN(3)) * time.Millisecond)
 			continue
 		}
@@ -364,6 +370,18 @@ func testStream(t *testing.T, st storage.Store) {
 			t.Errorf("Get(%q): %d bytes that differ from the %d put", key, len(got), len(data))
 		}
 		checkInfo(t, "Get "+key, ginfo, key, size, opts, info.ETag)
+
+		// Conditions hold for objects of many parts too.
+		cond := opts
+		cond.IfNoneMatch = true
+		if _, err := st.Put(context.Background(), key, plainReader{bytes.NewReader(data)}, sz, cond); !errors.Is(err, storage.ErrPreconditionFailed) {
+			t.Errorf("create-only Put of an existing %d-byte object: %v, want ErrPreconditionFailed", size, err)
+		}
+		cond = opts
+		cond.IfMatch = info.ETag
+		if _, err := st.Put(context.Background(), key, plainReader{bytes.NewReader(data)}, sz, cond); err != nil {
+			t.Errorf("If-Match Put of a %d-byte object: %v", size, err)
+		}
 	}
 
 	// A reader shorter than the size given is an error, and stores nothing.

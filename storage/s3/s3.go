@@ -1,0 +1,694 @@
+// Package s3 is a storage.Store in a bucket of any S3-compatible object
+// store: AWS S3, or a server such as versitygw or MinIO at a custom
+// endpoint.
+//
+//	st, err := s3.New(ctx, s3.Options{
+//		Bucket: "shows", Prefix: "my-show",
+//		Endpoint: "http://127.0.0.1:7070", PathStyle: true,
+//	})
+//	if err != nil { … } // no such bucket, wrong credentials, unreachable
+//	info, err := st.Put(ctx, "feed.xml", f, size, storage.PutOptions{ContentType: "application/rss+xml"})
+//
+// Credentials come only from the AWS standard chain (environment, shared
+// config and credentials files, profiles, instance roles); this package
+// never prints, logs or stores them, and its errors never contain them.
+//
+// Every object gets a Content-Type (from PutOptions, else from its key's
+// extension). Objects larger than one part are sent as a multipart upload
+// whose parts go up concurrently; from a file (an io.ReaderAt such as
+// *os.File) the parts are read straight from disk at their offsets, so
+// memory does not grow with the object; from any other reader at most a
+// few parts are buffered. Conditional puts send If-Match / If-None-Match: *
+// on PutObject (or CompleteMultipartUpload), which S3 and versitygw check
+// atomically; a refusal is storage.ErrPreconditionFailed.
+//
+// List, which S3 answers from its index, reports key, size, ETag and
+// modification time only: no Content-Type, Cache-Control or metadata.
+package s3
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/podpipe/podpipe/storage"
+)
+
+// Defaults for Options.PartSize and Options.Concurrency.
+const (
+	DefaultPartSize    = 16 << 20
+	DefaultConcurrency = 8
+)
+
+// minPartSize is S3's smallest part but the last; maxParts its most parts.
+const (
+	minPartSize = 5 << 20
+	maxParts    = 10000
+)
+
+// Options says which bucket to use and how to reach it.
+type Options struct {
+	Bucket    string // required
+	Prefix    string // keys are stored under Prefix + "/"; may be empty
+	Endpoint  string // S3-compatible endpoint URL; empty for AWS
+	Region    string // empty: the AWS chain's region, else us-east-1
+	PathStyle bool   // bucket in the path, not the host name
+	ACL       string // canned ACL such as "public-read"; none when empty
+
+	PartSize    int64 // multipart part size; DefaultPartSize when 0, at least 5 MiB
+	Concurrency int   // parts in flight; DefaultConcurrency when 0
+}
+
+// Errors New and the Store's methods return, for errors.Is. The messages
+// they appear in name the bucket and endpoint.
+var (
+	ErrNoBucket      = errors.New("no such bucket")
+	ErrAccessDenied  = errors.New("access denied: check the AWS credentials and the bucket's permissions")
+	ErrNoCredentials = errors.New("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
+	ErrUnreachable   = errors.New("endpoint unreachable")
+)
+
+// Store is a storage.Store in an S3 bucket.
+type Store struct {
+	client      *s3.Client
+	bucket      string
+	prefix      string // "" or ends in "/"
+	acl         types.ObjectCannedACL
+	partSize    int64
+	concurrency int
+	where       string // for messages: s3://bucket/prefix at endpoint
+}
+
+var (
+	_ storage.Store  = (*Store)(nil)
+	_ storage.Lister = (*Store)(nil)
+)
+
+// New returns the store for o. It loads the AWS standard chain's
+// credentials and checks that the bucket exists and answers, so that a
+// wrong bucket, wrong credentials or an unreachable endpoint are reported
+// here, in one line, before anything is written.
+func New(ctx context.Context, o Options) (*Store, error) {
+	if o.Bucket == "" {
+		return nil, errors.New("s3: no bucket given")
+	}
+	s := &Store{
+		bucket:      o.Bucket,
+		prefix:      strings.Trim(o.Prefix, "/"),
+		acl:         types.ObjectCannedACL(o.ACL),
+		partSize:    o.PartSize,
+		concurrency: o.Concurrency,
+	}
+	if s.prefix != "" {
+		s.prefix += "/"
+	}
+	if s.partSize == 0 {
+		s.partSize = DefaultPartSize
+	}
+	if s.partSize < minPartSize {
+		return nil, fmt.Errorf("s3: part size %d is below S3's minimum of 5 MiB", s.partSize)
+	}
+	if s.concurrency <= 0 {
+		s.concurrency = DefaultConcurrency
+	}
+	s.where = s.String()
+	if o.Endpoint != "" {
+		s.where += " at " + o.Endpoint
+	}
+
+	var loadOpts []func(*config.LoadOptions) error
+	if o.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(o.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("s3: open %s: load AWS config: %v", s.where, err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Credentials == nil {
+		return nil, fmt.Errorf("s3: open %s: %w", s.where, ErrNoCredentials)
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		// The chain's own message lists every place it looked, at length,
+		// and may quote a profile's settings: say what to do instead.
+		return nil, fmt.Errorf("s3: open %s: %w", s.where, ErrNoCredentials)
+	}
+	s.client = s3.NewFromConfig(cfg, func(so *s3.Options) {
+		if o.Endpoint != "" {
+			so.BaseEndpoint = aws.String(o.Endpoint)
+		}
+		so.UsePathStyle = o.PathStyle
+		// Payloads are signed with their SHA-256, which the server checks;
+		// a second, trailing checksum per request would only cost CPU and
+		// is not understood by every S3-compatible server.
+		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	})
+
+	// A one-key listing rather than HeadBucket: both need the same
+	// permission, but a HEAD's error has no body, so its 404 or 403 cannot
+	// tell a missing bucket from an unknown key.
+	_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+		Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix), MaxKeys: aws.Int32(1),
+	})
+	if err != nil {
+		return nil, s.bucketError(err)
+	}
+	return s, nil
+}
+
+// String returns s3://bucket/prefix, or s3://bucket without a prefix.
+func (s *Store) String() string {
+	if s.prefix == "" {
+		return "s3://" + s.bucket
+	}
+	return "s3://" + s.bucket + "/" + strings.TrimSuffix(s.prefix, "/")
+}
+
+// bucketError explains a failed listing of the bucket.
+func (s *Store) bucketError(err error) error {
+	if code, _ := apiCode(err); code == "NoSuchBucket" {
+		return &opError{msg: fmt.Sprintf("s3: open %s: %v", s.where, ErrNoBucket), kind: ErrNoBucket, err: err}
+	}
+	return s.wrap("open", "", err)
+}
+
+// opError prints one short line, and still matches both the kind of
+// failure and the SDK's own error with errors.Is and errors.As.
+type opError struct {
+	msg  string
+	kind error
+	err  error
+}
+
+func (e *opError) Error() string { return e.msg }
+func (e *opError) Unwrap() []error {
+	if e.kind == nil {
+		return []error{e.err}
+	}
+	return []error{e.kind, e.err}
+}
+
+// apiCode returns the S3 error code and HTTP status of err, if it has them.
+func apiCode(err error) (string, int) {
+	code, status := "", 0
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return code, status
+}
+
+// wrap turns an SDK error into one line naming the operation, the object
+// and the store, matching fs.ErrNotExist, ErrNoBucket, ErrAccessDenied or
+// ErrUnreachable when it is one of those.
+func (s *Store) wrap(op, key string, err error) error {
+	what := s.where
+	if key != "" {
+		what = key + " in " + s.where
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("s3: %s %s: %w", op, what, err)
+	}
+	var kind error
+	detail := ""
+	code, status := apiCode(err)
+	var oe *net.OpError
+	var dnsErr *net.DNSError
+	switch {
+	case code == "NoSuchKey" || (code == "NotFound" && key != ""):
+		kind = fs.ErrNotExist
+	case code == "NoSuchBucket":
+		kind = ErrNoBucket
+	case code == "PreconditionFailed" || code == "ConditionalRequestConflict" ||
+		status == http.StatusPreconditionFailed:
+		kind = storage.ErrPreconditionFailed
+	case code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
+		code == "AccessDenied" || code == "Forbidden" || code == "InvalidToken" ||
+		code == "ExpiredToken" || code == "XAdminUserNotFound" || // versitygw's unknown key
+		status == http.StatusForbidden:
+		kind = ErrAccessDenied
+		detail = code
+	case errors.As(err, &dnsErr):
+		kind = ErrUnreachable
+		detail = "no such host " + dnsErr.Name
+	case errors.As(err, &oe):
+		kind = ErrUnreachable
+		detail = oe.Err.Error()
+	}
+	var msg string
+	switch {
+	case kind != nil && detail != "":
+		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, detail)
+	case kind != nil:
+		msg = fmt.Sprintf("s3: %s %s: %v", op, what, kind)
+	default:
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			msg = fmt.Sprintf("s3: %s %s: %s: %s (HTTP %d)", op, what, ae.ErrorCode(), ae.ErrorMessage(), status)
+		} else {
+			msg = fmt.Sprintf("s3: %s %s: %v", op, what, err)
+		}
+	}
+	return &opError{msg: msg, kind: kind, err: err}
+}
+
+// Put implements storage.Store. Objects of up to one part go up in one
+// PutObject; larger ones, and ones of unknown size that turn out larger,
+// as a multipart upload.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if opts.ContentType == "" {
+		opts.ContentType = storage.ContentTypeFor(key)
+	}
+	info := storage.ObjectInfo{
+		Key:          key,
+		Size:         size,
+		ContentType:  opts.ContentType,
+		CacheControl: opts.CacheControl,
+		Metadata:     lowerKeys(opts.Metadata),
+	}
+	var etag *string
+	var err error
+	ra, isFile := readerAt(r)
+	switch {
+	case size >= 0 && size <= s.partSize && isFile:
+		etag, err = s.putObject(ctx, key, io.NewSectionReader(ra.r, ra.off, size), size, opts)
+	case size >= 0 && size <= s.partSize:
+		buf := make([]byte, size)
+		if _, err = io.ReadFull(r, buf); err != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("s3: put %s in %s: read: %w", key, s.where, eof(err))
+		}
+		etag, err = s.putObject(ctx, key, bytes.NewReader(buf), size, opts)
+	case size < 0 && !isFile:
+		// Unknown size: one part's worth decides between the two ways.
+		buf := make([]byte, s.partSize)
+		n, rerr := io.ReadFull(r, buf)
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			info.Size = int64(n)
+			etag, err = s.putObject(ctx, key, bytes.NewReader(buf[:n]), int64(n), opts)
+			break
+		}
+		if rerr != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("s3: put %s in %s: read: %w", key, s.where, rerr)
+		}
+		info.Size, etag, err = s.multipart(ctx, key, io.MultiReader(bytes.NewReader(buf), r), nil, -1, opts)
+	default:
+		if size < 0 {
+			// A file of unknown size: the rest of it.
+			size = ra.size - ra.off
+			if size <= s.partSize {
+				info.Size = size
+				etag, err = s.putObject(ctx, key, io.NewSectionReader(ra.r, ra.off, size), size, opts)
+				break
+			}
+		}
+		var fileRA *sectionAt
+		if isFile {
+			fileRA = &ra
+		}
+		info.Size, etag, err = s.multipart(ctx, key, r, fileRA, size, opts)
+	}
+	if err != nil {
+		if opts.IfMatch != "" {
+			// If-Match on a missing object: S3 says 404, the contract
+			// says the precondition failed.
+			if code, _ := apiCode(err); code == "NoSuchKey" || code == "NotFound" {
+				return storage.ObjectInfo{}, &opError{msg: fmt.Sprintf("s3: put %s in %s: object does not exist: %v", key, s.where, storage.ErrPreconditionFailed), kind: storage.ErrPreconditionFailed, err: err}
+			}
+		}
+		var oe *opError
+		if errors.As(err, &oe) {
+			return storage.ObjectInfo{}, err
+		}
+		return storage.ObjectInfo{}, s.wrap("put", key, err)
+	}
+	info.ETag = aws.ToString(etag)
+	info.ModTime = time.Now()
+	return info, nil
+}
+
+func (s *Store) putObject(ctx context.Context, key string, body io.ReadSeeker, size int64, opts storage.PutOptions) (*string, error) {
+	in := &s3.PutObjectInput{
+		Bucket:        aws.String(s.bucket),
+		Key:           aws.String(s.prefix + key),
+		Body:          body,
+		ContentLength: aws.Int64(size),
+		ContentType:   aws.String(opts.ContentType),
+		Metadata:      lowerKeys(opts.Metadata),
+	}
+	if opts.CacheControl != "" {
+		in.CacheControl = aws.String(opts.CacheControl)
+	}
+	if s.acl != "" {
+		in.ACL = s.acl
+	}
+	if opts.IfMatch != "" {
+		in.IfMatch = aws.String(opts.IfMatch)
+	}
+	if opts.IfNoneMatch {
+		in.IfNoneMatch = aws.String("*")
+	}
+	out, err := s.client.PutObject(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return out.ETag, nil
+}
+
+// sectionAt is the part of an io.ReaderAt from off to size.
+type sectionAt struct {
+	r         io.ReaderAt
+	off, size int64
+}
+
+// readerAt reports whether r can be read at offsets without buffering (a
+// file, a bytes.Reader), and from where: its current position on.
+func readerAt(r io.Reader) (sectionAt, bool) {
+	type readerAtSeeker interface {
+		io.ReaderAt
+		io.Seeker
+	}
+	rs, ok := r.(readerAtSeeker)
+	if !ok {
+		return sectionAt{}, false
+	}
+	off, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return sectionAt{}, false // a pipe, say
+	}
+	end, err := rs.Seek(0, io.SeekEnd)
+	if err != nil {
+		return sectionAt{}, false
+	}
+	if _, err := rs.Seek(off, io.SeekStart); err != nil {
+		return sectionAt{}, false
+	}
+	return sectionAt{rs, off, end}, true
+}
+
+type part struct {
+	num  int32
+	body io.ReadSeeker
+	size int64
+	done func() // returns the part's buffer to the pool
+}
+
+// multipart uploads r in parts, several at a time. With file set the parts
+// are sections of the file; otherwise each is read from r into one of a
+// few pooled buffers. It returns the object's size and ETag.
+func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *sectionAt, size int64, opts storage.PutOptions) (int64, *string, error) {
+	partSize := s.partSize
+	if size > 0 && (size+partSize-1)/partSize > maxParts {
+		partSize = (size + maxParts - 1) / maxParts
+	}
+	create := &s3.CreateMultipartUploadInput{
+		Bucket:      aws.String(s.bucket),
+		Key:         aws.String(s.prefix + key),
+		ContentType: aws.String(opts.ContentType),
+		Metadata:    lowerKeys(opts.Metadata),
+	}
+	if opts.CacheControl != "" {
+		create.CacheControl = aws.String(opts.CacheControl)
+	}
+	if s.acl != "" {
+		create.ACL = s.acl
+	}
+	up, err := s.client.CreateMultipartUpload(ctx, create)
+	if err != nil {
+		return 0, nil, err
+	}
+	abort := func() {
+		// Also after a cancel: an unfinished upload's parts cost storage.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		s.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key), UploadId: up.UploadId,
+		})
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	workers := s.concurrency
+	var pool chan []byte
+	if file == nil {
+		// Buffers bound the memory of a stream: a few parts, not the object.
+		workers = min(workers, 4)
+		pool = make(chan []byte, workers+1)
+		for i := 0; i < workers+1; i++ {
+			pool <- nil // allocated when first needed
+		}
+	}
+	parts := make(chan part)
+	var (
+		mu        sync.Mutex
+		completed []types.CompletedPart
+		wg        sync.WaitGroup
+	)
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range parts {
+				out, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
+					Bucket:        aws.String(s.bucket),
+					Key:           aws.String(s.prefix + key),
+					UploadId:      up.UploadId,
+					PartNumber:    aws.Int32(p.num),
+					Body:          p.body,
+					ContentLength: aws.Int64(p.size),
+				})
+				p.done()
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				mu.Lock()
+				completed = append(completed, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(p.num)})
+				mu.Unlock()
+			}
+		}()
+	}
+
+	// Hand out the parts in order until the content ends.
+	var total int64
+	var readErr error
+produce:
+	for num := int32(1); ctx.Err() == nil; num++ {
+		var p part
+		last := false
+		if file != nil {
+			n := min(partSize, size-total)
+			p = part{num: num, body: io.NewSectionReader(file.r, file.off+total, n), size: n, done: func() {}}
+			last = total+n >= size
+		} else {
+			var buf []byte
+			select {
+			case buf = <-pool:
+			case <-ctx.Done():
+				break produce
+			}
+			if buf == nil {
+				buf = make([]byte, partSize)
+			}
+			want := partSize
+			if size >= 0 {
+				want = min(partSize, size-total)
+			}
+			n, err := io.ReadFull(r, buf[:want])
+			switch {
+			case err == nil:
+				last = size >= 0 && total+int64(n) == size
+			case (err == io.EOF || err == io.ErrUnexpectedEOF) && size < 0:
+				last = true
+				if n == 0 {
+					pool <- buf // the content ended with the previous part
+					break produce
+				}
+			case err == io.EOF || err == io.ErrUnexpectedEOF:
+				readErr = fmt.Errorf("read: content ended after %d of %d bytes: %w", total+int64(n), size, io.ErrUnexpectedEOF)
+				pool <- buf
+				break produce
+			default:
+				readErr = fmt.Errorf("read: %w", err)
+				pool <- buf
+				break produce
+			}
+			p = part{num: num, body: bytes.NewReader(buf[:n]), size: int64(n), done: func() { pool <- buf }}
+		}
+		total += p.size
+		if !sendPart(ctx, parts, p) || last {
+			break
+		}
+	}
+	close(parts)
+	wg.Wait()
+	if readErr != nil {
+		abort()
+		return 0, nil, readErr
+	}
+	if err := context.Cause(ctx); err != nil {
+		abort()
+		return 0, nil, err
+	}
+
+	sort.Slice(completed, func(i, j int) bool { return *completed[i].PartNumber < *completed[j].PartNumber })
+	in := &s3.CompleteMultipartUploadInput{
+		Bucket:          aws.String(s.bucket),
+		Key:             aws.String(s.prefix + key),
+		UploadId:        up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: completed},
+	}
+	if opts.IfMatch != "" {
+		in.IfMatch = aws.String(opts.IfMatch)
+	}
+	if opts.IfNoneMatch {
+		in.IfNoneMatch = aws.String("*")
+	}
+	out, err := s.client.CompleteMultipartUpload(ctx, in)
+	if err != nil {
+		abort()
+		return 0, nil, err
+	}
+	return total, out.ETag, nil
+}
+
+func sendPart(ctx context.Context, parts chan<- part, p part) bool {
+	select {
+	case parts <- p:
+		return true
+	case <-ctx.Done():
+		p.done()
+		return false
+	}
+}
+
+// Get implements storage.Store.
+func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, storage.ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return nil, storage.ObjectInfo{}, err
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
+	if err != nil {
+		return nil, storage.ObjectInfo{}, s.wrap("get", key, err)
+	}
+	return out.Body, storage.ObjectInfo{
+		Key:          key,
+		Size:         aws.ToInt64(out.ContentLength),
+		ETag:         aws.ToString(out.ETag),
+		ContentType:  aws.ToString(out.ContentType),
+		CacheControl: aws.ToString(out.CacheControl),
+		ModTime:      aws.ToTime(out.LastModified),
+		Metadata:     lowerKeys(out.Metadata),
+	}, nil
+}
+
+// Stat implements storage.Store.
+func (s *Store) Stat(ctx context.Context, key string) (storage.ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
+	if err != nil {
+		return storage.ObjectInfo{}, s.wrap("stat", key, err)
+	}
+	return storage.ObjectInfo{
+		Key:          key,
+		Size:         aws.ToInt64(out.ContentLength),
+		ETag:         aws.ToString(out.ETag),
+		ContentType:  aws.ToString(out.ContentType),
+		CacheControl: aws.ToString(out.CacheControl),
+		ModTime:      aws.ToTime(out.LastModified),
+		Metadata:     lowerKeys(out.Metadata),
+	}, nil
+}
+
+// Delete implements storage.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
+	if err != nil {
+		err = s.wrap("delete", key, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// List implements storage.Lister.
+func (s *Store) List(ctx context.Context, prefix string) ([]storage.ObjectInfo, error) {
+	var infos []storage.ObjectInfo
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(s.bucket),
+		Prefix: aws.String(s.prefix + prefix),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, s.wrap("list", prefix+"*", err)
+		}
+		for _, o := range page.Contents {
+			infos = append(infos, storage.ObjectInfo{
+				Key:     strings.TrimPrefix(aws.ToString(o.Key), s.prefix),
+				Size:    aws.ToInt64(o.Size),
+				ETag:    aws.ToString(o.ETag),
+				ModTime: aws.ToTime(o.LastModified),
+			})
+		}
+	}
+	// S3 sorts by UTF-8 bytes already; a compatible server might not.
+	sort.Slice(infos, func(i, j int) bool { return infos[i].Key < infos[j].Key })
+	return infos, nil
+}
+
+// checkKey rejects keys S3 would store but a web server or the local
+// backend could not serve the same way.
+func checkKey(key string) error {
+	if key == "" || strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") || strings.Contains(key, "//") {
+		return fmt.Errorf("s3: invalid key %q: %w", key, fs.ErrInvalid)
+	}
+	return nil
+}
+
+func lowerKeys(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
+func eof(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
