@@ -11,6 +11,8 @@ type resampler struct {
 	in      []float32
 	table   []float32 // kernel sampled at 1/phases of an input sample
 	flushed bool
+	nIn     int64 // input samples seen
+	nOut    int64 // output samples made
 }
 
 const (
@@ -59,7 +61,10 @@ func (r *resampler) inBuf() []float32 {
 	return r.in[len(r.in):cap(r.in)]
 }
 
-func (r *resampler) added(n int) { r.in = r.in[:len(r.in)+n] }
+func (r *resampler) added(n int) {
+	r.in = r.in[:len(r.in)+n]
+	r.nIn += int64(n)
+}
 
 // flush pads the end so the last input samples come out.
 func (r *resampler) flush() {
@@ -72,7 +77,12 @@ func (r *resampler) flush() {
 // out writes as many output samples as the buffered input allows.
 func (r *resampler) out(p []float32) int {
 	n := 0
-	for n < len(p) {
+	limit := int64(-1)
+	if r.flushed {
+		// As many samples out as the input's length at the new rate.
+		limit = int64(math.Ceil(float64(r.nIn) / r.step))
+	}
+	for n < len(p) && r.nOut != limit {
 		i := int(r.pos)
 		if i+taps >= len(r.in) {
 			break
@@ -95,6 +105,7 @@ func (r *resampler) out(p []float32) int {
 		}
 		p[n] = acc
 		n++
+		r.nOut++
 		r.pos += r.step
 	}
 	return n

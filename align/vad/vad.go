@@ -94,7 +94,9 @@ func Detect(f *mfcc.Features) *Result {
 	}
 	sorted := slices.Clone(f.Energy)
 	slices.Sort(sorted)
-	r.Floor = sorted[n/10]
+	// The floor from a low percentile: a talk show may be silent for
+	// less than a tenth of its length.
+	r.Floor = sorted[n/50]
 	r.Peak = sorted[min(n-1, n*95/100)]
 	// Nothing rises above digital or near-digital silence: all silence.
 	if r.Peak < -60 || r.Peak-r.Floor < 6 {
@@ -102,7 +104,9 @@ func Detect(f *mfcc.Features) *Result {
 		r.Segments = []Segment{{Silence, 0, n}}
 		return r
 	}
-	r.Threshold = r.Peak - min(0.5*(r.Peak-r.Floor), 35)
+	// Sound is what rises well above the floor, but speech's quiet
+	// consonants sit 30 dB under its peaks: never ask for more than that.
+	r.Threshold = max(r.Floor+12, r.Peak-30)
 
 	active := make([]bool, n)
 	for i, e := range f.Energy {

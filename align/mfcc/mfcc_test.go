@@ -1,0 +1,118 @@
+package mfcc
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+func tone(freq, seconds, amp float64) []float32 {
+	s := make([]float32, int(seconds*Rate))
+	for i := range s {
+		s[i] = float32(amp * math.Sin(2*math.Pi*freq*float64(i)/Rate))
+	}
+	return s
+}
+
+func noise(seconds, amp float64) []float32 {
+	rng := rand.New(rand.NewPCG(3, 4))
+	s := make([]float32, int(seconds*Rate))
+	for i := range s {
+		s[i] = float32(amp * (2*rng.Float64() - 1))
+	}
+	return s
+}
+
+func mean(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x)
+	}
+	return s / float64(len(v))
+}
+
+func TestFeatures(t *testing.T) {
+	tests := []struct {
+		name           string
+		signal         []float32
+		energy         float64 // dB
+		flatLo, flatHi float64
+	}{
+		{"sine full scale", tone(1000, 1, 1), -3.01, 0, 0.01},
+		{"sine -20 dB", tone(440, 1, 0.1), -23.01, 0, 0.01},
+		{"white noise", noise(1, 0.5), 10 * math.Log10(0.25/3), 0.2, 0.8}, // pre-emphasis tilts it,
+		{"silence", make([]float32, Rate), -120, 0.99, 1.01},
+	}
+	for _, tt := range tests {
+		f := Compute(tt.signal)
+		if want := (len(tt.signal)-Window)/Hop + 1 + (Window-Hop)/Hop; abs(f.Len()-want) > 1 {
+			t.Errorf("%s: %d frames, want %d", tt.name, f.Len(), want)
+		}
+		inner := f.Energy[3 : f.Len()-3]
+		if e := mean(inner); math.Abs(e-tt.energy) > 0.5 {
+			t.Errorf("%s: energy %.2f dB, want %.2f", tt.name, e, tt.energy)
+		}
+		if fl := mean(f.Flatness[3 : f.Len()-3]); fl < tt.flatLo || fl > tt.flatHi {
+			t.Errorf("%s: flatness %.3f, want %.3f..%.3f", tt.name, fl, tt.flatLo, tt.flatHi)
+		}
+		if len(f.Coef) != f.Len()*Coeffs {
+			t.Errorf("%s: %d coefficients for %d frames", tt.name, len(f.Coef), f.Len())
+		}
+	}
+}
+
+// Two tones far apart in pitch differ in their cepstra far more than two
+// stretches of the same tone do.
+func TestMFCCDiscriminates(t *testing.T) {
+	a, b, c := Compute(tone(300, 0.5, 0.3)), Compute(tone(300, 0.5, 0.3)), Compute(tone(2500, 0.5, 0.3))
+	d := func(x, y *Features) float64 {
+		var s float64
+		for k := 1; k < Coeffs; k++ {
+			v := float64(x.MFCC(20)[k] - y.MFCC(20)[k])
+			s += v * v
+		}
+		return math.Sqrt(s)
+	}
+	if same, diff := d(a, b), d(a, c); same > 1e-3 || diff < 1 {
+		t.Errorf("distance same tone %.4f, different tones %.4f", same, diff)
+	}
+}
+
+// Streaming in odd-sized pieces gives the same features as one call.
+func TestStreaming(t *testing.T) {
+	s := noise(0.7, 0.3)
+	whole := Compute(s)
+	x := NewExtractor()
+	for i := 0; i < len(s); i += 97 {
+		x.Write(s[i:min(i+97, len(s))])
+	}
+	x.Write(make([]float32, Window-Hop))
+	parts := x.Features()
+	if parts.Len() != whole.Len() {
+		t.Fatalf("%d frames streamed, %d at once", parts.Len(), whole.Len())
+	}
+	for i := range whole.Coef {
+		if math.Abs(float64(whole.Coef[i]-parts.Coef[i])) > 1e-4 {
+			t.Fatalf("coefficient %d: %v streamed, %v at once", i, parts.Coef[i], whole.Coef[i])
+		}
+	}
+}
+
+func TestFrameTime(t *testing.T) {
+	for _, i := range []int{0, 1, 99, 12345} {
+		if got := Frame(Time(i)); got != i {
+			t.Errorf("Frame(Time(%d)) = %d", i, got)
+		}
+	}
+	if Time(100)-Time(0) != time.Second {
+		t.Errorf("100 frames are %v, want 1s", Time(100)-Time(0))
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
