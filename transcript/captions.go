@@ -12,6 +12,9 @@ import (
 type CaptionOptions struct {
 	MaxCols  int // display columns per line (a CJK character is two)
 	MaxLines int // lines per cue
+	// Names puts "Name: " before the text at each speaker change (SRT's
+	// way), and wherever the text alone would read as a name or a cue.
+	Names bool
 }
 
 // Caption is one cue of a timed format: a piece of one unit, laid out in
@@ -22,6 +25,7 @@ type Caption struct {
 	Speaker    string
 	Lines      []string // Join(Lines...) is the caption's text
 	Unit       int      // index of the unit in Transcript.Units
+	Named      bool     // the first line starts with "Speaker: " (CaptionOptions.Names)
 }
 
 // Text returns the caption's text on one line.
@@ -48,6 +52,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 	}
 	var out []Caption
 	prevEnd := time.Duration(0)
+	last := ""
 	for i, u := range t.Units {
 		text := Normalize(u.Text)
 		if text == "" {
@@ -60,6 +65,14 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 			return nil, fmt.Errorf("transcript: line %d: unit ends at %s, not after it starts at %s: %w",
 				u.Line, u.End, u.Start, ErrOrder)
 		}
+		prefix := ""
+		if o.Names && u.Kind == Speech && u.Speaker != "" && u.Speaker != last {
+			prefix = Normalize(u.Speaker) + ": "
+		}
+		if u.Kind == Speech {
+			last = u.Speaker
+		}
+		first := len(out)
 		if len(u.Sentences) > 0 && u.Kind == Speech {
 			// An aligner timed each sentence: split within each one's span.
 			for k, sp := range u.Sentences {
@@ -71,49 +84,57 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 				if txt == "" || se <= ss {
 					continue
 				}
-				out = appendPieces(out, splitText(txt, o), txt, ss, se, u, i, o)
+				out = appendPieces(out, splitText(txt, o, prefix), txt, ss, se, u, i, o)
 				start = se
+				if len(out) > first {
+					prefix = ""
+				}
 			}
 		} else {
-			pieces := []string{"[" + text + "]"}
+			pieces := [][]string{layout("["+text+"]", o)}
 			if u.Kind == Speech {
-				pieces = splitText(text, o)
+				pieces = splitText(text, o, prefix)
 			}
 			out = appendPieces(out, pieces, text, start, end, u, i, o)
 		}
+		if prefix != "" && len(out) > first {
+			out[first].Named = true
+		}
 		prevEnd = end
+	}
+	if o.Names {
+		out = names(out, o)
 	}
 	return out, nil
 }
 
-// appendPieces appends the captions of pieces, sharing [start, end) among
-// them by weight on whole milliseconds; with less than a millisecond for
-// each it makes one caption of the whole text.
-func appendPieces(out []Caption, pieces []string, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
+// appendPieces appends the captions of pieces (each a list of lines),
+// sharing [start, end) among them by weight on whole milliseconds; with less
+// than a millisecond for each it makes one caption of the whole text.
+func appendPieces(out []Caption, pieces [][]string, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
 	span := end - start
 	if span < time.Duration(len(pieces))*time.Millisecond {
-		pieces = []string{text}
 		if u.Kind == Cue {
-			pieces = []string{"[" + text + "]"}
+			text = "[" + text + "]"
 		}
+		pieces = [][]string{wrap(text, o.MaxCols)}
 	}
+	weights := make([]float64, len(pieces))
 	total := 0.0
-	for _, p := range pieces {
-		total += Weight(p)
+	for k, p := range pieces {
+		weights[k] = Weight(JoinAll(p))
+		total += weights[k]
 	}
 	at, cum := start, 0.0
 	for k, p := range pieces {
-		cum += Weight(p)
+		cum += weights[k]
 		next := end
 		if k < len(pieces)-1 {
 			next = start + time.Duration(float64(span)*cum/total).Round(time.Millisecond)
 			next = max(next, at+time.Millisecond)
 			next = min(next, end-time.Duration(len(pieces)-1-k)*time.Millisecond)
 		}
-		out = append(out, Caption{
-			Start: at, End: next, Kind: u.Kind, Speaker: u.Speaker,
-			Lines: layout(p, o), Unit: unit,
-		})
+		out = append(out, Caption{Start: at, End: next, Kind: u.Kind, Speaker: u.Speaker, Lines: p, Unit: unit})
 		at = next
 	}
 	return out
@@ -144,7 +165,7 @@ const (
 	noBreakBefore = "，。、；：！？」』）】〉》〕…—～・ー"
 	noBreakAfter  = "「『（【〈《〔"
 	sentenceEnd   = "。！？!?"
-	clauseEnd     = "，、；,;"
+	clauseEnd     = "，、；：,;:"
 	closingMarks  = "」』）)】〉》”’\"'"
 )
 
@@ -179,7 +200,20 @@ func wrap(s string, cols int) []string {
 	return append(lines, s)
 }
 
-func fits(s string, o CaptionOptions) bool { return len(wrap(s, o.MaxCols)) <= o.MaxLines }
+// wrapBalanced wraps s into as few lines as wrap does, but of even width:
+// a long clause becomes two lines of 15 characters, not 20 and 10.
+func wrapBalanced(s string, cols int) []string {
+	lines := wrap(s, cols)
+	if len(lines) < 2 {
+		return lines
+	}
+	for lim := Width(s) / len(lines); lim < cols; lim++ {
+		if l := wrap(s, lim); len(l) <= len(lines) {
+			return l
+		}
+	}
+	return lines
+}
 
 // layout lays out a piece that fits in o.MaxLines lines; two lines are
 // balanced, preferring a break after punctuation.
@@ -213,42 +247,43 @@ func layout(s string, o CaptionOptions) []string {
 	return []string{l, r}
 }
 
-// splitText cuts a unit's text into pieces that each fit in one caption.
-func splitText(s string, o CaptionOptions) []string {
-	if fits(s, o) {
-		return []string{s}
-	}
-	var pieces []string
-	for _, sentence := range splitAfter(s, isSentenceEnd) {
-		if fits(sentence, o) {
-			pieces = append(pieces, sentence)
+// splitText cuts a unit's text into captions, each a list of lines. The
+// text is first cut into atoms that fit on one line: sentences, or clauses
+// of a long sentence, or width-wrapped pieces of a long clause. Atoms are
+// then packed into lines and lines into captions, so that lines end at
+// punctuation wherever the text allows.
+func splitText(s string, o CaptionOptions, prefix string) [][]string {
+	var atoms []string
+	for _, sentence := range splitAfter(prefix+s, isSentenceEnd) {
+		if Width(sentence) <= o.MaxCols {
+			atoms = append(atoms, sentence)
 			continue
 		}
 		for _, clause := range splitAfter(sentence, func(s string, i int, r rune) bool {
 			return strings.ContainsRune(clauseEnd, r)
 		}) {
-			if fits(clause, o) {
-				pieces = append(pieces, clause)
+			if Width(clause) <= o.MaxCols {
+				atoms = append(atoms, clause)
 				continue
 			}
-			lines := wrap(clause, o.MaxCols)
-			for len(lines) > 0 {
-				n := min(o.MaxLines, len(lines))
-				pieces = append(pieces, JoinAll(lines[:n]))
-				lines = lines[n:]
-			}
+			atoms = append(atoms, wrapBalanced(clause, o.MaxCols)...)
 		}
 	}
-	// Merge neighbours back while they fit, so that short sentences share a cue.
-	var merged []string
-	for _, p := range pieces {
-		if n := len(merged); n > 0 && fits(Join(merged[n-1], p), o) {
-			merged[n-1] = Join(merged[n-1], p)
+	var lines []string
+	for _, a := range atoms {
+		if n := len(lines); n > 0 && Width(Join(lines[n-1], a)) <= o.MaxCols {
+			lines[n-1] = Join(lines[n-1], a)
 			continue
 		}
-		merged = append(merged, p)
+		lines = append(lines, a)
 	}
-	return merged
+	var caps [][]string
+	for len(lines) > 0 {
+		n := min(o.MaxLines, len(lines))
+		caps = append(caps, lines[:n])
+		lines = lines[n:]
+	}
+	return caps
 }
 
 func isSentenceEnd(s string, i int, r rune) bool {
@@ -315,7 +350,7 @@ func CueText(s string) (string, bool) {
 
 // SplitSpeaker splits a "Name: text" (or "Name：text") caption, the way SRT
 // marks a speaker change, into the name and the text. A name is at most 40
-// characters and five words without sentence punctuation; after an ASCII
+// columns (twelve CJK characters) and four words without sentence punctuation; after an ASCII
 // colon a space must follow, so "10:30" and "https://…" are not names.
 func SplitSpeaker(s string) (name, rest string, ok bool) {
 	i := strings.IndexAny(s, ":：")
@@ -331,32 +366,30 @@ func SplitSpeaker(s string) (name, rest string, ok bool) {
 		after = s[i+len("："):]
 	}
 	name, rest = Normalize(s[:i]), Normalize(after)
-	if name == "" || rest == "" || utf8.RuneCountInString(name) > 40 || len(strings.Fields(name)) > 5 ||
+	if name == "" || rest == "" || Width(name) > 24 || len(strings.Fields(name)) > 4 ||
 		strings.ContainsAny(name, "。，！？!?,；;\"") || strings.Trim(name, "0123456789 ") == "" {
 		return "", "", false
 	}
 	return name, rest, true
 }
 
-// Prefix puts "Name: " before the captions that need it to tell their
-// speaker in a format without voice spans (SRT): at each speaker change, and
-// wherever the text alone would read as a name or a cue. A caption that no
-// longer fits is split in two, sharing its time.
-func Prefix(cs []Caption, o CaptionOptions) []Caption {
-	last := ""
+// names puts "Name: " before the captions whose text alone would read
+// as a name or a cue, so that a reader of a format without voice spans (SRT)
+// reads them as the speaker's words. A caption that no longer fits is split
+// in two, sharing its time.
+func names(cs []Caption, o CaptionOptions) []Caption {
 	for i := 0; i < len(cs); i++ {
 		c := cs[i]
-		if c.Kind != Speech || c.Speaker == "" {
+		if c.Kind != Speech || c.Speaker == "" || c.Named {
 			continue
 		}
 		text := c.Text()
 		_, _, nameLike := SplitSpeaker(text)
 		_, cueLike := CueText(text)
-		changed := c.Speaker != last
-		last = c.Speaker
-		if !changed && !nameLike && !cueLike {
+		if !nameLike && !cueLike {
 			continue
 		}
+		cs[i].Named = true
 		full := Normalize(c.Speaker) + ": " + text
 		lines := wrap(full, o.MaxCols)
 		if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond {
@@ -372,11 +405,11 @@ func Prefix(cs []Caption, o CaptionOptions) []Caption {
 		mid := c.Start + time.Duration(float64(c.End-c.Start)*wh/(wh+wt)).Round(time.Millisecond)
 		mid = min(max(mid, c.Start+time.Millisecond), c.End-time.Millisecond)
 		first, second := c, c
-		first.End, first.Lines = mid, layout(head, o)
+		first.End, first.Lines, first.Named = mid, layout(head, o), true
 		second.Start, second.Lines = mid, layout(tail, o)
 		cs = append(cs[:i], append([]Caption{first, second}, cs[i+1:]...)...)
-		// The tail is checked on the next turn of the loop; its speaker
-		// has not changed, so it gets a name only if it reads like one.
+		// The tail is checked on the next turn of the loop: it gets a
+		// name only if it reads like one.
 	}
 	return cs
 }

@@ -23,7 +23,7 @@ import (
 
 // Captions is how Write cuts cues: at most 2 lines of 32 columns, the
 // limit the Podcasting 2.0 transcript guidance gives for SRT.
-var Captions = transcript.CaptionOptions{MaxCols: 32, MaxLines: 2}
+var Captions = transcript.CaptionOptions{MaxCols: 32, MaxLines: 2, Names: true}
 
 // Write writes t as SRT. t must be timed.
 func Write(w io.Writer, t *transcript.Transcript) error {
@@ -31,7 +31,6 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err != nil {
 		return fmt.Errorf("srt: %w", err)
 	}
-	cs = transcript.Prefix(cs, Captions)
 	bw := bufio.NewWriter(w)
 	for i, c := range cs {
 		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, FormatTime(c.Start), FormatTime(c.End))
