@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/internal/serve"
+)
+
+var serveCommand = &cli.Command{
+	Name:  "serve",
+	Usage: "serve the local published directory over HTTP for a browser or a podcast app",
+	UsageText: `podpipe serve                            # the config's storage directory on 127.0.0.1:8080
+podpipe serve --addr 0.0.0.0:8080        # reachable from phones on the LAN
+podpipe serve --dir public --addr :9000`,
+	Description: `Serves the directory podpipe publishes to (storage.url when it is a local
+directory, resolved against the config file; or --dir) until interrupted.
+Each file goes out with the Content-Type and Cache-Control it was published
+with, answers HEAD and byte-range requests (podcast apps seek with them) and
+carries Access-Control-Allow-Origin: * so web players can fetch it.
+podpipe's own hidden .podpipe folder is never served.
+
+To subscribe from a phone on the LAN, publish with base_url set to this
+machine's address (e.g. PODPIPE_BASE_URL=http://192.168.1.20:8080/) and serve
+with --addr 0.0.0.0:8080.`,
+	Flags: []cli.Flag{
+		&cli.StringFlag{
+			Name:    "addr",
+			Value:   "127.0.0.1:8080",
+			Usage:   "listen on `HOST:PORT`",
+			Sources: cli.EnvVars("PODPIPE_ADDR"),
+		},
+		&cli.StringFlag{
+			Name:    "dir",
+			Usage:   "serve `DIR` instead of the config's storage directory",
+			Sources: cli.EnvVars("PODPIPE_SERVE_DIR"),
+		},
+	},
+	Action: func(ctx context.Context, cmd *cli.Command) error {
+		if cmd.NArg() > 0 {
+			return usagef("serve: no arguments expected, got %q", cmd.Args().First())
+		}
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runServe(ctx, cmd.Root().Writer, cmd.Root().String("config"), cmd.String("dir"), cmd.String("addr"))
+	},
+}
+
+func init() { register(serveCommand) }
+
+// runServe serves dir (or the config's local storage directory) on addr
+// until ctx is done, and says where on w.
+func runServe(ctx context.Context, w io.Writer, configPath, dir, addr string) error {
+	feedKey := config.FeedKey
+	if dir == "" {
+		cfg, err := config.Load(configPath)
+		if err != nil {
+			return err
+		}
+		if dir = cfg.LocalStorageDir(); dir == "" {
+			return fmt.Errorf("serve: storage.url is %s, not a local directory: serve it with --dir DIR", cfg.Storage.URL)
+		}
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("serve: %s does not exist: publish an episode first", dir)
+		}
+		return fmt.Errorf("serve: %w", err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("serve: %s is not a directory", dir)
+	}
+
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           serve.Handler(dir),
+		ReadHeaderTimeout: 10 * time.Second,
+		// No write timeout: a podcast app may take its time over an episode.
+	}
+	base := "http://" + l.Addr().String() + "/"
+	fmt.Fprintf(w, "serving %s at %s\n", dir, base)
+	if _, err := os.Stat(filepath.Join(dir, feedKey)); err == nil {
+		fmt.Fprintf(w, "feed: %s%s\n", base, feedKey)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+	}
+	return nil
+}

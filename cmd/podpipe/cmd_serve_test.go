@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is written by runServe while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func writeServeConfig(t *testing.T, storageURL string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := `[show]
+title = "Test"
+description = "A test show."
+owner_email = "test@example.org"
+image = "cover.jpg"
+categories = ["Technology"]
+
+[storage]
+url = "` + storageURL + `"
+`
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cover.jpg"), []byte("\xff\xd8\xff"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "config.toml")
+}
+
+// TestServe serves the config's storage directory, resolved against the
+// config file and not the working directory, and stops on cancel.
+func TestServe(t *testing.T) {
+	cfgPath := writeServeConfig(t, "out/public")
+	pub := filepath.Join(filepath.Dir(cfgPath), "out", "public")
+	if err := os.MkdirAll(pub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pub, "feed.xml"), []byte("<rss/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	out := new(lockedBuffer)
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, out, cfgPath, "", "127.0.0.1:0") }()
+
+	var feedURL string
+	for deadline := time.Now().Add(10 * time.Second); feedURL == "" && time.Now().Before(deadline); {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if u, ok := strings.CutPrefix(line, "feed: "); ok {
+				feedURL = u
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if feedURL == "" {
+		cancel()
+		t.Fatalf("no feed URL printed; output:\n%s", out.String())
+	}
+	resp, err := http.Get(feedURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "<rss/>" || resp.Header.Get("Content-Type") != "application/rss+xml" || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("GET %s: %d %q %v", feedURL, resp.StatusCode, body, resp.Header)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("runServe after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("runServe did not stop after cancel")
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		config    string // storage.url, or "" for no config file
+		dir, addr string
+		want      string
+	}{
+		{"s3 storage", "s3://bucket/show", "", "127.0.0.1:0", "not a local directory"},
+		{"not published", "public", "", "127.0.0.1:0", "does not exist: publish an episode first"},
+		{"no config", "", "", "127.0.0.1:0", "no such config file"},
+		{"bad address", "", t.TempDir(), "127.0.0.1:99999", "serve: listen tcp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfgPath := filepath.Join(t.TempDir(), "config.toml")
+			if tt.config != "" {
+				cfgPath = writeServeConfig(t, tt.config)
+			}
+			err := runServe(context.Background(), io.Discard, cfgPath, tt.dir, tt.addr)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("runServe: %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
