@@ -201,7 +201,10 @@ var knownNS = map[string]string{
 // parse reads the whole feed into a tree. Namespace URIs are normalised to
 // the canonical ones so the checks match one name per tag.
 func (v *validator) parse(r io.Reader) (*node, error) {
-	d := xml.NewDecoder(r)
+	// Only a failure of r itself is an error of Validate; anything the
+	// decoder rejects is a problem of the feed.
+	er := &errReader{r: r}
+	d := xml.NewDecoder(er)
 	d.Strict = true
 	var root *node
 	var stack []*node
@@ -211,18 +214,20 @@ func (v *validator) parse(r io.Reader) (*node, error) {
 			break
 		}
 		if err != nil {
+			if er.err != nil {
+				return nil, fmt.Errorf("feed: validate: %w", er.err)
+			}
+			line, _ := d.InputPos()
+			msg := strings.TrimPrefix(err.Error(), "xml: ")
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				v.add(Error, nil, "not well-formed XML: %s", se.Msg)
-				v.findings[len(v.findings)-1].Line = se.Line
-				return nil, nil
+				line, msg = se.Line, se.Msg
 			}
-			if strings.Contains(err.Error(), "CharsetReader") {
-				line, _ := d.InputPos()
-				v.findings = append(v.findings, Finding{Severity: Error, Line: line, Msg: "the feed is not UTF-8: " + err.Error()})
-				return nil, nil
+			if strings.Contains(msg, "CharsetReader") {
+				msg = "not UTF-8: " + msg
 			}
-			return nil, fmt.Errorf("feed: validate: %w", err)
+			v.findings = append(v.findings, Finding{Severity: Error, Line: line, Msg: "not well-formed XML: " + msg})
+			return nil, nil
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -247,6 +252,19 @@ func (v *validator) parse(r io.Reader) (*node, error) {
 		v.errorf(nil, "the feed is empty")
 	}
 	return root, nil
+}
+
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // checkNamespaces checks the namespace declarations and that every prefix

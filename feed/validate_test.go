@@ -247,3 +247,29 @@ func TestParseNPT(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidate feeds Validate arbitrary documents: it must never panic nor
+// fail to return, and a document it calls well-formed must also be
+// well-formed to encoding/xml.
+func FuzzValidate(f *testing.F) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "sample.xml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	f.Add([]byte(`<rss version="2.0"><channel><item><enclosure/></item></channel></rss>`))
+	f.Add([]byte(`<rss xmlns:itunes="x"><channel><itunes:category text="Arts"><itunes:category/></itunes:category></channel></rss>`))
+	f.Add([]byte(`<?xml version="1.0" encoding="latin1"?><rss/>`))
+	f.Add([]byte(``))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fs, err := Validate(context.Background(), bytes.NewReader(data), ValidateOptions{Offline: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range fs {
+			if x.Msg == "" {
+				t.Errorf("finding without a message: %+v", x)
+			}
+		}
+	})
+}

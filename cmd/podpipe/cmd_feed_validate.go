@@ -79,6 +79,13 @@ func runFeedValidate(ctx context.Context, w io.Writer, configPath, src string, o
 		open = func() (io.ReadCloser, error) { return getURL(ctx, src) }
 	default:
 		open = func() (io.ReadCloser, error) { return os.Open(src) }
+		// A file is most often the show's own feed.xml: read the objects
+		// of a local show from its storage directory, as above.
+		if cfg, err := config.Load(configPath); err == nil {
+			if dir := cfg.LocalStorageDir(); dir != "" {
+				opts.Fetcher = feed.DirFetcher(cfg.Publish.BaseURL, dir, nil)
+			}
+		}
 	}
 	r, err := open()
 	if err != nil {

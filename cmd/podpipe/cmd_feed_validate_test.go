@@ -89,13 +89,18 @@ func TestFeedValidateCommand(t *testing.T) {
 		t.Errorf("wrong length: err %v, output:\n%s", err, out.String())
 	}
 
-	// A file: nothing serves its objects, so they are warned about.
+	// A file: nothing serves its objects, so they are warned about,
+	// unless the show's config says where they are stored.
 	out.Reset()
 	if err := runFeedValidate(ctx, &out, "no-such-config.toml", filepath.Join(public, "feed.xml"), false); err != nil {
 		t.Errorf("file: %v", err)
 	}
 	if !strings.Contains(out.String(), "warning: ") || !strings.Contains(out.String(), "not checked: 3 linked objects on http://127.0.0.1:1") {
 		t.Errorf("file: output:\n%s", out.String())
+	}
+	out.Reset()
+	if err := runFeedValidate(ctx, &out, cfg, filepath.Join(public, "feed.xml"), false); err == nil || !strings.Contains(out.String(), "length is 11 but") {
+		t.Errorf("file with the show's config: %v\n%s", err, out.String())
 	}
 	out.Reset()
 	if err := runFeedValidate(ctx, &out, "", filepath.Join(public, "feed.xml"), true); err != nil || !strings.HasSuffix(out.String(), "valid, 0 warnings\n") {
