@@ -197,7 +197,16 @@ type itemWriter struct {
 func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 	eps := newestFirst(iw.m.Episodes)
 	for _, i := range eps {
-		it := newItem(iw.cfg, iw.m, &iw.m.Episodes[i])
+		e := &iw.m.Episodes[i]
+		// Apps key episodes by guid and play the enclosure: without either
+		// the item is worse than no item.
+		if e.GUID == "" {
+			return fmt.Errorf("episode %s: no guid", e.Slug)
+		}
+		if e.Audio.Key == "" {
+			return fmt.Errorf("episode %s: no audio", e.Slug)
+		}
+		it := newItem(iw.cfg, iw.m, e)
 		if err := enc.Encode(it); err != nil {
 			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
 		}
@@ -246,6 +255,11 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 			desc += "\n"
 		}
 		desc += list
+	}
+	if desc == "" {
+		// Apps show the description in the episode list; the title
+		// is better than nothing there.
+		desc = "<p>" + html.EscapeString(e.Title) + "</p>"
 	}
 	it := &item{
 		Item: podcast.Item{

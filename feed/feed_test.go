@@ -281,6 +281,45 @@ func TestWriteError(t *testing.T) {
 	if err := Write(&errWriter{n: 100}, cfg, m, buildTime); err == nil {
 		t.Error("Write to a failing writer returned no error")
 	}
+	tests := []struct {
+		name string
+		edit func(e *manifest.Episode)
+		want string
+	}{
+		{"no guid", func(e *manifest.Episode) { e.GUID = "" }, "episode 01-episode: no guid"},
+		{"no audio", func(e *manifest.Episode) { e.Audio = manifest.Object{} }, "episode 01-episode: no audio"},
+	}
+	for _, tt := range tests {
+		cfg, m := sampleShow("https://cdn.example.com/tea/")
+		tt.edit(&m.Episodes[0])
+		err := Write(io.Discard, cfg, m, buildTime)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestWriteMinimal checks that an episode with no notes, chapters,
+// transcripts or people still makes a feed with nothing to warn about.
+func TestWriteMinimal(t *testing.T) {
+	cfg, m, _ := servedShow(t)
+	cfg.Show.Hosts, cfg.Show.Funding, cfg.Show.License = nil, nil, nil
+	for i := range m.Episodes {
+		e := &m.Episodes[i]
+		e.NotesHTML, e.Description, e.ChapterList, e.Chapters = "", "", nil, nil
+		e.Transcripts, e.Persons, e.Number, e.Season = nil, nil, 0, 0
+	}
+	var b bytes.Buffer
+	if err := Write(&b, cfg, m, buildTime); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Validate(context.Background(), &b, ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Errorf("minimal feed has findings:\n%s", Format("feed.xml", fs))
+	}
 }
 
 // BenchmarkWrite renders a 10,000-episode feed.
