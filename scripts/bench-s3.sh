@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Uploads one large file (500 MB by default) to a versitygw on loopback with
+# podpipe's S3 store (internal/cmd/s3bench) and with `aws s3 cp`, several
+# times each, and prints wall time, throughput and peak memory (RSS, from
+# /usr/bin/time) for both, as the Markdown table the README shows.
+#
+#	scripts/bench-s3.sh                  # 500 MB, 3 runs each
+#	SIZE_MB=100 RUNS=1 scripts/bench-s3.sh
+#
+# Times are end to end (process start to exit), as a user sees them. The
+# keys are throw-away test keys of the throw-away server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MB=${SIZE_MB:-500}
+RUNS=${RUNS:-3}
+FILE=/tmp/podpipe-bench-${SIZE_MB}MB.bin
+BUCKET=bench
+
+scripts/install-versitygw.sh
+VGW=$(command -v versitygw || echo "$(go env GOPATH)/bin/versitygw")
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench-s3: /usr/bin/time is missing (Debian package time)" >&2; exit 1; }
+HAVE_AWS=1
+command -v aws >/dev/null 2>&1 || {
+	HAVE_AWS=0
+	echo "bench-s3: the aws CLI is not installed (Debian package awscli): measuring podpipe alone" >&2
+}
+
+bytes=$((SIZE_MB * 1000 * 1000))
+if [ ! -f "$FILE" ] || [ "$(stat -c %s "$FILE")" != "$bytes" ]; then
+	echo "bench-s3: writing $FILE" >&2
+	head -c "$bytes" /dev/urandom >"$FILE"
+fi
+
+work=$(mktemp -d /tmp/podpipe-bench-s3.XXXXXX)
+vgw_pid=
+cleanup() {
+	[ -n "$vgw_pid" ] && kill "$vgw_pid" 2>/dev/null && wait "$vgw_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/root/$BUCKET"
+
+port=17070
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+endpoint="http://127.0.0.1:$port"
+ROOT_ACCESS_KEY=bench-access ROOT_SECRET_KEY=bench-secret-key \
+	"$VGW" --port "127.0.0.1:$port" --quiet posix "$work/root" >"$work/vgw.log" 2>&1 &
+vgw_pid=$!
+for _ in $(seq 100); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.1
+done
+
+export AWS_ACCESS_KEY_ID=bench-access AWS_SECRET_ACCESS_KEY=bench-secret-key
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=/dev/null/none AWS_SHARED_CREDENTIALS_FILE=/dev/null/none
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+go build -o bin/s3bench ./internal/cmd/s3bench
+
+# measure NAME CMD...: one run; appends "NAME seconds maxrss_kb" to results.
+measure() {
+	local name=$1
+	shift
+	"$TIME" -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || {
+		echo "bench-s3: $name failed:" >&2
+		cat "$work/out" >&2
+		exit 1
+	}
+	echo "$name $(cat "$work/time")" >>"$work/results"
+	rm -f "$work/root/$BUCKET"/*.bin # keep the disk from filling
+}
+
+for run in $(seq "$RUNS"); do
+	if [ "$HAVE_AWS" = 1 ]; then
+		measure aws aws --endpoint-url "$endpoint" s3 cp --only-show-errors "$FILE" "s3://$BUCKET/aws-$run.bin"
+	fi
+	measure podpipe bin/s3bench -endpoint "$endpoint" -bucket "$BUCKET" -file "$FILE" -key "podpipe-$run.bin"
+done
+
+echo
+echo "Upload of $SIZE_MB MB to versitygw on loopback, median of $RUNS runs ($(nproc) cores):"
+echo
+echo "| tool | seconds | MB/s | peak RSS |"
+echo "|---|---|---|---|"
+for tool in podpipe aws; do
+	grep "^$tool " "$work/results" >/dev/null 2>&1 || continue
+	grep "^$tool " "$work/results" | sort -k2 -n | awk -v mb="$SIZE_MB" -v n="$RUNS" -v tool="$tool" '
+		{ t[NR] = $2; r[NR] = $3 }
+		END {
+			m = t[int((NR + 1) / 2)]; rss = 0
+			for (i = 1; i <= NR; i++) if (r[i] > rss) rss = r[i]
+			printf "| %s | %.2f | %.0f | %.0f MB |\n", (tool == "aws" ? "aws s3 cp" : "podpipe (storage/s3)"), m, mb / m, rss / 1024
+		}'
+done
+if [ "$HAVE_AWS" = 1 ]; then
+	aws_t=$(grep '^aws ' "$work/results" | sort -k2 -n | awk '{ t[NR] = $2 } END { print t[int((NR + 1) / 2)] }')
+	our_t=$(grep '^podpipe ' "$work/results" | sort -k2 -n | awk '{ t[NR] = $2 } END { print t[int((NR + 1) / 2)] }')
+	echo
+	awk -v a="$aws_t" -v p="$our_t" 'BEGIN { printf "podpipe throughput / aws CLI throughput: %.2f\n", a / p }'
+fi
