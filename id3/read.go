@@ -129,7 +129,7 @@ func parseTag(version, flags byte, body []byte) ([]frame, []string, error) {
 		}
 		body = body[n:]
 	}
-	return parseFrames(version, version == 4 && flags&0x80 != 0, body)
+	return parseFrames(version, version == 4 && flags&0x80 != 0, false, body)
 }
 
 func validID(id []byte) bool {
@@ -144,7 +144,7 @@ func validID(id []byte) bool {
 // parseFrames parses a run of frames (a tag's, or those embedded in a CHAP
 // or CTOC) and converts them to v2.3. It stops at padding or at bytes that
 // cannot start a frame, as every reader does.
-func parseFrames(version byte, unsyncAll bool, b []byte) ([]frame, []string, error) {
+func parseFrames(version byte, unsyncAll, nested bool, b []byte) ([]frame, []string, error) {
 	idLen, hdrLen := 4, 10
 	if version == 2 {
 		idLen, hdrLen = 3, 6
@@ -174,7 +174,7 @@ func parseFrames(version byte, unsyncAll bool, b []byte) ([]frame, []string, err
 		}
 		data := b[start : start+size]
 		p = start + size
-		f, reason := convert(version, unsyncAll, string(id), flags, data)
+		f, reason := convert(version, unsyncAll, nested, string(id), flags, data)
 		if reason != "" {
 			dropped = append(dropped, fmt.Sprintf("%s: %s", id, reason))
 			continue
@@ -237,7 +237,7 @@ var v24Only = map[string]bool{
 
 // convert turns one frame of the given version into v2.3, or says why it
 // is dropped.
-func convert(version byte, unsyncAll bool, id string, flags uint16, data []byte) (frame, string) {
+func convert(version byte, unsyncAll, nested bool, id string, flags uint16, data []byte) (frame, string) {
 	switch version {
 	case 2:
 		id23, ok := v22IDs[id]
@@ -284,7 +284,7 @@ func convert(version byte, unsyncAll bool, id string, flags uint16, data []byte)
 	if v24Only[id] {
 		return frame{}, "an ID3v2.4 frame with no ID3v2.3 equivalent"
 	}
-	body, reason := convertBody24(id, data)
+	body, reason := convertBody24(id, data, nested)
 	if reason != "" {
 		return frame{}, reason
 	}
@@ -303,7 +303,7 @@ func convert(version byte, unsyncAll bool, id string, flags uint16, data []byte)
 // convertBody24 rewrites a v2.4 frame body in v2.3 form: text in UTF-8 or
 // UTF-16BE re-encoded, multiple values joined with "/", dates cut to the
 // year, embedded frames of CHAP and CTOC converted.
-func convertBody24(id string, data []byte) ([]byte, string) {
+func convertBody24(id string, data []byte, nested bool) ([]byte, string) {
 	if len(data) == 0 {
 		return data, ""
 	}
@@ -363,6 +363,9 @@ func convertBody24(id string, data []byte) ([]byte, string) {
 		body = append(append(body, b...), terminator(e)...)
 		return append(body, pic...), ""
 	case id == "CHAP" || id == "CTOC":
+		if nested {
+			return nil, "a CHAP or CTOC inside another"
+		}
 		return convertContainer24(id, data)
 	case id == "GEOB" || id == "SYLT" || id == "USER" || id == "OWNE" || id == "COMR":
 		if enc == encUTF8 || enc == encUTF16BE {
@@ -392,12 +395,15 @@ func convertContainer24(id string, data []byte) ([]byte, string) {
 	if head > len(data) {
 		return nil, "a " + id + " too short"
 	}
-	sub, _, err := parseFrames(4, false, data[head:])
+	sub, _, err := parseFrames(4, false, true, data[head:])
 	if err != nil {
 		return nil, err.Error()
 	}
 	out := append([]byte(nil), data[:head]...)
 	for _, f := range sub {
+		if f.id == "CHAP" || f.id == "CTOC" {
+			continue // nested containers: no player reads them, and they could nest without end
+		}
 		out = appendFrame(out, f)
 	}
 	return out, ""
@@ -425,7 +431,7 @@ func parseCHAP(body []byte) (chapter, bool) {
 		return chapter{}, false
 	}
 	c := chapter{id: string(eid), start: binary.BigEndian.Uint32(rest), end: binary.BigEndian.Uint32(rest[4:])}
-	sub, _, _ := parseFrames(3, false, rest[16:])
+	sub, _, _ := parseFrames(3, false, true, rest[16:])
 	for _, f := range sub {
 		switch {
 		case f.id == "TIT2" && c.title == "":
@@ -460,7 +466,7 @@ func parseCTOC(body []byte) (toc, bool) {
 		child, rest = cutString(encLatin1, rest)
 		t.children = append(t.children, string(child))
 	}
-	sub, _, _ := parseFrames(3, false, rest)
+	sub, _, _ := parseFrames(3, false, true, rest)
 	for _, f := range sub {
 		if f.id == "TIT2" {
 			t.title = textValue(f.body)
