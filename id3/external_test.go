@@ -168,8 +168,8 @@ func TestMutagenReadsOurTag(t *testing.T) {
 			var visible []string
 			for i, c := range m.Chapters {
 				w := want[i]
-				if c.ID != fmt.Sprintf("chp%d", i) || time.Duration(c.Start)*time.Millisecond != w.Start ||
-					time.Duration(c.End)*time.Millisecond != w.End || c.Title != w.Title || c.URL != w.URL || c.StartOffset != 0xFFFFFFFF {
+				if c.ID != fmt.Sprintf("chp%d", i) || !near(float64(c.Start)/1000, w.Start.Seconds()) ||
+					!near(float64(c.End)/1000, w.End.Seconds()) || c.Title != w.Title || c.URL != w.URL || c.StartOffset != 0xFFFFFFFF {
 					t.Errorf("chapter %d: mutagen %+v, want %+v", i, c, w)
 				}
 				if !w.Hidden {
