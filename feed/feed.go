@@ -350,26 +350,37 @@ func transcriptType(t manifest.Transcript) (typ, rel string) {
 // chapterList renders the visible chapters as the timestamp lines Apple and
 // other apps turn into chapters. The first line is 00:00:00 whatever the
 // first chapter's start, because Apple ignores a list that does not begin
-// there; anything before it belongs to the first chapter.
+// there; anything before it belongs to the first chapter. Lines must rise:
+// of chapters that start within the same second only the last is listed,
+// since it is the one that plays from that second on.
 func chapterList(chs []manifest.Chapter) string {
-	var b strings.Builder
-	first := true
+	type line struct {
+		at    int64 // whole seconds, as shown
+		title string
+	}
+	var lines []line
 	for _, c := range chs {
 		if c.Hidden {
 			continue
 		}
-		start := c.Start
-		if first {
-			start = 0
+		at := int64(c.Start)
+		if len(lines) == 0 {
+			at = 0
 		}
-		first = false
-		b.WriteString("<p>")
-		b.WriteString(hms(start))
-		b.WriteString(" ")
-		b.WriteString(html.EscapeString(c.Title))
-		b.WriteString("</p>\n")
+		if n := len(lines); n > 0 && lines[n-1].at >= at {
+			lines[n-1].title = c.Title
+			continue
+		}
+		lines = append(lines, line{at, c.Title})
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("<p>" + hms(float64(l.at)) + " " + html.EscapeString(l.title) + "</p>")
+	}
+	return b.String()
 }
 
 // hms formats whole seconds as HH:MM:SS.

@@ -348,3 +348,28 @@ func BenchmarkWrite(b *testing.B) {
 type countWriter struct{ n int64 }
 
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+func TestChapterList(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []manifest.Chapter
+		want string
+	}{
+		{"none", nil, ""},
+		{"plain", []manifest.Chapter{{Start: 0, Title: "Intro"}, {Start: 61.9, Title: "A & B"}, {Start: 3600, Title: "C"}},
+			"<p>00:00:00 Intro</p>\n<p>00:01:01 A &amp; B</p>\n<p>01:00:00 C</p>"},
+		{"late first chapter starts the list at zero", []manifest.Chapter{{Start: 5, Title: "A"}, {Start: 70, Title: "B"}},
+			"<p>00:00:00 A</p>\n<p>00:01:10 B</p>"},
+		{"hidden chapters are left out", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 30, Title: "Ad", Hidden: true}, {Start: 60, Title: "B"}},
+			"<p>00:00:00 A</p>\n<p>00:01:00 B</p>"},
+		{"same second keeps the later", []manifest.Chapter{{Start: 0, Title: "Intro"}, {Start: 0.525, Title: "Talk"}, {Start: 46, Title: "Q&A"}},
+			"<p>00:00:00 Talk</p>\n<p>00:00:46 Q&amp;A</p>"},
+		{"long show", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 36000, Title: "B"}},
+			"<p>00:00:00 A</p>\n<p>10:00:00 B</p>"},
+	}
+	for _, tt := range tests {
+		if got := chapterList(tt.in); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
