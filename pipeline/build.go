@@ -1,0 +1,458 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/id3"
+	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/mp3"
+	"github.com/podpipe/podpipe/mp4"
+	"github.com/podpipe/podpipe/transcript"
+	"github.com/podpipe/podpipe/transcript/htmlpage"
+	"github.com/podpipe/podpipe/transcript/markdown"
+	"github.com/podpipe/podpipe/transcript/pijson"
+	"github.com/podpipe/podpipe/transcript/plaintext"
+	"github.com/podpipe/podpipe/transcript/srt"
+	"github.com/podpipe/podpipe/transcript/webvtt"
+)
+
+// formatVersion changes whenever podpipe writes an episode's files
+// differently, so that a republish rebuilds what an older podpipe built.
+const formatVersion = "1"
+
+// built is an episode made ready for upload.
+type built struct {
+	src           *Source
+	t             *transcript.Transcript
+	duration      time.Duration
+	chapters      []chapters.Chapter
+	chapterSource string
+	artifacts     []*artifact
+	episode       manifest.Episode
+	warnings      []string
+}
+
+// loaded is an episode's sources read and checked, before anything is built.
+type loaded struct {
+	src      *Source
+	t        *transcript.Transcript
+	audio    string
+	info     mp3.Info
+	chapters []chapters.Chapter
+	chSource string
+	warnings []string
+}
+
+// load reads and checks an episode's sources: the transcript, the audio's
+// duration and the chapters, without timing or writing anything.
+func (p *Pipeline) load(src *Source) (*loaded, error) {
+	md, err := os.ReadFile(src.Markdown)
+	if err != nil {
+		return nil, err
+	}
+	t, err := markdown.Parse(p.rel(src.Markdown), md)
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{src: src, t: t, audio: src.Audio}
+	if t.Audio != "" {
+		l.audio = filepath.Join(filepath.Dir(src.Markdown), t.Audio)
+		if !fileExists(l.audio) {
+			return nil, fmt.Errorf("%s: front matter audio %q: no such file", p.rel(src.Markdown), t.Audio)
+		}
+	}
+	if l.audio == "" {
+		return nil, fmt.Errorf("%s: no audio: put %s.mp3 beside it or set audio in the front matter", p.rel(src.Markdown), src.Slug)
+	}
+	f, err := os.Open(l.audio)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	switch l.ext() {
+	case ".mp3":
+		l.info, err = mp3.Probe(f)
+	case ".m4a":
+		l.info.Duration, err = mp4.Duration(f)
+	default:
+		return nil, fmt.Errorf("%s: audio must be .mp3 or .m4a", p.rel(l.audio))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.rel(l.audio), err)
+	}
+	if l.info.Duration <= 0 {
+		return nil, fmt.Errorf("%s: the audio has no duration", p.rel(l.audio))
+	}
+	return l, nil
+}
+
+func (l *loaded) ext() string { return strings.ToLower(filepath.Ext(l.audio)) }
+
+// headingLeadIn is how late the first heading's chapter may start and
+// still be taken as the start of the episode.
+const headingLeadIn = 5 * time.Second
+
+// resolveChapters picks the chapters by precedence: a chapters file beside
+// the episode, then the front matter, then the transcript's headings, then
+// chapters already embedded in the source MP3. The transcript must be timed.
+func (p *Pipeline) resolveChapters(l *loaded) error {
+	var list []chapters.Chapter
+	switch {
+	case l.src.Chapters != "":
+		f, err := os.Open(l.src.Chapters)
+		if err != nil {
+			return err
+		}
+		list, err = chapters.Parse(p.rel(l.src.Chapters), f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		l.chSource = p.rel(l.src.Chapters)
+	case len(l.t.Chapters) > 0:
+		list = chapters.FromMarks(l.t.Chapters)
+		l.chSource = p.rel(l.src.Markdown) + " (front matter)"
+	default:
+		list = chapters.FromTranscript(l.t)
+		l.chSource = p.rel(l.src.Markdown) + " (headings)"
+		// The first heading's chapter covers the silence or jingle before
+		// its first word: start it at 0 rather than add a chapter of a
+		// few seconds before it.
+		if len(list) > 0 && list[0].Start < headingLeadIn {
+			list[0].Start = 0
+		}
+		if len(list) == 0 && l.ext() == ".mp3" {
+			f, err := os.Open(l.audio)
+			if err != nil {
+				return err
+			}
+			list, err = id3.ReadChapters(f)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.rel(l.audio), err)
+			}
+			l.chSource = p.rel(l.audio) + " (embedded)"
+		}
+	}
+	if len(list) == 0 {
+		l.chSource = "none"
+		return nil
+	}
+	fixed, warns, err := chapters.Validate(list, l.info.Duration)
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.chSource, err)
+	}
+	for _, w := range warns {
+		l.warnings = append(l.warnings, l.chSource+": "+w)
+	}
+	l.chapters = fixed
+	return nil
+}
+
+// sourceHash identifies everything an episode is built from, so that an
+// unchanged episode is neither rebuilt nor re-uploaded.
+func (p *Pipeline) sourceHash(l *loaded) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, p.timerName())
+	for _, f := range []string{p.cfg.File, l.src.Markdown, l.audio, l.src.Chapters, l.src.Image, p.cfg.Path(p.cfg.Show.Image)} {
+		if f == "" {
+			continue
+		}
+		sum, _, err := hashFile(f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", filepath.Base(f), sum)
+	}
+	// The HTML page links the sibling episodes' pages by slug.
+	if sibs, err := ListEpisodes(p.cfg); err == nil {
+		for _, s := range sibs {
+			fmt.Fprintf(h, "episode %s\n", s.Slug)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// build times the transcript, resolves the chapters and writes every
+// published file of the episode into work.
+func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, error) {
+	t := l.t
+	timer := p.timer()
+	if err := timer.Time(ctx, t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
+		return nil, fmt.Errorf("%s: timing: %w", p.rel(l.src.Markdown), err)
+	}
+	if err := p.resolveChapters(l); err != nil {
+		return nil, err
+	}
+	b := &built{src: l.src, t: t, duration: l.info.Duration, chapters: l.chapters, chapterSource: l.chSource, warnings: l.warnings}
+	slug := l.src.Slug
+	dir := "episodes/" + slug
+	newArt := func(role, name string) *artifact {
+		a := &artifact{role: role, path: filepath.Join(work, slug+"."+name)}
+		b.artifacts = append(b.artifacts, a)
+		return a
+	}
+
+	// Artwork: the episode's own, else none (the show's cover stands in).
+	var image *artifact
+	if l.src.Image != "" {
+		image = newArt("image", "image"+filepath.Ext(l.src.Image))
+		if err := copyFile(image.path, l.src.Image); err != nil {
+			return nil, err
+		}
+		image.contentType = imageType(l.src.Image)
+		if err := image.finish(dir, slug, filepath.Ext(l.src.Image), true); err != nil {
+			return nil, err
+		}
+	}
+
+	// The chapters JSON and the tagged audio.
+	var chJSON *artifact
+	if len(b.chapters) > 0 {
+		chJSON = newArt("chapters", "chapters.json")
+		err := writeFile(chJSON.path, func(w io.Writer) error {
+			return chapters.WriteJSON(w, b.chapters, chapters.JSONMeta{Title: t.Title, PodcastName: p.cfg.Show.Title})
+		})
+		if err != nil {
+			return nil, err
+		}
+		chJSON.contentType = "application/json+chapters"
+		if err := chJSON.finish(dir, slug, ".chapters.json", true); err != nil {
+			return nil, err
+		}
+	}
+	audio := newArt("audio", "audio"+l.ext())
+	if l.ext() == ".mp3" {
+		tag, err := p.tag(l, b, image)
+		if err != nil {
+			return nil, err
+		}
+		if err := id3.WriteFile(audio.path, l.audio, tag); err != nil {
+			return nil, fmt.Errorf("%s: tagging: %w", p.rel(l.audio), err)
+		}
+		audio.contentType = "audio/mpeg"
+	} else {
+		// MPEG-4 audio is published as it is: its chapters would need a
+		// QuickTime chapter track, which podpipe does not write yet.
+		if err := copyFile(audio.path, l.audio); err != nil {
+			return nil, err
+		}
+		audio.contentType = "audio/x-m4a"
+	}
+	if err := audio.finish(dir, slug, l.ext(), true); err != nil {
+		return nil, err
+	}
+
+	// The transcripts.
+	formats := []struct {
+		format, ext, ctype string
+		write              func(io.Writer, *transcript.Transcript) error
+	}{
+		{"vtt", ".vtt", "text/vtt", webvtt.Write},
+		{"srt", ".srt", "application/x-subrip", srt.Write},
+		{"json", ".json", "application/json", pijson.Write},
+		{"txt", ".txt", "text/plain; charset=utf-8", plaintext.Write},
+	}
+	var trs []manifest.Transcript
+	for _, f := range formats {
+		a := newArt(f.format, f.format)
+		if err := writeFile(a.path, func(w io.Writer) error { return f.write(w, t) }); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", p.rel(l.src.Markdown), f.format, err)
+		}
+		a.contentType = f.ctype
+		if err := a.finish(dir, slug, f.ext, true); err != nil {
+			return nil, err
+		}
+		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.format})
+	}
+
+	// The HTML page, under a stable name other pages link to.
+	page := newArt("page", "html")
+	opts := htmlpage.Options{
+		AudioURL:  p.relURL(audio.key),
+		Chapters:  b.chapters,
+		ShowTitle: p.cfg.Show.Title,
+	}
+	if err := writeFile(page.path, func(w io.Writer) error { return htmlpage.Write(w, t, opts) }); err != nil {
+		return nil, fmt.Errorf("%s: html: %w", p.rel(l.src.Markdown), err)
+	}
+	page.contentType = "text/html; charset=utf-8"
+	if err := page.finish("episodes", slug, ".html", false); err != nil {
+		return nil, err
+	}
+	trs = append(trs, manifest.Transcript{Object: page.object(), Format: "html"})
+
+	b.episode = p.episodeRecord(l, b, audio, page, chJSON, image, trs)
+	return b, nil
+}
+
+// relURL is how an episode page (in episodes/) links an object.
+func (p *Pipeline) relURL(key string) string { return "../" + key }
+
+func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image *artifact, trs []manifest.Transcript) manifest.Episode {
+	t := l.t
+	e := manifest.Episode{
+		Slug:        l.src.Slug,
+		GUID:        t.GUID,
+		Title:       t.Title,
+		Number:      l.src.Number,
+		Season:      t.Season,
+		EpisodeType: "full",
+		Date:        t.Date,
+		Language:    t.Language,
+		Explicit:    t.Explicit,
+		Description: t.Description,
+		NotesHTML:   t.NotesHTML,
+		Duration:    b.duration.Seconds(),
+		Timing:      t.Timing.String(),
+		Audio:       audio.object(),
+		Page:        page.object(),
+		Transcripts: trs,
+	}
+	if t.Episode > 0 {
+		e.Number = t.Episode
+	}
+	if e.Language == "" {
+		e.Language = p.cfg.Show.Language
+	}
+	if chJSON != nil {
+		o := chJSON.object()
+		e.Chapters = &o
+	}
+	if image != nil {
+		o := image.object()
+		e.Image = &o
+	}
+	for _, c := range b.chapters {
+		e.ChapterList = append(e.ChapterList, manifest.Chapter{Start: c.Start.Seconds(), Title: c.Title, URL: c.URL, Hidden: c.Hidden})
+	}
+	for _, h := range t.Hosts {
+		e.Persons = append(e.Persons, manifest.Person{Name: h.Name, Role: "host", Note: h.Role})
+	}
+	for _, g := range t.Guests {
+		e.Persons = append(e.Persons, manifest.Person{Name: g.Name, Role: "guest", Note: g.Role})
+	}
+	return e
+}
+
+// episodeGUID is the guid of an episode published for the first time: a
+// UUIDv5 of the show's podcast:guid and the slug, so that it is the same
+// even if the manifest were lost.
+func episodeGUID(showGUID, slug string) string {
+	ns, err := uuid.Parse(showGUID)
+	if err != nil {
+		ns = uuid.NameSpaceURL
+	}
+	return uuid.NewSHA1(ns, []byte(slug)).String()
+}
+
+// tag is the ID3 tag of the published audio.
+func (p *Pipeline) tag(l *loaded, b *built, image *artifact) (id3.Tag, error) {
+	t := l.t
+	show := p.cfg.Show
+	tag := id3.Tag{
+		Title:    t.Title,
+		Artist:   show.Author,
+		Album:    show.Title,
+		Genre:    "Podcast",
+		Comment:  t.Description,
+		URL:      p.cfg.URLFor("episodes/" + l.src.Slug + ".html"),
+		Chapters: b.chapters,
+	}
+	if !t.Date.IsZero() {
+		tag.Year = strconv.Itoa(t.Date.Year())
+	}
+	if n := l.src.Number; n > 0 {
+		tag.Track = strconv.Itoa(n)
+	}
+	if t.Episode > 0 {
+		tag.Track = strconv.Itoa(t.Episode)
+	}
+	art := p.cfg.Path(show.Image)
+	if image != nil {
+		art = image.path
+	}
+	data, err := os.ReadFile(art)
+	if err != nil {
+		return tag, err
+	}
+	tag.Artwork, tag.ArtworkMIME = data, imageType(art)
+	return tag, nil
+}
+
+func imageType(p string) string {
+	switch filepath.Ext(p) {
+	case ".png":
+		return "image/png"
+	default:
+		return "image/jpeg"
+	}
+}
+
+// writeFile writes a built file through a buffer.
+func writeFile(p string, write func(io.Writer) error) error {
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if err := write(w); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Chapters reads and times an episode and returns its chapters, the source
+// they came from, and warnings about corrections made.
+func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter, string, []string, error) {
+	src, err := FindEpisode(p.cfg, arg)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	l, err := p.load(src)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if err := p.timer().Time(ctx, l.t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
+		return nil, "", nil, fmt.Errorf("%s: timing: %w", p.rel(src.Markdown), err)
+	}
+	if err := p.resolveChapters(l); err != nil {
+		return nil, "", nil, err
+	}
+	return l.chapters, l.chSource, l.warnings, nil
+}
