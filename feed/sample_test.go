@@ -51,7 +51,7 @@ func sampleShow(base string) (*config.Config, *manifest.Manifest) {
 			Description: "Notes & more",
 			NotesHTML:   `<p>We talk about <a href="https://example.com/?a=1&amp;b=2">tea</a> &amp; code ]]> 🍵 茶</p>`,
 			Duration:    1234.6,
-			Audio:       manifest.Object{Key: "episodes/" + slug + "/audio-91ab.mp3", Size: 1234567 + int64(n), ContentType: "audio/mpeg"},
+			Audio:       manifest.Object{Key: "episodes/" + slug + "/audio-91ab.mp3", Size: 12345 + int64(n), ContentType: "audio/mpeg"},
 			Page:        manifest.Object{Key: "episodes/" + slug + "/index.html", Size: 2000, ContentType: "text/html; charset=utf-8"},
 			Chapters:    &manifest.Object{Key: "episodes/" + slug + "/chapters-77c1.json", Size: 300, ContentType: "application/json+chapters"},
 			Transcripts: []manifest.Transcript{
