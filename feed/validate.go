@@ -168,7 +168,6 @@ type validator struct {
 	mu       sync.Mutex
 	findings []Finding
 	jobs     []fetchJob
-	prefixes map[string]string // namespace URI → prefix used, for messages
 }
 
 func (v *validator) add(sev Severity, n *node, format string, args ...any) {
