@@ -154,7 +154,7 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		if !strings.Contains(first, "-->") {
 			i++ // a cue identifier
 			if i >= len(lines) || !strings.Contains(lines[i], "-->") {
-				return nil, transcript.Errorf(name, i, "cue %q has no timing line (start --> end)", first)
+				return nil, transcript.Errorf(name, min(i+1, len(lines)), "cue %q has no timing line (start --> end)", first)
 			}
 		}
 		timingLine := i + 1
