@@ -350,10 +350,31 @@ func testStream(t *testing.T, st storage.Store) {
 	size := int64(7 << 20) // two parts of the smallest size S3 allows
 	data := make([]byte, size)
 	fill(data, 1)
-	for _, sz := range []int64{size, -1} {
-		key := fmt.Sprintf("stream/%d.mp3", sz)
+	name := filepath.Join(t.TempDir(), "stream.mp3")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		size   int64
+		reader func() io.Reader
+	}{
+		{"known", size, func() io.Reader { return plainReader{bytes.NewReader(data)} }},
+		{"unknown", -1, func() io.Reader { return plainReader{bytes.NewReader(data)} }},
+		{"file-unknown", -1, func() io.Reader {
+			f, err := os.Open(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			return f
+		}},
+	}
+	for _, tt := range tests {
+		sz := tt.size
+		key := "stream/" + tt.name + ".mp3"
 		opts := storage.PutOptions{ContentType: "audio/mpeg", CacheControl: storage.CacheImmutable, Metadata: map[string]string{"sha256": "x"}}
-		info, err := st.Put(context.Background(), key, plainReader{bytes.NewReader(data)}, sz, opts)
+		info, err := st.Put(context.Background(), key, tt.reader(), sz, opts)
 		if err != nil {
 			t.Fatalf("Put(%q, size %d): %v", key, sz, err)
 		}
@@ -375,12 +396,12 @@ func testStream(t *testing.T, st storage.Store) {
 		// Conditions hold for objects of many parts too.
 		cond := opts
 		cond.IfNoneMatch = true
-		if _, err := st.Put(context.Background(), key, plainReader{bytes.NewReader(data)}, sz, cond); !errors.Is(err, storage.ErrPreconditionFailed) {
+		if _, err := st.Put(context.Background(), key, tt.reader(), sz, cond); !errors.Is(err, storage.ErrPreconditionFailed) {
 			t.Errorf("create-only Put of an existing %d-byte object: %v, want ErrPreconditionFailed", size, err)
 		}
 		cond = opts
 		cond.IfMatch = info.ETag
-		if _, err := st.Put(context.Background(), key, plainReader{bytes.NewReader(data)}, sz, cond); err != nil {
+		if _, err := st.Put(context.Background(), key, tt.reader(), sz, cond); err != nil {
 			t.Errorf("If-Match Put of a %d-byte object: %v", size, err)
 		}
 	}
