@@ -109,6 +109,36 @@ func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
 	return resp.Body, nil
 }
 
+// ServingChecker is implemented by fetchers that can tell whether the server
+// of an enclosure answers as Apple requires: HEAD requests, and byte-range
+// requests that players seek with.
+type ServingChecker interface {
+	// CheckServing returns nil when the server of url answers both, or an
+	// error that says what it does not do.
+	CheckServing(ctx context.Context, url string) error
+}
+
+func (f httpFetcher) CheckServing(ctx context.Context, u string) error {
+	var problems []error
+	resp, err := f.do(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		problems = append(problems, fmt.Errorf("answers HEAD with %s", resp.Status))
+	}
+	resp, err = f.do(ctx, http.MethodGet, u, map[string]string{"Range": "bytes=0-1"})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent {
+		problems = append(problems, fmt.Errorf("answers a byte-range request with %s, not 206 Partial Content", resp.Status))
+	}
+	return errors.Join(problems...)
+}
+
 // DirFetcher reads the objects whose URL starts with base from the local
 // directory dir (the storage a local show publishes to), and fetches every
 // other URL with next (HTTP when nil). It lets a show published to a local
@@ -161,6 +191,18 @@ func (f dirFetcher) Size(ctx context.Context, u string) (int64, error) {
 		return 0, err
 	}
 	return st.Size(), nil
+}
+
+// CheckServing passes URLs outside the directory on to the next fetcher; a
+// directory has no server to check.
+func (f dirFetcher) CheckServing(ctx context.Context, u string) error {
+	if _, ok, _ := f.path(u); ok {
+		return nil
+	}
+	if sc, ok := f.next.(ServingChecker); ok {
+		return sc.CheckServing(ctx, u)
+	}
+	return nil
 }
 
 func (f dirFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
@@ -282,7 +324,22 @@ func (v *validator) fetchAll(ctx context.Context) {
 			}
 		}()
 	}
+	// Apple's serving rules are the server's, so the first enclosure of
+	// each host stands for all.
+	servingChecked := map[string]bool{}
+	sc, _ := v.opts.Fetcher.(ServingChecker)
 	for _, j := range v.jobs {
+		if h := hostOf(j.url); sc != nil && j.kind == "enclosure" && !servingChecked[h] {
+			servingChecked[h] = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := sc.CheckServing(ctx, j.url); err != nil && !errors.Is(err, ErrUnreachable) {
+					v.warnf(j.n, "the server of %s %s: Apple requires HEAD and byte ranges", h,
+						strings.ReplaceAll(err.Error(), "\n", " and "))
+				}
+			}()
+		}
 		jobs <- j
 	}
 	close(jobs)

@@ -3,6 +3,8 @@ package feed
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,4 +274,37 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestValidateServing checks Apple's serving rules on a server that
+// refuses HEAD and ignores byte ranges: one warning for the host, and the
+// enclosure lengths still checked with GET.
+func TestValidateServing(t *testing.T) {
+	dir := t.TempDir()
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".mp3") {
+			if r.Method == http.MethodHead {
+				http.Error(w, "no HEAD here", http.StatusMethodNotAllowed)
+				return
+			}
+			r.Header.Del("Range")
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	cfg, m := sampleShow(srv.URL + "/")
+	writeObjects(t, dir, m)
+	var b bytes.Buffer
+	if err := Write(&b, cfg, m, buildTime); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Validate(context.Background(), &b, ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Severity != Warning ||
+		!strings.Contains(fs[0].Msg, "answers HEAD with 405 Method Not Allowed and answers a byte-range request with 200 OK, not 206") {
+		t.Errorf("want one warning about HEAD and ranges, got:\n%s", Format("feed.xml", fs))
+	}
 }
