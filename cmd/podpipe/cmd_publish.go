@@ -33,7 +33,7 @@ var (
 			case "auto", "tts", "pauses", "none":
 				return nil
 			}
-			return fmt.Errorf("--align: want auto, tts, pauses or none, got %q", s)
+			return usagef("--align: want auto, tts, pauses or none, got %q", s)
 		},
 	}
 )

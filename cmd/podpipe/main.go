@@ -32,7 +32,7 @@ func usagef(format string, args ...any) error {
 
 func newApp() *cli.Command {
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
-	return &cli.Command{
+	app := &cli.Command{
 		Name:  "podpipe",
 		Usage: "publish podcast episodes: transcripts, chapters, tagged audio and the RSS feed",
 		Flags: []cli.Flag{
@@ -46,9 +46,22 @@ func newApp() *cli.Command {
 		},
 		Commands:              commands,
 		EnableShellCompletion: true,
-		OnUsageError: func(ctx context.Context, cmd *cli.Command, err error, isSubcommand bool) error {
-			return usageError{err}
-		},
+		Suggest:               true,
+		// Errors are mapped to exit codes in run, not inside the library.
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
+	}
+	markUsageErrors(app)
+	return app
+}
+
+// markUsageErrors makes a flag that does not parse, on any command, a
+// usage error.
+func markUsageErrors(c *cli.Command) {
+	c.OnUsageError = func(ctx context.Context, cmd *cli.Command, err error, isSubcommand bool) error {
+		return usageError{err}
+	}
+	for _, sub := range c.Commands {
+		markUsageErrors(sub)
 	}
 }
 
@@ -64,8 +77,11 @@ func run(ctx context.Context, args []string) int {
 		return 0
 	}
 	fmt.Fprintln(os.Stderr, "podpipe:", err)
+	// The library's own exit errors are all about the command line (an
+	// unknown command, say).
 	var ue usageError
-	if errors.As(err, &ue) {
+	var ec cli.ExitCoder
+	if errors.As(err, &ue) || errors.As(err, &ec) {
 		return 2
 	}
 	return 1

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/xml"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"podpipe": func() { os.Exit(run(context.Background(), os.Args)) },
+	})
+}
+
+// TestScripts runs the CLI end to end on a copy of the sample show:
+// testdata/script/*.txtar.
+func TestScripts(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// Each script starts in a copy of the sample show, so that no
+			// script can touch the repository's own sources.
+			for _, name := range []string{"config.toml", "cover.jpg", "episodes"} {
+				if err := os.CopyFS(filepath.Join(env.WorkDir, name), os.DirFS(filepath.Join(root, name))); err != nil {
+					if err := copyOne(filepath.Join(root, name), filepath.Join(env.WorkDir, name)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sha256sum": cmdSHA256Sum,
+			"guids":     cmdGUIDs,
+		},
+	})
+}
+
+// cmdSHA256Sum writes the SHA-256 of every file below a folder to a file:
+// sha256sum DIR OUT.
+func cmdSHA256Sum(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sha256sum DIR OUT")
+	}
+	var b strings.Builder
+	root := ts.MkAbs(args[0])
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		fmt.Fprintf(&b, "%x  %s\n", sha256.Sum256(data), rel)
+		return nil
+	})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// cmdGUIDs writes the item guids of a feed, one a line: guids FEED OUT.
+func cmdGUIDs(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: guids FEED OUT")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var rss struct {
+		Items []struct {
+			Link string `xml:"link"`
+			GUID string `xml:"guid"`
+		} `xml:"channel>item"`
+	}
+	ts.Check(xml.Unmarshal(data, &rss))
+	var b strings.Builder
+	for _, it := range rss.Items {
+		fmt.Fprintf(&b, "%s %s\n", it.Link, it.GUID)
+	}
+	if len(rss.Items) == 0 {
+		ts.Fatalf("%s: no items", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+func copyOne(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
