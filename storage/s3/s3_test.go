@@ -4,10 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
+	"net/http"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/storage"
@@ -111,4 +118,88 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestACL checks that the canned ACL is sent with every object when
+// configured, and no ACL header at all when not. versitygw does not answer
+// GetObjectAcl, so the test watches the requests on their way to it.
+func TestACL(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	for _, acl := range []string{"public-read", ""} {
+		st, err := New(ctx, Options{Bucket: bucket, Prefix: "acl" + acl, Endpoint: endpoint, PathStyle: true, ACL: acl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &aclRecorder{}
+		st.client = awss3.New(st.client.Options(), func(o *awss3.Options) {
+			o.HTTPClient = &http.Client{Transport: rec}
+		})
+		for _, size := range []int64{6, 6 << 20} { // one PutObject, a multipart upload
+			key := fmt.Sprintf("%d.mp3", size)
+			if _, err := st.Put(ctx, key, strings.NewReader(strings.Repeat("x", int(size))), size, storage.PutOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []string{acl, acl} // the PutObject, the CreateMultipartUpload
+		if got := rec.creates(); !reflect.DeepEqual(got, want) {
+			t.Errorf("ACL %q: x-amz-acl on the object-creating requests = %q, want %q", acl, got, want)
+		}
+	}
+}
+
+// aclRecorder passes requests on to the server and keeps the x-amz-acl
+// header of those that create an object.
+type aclRecorder struct {
+	mu   sync.Mutex
+	acls []string
+}
+
+func (a *aclRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	q := r.URL.Query()
+	creates := (r.Method == http.MethodPut && !q.Has("partNumber")) || (r.Method == http.MethodPost && q.Has("uploads"))
+	if creates {
+		a.mu.Lock()
+		a.acls = append(a.acls, r.Header.Get("X-Amz-Acl"))
+		a.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (a *aclRecorder) creates() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.acls
+}
+
+// TestAbort checks that a multipart upload whose content fails midway is
+// aborted: no object, and no parts left behind on the server.
+func TestAbort(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: endpoint, PathStyle: true, PartSize: minPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := io.LimitReader(zeros{}, 7<<20)
+	if _, err := st.Put(ctx, "broken.mp3", short, 12<<20, storage.PutOptions{}); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("Put of 7 MiB said to be 12: %v, want io.ErrUnexpectedEOF", err)
+	}
+	if _, err := st.Stat(ctx, "broken.mp3"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Stat after the failed Put: %v", err)
+	}
+	out, err := st.client.ListMultipartUploads(ctx, &awss3.ListMultipartUploadsInput{Bucket: &st.bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Uploads) != 0 {
+		t.Errorf("%d multipart uploads left behind", len(out.Uploads))
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
