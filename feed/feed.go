@@ -4,13 +4,14 @@
 // Apple's requirements and the Podcasting 2.0 spec.
 //
 // The feed is a pure function of its inputs: the same config and manifest
-// give the same bytes, so republishing never changes an episode's guid.
+// give the same bytes. Episode guids and the podcast:guid come from the
+// manifest, so republishing never changes them.
 //
 //	err := feed.Write(w, cfg, m, time.Now())
 //
 //	findings, err := feed.Validate(ctx, r, feed.ValidateOptions{})
 //	for _, f := range findings {
-//		fmt.Println(f) // error: item 3 "Title": enclosure: …
+//		fmt.Println(f) // error: line 42: item 3 "Title" <enclosure>: …
 //	}
 package feed
 
