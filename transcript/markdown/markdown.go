@@ -76,7 +76,9 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 		return nil, transcript.Errorf(name, 1+skipped, "%w: the first line should be a \"# \" heading", transcript.ErrNoTitle)
 	}
 	if len(t.Units) == 0 {
-		return nil, transcript.Errorf(name, 1+skipped+len(p.lineStarts), "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
+		// The whole file was read and no turn found: point at its last line.
+		last := skipped + strings.Count(strings.TrimRight(string(body), " \t\r\n"), "\n") + 1
+		return nil, transcript.Errorf(name, last, "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
 	}
 	for i := range t.Sections {
 		next := len(t.Units)
