@@ -151,7 +151,17 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		// and may quote a profile's settings: say what to do instead.
 		return nil, fmt.Errorf("s3: open %s: %w", s.where, ErrNoCredentials)
 	}
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		// Keep a connection per part in flight, and give up on a server
+		// that takes a request and never answers.
+		tr.MaxIdleConnsPerHost = max(s.concurrency, tr.MaxIdleConnsPerHost)
+		tr.ResponseHeaderTimeout = 2 * time.Minute
+		// Parts are many megabytes: fewer, larger writes to the socket.
+		tr.WriteBufferSize = 256 << 10
+		tr.ReadBufferSize = 64 << 10
+	})
 	s.client = s3.NewFromConfig(cfg, func(so *s3.Options) {
+		so.HTTPClient = httpClient
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
 		}
