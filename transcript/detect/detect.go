@@ -72,6 +72,9 @@ func Sniff(name string, src []byte) string {
 	if len(lines) > 1 && strings.Trim(lines[0], "0123456789\r ") == "" && strings.Contains(lines[1], "-->") {
 		return SRT
 	}
+	if bytes.HasPrefix(s, []byte("# ")) || bytes.HasPrefix(s, []byte("+++")) {
+		return Markdown // a title or front matter: the editors' format
+	}
 	switch ext {
 	case ".vtt":
 		return WebVTT
