@@ -302,6 +302,44 @@ func prepare(f *os.File, tag Tag) ([]frame, int64, error) {
 	return frames, old.end, nil
 }
 
+// alignedSize returns the size of a new tag: the frames, at least Padding
+// bytes of padding, and as many more as make the audio start at the same
+// offset modulo 4 KiB in the new file as in the source. With both copies
+// page-aligned alike the kernel copies whole pages.
+func alignedSize(frames []frame, srcEnd int64) int64 {
+	size := int64(10) + Padding
+	for _, f := range frames {
+		size += 10 + int64(len(f.body))
+	}
+	const page = 4096
+	return size + ((srcEnd-size)%page+page)%page
+}
+
+// copyChunk is how much audio is copied between two writeback hints.
+const copyChunk = 32 << 20
+
+// copyAudio copies src from its offset to its end into dst at off. Both
+// are *os.File, so io.Copy lets the kernel copy (copy_file_range) without
+// the bytes passing through the process; after each chunk the kernel is
+// told to start writing it out, so the final fsync has little left to wait
+// for.
+func copyAudio(dst *os.File, off int64, src *os.File) (int64, error) {
+	var done int64
+	for {
+		n, err := io.CopyN(dst, src, copyChunk)
+		if n > 0 {
+			startWriteback(dst, off+done, n)
+		}
+		done += n
+		if err == io.EOF {
+			return done, nil
+		}
+		if err != nil {
+			return done, err
+		}
+	}
+}
+
 // WriteFile writes dst: the MP3 src with its tag replaced by tag (merged
 // with the frames of the source's tag that tag does not replace). The audio
 // is streamed; dst appears complete or not at all; src is only read, even
@@ -320,7 +358,7 @@ func WriteFile(dst, src string, tag Tag) (err error) {
 	if err != nil {
 		return err
 	}
-	data, err := encode(frames, 0)
+	data, err := encode(frames, alignedSize(frames, end))
 	if err != nil {
 		return err
 	}
@@ -345,8 +383,7 @@ func WriteFile(dst, src string, tag Tag) (err error) {
 	if _, err := in.Seek(end, io.SeekStart); err != nil {
 		return fmt.Errorf("id3: %w", err)
 	}
-	// Both are *os.File: the kernel copies (copy_file_range).
-	n, err := io.Copy(tmp, in)
+	n, err := copyAudio(tmp, int64(len(data)), in)
 	if err != nil {
 		return fmt.Errorf("id3: copy the audio of %s: %w", src, err)
 	}
