@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Uploads one large file (500 MB by default) to a versitygw on loopback with
 # podpipe's S3 store (internal/cmd/s3bench) and with `aws s3 cp`, several
-# times each, and prints wall time, throughput and peak memory (RSS, from
-# /usr/bin/time) for both, as the Markdown table the README shows.
+# times each, and prints wall time, throughput, the client's CPU time and
+# peak memory (RSS), both from
+# /usr/bin/time, for both, as the Markdown table the README shows.
 #
 #	scripts/bench-s3.sh                  # 500 MB, 3 runs each
 #	SIZE_MB=100 RUNS=1 scripts/bench-s3.sh
@@ -60,11 +61,12 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 
 go build -o bin/s3bench ./internal/cmd/s3bench
 
-# measure NAME CMD...: one run; appends "NAME seconds maxrss_kb" to results.
+# measure NAME CMD...: one run; appends "NAME seconds maxrss_kb user sys" to
+# results.
 measure() {
 	local name=$1
 	shift
-	"$TIME" -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || {
+	"$TIME" -f "%e %M %U %S" -o "$work/time" "$@" >"$work/out" 2>&1 || {
 		echo "bench-s3: $name failed:" >&2
 		cat "$work/out" >&2
 		exit 1
@@ -83,16 +85,16 @@ done
 echo
 echo "Upload of $SIZE_MB MB to versitygw on loopback, median of $RUNS runs ($(nproc) cores):"
 echo
-echo "| tool | seconds | MB/s | peak RSS |"
-echo "|---|---|---|---|"
+echo "| tool | seconds | MB/s | client CPU s | peak RSS |"
+echo "|---|---|---|---|---|"
 for tool in podpipe aws; do
 	grep "^$tool " "$work/results" >/dev/null 2>&1 || continue
 	grep "^$tool " "$work/results" | sort -k2 -n | awk -v mb="$SIZE_MB" -v n="$RUNS" -v tool="$tool" '
-		{ t[NR] = $2; r[NR] = $3 }
+		{ t[NR] = $2; r[NR] = $3; c[NR] = $4 + $5 }
 		END {
-			m = t[int((NR + 1) / 2)]; rss = 0
+			m = int((NR + 1) / 2); rss = 0
 			for (i = 1; i <= NR; i++) if (r[i] > rss) rss = r[i]
-			printf "| %s | %.2f | %.0f | %.0f MB |\n", (tool == "aws" ? "aws s3 cp" : "podpipe (storage/s3)"), m, mb / m, rss / 1024
+			printf "| %s | %.2f | %.0f | %.1f | %.0f MB |\n", (tool == "aws" ? "aws s3 cp" : "podpipe (storage/s3)"), t[m], mb / t[m], c[m], rss / 1024
 		}'
 done
 if [ "$HAVE_AWS" = 1 ]; then
