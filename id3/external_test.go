@@ -51,6 +51,9 @@ func runTool(t *testing.T, name string, args ...string) []byte {
 // when ffmpeg is there.
 func sources(t *testing.T) map[string]string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: no external tools")
+	}
 	dir := t.TempDir()
 	files := map[string]string{"generated.mp3": writeTemp(t, "generated.mp3", genAudio(t, audioOpts))}
 	ffmpeg := testtool.Need(t, "ffmpeg")
@@ -187,6 +190,9 @@ func TestMutagenReadsOurTag(t *testing.T) {
 // from an ffmetadata file) are read, and converted to v2.3 with their
 // chapters intact.
 func TestReadOthersTags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no external tools")
+	}
 	py := mutagenPython(t)
 	ffmpeg := testtool.Need(t, "ffmpeg")
 	dir := t.TempDir()
@@ -262,6 +268,9 @@ t.save(sys.argv[1], v2_version=4)
 
 // The duration ffprobe counts is the one we keep after tagging.
 func TestTaggedDurationFFprobe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no external tools")
+	}
 	ffprobe := testtool.Need(t, "ffprobe")
 	o := mp3test.Options{Frames: 1000, SampleRate: 44100}
 	src := writeTemp(t, "src.mp3", genAudio(t, o))

@@ -66,8 +66,11 @@ type Tag struct {
 	Artwork     []byte // APIC front cover
 	ArtworkMIME string // "image/jpeg" or "image/png"
 	// Chapters become CHAP frames, in time order, under one top-level
-	// ordered CTOC; hidden chapters get a CHAP but no CTOC entry. When
-	// empty, the source's chapters are kept as they are.
+	// ordered CTOC; hidden chapters get a CHAP but no CTOC entry. They go
+	// through chapters.Validate against the probed duration first (run it
+	// yourself to show its warnings: its corrections apply here too, its
+	// errors stop the write). When empty, the source's chapters are kept
+	// as they are.
 	Chapters []chapters.Chapter
 }
 

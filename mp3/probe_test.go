@@ -202,6 +202,9 @@ func FuzzProbe(f *testing.F) {
 // TestProbeFFprobe compares the duration with ffprobe's frame count, on our
 // generated files and on files lame and ffmpeg encoded.
 func TestProbeFFprobe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no external tools")
+	}
 	ffprobe := testtool.Need(t, "ffprobe")
 	dir := t.TempDir()
 	files := map[string]string{}
