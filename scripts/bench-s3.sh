@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Uploads one large file (500 MB by default) to a versitygw on loopback with
 # podpipe's S3 store (internal/cmd/s3bench) and with `aws s3 cp`, several
-# times each, and prints wall time, throughput, the client's CPU time and
-# peak memory (RSS), both from
-# /usr/bin/time, for both, as the Markdown table the README shows.
+# times each, and prints for both the wall time, throughput, the client's
+# CPU time and peak memory (RSS, from /usr/bin/time) as the Markdown table
+# the README shows.
 #
 #	scripts/bench-s3.sh                  # 500 MB, 3 runs each
 #	SIZE_MB=100 RUNS=1 scripts/bench-s3.sh
