@@ -16,7 +16,11 @@ var benchMB = flag.Int("mp3.mb", 64, "size in MiB of the MP3 the benchmarks gene
 // benchFile generates (once) an MP3 of *benchMB MiB in the temp dir.
 func benchFile(b *testing.B, header string) string {
 	b.Helper()
-	p := filepath.Join(os.TempDir(), fmt.Sprintf("podpipe-bench-%dmb-%s.mp3", *benchMB, header))
+	name := header
+	if name == mp3test.None {
+		name = "none"
+	}
+	p := filepath.Join(os.TempDir(), fmt.Sprintf("podpipe-bench-%dmb-%s.mp3", *benchMB, name))
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
