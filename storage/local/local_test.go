@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -135,5 +136,35 @@ func TestNewNotDir(t *testing.T) {
 	os.WriteFile(f, nil, 0o644)
 	if _, err := New(f); err == nil {
 		t.Error("New of a file succeeded")
+	}
+}
+
+// BenchmarkPutFile puts a 64 MiB file from disk, fsyncs included.
+func BenchmarkPutFile(b *testing.B) {
+	dir := b.TempDir()
+	st, err := New(filepath.Join(dir, "public"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const size = 64 << 20
+	name := filepath.Join(dir, "bench.mp3")
+	if err := os.WriteFile(name, []byte(strings.Repeat("podpipe!", size/8)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Put(ctx, "bench.mp3", f, size, storage.PutOptions{ContentType: "audio/mpeg"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
