@@ -92,6 +92,7 @@ func start(t testing.TB, bin, root string) (string, error) {
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey, "VGW_REGION="+Region)
 	out := new(syncBuffer)
 	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = procAttr() // the server dies with the test binary
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("start versitygw: %w", err)
 	}
@@ -111,11 +112,15 @@ func start(t testing.TB, bin, root string) (string, error) {
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		// Any answer, even 403 to an unsigned request, means it serves.
+		// Any answer from versitygw, even a 403 to an unsigned request,
+		// means it serves; an answer from another server means the port
+		// was taken in between, and versitygw is about to exit.
 		resp, err := client.Get(endpoint + "/")
 		if err == nil {
 			resp.Body.Close()
-			break
+			if resp.Header.Get("Server") == "VERSITYGW" {
+				break
+			}
 		}
 		select {
 		case <-exited:
