@@ -131,6 +131,8 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
 	target := s.file(key)
+	_, err := os.Stat(filepath.Dir(target))
+	newDir := errors.Is(err, fs.ErrNotExist)
 	tmp, sum, err := s.writeTemp(ctx, target, r, size)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
@@ -181,7 +183,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err := os.Rename(tmp, target); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
-	if err := syncDir(filepath.Dir(target)); err != nil {
+	if err := s.syncDirs(filepath.Dir(target), newDir); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
 	if err := s.writeMeta(key, m); err != nil {
@@ -504,6 +506,24 @@ func (s *Store) lock(exclusive bool) (unlock func(), err error) {
 		funlock(f, exclusive)
 		f.Close()
 	}, nil
+}
+
+// syncDirs syncs dir and, when Put had to create it, every directory above
+// it up to the store's parent, so that the new directories' entries are on
+// disk too.
+func (s *Store) syncDirs(dir string, created bool) error {
+	if err := syncDir(dir); err != nil || !created {
+		return err
+	}
+	stop := filepath.Dir(s.dir)
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+		if d == stop || d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 func syncDir(dir string) error {
