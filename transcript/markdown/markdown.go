@@ -75,7 +75,7 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 	if strings.TrimSpace(t.Title) == "" {
 		return nil, transcript.Errorf(name, 1+skipped, "%w: the first line should be a \"# \" heading", transcript.ErrNoTitle)
 	}
-	if len(t.Units) == 0 {
+	if !slices.ContainsFunc(t.Units, func(u transcript.Unit) bool { return u.Kind == transcript.Speech }) {
 		// The whole file was read and no turn found: point at its last line.
 		last := skipped + strings.Count(strings.TrimRight(string(body), " \t\r\n"), "\n") + 1
 		return nil, transcript.Errorf(name, last, "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
@@ -313,6 +313,11 @@ func (p *parser) metadata(n *ast.Paragraph) bool {
 			}
 			continue // an unknown label: say nothing of it
 		}
+		// "**主持人:** 大家好，歡迎收聽。" is the host speaking, not a
+		// list of hosts: metadata values are names and dates, not sentences.
+		if strings.ContainsAny(rest, "。！？!?") || transcript.Width(rest) > 200 {
+			return false
+		}
 		entries = append(entries, entry{labelKind(label), rest})
 	}
 	for _, e := range entries {
@@ -514,7 +519,7 @@ func (p *parser) turn(n *ast.Paragraph) (bool, error) {
 		}
 	}
 	name, _ = splitRole(name)
-	if name == "" || utf8.RuneCountInString(name) > 64 || labelKind(name) != metaNone {
+	if name == "" || utf8.RuneCountInString(name) > 64 {
 		return false, nil
 	}
 	txt, h := p.inlineFrom(n, em.NextSibling(), skip)

@@ -40,6 +40,11 @@ func TestParse(t *testing.T) {
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "date", tr.Date, time.Date(2025, 9, 24, 0, 0, 0, 0, time.UTC))
 			}},
+		{"labels as speakers", head + "**主持人:** 大家好，歡迎收聽。\n\n**來賓:** 謝謝。\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "speakers", tr.Speakers(), []string{"主持人", "來賓"})
+				eq(t, "hosts", len(tr.Hosts), 0)
+			}},
 		{"turn forms", head + "**A:** one\n\n**B：** two\n\n**C**: three\n\n**D**：four\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "speakers", tr.Speakers(), []string{"A", "B", "C", "D"})
@@ -131,6 +136,7 @@ func TestParseErrors(t *testing.T) {
 		{"blank", "\n \n\t\n", "ep.md:1: empty transcript", transcript.ErrEmpty},
 		{"no title", "**A:** hi\n", `ep.md:1: no title: the first line should be a "# " heading`, transcript.ErrNoTitle},
 		{"no turns", head + "Just prose.\n\nMore prose.\n", "ep.md:5: no speaker turns (paragraphs that start with **Name:**)", transcript.ErrNoSpeech},
+		{"only cues", head + "*(音樂)*\n", "ep.md:3: no speaker turns (paragraphs that start with **Name:**)", transcript.ErrNoSpeech},
 		{"turn without text", head + "**A:** hi\n\n**B:**\n", "ep.md:5: speaker turn of B has no text", nil},
 		{"invalid UTF-8", head + "**A:** h\xe9llo\n", "ep.md:3: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00", "ep.md:1: binary data, not text (control byte 0x7f)", transcript.ErrBinary},
