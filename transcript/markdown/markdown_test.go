@@ -27,14 +27,14 @@ func TestParse(t *testing.T) {
 		{"metadata in Chinese", head + "**日期:** 2025年9月24日\n**講者:** Guest One (CTO at Example, Inc.)、Guest Two（工程師）\n**主持人:** Host Name\n\n**Host Name:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "date", tr.Date, time.Date(2025, 9, 24, 0, 0, 0, 0, time.UTC))
-				eq(t, "guests", tr.Guests, []transcript.Person{{"Guest One", "CTO at Example, Inc."}, {"Guest Two", "工程師"}})
-				eq(t, "hosts", tr.Hosts, []transcript.Person{{"Host Name", ""}})
+				eq(t, "guests", tr.Guests, []transcript.Person{{Name: "Guest One", Role: "CTO at Example, Inc."}, {Name: "Guest Two", Role: "工程師"}})
+				eq(t, "hosts", tr.Hosts, []transcript.Person{{Name: "Host Name", Role: ""}})
 			}},
 		{"metadata in English", head + "**Date**: September 24, 2025\n**Guests:** A, B (role, with comma)\n**Hosts:** C\n\n**C:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "date", tr.Date, time.Date(2025, 9, 24, 0, 0, 0, 0, time.UTC))
-				eq(t, "guests", tr.Guests, []transcript.Person{{"A", ""}, {"B", "role, with comma"}})
-				eq(t, "hosts", tr.Hosts, []transcript.Person{{"C", ""}})
+				eq(t, "guests", tr.Guests, []transcript.Person{{Name: "A", Role: ""}, {Name: "B", Role: "role, with comma"}})
+				eq(t, "hosts", tr.Hosts, []transcript.Person{{Name: "C", Role: ""}})
 			}},
 		{"ISO date", head + "**日期：** 2025-09-24\n\n**A:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
@@ -110,7 +110,7 @@ func TestParse(t *testing.T) {
 				eq(t, "date", tr.Date, time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC))
 				eq(t, "episode", tr.Episode, 7)
 				eq(t, "explicit", *tr.Explicit, true)
-				eq(t, "hosts", tr.Hosts, []transcript.Person{{"H", "host"}, {"I", "co-host"}})
+				eq(t, "hosts", tr.Hosts, []transcript.Person{{Name: "H", Role: "host"}, {Name: "I", Role: "co-host"}})
 				eq(t, "notes", tr.NotesHTML, "<p>Desc &lt;b&gt;.</p>\n")
 				eq(t, "chapters", tr.Chapters, []transcript.ChapterMark{{Start: time.Minute, Title: "One"}})
 				eq(t, "line", tr.Units[0].Line, 16)
