@@ -103,7 +103,7 @@ func (m *meta) matches(fi fs.FileInfo) bool {
 // store, or that name podpipe's own files.
 func checkKey(key string) error {
 	bad := key == "" || strings.HasPrefix(key, "/") || strings.ContainsAny(key, "\\\x00") ||
-		path.Clean(key) != key || key == ".." || strings.HasPrefix(key, "../")
+		path.Clean(key) != key || key == "." || key == ".." || strings.HasPrefix(key, "../")
 	if !bad {
 		first, _, _ := strings.Cut(key, "/")
 		bad = first == HiddenDir || strings.HasPrefix(path.Base(key), tmpPrefix)

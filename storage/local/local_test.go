@@ -32,7 +32,7 @@ func TestInvalidKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, key := range []string{"", "/etc/passwd", "../x", "a/../../x", "..", "a/../b", "./a", "a//b", "a/", `a\b`, ".podpipe/lock", ".podpipe/meta/x.json", "a/.podpipe-tmp-1"} {
+	for _, key := range []string{"", ".", "/etc/passwd", "../x", "a/../../x", "..", "a/../b", "./a", "a//b", "a/", `a\b`, ".podpipe/lock", ".podpipe/meta/x.json", "a/.podpipe-tmp-1"} {
 		_, err := st.Put(ctx, key, strings.NewReader("x"), 1, storage.PutOptions{})
 		if !errors.Is(err, fs.ErrInvalid) {
 			t.Errorf("Put(%q) error = %v, want fs.ErrInvalid", key, err)
@@ -167,4 +167,27 @@ func BenchmarkPutFile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzKey checks that no key the store accepts names a file outside its
+// directory or inside its hidden folder.
+func FuzzKey(f *testing.F) {
+	for _, k := range []string{"feed.xml", "a/b.mp3", "../x", "a/../../b", ".podpipe/lock", "a/./b", "/abs", "a\\..\\b", "..", "...", "a/..."} {
+		f.Add(k)
+	}
+	root := filepath.FromSlash("/srv/public")
+	s := &Store{dir: root}
+	f.Fuzz(func(t *testing.T, key string) {
+		if checkKey(key) != nil {
+			return
+		}
+		name := s.file(key)
+		rel, err := filepath.Rel(root, name)
+		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+			t.Fatalf("key %q names %s, outside %s", key, name, root)
+		}
+		if first, _, _ := strings.Cut(filepath.ToSlash(rel), "/"); first == HiddenDir {
+			t.Fatalf("key %q names %s, in the hidden folder", key, name)
+		}
+	})
 }

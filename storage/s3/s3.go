@@ -679,11 +679,14 @@ func (s *Store) List(ctx context.Context, prefix string) ([]storage.ObjectInfo, 
 	return infos, nil
 }
 
-// checkKey rejects keys S3 would store but a web server or the local
-// backend could not serve the same way.
+// checkKey rejects keys S3 would store but whose URL a browser or an HTTP
+// client would rewrite (empty, "." and ".." segments), so that a published
+// URL always names its object, as with the local backend.
 func checkKey(key string) error {
-	if key == "" || strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") || strings.Contains(key, "//") {
-		return fmt.Errorf("s3: invalid key %q: %w", key, fs.ErrInvalid)
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("s3: invalid key %q: %w", key, fs.ErrInvalid)
+		}
 	}
 	return nil
 }

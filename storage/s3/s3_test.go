@@ -237,3 +237,26 @@ func BenchmarkPutFile(b *testing.B) {
 		}
 	}
 }
+
+func TestCheckKey(t *testing.T) {
+	tests := []struct {
+		key string
+		ok  bool
+	}{
+		{"feed.xml", true},
+		{"episodes/01-hello/audio.3f2a.mp3", true},
+		{"a/.../b", true},
+		{"", false},
+		{"/feed.xml", false},
+		{"a/", false},
+		{"a//b", false},
+		{".", false},
+		{"a/../b", false},
+		{"./a", false},
+	}
+	for _, tt := range tests {
+		if err := checkKey(tt.key); (err == nil) != tt.ok {
+			t.Errorf("checkKey(%q) = %v, want ok %v", tt.key, err, tt.ok)
+		}
+	}
+}
