@@ -323,15 +323,18 @@ const copyChunk = 32 << 20
 
 // copyAudio copies src from its offset to its end into dst at off. Both
 // are *os.File, so io.Copy lets the kernel copy (copy_file_range) without
-// the bytes passing through the process; after each chunk the kernel is
-// told to start writing it out, so the final fsync has little left to wait
-// for.
+// the bytes passing through the process. It writes behind: each chunk is
+// handed to the disk as soon as it is copied, and the one before it is
+// waited for, so at most two chunks are dirty at a time, the disk works
+// while the copy goes on, and the final fsync has little left to wait for.
 func copyAudio(dst *os.File, off int64, src *os.File) (int64, error) {
 	var done int64
+	prev := int64(-1)
 	for {
 		n, err := io.CopyN(dst, src, copyChunk)
 		if n > 0 {
-			startWriteback(dst, off+done, n)
+			writeBehind(dst, off+done, n, prev)
+			prev = off + done
 		}
 		done += n
 		if err == io.EOF {

@@ -4,6 +4,6 @@ package id3
 
 import "os"
 
-// startWriteback is a no-op where there is no sync_file_range: the final
+// writeBehind is a no-op where there is no sync_file_range: the final
 // fsync writes everything.
-func startWriteback(f *os.File, off, n int64) {}
+func writeBehind(f *os.File, off, n, prev int64) {}
