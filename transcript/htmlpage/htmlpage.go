@@ -34,8 +34,8 @@ import (
 type Options struct {
 	AudioURL  string // the episode's audio; no player when empty
 	AudioType string // its MIME type; guessed from AudioURL's extension when empty
-	// Chapters for the chapter list; when nil, the transcript's sections
-	// (not the show-notes ones) are listed.
+	// Chapters for the chapter list; when nil, the transcript's front
+	// matter chapters, or else its sections (not the show-notes ones).
 	Chapters []chapters.Chapter
 	// PageURL maps a sibling episode's slug to the URL of its published
 	// page, for the previous/next links; default "./"+slug+".html".
@@ -197,8 +197,14 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 		}
 		return "transcript"
 	}
-	if o.Chapters != nil {
-		for _, c := range o.Chapters {
+	marks := o.Chapters
+	if marks == nil && len(t.Chapters) > 0 {
+		for _, c := range t.Chapters {
+			marks = append(marks, chapters.Chapter{Start: c.Start, Title: c.Title, URL: c.URL, Image: c.Image})
+		}
+	}
+	if marks != nil {
+		for _, c := range marks {
 			if c.Hidden {
 				continue
 			}
