@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/podpipe/podpipe/internal/testtool"
 )
 
 func TestMain(m *testing.M) {
@@ -39,7 +41,18 @@ func TestScripts(t *testing.T) {
 					}
 				}
 			}
+			// Alignment is slow under the race detector and has its own
+			// tests; align.txtar runs the default on one episode.
+			env.Setenv("PODPIPE_ALIGN", "none")
 			return nil
+		},
+		// [ci] holds under CI=true, where a missing tool must fail a
+		// script rather than skip it.
+		Condition: func(cond string) (bool, error) {
+			if cond == "ci" {
+				return testtool.CI(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sha256sum": cmdSHA256Sum,
