@@ -167,6 +167,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	if err != nil {
 		return err
 	}
+	a.logf("decoded %s (%s) in %s", au.Path, transcript.FormatClock(time.Duration(an.f.Len())*mfcc.FrameDuration), since(began))
 	if an.v.Silent() {
 		return fmt.Errorf("align: %s: %w (nothing above %.0f dB)", au.Path, ErrSilent, an.v.Peak)
 	}
@@ -176,6 +177,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
 	a.report.Tier = TierPauses
+	a.logf("placed %d units on pauses at %s", len(t.Units), since(began))
 	if tier == TierTTS {
 		lang := a.opts.Language
 		if lang == "" {
@@ -199,6 +201,13 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	}
 	return nil
 }
+
+// logf writes progress to the log.
+func (a *Aligner) logf(format string, args ...any) {
+	fmt.Fprintf(a.opts.Log, "align: "+format+"\n", args...)
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 func (a *Aligner) espeak() string {
 	if a.opts.Espeak != "" {

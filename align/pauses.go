@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/podpipe/podpipe/align/mfcc"
 	"github.com/podpipe/podpipe/align/vad"
 )
 
@@ -27,6 +28,11 @@ const (
 	cueSpeechCost = 3.0 // per second of speech a cue swallows
 	zeroIsland    = 5.0 // a speech item with no island of its own
 	anchorSigma   = 0.3 // seconds
+	// A turn's islands should sound like one voice: each z of voice
+	// change at a gap inside a turn costs this much. (Rewarding changes
+	// at turn boundaries was tried and hurt: synthetic voices of one
+	// engine, and real people, vary as much within a turn as between.)
+	sameVoiceCost = 0.3
 )
 
 // item is what tier 1 places: a speech unit or sentence, or a cue.
@@ -51,6 +57,12 @@ type layout struct {
 	gaps   []gap
 	speech []float64 // prefix sums of the islands' sound seconds: island i is speech[i+1]-speech[i]
 	music  []float64 // prefix sums of the gaps' music seconds
+	// change[g] says how much the voice before gap g differs from the
+	// voice after it, in standard deviations over all gaps: high where
+	// the speaker changes.
+	change []float64
+	// changeSum are prefix sums of the positive part of change.
+	changeSum []float64
 }
 
 // newLayout finds the gaps in frames [from, to). There is always a gap at
@@ -88,6 +100,8 @@ func newLayout(v *vad.Result, from, to int) *layout {
 	if last := l.gaps[len(l.gaps)-1]; last.end < to {
 		add(gap{start: to, end: to})
 	}
+	l.change = make([]float64, len(l.gaps))
+	l.changeSum = make([]float64, len(l.gaps)+1)
 	l.speech = make([]float64, len(l.gaps))
 	l.music = make([]float64, len(l.gaps)+1)
 	for i := range l.gaps {
@@ -103,6 +117,96 @@ func newLayout(v *vad.Result, from, to int) *layout {
 
 // islandSeconds returns the sound in islands g..e-1.
 func (l *layout) islandSeconds(g, e int) float64 { return l.speech[e] - l.speech[g] }
+
+// voiceWindow is how much speech on each side of a gap is averaged to
+// compare voices.
+const voiceWindow = 150 // frames
+
+// measureChange fills l.change from the features: the distance between
+// the mean cepstra (c1…c12, each scaled by its spread over all speech) of
+// the speech just before and just after each gap, as a z-score over the
+// gaps of the episode.
+func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
+	const dims = mfcc.Coeffs - 1
+	var sd [dims]float64
+	{
+		var s, ss [dims]float64
+		n := 0
+		for i, c := range v.Labels {
+			if c != vad.Speech {
+				continue
+			}
+			for d := 0; d < dims; d++ {
+				x := float64(f.Coef[i*mfcc.Coeffs+1+d])
+				s[d] += x
+				ss[d] += x * x
+			}
+			n++
+		}
+		if n < 2 {
+			return
+		}
+		for d := range sd {
+			m := s[d] / float64(n)
+			sd[d] = math.Sqrt(max(ss[d]/float64(n)-m*m, 1e-9))
+		}
+	}
+	mean := func(from, to, step int) ([dims]float64, bool) {
+		var m [dims]float64
+		n := 0
+		for i := from; i != to && n < voiceWindow; i += step {
+			if i < 0 || i >= len(v.Labels) {
+				break
+			}
+			if v.Labels[i] != vad.Speech {
+				continue
+			}
+			for d := 0; d < dims; d++ {
+				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d]) / sd[d]
+			}
+			n++
+		}
+		if n < 20 {
+			return m, false
+		}
+		for d := range m {
+			m[d] /= float64(n)
+		}
+		return m, true
+	}
+	raw := make([]float64, len(l.gaps))
+	ok := make([]bool, len(l.gaps))
+	var vals []float64
+	for g, gp := range l.gaps {
+		a, okA := mean(gp.start-1, -1, -1)
+		b, okB := mean(gp.end, len(v.Labels), 1)
+		if !okA || !okB {
+			continue
+		}
+		var d2 float64
+		for d := range a {
+			d2 += (a[d] - b[d]) * (a[d] - b[d])
+		}
+		raw[g], ok[g] = math.Sqrt(d2), true
+		vals = append(vals, raw[g])
+	}
+	if len(vals) < 3 {
+		return
+	}
+	var s, ss float64
+	for _, x := range vals {
+		s += x
+		ss += x * x
+	}
+	m := s / float64(len(vals))
+	sdev := math.Sqrt(max(ss/float64(len(vals))-m*m, 1e-9))
+	for g := range raw {
+		if ok[g] {
+			l.change[g] = (raw[g] - m) / sdev
+		}
+		l.changeSum[g+1] = l.changeSum[g] + max(l.change[g], 0)
+	}
+}
 
 // placement is where tier 1 put an item: it starts at gap first and its
 // sound ends at gap last (equal for a cue on one gap, or an item that got no
@@ -171,9 +275,10 @@ func place(items []item, l *layout, pinned bool) []placement {
 					if e == g {
 						uc += zeroIsland
 					}
-					// Music inside a turn is unlikely.
+					// Music or a change of voice inside a turn is unlikely.
 					if e > g+1 {
 						uc += l.music[e] - l.music[g+1]
+						uc += sameVoiceCost * (l.changeSum[e] - l.changeSum[g+1])
 					}
 				}
 				total := c + uc

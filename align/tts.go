@@ -105,6 +105,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		return nil, fmt.Errorf("language %s: %w", lang, err)
 	}
 
+	began := time.Now()
 	feats := make([][]float32, len(ps.list))
 	errs := make([]error, len(ps.list))
 	var wg sync.WaitGroup
@@ -134,6 +135,9 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 			return nil, fmt.Errorf("%q: %w", ps.list[i].text, err)
 		}
 	}
+
+	a.logf("synthesised %d sentences with espeak-ng voice %s in %s", len(ps.list), voice, since(began))
+	began = time.Now()
 
 	// The synthetic episode: pieces with short silences between them, and
 	// for each cue silence as long as tier 1 found it.
@@ -194,6 +198,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	if err != nil {
 		return nil, err
 	}
+	a.logf("warped %d synthetic frames onto %d in a band of ±%s in %s", n, m, bandHalf, since(began))
 	toReal := func(x int) int {
 		xd := min(x/dtwDecim, n-1)
 		return path[xd]*dtwDecim + x%dtwDecim
