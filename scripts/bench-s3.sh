@@ -22,8 +22,10 @@ scripts/install-versitygw.sh
 VGW=$(command -v versitygw || echo "$(go env GOPATH)/bin/versitygw")
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench-s3: /usr/bin/time is missing (Debian package time)" >&2; exit 1; }
+# Debian's awscli package unless AWS_CLI names another.
+AWS_CLI=${AWS_CLI:-$(command -v /usr/bin/aws || command -v aws || true)}
 HAVE_AWS=1
-command -v aws >/dev/null 2>&1 || {
+[ -n "$AWS_CLI" ] || {
 	HAVE_AWS=0
 	echo "bench-s3: the aws CLI is not installed (Debian package awscli): measuring podpipe alone" >&2
 }
@@ -77,13 +79,14 @@ measure() {
 
 for run in $(seq "$RUNS"); do
 	if [ "$HAVE_AWS" = 1 ]; then
-		measure aws aws --endpoint-url "$endpoint" s3 cp --only-show-errors "$FILE" "s3://$BUCKET/aws-$run.bin"
+		measure aws "$AWS_CLI" --endpoint-url "$endpoint" s3 cp --only-show-errors "$FILE" "s3://$BUCKET/aws-$run.bin"
 	fi
 	measure podpipe bin/s3bench -endpoint "$endpoint" -bucket "$BUCKET" -file "$FILE" -key "podpipe-$run.bin"
 done
 
 echo
 echo "Upload of $SIZE_MB MB to versitygw on loopback, median of $RUNS runs ($(nproc) cores):"
+[ "$HAVE_AWS" = 0 ] || echo "aws CLI: $("$AWS_CLI" --version 2>&1)"
 echo
 echo "| tool | seconds | MB/s | client CPU s | peak RSS |"
 echo "|---|---|---|---|---|"
