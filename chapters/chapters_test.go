@@ -314,3 +314,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEqual(t *testing.T) {
+	a := []chapters.Chapter{{Title: "a", Pos: "x.txt:1"}, {Start: time.Second, Title: "b"}}
+	b := []chapters.Chapter{{Title: "a", Pos: "ID3 CHAP chp0"}, {Start: time.Second, Title: "b"}}
+	if !chapters.Equal(a, b) {
+		t.Error("lists differing only in Pos are not Equal")
+	}
+	b[1].Hidden = true
+	if chapters.Equal(a, b) {
+		t.Error("a hidden chapter makes no difference")
+	}
+	if chapters.Equal(a, a[:1]) {
+		t.Error("lists of different lengths are Equal")
+	}
+}

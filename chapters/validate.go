@@ -96,3 +96,14 @@ func FormatTime(d time.Duration) string {
 	ms := d.Milliseconds()
 	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
+
+// Equal reports whether two chapter lists say the same to a listener:
+// the same starts, ends, titles, links, images and visibility, in the same
+// order. Pos is ignored, so that a list read from another source compares
+// equal when nothing an app shows changed.
+func Equal(a, b []Chapter) bool {
+	return slices.EqualFunc(a, b, func(x, y Chapter) bool {
+		x.Pos, y.Pos = "", ""
+		return x == y
+	})
+}
