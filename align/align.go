@@ -243,24 +243,56 @@ func analyse(ctx context.Context, path string, warnf func(string, ...any)) (*ana
 	if err != nil {
 		return nil, fmt.Errorf("align: %s: %w", path, err)
 	}
+	// Decoding and feature extraction each take one core: run them side
+	// by side, handing over second-long chunks.
+	type chunk struct {
+		s   []float32
+		err error
+	}
+	full := make(chan chunk, 4)
+	free := make(chan []float32, 6)
+	for range 6 {
+		free <- make([]float32, audio.Rate)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(full)
+		for {
+			var buf []float32
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			n, err := r.Read(buf)
+			select {
+			case full <- chunk{buf[:n], err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	x := mfcc.NewExtractor()
-	buf := make([]float32, audio.Rate)
-	for {
+	for c := range full {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n, err := r.Read(buf)
-		x.Write(buf[:n])
-		if err == io.EOF {
+		x.Write(c.s)
+		free <- c.s[:cap(c.s)]
+		if c.err == io.EOF {
 			break
 		}
-		if err != nil {
+		if c.err != nil {
 			got := x.Features().Len()
 			if got < 100 {
-				return nil, fmt.Errorf("align: %s: %w", path, err)
+				return nil, fmt.Errorf("align: %s: %w", path, c.err)
 			}
 			warnf("%s: decoding stopped at %s: %v; aligning what was decoded", path,
-				transcript.FormatClock(time.Duration(got)*mfcc.FrameDuration), err)
+				transcript.FormatClock(time.Duration(got)*mfcc.FrameDuration), c.err)
 			break
 		}
 	}

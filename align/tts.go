@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"math"
 	"os/exec"
 	"runtime"
@@ -51,10 +52,14 @@ func Voice(lang string) string {
 	return l
 }
 
-// synth runs espeak-ng on one piece of text and returns its features,
-// trimmed of the silence the engine pads with.
-func synth(ctx context.Context, prog, voice, text string) ([]float32, error) {
-	cmd := exec.CommandContext(ctx, prog, "-v", voice, "--stdout")
+// speakFeatures runs espeak-ng on text (SSML when ssml is set) and returns
+// the features of what it says.
+func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*mfcc.Features, error) {
+	args := []string{"-v", voice, "--stdout"}
+	if ssml {
+		args = append(args, "-m")
+	}
+	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Stdin = strings.NewReader(text)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -73,10 +78,91 @@ func synth(ctx context.Context, prog, voice, text string) ([]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("espeak-ng output: %w", err)
 	}
-	f := mfcc.Compute(s)
-	first, last := -1, -1
+	return mfcc.Compute(s), nil
+}
+
+// batchSize is how many sentences one espeak-ng run speaks.
+const batchSize = 12
+
+// breakFrames is the silence the SSML break between batched sentences
+// leaves (1.5 s), less a margin: espeak-ng's own pauses are far shorter.
+const breakFrames = 120
+
+// synthBatch speaks several sentences in one espeak-ng run, separated by
+// SSML breaks, and cuts the result at the breaks. When the cut does not
+// give one piece per sentence (a sentence with nothing to say), it speaks
+// them one by one instead.
+func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	if len(texts) > 1 {
+		var b strings.Builder
+		b.WriteString("<speak>")
+		for k, t := range texts {
+			if k > 0 {
+				b.WriteString(`<break time="1500ms"/>`)
+			}
+			b.WriteString(html.EscapeString(t))
+		}
+		b.WriteString("</speak>")
+		f, err := speakFeatures(ctx, prog, voice, b.String(), true)
+		if err != nil {
+			return nil, err
+		}
+		if pieces := splitAtBreaks(f, len(texts)); pieces != nil {
+			return pieces, nil
+		}
+	}
+	for k, t := range texts {
+		f, err := speakFeatures(ctx, prog, voice, t, false)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", t, err)
+		}
+		out[k] = trimmed(f, 0, f.Len())
+	}
+	return out, nil
+}
+
+// splitAtBreaks cuts f at its silences of breakFrames or more and returns
+// the n pieces' trimmed cepstra, or nil when there are not n pieces.
+func splitAtBreaks(f *mfcc.Features, n int) [][]float32 {
+	var bounds [][2]int // sounding stretches between breaks
+	start := -1         // first frame of the current stretch
+	silent := 0
 	for i, e := range f.Energy {
-		if e > -50 {
+		if e > silentDB {
+			if start < 0 {
+				start = i
+			} else if silent >= breakFrames {
+				bounds = append(bounds, [2]int{start, i - silent})
+				start = i
+			}
+			silent = 0
+		} else if start >= 0 {
+			silent++
+		}
+	}
+	if start >= 0 {
+		bounds = append(bounds, [2]int{start, f.Len() - silent})
+	}
+	if len(bounds) != n {
+		return nil
+	}
+	out := make([][]float32, n)
+	for k, b := range bounds {
+		out[k] = trimmed(f, b[0], b[1])
+	}
+	return out
+}
+
+// silentDB is the level under which synthetic speech is silent.
+const silentDB = -50
+
+// trimmed returns the cepstra of frames [from, to) without the silence at
+// either end.
+func trimmed(f *mfcc.Features, from, to int) []float32 {
+	first, last := -1, -1
+	for i := from; i < to; i++ {
+		if f.Energy[i] > silentDB {
 			if first < 0 {
 				first = i
 			}
@@ -84,9 +170,9 @@ func synth(ctx context.Context, prog, voice, text string) ([]float32, error) {
 		}
 	}
 	if first < 0 {
-		return nil, nil
+		return nil
 	}
-	return f.Coef[first*mfcc.Coeffs : (last+1)*mfcc.Coeffs], nil
+	return f.Coef[first*mfcc.Coeffs : (last+1)*mfcc.Coeffs]
 }
 
 // tts is tier 2. It returns refined spans for the pieces, or an error when
@@ -101,39 +187,60 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		lang = "zh-TW"
 	}
 	// Check the voice once, so a missing language fails fast.
-	if _, err := synth(ctx, prog, voice, "1"); err != nil {
+	if _, err := speakFeatures(ctx, prog, voice, "1", false); err != nil {
 		return nil, fmt.Errorf("language %s: %w", lang, err)
 	}
 
 	began := time.Now()
+	// Sentences go to espeak-ng in batches (starting it costs more than
+	// speaking a sentence), one batch per worker at a time.
+	var speech []int
+	for i, p := range ps.list {
+		if !p.cue {
+			speech = append(speech, i)
+		}
+	}
 	feats := make([][]float32, len(ps.list))
-	errs := make([]error, len(ps.list))
-	var wg sync.WaitGroup
-	jobs := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	jobs := make(chan []int)
 	for w := 0; w < runtime.NumCPU(); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				feats[i], errs[i] = synth(ctx, prog, voice, ps.list[i].text)
+			for batch := range jobs {
+				texts := make([]string, len(batch))
+				for k, i := range batch {
+					texts[k] = ps.list[i].text
+				}
+				out, err := synthBatch(ctx, prog, voice, texts)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				for k, i := range batch {
+					feats[i] = out[k]
+				}
 			}
 		}()
 	}
-	for i, p := range ps.list {
-		if p.cue {
-			continue
-		}
-		jobs <- i
+	for k := 0; k < len(speech); k += batchSize {
+		jobs <- speech[k:min(k+batchSize, len(speech))]
 	}
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("%q: %w", ps.list[i].text, err)
-		}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 
 	a.logf("synthesised %d sentences with espeak-ng voice %s in %s", len(ps.list), voice, since(began))
