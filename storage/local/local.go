@@ -14,6 +14,10 @@
 //		ContentType: "application/rss+xml", CacheControl: storage.CacheShort,
 //	})
 //
+// Keys are slash-separated relative paths; since they are file names, one
+// key cannot also be the folder of another ("a" and "a/b"), and keys may not
+// climb out of the directory or start with .podpipe.
+//
 // Writes are atomic: the content goes to a temporary file in the target's
 // directory, is synced and renamed over the target, and the directory is
 // synced. Conditional writes (PutOptions.IfMatch, IfNoneMatch) check and
