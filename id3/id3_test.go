@@ -536,3 +536,47 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWriteFile tags a file whose leading tag is fuzzed: WriteFile either
+// fails with nothing left behind, or writes a file whose tag reads back
+// and whose bytes after the tags are the source's, byte for byte.
+func FuzzWriteFile(f *testing.F) {
+	audio := genAudio(f, mp3test.Options{Frames: 3})
+	f.Add(rawTag(3, 0, rawFrame(3, "TIT2", 0, []byte("\x00x")), 4))
+	f.Add(rawTag(4, 0, rawFrame(4, "CHAP", 0, append([]byte("c\x00\x00\x00\x00\x00\x00\x00\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff"), rawFrame(4, "TIT2", 0, utf8Text("t"))...)), 0))
+	f.Add(rawTag(2, 0, []byte("PIC\x00\x00\x06\x00PNG\x03\x00\x01"), 4))
+	f.Add(rawTag(4, 0x10, rawFrame(4, "TXXX", 1, []byte("\x00\x00\x00\x03\x03a\x00b")), 0))
+	dir := f.TempDir()
+	src := filepath.Join(dir, "src.mp3")
+	out := filepath.Join(dir, "out.mp3")
+	tag := id3.Tag{Title: "T", Chapters: []chapters.Chapter{{Title: "a"}}}
+	f.Fuzz(func(t *testing.T, head []byte) {
+		file := append(append([]byte(nil), head...), audio...)
+		if err := os.WriteFile(src, file, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(out)
+		if err := id3.WriteFile(out, src, tag); err != nil {
+			if _, serr := os.Stat(out); serr == nil {
+				t.Fatalf("WriteFile failed (%v) and left %s", err, out)
+			}
+			return
+		}
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotEnd, err := mp3.SkipID3v2(bytes.NewReader(got))
+		if err != nil {
+			t.Fatalf("our output's tag: %v", err)
+		}
+		srcEnd, _ := mp3.SkipID3v2(bytes.NewReader(file))
+		if !bytes.Equal(got[gotEnd:], file[srcEnd:]) {
+			t.Fatalf("the bytes after the tag differ: %d bytes written, %d in the source", len(got)-int(gotEnd), len(file)-int(srcEnd))
+		}
+		back, err := id3.Read(bytes.NewReader(got))
+		if err != nil || back.Title != "T" || len(back.Chapters) != 1 {
+			t.Fatalf("our tag reads back as %+v, %v", back, err)
+		}
+	})
+}

@@ -268,7 +268,7 @@ func SkipID3v2(r io.ReadSeeker) (int64, error) {
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return pos, nil
 		}
-		if string(b[:3]) != "ID3" || b[3] < 2 || b[3] > 4 || b[5]&0x0F != 0 ||
+		if string(b[:3]) != "ID3" || b[3] < 2 || b[3] > 4 ||
 			b[6]|b[7]|b[8]|b[9] >= 0x80 {
 			return pos, nil
 		}
