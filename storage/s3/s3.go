@@ -17,8 +17,9 @@
 // extension). Objects larger than one part are sent as a multipart upload
 // whose parts go up concurrently; from a file (an io.ReaderAt such as
 // *os.File) the parts are read straight from disk at their offsets, so
-// memory does not grow with the object; from any other reader at most a
-// few parts are buffered. Conditional puts send If-Match / If-None-Match: *
+// memory does not grow with the object; from any other reader at most five
+// parts are buffered (80 MiB with the default part size), however large
+// the object. Conditional puts send If-Match / If-None-Match: *
 // on PutObject (or CompleteMultipartUpload), which S3 and versitygw check
 // atomically; a refusal is storage.ErrPreconditionFailed.
 //
@@ -326,7 +327,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		if rerr != nil {
 			return storage.ObjectInfo{}, fmt.Errorf("s3: put %s in %s: read: %w", key, s.where, rerr)
 		}
-		info.Size, etag, err = s.multipart(ctx, key, io.MultiReader(bytes.NewReader(buf), r), nil, -1, opts)
+		info.Size, etag, err = s.multipart(ctx, key, r, nil, buf, -1, opts)
 	default:
 		if size < 0 {
 			// A file of unknown size: the rest of it.
@@ -341,7 +342,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		if isFile {
 			fileRA = &ra
 		}
-		info.Size, etag, err = s.multipart(ctx, key, r, fileRA, size, opts)
+		info.Size, etag, err = s.multipart(ctx, key, r, fileRA, nil, size, opts)
 	}
 	if err != nil {
 		if opts.IfMatch != "" {
@@ -430,8 +431,9 @@ type part struct {
 
 // multipart uploads r in parts, several at a time. With file set the parts
 // are sections of the file; otherwise each is read from r into one of a
-// few pooled buffers. It returns the object's size and ETag.
-func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *sectionAt, size int64, opts storage.PutOptions) (int64, *string, error) {
+// few pooled buffers, the first of which may be first, a whole part
+// already read. It returns the object's size and ETag.
+func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *sectionAt, first []byte, size int64, opts storage.PutOptions) (int64, *string, error) {
 	partSize := s.partSize
 	if size > 0 && (size+partSize-1)/partSize > maxParts {
 		partSize = (size + maxParts - 1) / maxParts
@@ -469,7 +471,10 @@ func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *se
 		// Buffers bound the memory of a stream: a few parts, not the object.
 		workers = min(workers, 4)
 		pool = make(chan []byte, workers+1)
-		for i := 0; i < workers+1; i++ {
+		if first != nil {
+			pool <- first // taken for part 1
+		}
+		for len(pool) < cap(pool) {
 			pool <- nil // allocated when first needed
 		}
 	}
@@ -529,7 +534,13 @@ produce:
 			if size >= 0 {
 				want = min(partSize, size-total)
 			}
-			n, err := io.ReadFull(r, buf[:want])
+			var n int
+			var err error
+			if num == 1 && first != nil {
+				n = len(first)
+			} else {
+				n, err = io.ReadFull(r, buf[:want])
+			}
 			switch {
 			case err == nil:
 				last = size >= 0 && total+int64(n) == size
