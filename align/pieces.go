@@ -178,16 +178,20 @@ func spread(items []item, s span) []span {
 // apply writes the pieces' times into the transcript: units, their
 // sentences and the sections.
 func apply(t *transcript.Transcript, ps *pieces, spans []span) {
-	prevEnd := time.Duration(0)
+	// Starts strictly increase; an end that runs into the next piece is
+	// cut back (starts are what the aligner is surest of).
 	for i := range spans {
 		s := &spans[i]
-		if s.start < prevEnd {
-			s.start = prevEnd
+		if i > 0 {
+			p := &spans[i-1]
+			s.start = max(s.start, p.start+time.Millisecond)
+			if p.end > s.start {
+				p.end = s.start
+			}
 		}
 		if s.end <= s.start {
 			s.end = s.start + time.Millisecond
 		}
-		prevEnd = s.end
 	}
 	for i := range t.Units {
 		u := &t.Units[i]

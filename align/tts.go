@@ -26,6 +26,7 @@ const (
 	bandHalf   = 6 * time.Second // how far the warp may stray from the tier-1 path
 	sepFrames  = 15              // 150 ms of silence between synthetic pieces
 	snapWindow = 35              // frames (350 ms) a boundary may move to reach a pause
+	maxMove    = 200             // frames (2 s) a boundary outside speech may move to reach it
 )
 
 // ErrLanguage means espeak-ng has no voice for the transcript's language.
@@ -317,22 +318,44 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		if p.cue {
 			continue // music detection placed it better than silence can be matched
 		}
-		s := an.snapOnset(toReal(starts[i]))
-		e := an.snapOffset(toReal(max(ends[i]-1, starts[i])) + 1)
-		start := an.onsetTime(s, s-5)
-		end := offsetTime(e)
+		s, okS := an.snapOnset(toReal(starts[i]))
+		e, okE := an.snapOffset(toReal(max(ends[i]-1, starts[i])) + 1)
+		start, end := an.onsetTime(s, s-25), offsetTime(e)
+		if !okS {
+			start = spans[i].start // the warp put a first syllable in silence or music
+		}
+		if !okE {
+			end = spans[i].end
+		}
 		d := (start - spans[i].start).Seconds()
 		out[i] = span{start: start, end: max(end, start+time.Millisecond)}
 		out[i].conf = 0.35 + 0.35*math.Exp(-d*d/2) + 0.3*spans[i].conf
+		if !okS {
+			out[i].conf = min(out[i].conf, 0.5)
+		}
 	}
 	return out, nil
 }
 
-// snapOnset moves a frame to the nearest onset of sound after a pause
-// within reach, or leaves it.
-func (an *analysis) snapOnset(f int) int {
-	best, bd := f, snapWindow+1
+// snapOnset moves a frame to the nearest onset of speech after a pause
+// within reach, or leaves it. A frame outside speech (the warp may match
+// a sentence's first syllable to the silence or music before it) moves
+// forward to the next onset.
+//
+// It reports false when the frame is outside speech and no onset is in
+// reach: the warp went astray there.
+func (an *analysis) snapOnset(f int) (int, bool) {
 	l := an.v.Labels
+	f = min(max(f, 0), len(l)-1)
+	if l[f] != vad.Speech {
+		for k := f + 1; k < len(l) && k <= f+maxMove; k++ {
+			if l[k] == vad.Speech && pauseBefore(l, k) {
+				return k, true
+			}
+		}
+		return f, false
+	}
+	best, bd := f, snapWindow+1
 	for k := max(f-snapWindow, 1); k <= f+snapWindow && k < len(l); k++ {
 		if l[k] == vad.Speech && l[k-1] != vad.Speech && pauseBefore(l, k) {
 			if d := abs(k - f); d < bd {
@@ -340,13 +363,23 @@ func (an *analysis) snapOnset(f int) int {
 			}
 		}
 	}
-	return best
+	return best, true
 }
 
-// snapOffset moves a frame to the nearest end of sound before a pause.
-func (an *analysis) snapOffset(f int) int {
-	best, bd := f, snapWindow+1
+// snapOffset moves a frame to the nearest end of speech before a pause;
+// from outside speech, back to the last end of speech.
+func (an *analysis) snapOffset(f int) (int, bool) {
 	l := an.v.Labels
+	f = min(max(f, 1), len(l)-1)
+	if l[f-1] != vad.Speech {
+		for k := f - 1; k > 0 && k >= f-maxMove; k-- {
+			if l[k-1] == vad.Speech && pauseAfter(l, k) {
+				return k, true
+			}
+		}
+		return f, false
+	}
+	best, bd := f, snapWindow+1
 	for k := max(f-snapWindow, 1); k <= f+snapWindow && k < len(l); k++ {
 		if l[k] != vad.Speech && l[k-1] == vad.Speech && pauseAfter(l, k) {
 			if d := abs(k - f); d < bd {
@@ -354,7 +387,7 @@ func (an *analysis) snapOffset(f int) int {
 			}
 		}
 	}
-	return best
+	return best, true
 }
 
 // pauseBefore reports whether at least 100 ms of non-speech precede k.
