@@ -260,3 +260,33 @@ func TestCheckKey(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamMemory checks that a stream of unknown size, which cannot be
+// read at offsets, is buffered a few parts at a time and not whole.
+func TestStreamMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("uploads 64 MiB")
+	}
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: endpoint, PathStyle: true, PartSize: minPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 64 << 20
+	peak := storagetest.WatchHeap()
+	info, err := st.Put(ctx, "stream.mp3", io.LimitReader(zeros{}, size), -1, storage.PutOptions{})
+	grew := peak()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size != size {
+		t.Errorf("Size = %d, want %d", info.Size, size)
+	}
+	// Five 5 MiB buffers, and what the HTTP client and the signer allocate
+	// and the collector has not yet reclaimed.
+	t.Logf("heap grew by at most %d MiB while streaming %d MiB", grew>>20, size>>20)
+	if limit := uint64(5*minPartSize + 16<<20); grew > limit {
+		t.Errorf("heap grew by %d MiB streaming %d MiB; want at most %d MiB", grew>>20, size>>20, limit>>20)
+	}
+}

@@ -431,7 +431,7 @@ func testLargeFile(t *testing.T, st storage.Store) {
 	}
 	defer f.Close()
 
-	peak := watchHeap()
+	peak := WatchHeap()
 	info, err := st.Put(context.Background(), "large.mp3", f, size, storage.PutOptions{ContentType: "audio/mpeg", Metadata: map[string]string{"sha256": fmt.Sprintf("%x", want)}})
 	grew := peak()
 	if err != nil {
@@ -498,9 +498,10 @@ func fill(b []byte, seed int64) {
 	}
 }
 
-// watchHeap samples the live heap until the returned function is called,
-// which reports the largest growth seen over the heap at the start.
-func watchHeap() func() uint64 {
+// WatchHeap samples the heap until the returned function is called, which
+// reports the largest growth seen over the heap at the start: a check that
+// a store streams.
+func WatchHeap() func() uint64 {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
