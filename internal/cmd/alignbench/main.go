@@ -12,6 +12,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +32,7 @@ import (
 	"time"
 
 	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/align/audio"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/markdown"
 )
@@ -141,6 +144,17 @@ func run(ctx context.Context, w io.Writer, dir, samples string, minutes, long, e
 		return err
 	}
 	eps = append(eps, zh)
+	// The same episode over a noise floor and hum 35 dB under the voices,
+	// as a home studio records: no digital silence to find pauses in.
+	noisy := &episode{name: zh.name + ", noise at −35 dB", lang: zh.lang, md: zh.md, truth: zh.truth,
+		audio: filepath.Join(dir, "zh-noisy.wav")}
+	if err := addNoise(zh.audio, noisy.audio, seed); err != nil {
+		return err
+	}
+	eps = append(eps, noisy)
+	// The children's peak memory would count this process's pages too
+	// (they start as its copy): give the decoded episode back first.
+	debug.FreeOSMemory()
 	if english > 0 {
 		en := &episode{name: fmt.Sprintf("English, %.0f min, flite voices", english), lang: "en"}
 		if err := build(ctx, en, dir, "en", synth, englishEpisode(english, seed), "flite", "Alice=slt,Bob=rms,Carol=awb", 165, seed); err != nil {
@@ -410,4 +424,44 @@ func englishEpisode(minutes float64, seed uint64) string {
 		}
 	}
 	return b.String()
+}
+
+// addNoise writes in's audio with pink-ish noise and mains hum mixed in, as
+// a 16 kHz WAV.
+func addNoise(in, out string, seed uint64) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, err := audio.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(seed, 99))
+	var b0, b1, b2 float64
+	for i := range s {
+		w := rng.NormFloat64()
+		// Paul Kellet's economy pink filter.
+		b0 = 0.99765*b0 + w*0.0990460
+		b1 = 0.96300*b1 + w*0.2965164
+		b2 = 0.57000*b2 + w*1.0526913
+		pink := (b0 + b1 + b2 + w*0.1848) * 0.05
+		hum := math.Sin(2 * math.Pi * 60 * float64(i) / audio.Rate)
+		s[i] += float32(0.006*pink + 0.004*hum)
+	}
+	o, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(o, 1<<20)
+	if err := audio.WriteWAV(bw, s, audio.Rate); err != nil {
+		o.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		o.Close()
+		return err
+	}
+	return o.Close()
 }
