@@ -45,9 +45,13 @@ func newPieces(t *transcript.Transcript) *pieces {
 // Plausible speaking rates, seconds of sound per syllable: far outside
 // these the audio is not a reading of this text.
 const (
-	minRate = 0.05
-	maxRate = 1.5
+	minRate = 0.08 // 12 syllables a second: faster than anyone talks
+	maxRate = 1.0
 )
+
+// typicalRate is the range of seconds per syllable people (and speech
+// engines) talk at; outside it the aligner warns.
+var typicalRate = [2]float64{0.1, 0.45}
 
 // pauses is tier 1: it times every piece on the pauses and music of the
 // audio.
@@ -86,6 +90,10 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 	if rate < minRate || rate > maxRate {
 		return nil, fmt.Errorf("%w: %.0f s of speech in the audio for %.0f syllables of text (%.2f s each; a reading takes %.2f–%.2f)",
 			ErrMismatch, sound, totalSyl, rate, minRate, maxRate)
+	}
+	if rate < typicalRate[0] || rate > typicalRate[1] {
+		a.warnf("the audio's speech runs at %.2f s per syllable of text, outside the usual %.2f–%.2f: is it this episode's audio, and is the transcript complete?",
+			rate, typicalRate[0], typicalRate[1])
 	}
 	for i := range items {
 		items[i].rate = rate
