@@ -28,7 +28,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/podpipe/podpipe/align"
@@ -71,6 +70,24 @@ type result struct {
 	Starts   []float64 `json:"starts"`   // every unit's start, seconds
 	Sections []float64 `json:"sections"` // every chapter section's start; -1 for notes sections
 	Warnings []string  `json:"warnings"`
+	PeakRSS  int64     `json:"peak_rss"` // bytes, from /proc/self/status
+}
+
+// peakRSS reads this process's peak resident set (VmHWM). The child's
+// rusage cannot tell it: the exec inherits the peak of the parent it was
+// forked from.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 func measureOne(ctx context.Context, w io.Writer, mdPath, audioPath, tierName, lang string) error {
@@ -101,6 +118,7 @@ func measureOne(ctx context.Context, w io.Writer, mdPath, audioPath, tierName, l
 		}
 		r.Sections = append(r.Sections, v)
 	}
+	r.PeakRSS = peakRSS()
 	return json.NewEncoder(w).Encode(r)
 }
 
@@ -230,17 +248,13 @@ func child(ctx context.Context, self string, ep *episode, tier string) (*result,
 	if err != nil {
 		return nil, 0, 0, 0, fmt.Errorf("%v: %s", err, errb.String())
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss * 1024 // kilobytes on Linux
-	}
 	// CPU time counts the espeak-ng children too: they are part of the work.
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	var r result
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		return nil, 0, 0, 0, err
 	}
-	return &r, wall, cpu, rss, nil
+	return &r, wall, cpu, r.PeakRSS, nil
 }
 
 // score returns the absolute start errors of speech turns, of cues, and of
