@@ -272,7 +272,7 @@ func (p *Pipeline) upload(ctx context.Context, arts []*artifact, res *Result) er
 			}
 		}
 		if p.opt.DryRun {
-			p.logf("would upload: %s (%s, %s)", a.key, fmtBytes(a.size), a.contentType)
+			p.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
 			res.Uploaded = append(res.Uploaded, a.key)
 			continue
 		}
@@ -281,7 +281,7 @@ func (p *Pipeline) upload(ctx context.Context, arts []*artifact, res *Result) er
 		}
 		res.Uploaded = append(res.Uploaded, a.key)
 		res.BytesUploaded += a.size
-		p.logf("uploaded: %s (%s)", a.key, fmtBytes(a.size))
+		p.logf("uploaded: %s (%s)", a.key, FormatBytes(a.size))
 	}
 	return nil
 }
@@ -477,7 +477,8 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 	return res, nil
 }
 
-func fmtBytes(n int64) string {
+// FormatBytes formats a byte count for people: 1.6 MiB, 12.0 KiB, 300 B.
+func FormatBytes(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))

@@ -179,7 +179,7 @@ func runPublish(ctx context.Context, cmd *cli.Command, episodes []string) error 
 }
 
 func printResult(cfg *config.Config, res *pipeline.Result) {
-	fmt.Printf("%d uploaded (%s), %d unchanged", len(res.Uploaded), humanBytes(res.BytesUploaded), len(res.Skipped))
+	fmt.Printf("%d uploaded (%s), %d unchanged", len(res.Uploaded), pipeline.FormatBytes(res.BytesUploaded), len(res.Skipped))
 	if len(res.Deleted) > 0 {
 		fmt.Printf(", %d deleted", len(res.Deleted))
 	}
@@ -195,14 +195,4 @@ func printResult(cfg *config.Config, res *pipeline.Result) {
 		return
 	}
 	fmt.Printf("feed: %s\n", res.FeedURL)
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
