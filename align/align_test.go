@@ -328,6 +328,8 @@ func TestSpokenClip(t *testing.T) {
 		{"王怡君", "每個 namespace 都要有 team 標籤，成本就能分到各組。重點是每週看一次，不是月底才嚇一跳。"},
 		{"林雅婷", "觀眾問，省錢會不會犧牲穩定？"},
 		{"王怡君", "不會。我們先看 p95 用量，再慢慢調低 request。"},
+		{"林雅婷", "那小團隊要從哪裡開始？"},
+		{"王怡君", "先做一個 dashboard 就好，不要一次買齊。每週花十分鐘看帳單，比任何工具都有用。"},
 		{"林雅婷", "感謝兩位，我們下一集見。"},
 	}
 	voices := map[string][2]any{"林雅婷": {"cmn+f2", 150}, "王怡君": {"cmn+m7", 195}}
@@ -350,6 +352,9 @@ func TestSpokenClip(t *testing.T) {
 		tr.Units = append(tr.Units, transcript.Unit{Kind: transcript.Speech, Speaker: tu.speaker, Text: tu.text})
 	}
 	sig = append(sig, silence(0.5)...)
+	if d := float64(len(sig)) / rate; d < 50 || d > 80 {
+		t.Fatalf("clip is %.0f s long, want about a minute", d)
+	}
 	path := writeWAV(t, sig)
 	for _, tier := range []Tier{TierPauses, TierTTS} {
 		t.Run(tier.String(), func(t *testing.T) {
