@@ -19,7 +19,7 @@ import (
 
 const (
 	frameDur      = 10 * time.Millisecond
-	minGapFrames  = 10  // pauses shorter than 100 ms never separate items
+	minGapFrames  = 6   // pauses shorter than 60 ms never separate items
 	gapBonus      = 2.0 // cost saved per second of gap a boundary sits on (capped)
 	gapBonusCap   = 1.5 // seconds
 	skipCostPerS  = 3.0 // cost per second of sound left outside every item

@@ -22,11 +22,11 @@ import (
 // Tier 2: synthesise the text, warp it onto the audio.
 
 const (
-	dtwDecim   = 2               // DTW frames are 20 ms: two feature frames averaged
-	bandHalf   = 6 * time.Second // how far the warp may stray from the tier-1 path
-	sepFrames  = 15              // 150 ms of silence between synthetic pieces
-	snapWindow = 35              // frames (350 ms) a boundary may move to reach a pause
-	maxMove    = 200             // frames (2 s) a boundary outside speech may move to reach it
+	dtwDecim   = 2                // DTW frames are 20 ms: two feature frames averaged
+	bandHalf   = 10 * time.Second // how far the warp may stray from the tier-1 path
+	sepFrames  = 15               // 150 ms of silence between synthetic pieces
+	snapWindow = 35               // frames (350 ms) a boundary may move to reach a pause
+	maxMove    = 200              // frames (2 s) a boundary outside speech may move to reach it
 )
 
 // ErrLanguage means espeak-ng has no voice for the transcript's language.

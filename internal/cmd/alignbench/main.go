@@ -173,6 +173,14 @@ func run(ctx context.Context, w io.Writer, dir, samples string, minutes, long, e
 	// The children's peak memory would count this process's pages too
 	// (they start as its copy): give the decoded episode back first.
 	debug.FreeOSMemory()
+	// The same text again with turns that follow each other within 50–300
+	// ms, as in a lively conversation: few pauses to place boundaries on.
+	tight := &episode{name: fmt.Sprintf("Chinese, %.0f min, gaps of 50–300 ms", minutes), lang: "zh-TW"}
+	if err := build(ctx, tight, dir, "tight", synth, chinese(turns, minutes, seed), "espeak-ng",
+		"林雅婷=cmn+f2/62,王怡君=cmn+f4/75,陳柏宇=cmn+m7/30,Marcus Lee=cmn+m3/42", 150, seed, 0.05, 0.3); err != nil {
+		return err
+	}
+	eps = append(eps, tight)
 	if english > 0 {
 		en := &episode{name: fmt.Sprintf("English, %.0f min, flite voices", english), lang: "en"}
 		if err := build(ctx, en, dir, "en", synth, englishEpisode(english, seed), "flite", "Alice=slt,Bob=rms,Carol=awb", 165, seed); err != nil {
@@ -299,7 +307,11 @@ func quantile(v []float64, q float64) float64 {
 
 // build writes the episode's Markdown, speaks it with synth and reads the
 // truth back.
-func build(ctx context.Context, ep *episode, dir, name, synth, md, engine, voices string, speed int, seed uint64) error {
+func build(ctx context.Context, ep *episode, dir, name, synth, md, engine, voices string, speed int, seed uint64, gaps ...float64) error {
+	gapMin, gapMax := 0.25, 1.6
+	if len(gaps) == 2 {
+		gapMin, gapMax = gaps[0], gaps[1]
+	}
 	ep.md = filepath.Join(dir, name+".md")
 	ep.audio = filepath.Join(dir, name+".mp3")
 	truth := filepath.Join(dir, name+".truth.tsv")
@@ -308,7 +320,7 @@ func build(ctx context.Context, ep *episode, dir, name, synth, md, engine, voice
 	}
 	cmd := exec.CommandContext(ctx, synth, "-in", ep.md, "-out", ep.audio, "-truth", truth,
 		"-voice-engine", engine, "-voices", voices, "-speed", strconv.Itoa(speed),
-		"-gap-min", "0.25", "-gap-max", "1.6", "-seed", strconv.FormatUint(seed, 10))
+		"-gap-min", fmt.Sprint(gapMin), "-gap-max", fmt.Sprint(gapMax), "-seed", strconv.FormatUint(seed, 10))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("synth %s: %v: %s", name, err, out)
 	}
