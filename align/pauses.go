@@ -10,7 +10,7 @@ import (
 
 // Tier 1: boundaries on pauses.
 //
-// The audio is cut into islands of sound between gaps (pauses of 100 ms or
+// The audio is cut into islands of sound between gaps (pauses of 60 ms or
 // more, and music). Each speech item takes a run of consecutive islands
 // whose speech time best matches its syllable count at the speaker's rate;
 // a cue takes the music between two runs. A dynamic programme over (item,

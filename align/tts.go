@@ -390,7 +390,7 @@ func (an *analysis) snapOffset(f int) (int, bool) {
 	return best, true
 }
 
-// pauseBefore reports whether at least 100 ms of non-speech precede k.
+// pauseBefore reports whether at least minGapFrames of non-speech precede k.
 func pauseBefore(l []vad.Class, k int) bool {
 	n := 0
 	for j := k - 1; j >= 0 && l[j] != vad.Speech && n < minGapFrames; j-- {
