@@ -41,6 +41,8 @@ var (
 var publishCommand = &cli.Command{
 	Name:  "publish",
 	Usage: "publish episodes: build every file, upload what changed, update the feed",
+	UsageText: "podpipe publish episode 01-some-slug\n" +
+		"podpipe publish show",
 	Commands: []*cli.Command{
 		{
 			Name:      "episode",
@@ -76,8 +78,9 @@ var publishCommand = &cli.Command{
 }
 
 var unpublishCommand = &cli.Command{
-	Name:  "unpublish",
-	Usage: "remove an episode from the feed",
+	Name:      "unpublish",
+	Usage:     "remove an episode from the feed",
+	UsageText: "podpipe unpublish episode 01-some-slug",
 	Commands: []*cli.Command{{
 		Name:      "episode",
 		Usage:     "remove an episode from the feed; with --delete also its objects",

@@ -35,6 +35,9 @@ func newApp() *cli.Command {
 	app := &cli.Command{
 		Name:  "podpipe",
 		Usage: "publish podcast episodes: transcripts, chapters, tagged audio and the RSS feed",
+		UsageText: "podpipe publish show                  # every episode, to ./public\n" +
+			"podpipe publish episode 01-some-slug  # one episode\n" +
+			"podpipe serve                         # serve ./public at http://127.0.0.1:8080/",
 		Flags: []cli.Flag{
 			&cli.StringFlag{
 				Name:    "config",
