@@ -186,7 +186,9 @@ func build(tag Tag, old []frame, duration time.Duration) ([]frame, error) {
 		}
 		enc, b := encodeText(tag.Comment)
 		body := append([]byte{enc}, lang...)
-		body = append(append(body, terminator(enc)...), b...)
+		// The empty description is a string too: in UTF-16 it needs its
+		// byte order mark, or readers such as ffmpeg reject the frame.
+		body = append(append(append(body, encodeIn(enc, "")...), terminator(enc)...), b...)
 		head = append(head, frame{id: "COMM", body: body})
 	}
 	if tag.URL != "" {
