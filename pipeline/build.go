@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -167,7 +168,14 @@ func (p *Pipeline) resolveChapters(l *loaded) error {
 func (p *Pipeline) sourceHash(l *loaded) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, p.timerName())
-	for _, f := range []string{p.cfg.File, l.src.Markdown, l.audio, l.src.Chapters, l.src.Image, p.cfg.Path(p.cfg.Show.Image)} {
+	// The show's settings as they are in effect (the file and the
+	// environment's overrides): they go into the tags and the page.
+	show, err := json.Marshal(p.cfg.Show)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "show %s\nbase %s\n", show, p.cfg.Publish.BaseURL)
+	for _, f := range []string{l.src.Markdown, l.audio, l.src.Chapters, l.src.Image, p.cfg.Path(p.cfg.Show.Image)} {
 		if f == "" {
 			continue
 		}
