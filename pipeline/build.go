@@ -198,8 +198,7 @@ func (p *Pipeline) sourceHash(l *loaded) (string, error) {
 // published file of the episode into work.
 func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, error) {
 	t := l.t
-	timer := p.timer()
-	if err := timer.Time(ctx, t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
+	if err := p.timer(l).Time(ctx, t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
 		return nil, fmt.Errorf("%s: timing: %w", p.rel(l.src.Markdown), err)
 	}
 	if err := p.resolveChapters(l); err != nil {
@@ -456,7 +455,7 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if err := p.timer().Time(ctx, l.t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
+	if err := p.timer(l).Time(ctx, l.t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
 		return nil, "", nil, fmt.Errorf("%s: timing: %w", p.rel(src.Markdown), err)
 	}
 	if err := p.resolveChapters(l); err != nil {

@@ -17,9 +17,14 @@ func (p *Pipeline) tier() align.Tier {
 
 // timer is how the transcript is timed against the audio. The aligner
 // falls back on a lower tier, with a warning in the log, when a higher one
-// cannot run.
-func (p *Pipeline) timer() transcript.Timer {
+// cannot run; it decodes MP3 only, so AAC audio is timed by the estimate.
+func (p *Pipeline) timer(l *loaded) transcript.Timer {
+	p.lastAligner = nil
 	if p.tier() == align.TierNone {
+		return transcript.Proportional{}
+	}
+	if l.ext() != ".mp3" {
+		p.logf("warning: %s: the aligner reads MP3 only; times are estimated in proportion to length", p.rel(l.audio))
 		return transcript.Proportional{}
 	}
 	a := align.New(align.Options{Tier: p.tier(), Language: p.cfg.Show.Language, Log: p.opt.Log})
