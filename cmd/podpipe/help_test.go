@@ -1,0 +1,41 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v3"
+)
+
+// TestEveryCommandDocumented: every command has a usage line and an
+// example, and every flag can also be set from a PODPIPE_* variable.
+func TestEveryCommandDocumented(t *testing.T) {
+	var walk func(path string, c *cli.Command)
+	walk = func(path string, c *cli.Command) {
+		if c.Name == "help" {
+			return
+		}
+		path = strings.TrimSpace(path + " " + c.Name)
+		if c.Usage == "" {
+			t.Errorf("%s: no Usage", path)
+		}
+		if !strings.Contains(c.UsageText, "podpipe ") {
+			t.Errorf("%s: no example in UsageText", path)
+		}
+		for _, f := range c.Flags {
+			df, ok := f.(cli.DocGenerationFlag)
+			if !ok {
+				t.Errorf("%s --%s: not a documented flag", path, f.Names()[0])
+				continue
+			}
+			vars := df.GetEnvVars()
+			if len(vars) == 0 || !strings.HasPrefix(vars[0], "PODPIPE_") {
+				t.Errorf("%s --%s: no PODPIPE_* variable (got %v)", path, f.Names()[0], vars)
+			}
+		}
+		for _, sub := range c.Commands {
+			walk(path, sub)
+		}
+	}
+	walk("", newApp())
+}
