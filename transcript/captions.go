@@ -72,7 +72,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 		if u.Kind == Speech {
 			last = u.Speaker
 		}
-		first := len(out)
+		first, named := len(out), prefix != ""
 		if len(u.Sentences) > 0 && u.Kind == Speech {
 			// An aligner timed each sentence: split within each one's span.
 			for k, sp := range u.Sentences {
@@ -97,7 +97,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 			}
 			out = appendPieces(out, pieces, text, start, end, u, i, o)
 		}
-		if prefix != "" && len(out) > first {
+		if named && len(out) > first {
 			out[first].Named = true
 		}
 		prevEnd = end
