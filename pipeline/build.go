@@ -51,6 +51,7 @@ type loaded struct {
 	src      *Source
 	t        *transcript.Transcript
 	audio    string
+	image    string // the episode's artwork: front matter image, else <slug>.jpg|.png; "" for none
 	info     mp3.Info
 	chapters []chapters.Chapter
 	chSource string
@@ -68,7 +69,18 @@ func (p *Pipeline) load(src *Source) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loaded{src: src, t: t, audio: src.Audio}
+	l := &loaded{src: src, t: t, audio: src.Audio, image: src.Image}
+	if t.Image != "" {
+		l.image = filepath.Join(filepath.Dir(src.Markdown), t.Image)
+		if !fileExists(l.image) {
+			return nil, fmt.Errorf("%s: front matter image %q: no such file", p.rel(src.Markdown), t.Image)
+		}
+		switch strings.ToLower(filepath.Ext(l.image)) {
+		case ".jpg", ".jpeg", ".png":
+		default:
+			return nil, fmt.Errorf("%s: front matter image %q: Apple takes JPEG or PNG artwork (.jpg, .png)", p.rel(src.Markdown), t.Image)
+		}
+	}
 	if t.Audio != "" {
 		l.audio = filepath.Join(filepath.Dir(src.Markdown), t.Audio)
 		if !fileExists(l.audio) {
@@ -98,6 +110,16 @@ func (p *Pipeline) load(src *Source) (*loaded, error) {
 		return nil, fmt.Errorf("%s: the audio has no duration", p.rel(l.audio))
 	}
 	return l, nil
+}
+
+// checkPublishable reports what keeps a loaded episode out of the show's
+// feed. A serial show's episodes are listened to in order: Apple requires
+// itunes:episode on every item, and a feed without it fails validation.
+func (p *Pipeline) checkPublishable(l *loaded) error {
+	if p.cfg.Show.Type == "serial" && l.t.Episode <= 0 && l.src.Number <= 0 {
+		return fmt.Errorf("%s: the show is serial (show.type in %s), which numbers every episode: set episode in the front matter or start the file name with its number (01-%s)", p.rel(l.src.Markdown), p.rel(p.cfg.File), l.src.Slug)
+	}
+	return nil
 }
 
 func (l *loaded) ext() string { return strings.ToLower(filepath.Ext(l.audio)) }
@@ -175,7 +197,7 @@ func (p *Pipeline) sourceHash(l *loaded) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "show %s\nbase %s\n", show, p.cfg.Publish.BaseURL)
-	for _, f := range []string{l.src.Markdown, l.audio, l.src.Chapters, l.src.Image, p.cfg.Path(p.cfg.Show.Image)} {
+	for _, f := range []string{l.src.Markdown, l.audio, l.src.Chapters, l.image, p.cfg.Path(p.cfg.Show.Image)} {
 		if f == "" {
 			continue
 		}
@@ -215,13 +237,14 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 
 	// Artwork: the episode's own, else none (the show's cover stands in).
 	var image *artifact
-	if l.src.Image != "" {
-		image = newArt("image", "image"+filepath.Ext(l.src.Image))
-		if err := copyFile(image.path, l.src.Image); err != nil {
+	if l.image != "" {
+		ext := strings.ToLower(filepath.Ext(l.image))
+		image = newArt("image", "image"+ext)
+		if err := copyFile(image.path, l.image); err != nil {
 			return nil, err
 		}
-		image.contentType = imageType(l.src.Image)
-		if err := image.finish(dir, slug, filepath.Ext(l.src.Image), true); err != nil {
+		image.contentType = imageType(l.image)
+		if err := image.finish(dir, slug, ext, true); err != nil {
 			return nil, err
 		}
 	}
@@ -401,7 +424,7 @@ func (p *Pipeline) tag(l *loaded, b *built, image *artifact) (id3.Tag, error) {
 }
 
 func imageType(p string) string {
-	switch filepath.Ext(p) {
+	switch strings.ToLower(filepath.Ext(p)) {
 	case ".png":
 		return "image/png"
 	default:

@@ -119,6 +119,9 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
+		if err := p.checkPublishable(l); err != nil {
+			return nil, err
+		}
 		ls = append(ls, l)
 	}
 	old, _, err := p.readManifest(ctx)

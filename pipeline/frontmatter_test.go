@@ -1,0 +1,170 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/storage"
+)
+
+// prependFrontMatter puts TOML front matter at the top of an episode of the
+// copied sample show.
+func prependFrontMatter(t *testing.T, cfg *config.Config, slug, fm string) {
+	t.Helper()
+	p := filepath.Join(cfg.EpisodesDir(), slug+".md")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append([]byte("+++\n"+fm+"\n+++\n"), src...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writePNG writes a small square PNG of one colour and returns its SHA-256.
+func writePNG(t *testing.T, p string, c color.Color) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for y := range 8 {
+		for x := range 8 {
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return hex.EncodeToString(sum[:])
+}
+
+// The README says front matter may name the episode's artwork; the feed's
+// itunes:image must then be that picture, and a new picture a new URL.
+func TestFrontMatterImage(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	slug := "01-p99-observability"
+	prependFrontMatter(t, cfg, slug, `image = "art/p99.png"`)
+	red := writePNG(t, filepath.Join(cfg.EpisodesDir(), "art", "p99.png"), color.RGBA{255, 0, 0, 255})
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{slug}); err != nil {
+		t.Fatal(err)
+	}
+	st := mustOpen(t, cfg)
+	e := readManifest(t, st).Find(slug)
+	if e.Image == nil {
+		t.Fatalf("the manifest has no image for %s, whose front matter names one", slug)
+	}
+	if e.Image.SHA256 != red || e.Image.ContentType != "image/png" || !strings.HasSuffix(e.Image.Key, ".png") {
+		t.Errorf("image = %+v, want the front matter's PNG (sha256 %s)", e.Image, red)
+	}
+	feedXML := readObject(t, st, config.FeedKey)
+	if want := `<itunes:image href="` + cfg.URLFor(e.Image.Key) + `">`; !strings.Contains(feedXML, want) {
+		t.Errorf("the feed has no %s", want)
+	}
+	checkFeedResolves(t, cfg, st)
+
+	// A new picture under the same name is a new object.
+	blue := writePNG(t, filepath.Join(cfg.EpisodesDir(), "art", "p99.png"), color.RGBA{0, 0, 255, 255})
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{slug}); err != nil {
+		t.Fatal(err)
+	}
+	e2 := readManifest(t, st).Find(slug)
+	if e2.Image == nil || e2.Image.SHA256 != blue || e2.Image.Key == e.Image.Key {
+		t.Errorf("after the picture changed, image = %+v, want a new key with sha256 %s", e2.Image, blue)
+	}
+}
+
+func TestFrontMatterImageBad(t *testing.T) {
+	for _, tc := range []struct{ name, fm, file, want string }{
+		{"missing", `image = "art/none.png"`, "", `front matter image "art/none.png": no such file`},
+		{"not jpeg or png", `image = "art/p99.gif"`, "art/p99.gif", "JPEG or PNG"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+			slug := "01-p99-observability"
+			prependFrontMatter(t, cfg, slug, tc.fm)
+			if tc.file != "" {
+				writePNG(t, filepath.Join(cfg.EpisodesDir(), tc.file), color.White)
+			}
+			_, err := newPipeline(t, cfg, nil, Options{}).Publish(context.Background(), []string{slug})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), slug+".md") {
+				t.Fatalf("err = %v, want one naming %s.md and %q", err, slug, tc.want)
+			}
+			if _, _, err := mustOpen(t, cfg).Get(context.Background(), config.FeedKey); err == nil {
+				t.Errorf("a feed was published despite the error")
+			}
+		})
+	}
+}
+
+// A serial show needs itunes:episode on every item (Apple), so an episode
+// with no number is refused before anything is published, and one numbered
+// by its front matter is taken.
+func TestSerialNeedsNumbers(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	cfg.Show.Type = "serial"
+	ctx := context.Background()
+	dir := cfg.EpisodesDir()
+	for _, ext := range []string{".md", ".mp3"} {
+		data, err := os.ReadFile(filepath.Join(dir, "03-edge-ai-inference"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bonus"+ext), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := newPipeline(t, cfg, nil, Options{}).PublishAll(ctx)
+	if err == nil || !strings.Contains(err.Error(), "bonus.md") || !strings.Contains(err.Error(), "serial") {
+		t.Fatalf("err = %v, want one naming bonus.md and the serial show", err)
+	}
+	if _, _, err := mustOpen(t, cfg).Get(ctx, config.FeedKey); err == nil {
+		t.Errorf("a feed was published despite the error")
+	}
+
+	prependFrontMatter(t, cfg, "bonus", "episode = 4")
+	if _, err := newPipeline(t, cfg, nil, Options{}).PublishAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := readManifest(t, mustOpen(t, cfg))
+	for _, e := range m.Episodes {
+		if e.Number <= 0 {
+			t.Errorf("%s has no number in a serial show", e.Slug)
+		}
+	}
+	if e := m.Find("bonus"); e == nil || e.Number != 4 {
+		t.Errorf("bonus = %+v, want number 4", e)
+	}
+}
+
+// readObject returns a stored object's content.
+func readObject(t *testing.T, st storage.Store, key string) string {
+	t.Helper()
+	rc, _, err := st.Get(context.Background(), key)
+	if err != nil {
+		t.Fatalf("%s: %v", key, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("%s: %v", key, err)
+	}
+	return string(data)
+}
