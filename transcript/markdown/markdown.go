@@ -32,6 +32,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -52,13 +53,18 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 	if err != nil {
 		return nil, err
 	}
+	md := goldmark.New().Parser()
+	doc := md.Parse(text.NewReader(body))
+	if fixed, ok := spaceAfterLabels(doc, body); ok {
+		body = fixed
+		doc = md.Parse(text.NewReader(body))
+	}
 	p := &parser{name: name, src: body, skipped: skipped, t: &transcript.Transcript{}, lastTurn: -1}
 	for i, c := range body {
 		if c == '\n' {
 			p.lineStarts = append(p.lineStarts, i+1)
 		}
 	}
-	doc := goldmark.New().Parser().Parse(text.NewReader(body))
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if err := p.block(n); err != nil {
 			return nil, err
@@ -88,6 +94,54 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 		t.Sections[i].Notes = t.Sections[i].Unit == next
 	}
 	return t, nil
+}
+
+// labelRE matches a bold label whose colon sits inside the bold, at the
+// start of a line: "**林雅婷：**", "[01:02] **Host:**".
+var labelRE = regexp.MustCompile(`^(?:\[[0-9:.]+\][ \t]*)?\*\*[^*\n]{1,64}?[:：]\*\*`)
+
+// spaceAfterLabels returns body with a space put after every bold label
+// that ends in a colon and is followed directly by text, at the start of a
+// line of a paragraph. Chinese editors write "**林雅婷：**大家好" with no
+// space, and CommonMark does not let "**" close after punctuation when a
+// letter follows, so without the space the name is not bold and the turn
+// (or the metadata line) is lost. Only columns move, never lines, so line
+// numbers stay those of the file.
+func spaceAfterLabels(doc ast.Node, body []byte) ([]byte, bool) {
+	var at []int
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.Kind() {
+		case ast.KindParagraph, ast.KindTextBlock:
+		default:
+			return ast.WalkContinue, nil
+		}
+		for i := 0; i < n.Lines().Len(); i++ {
+			seg := n.Lines().At(i)
+			line := seg.Value(body)
+			m := labelRE.FindIndex(line)
+			if m == nil || m[1] >= len(line) {
+				continue
+			}
+			if r, _ := utf8.DecodeRune(line[m[1]:]); !unicode.IsSpace(r) {
+				at = append(at, seg.Start+m[1])
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	if len(at) == 0 {
+		return body, false
+	}
+	sort.Ints(at)
+	out := make([]byte, 0, len(body)+len(at))
+	from := 0
+	for _, i := range at {
+		out = append(append(out, body[from:i]...), ' ')
+		from = i
+	}
+	return append(out, body[from:]...), true
 }
 
 type parser struct {

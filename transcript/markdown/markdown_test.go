@@ -50,6 +50,15 @@ func TestParse(t *testing.T) {
 				eq(t, "speakers", tr.Speakers(), []string{"A", "B", "C", "D"})
 				eq(t, "texts", texts(tr), []string{"one", "two", "three", "four"})
 			}},
+		{"no space after the label", head + "**日期：**2025年9月24日\n**主持人:**林雅婷\n\n## 對談\n\n**林雅婷：**大家好\n\n[00:05] **陳:**「你好」\n\n> **B:**引用\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "date", tr.Date, time.Date(2025, 9, 24, 0, 0, 0, 0, time.UTC))
+				eq(t, "hosts", tr.Hosts, []transcript.Person{{Name: "林雅婷", Role: ""}})
+				eq(t, "speakers", tr.Speakers(), []string{"林雅婷", "陳", "B"})
+				eq(t, "texts", texts(tr), []string{"大家好", "「你好」", "引用"})
+				eq(t, "html", tr.Units[0].HTML, "大家好")
+				eq(t, "lines", []int{tr.Units[0].Line, tr.Units[2].Line}, []int{8, 12})
+			}},
 		{"continuation and cue", head + "**A:** one\n\n*(音樂)*\n\ntwo\n\n*（掌聲）*\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "units", len(tr.Units), 4)
