@@ -250,18 +250,13 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 	if notes == "" && e.Description != "" {
 		notes = "<p>" + html.EscapeString(e.Description) + "</p>"
 	}
-	desc := notes
-	if list := chapterList(e.ChapterList); list != "" {
-		if desc != "" {
-			desc += "\n"
-		}
-		desc += list
-	}
-	if desc == "" {
+	list := chapterList(e.ChapterList)
+	if notes == "" && list == "" {
 		// Apps show the description in the episode list; the title
 		// is better than nothing there.
-		desc = "<p>" + html.EscapeString(e.Title) + "</p>"
+		notes = "<p>" + html.EscapeString(e.Title) + "</p>"
 	}
+	content := joinDescription(notes, list)
 	it := &item{
 		Item: podcast.Item{
 			Title:            clean(e.Title),
@@ -276,8 +271,8 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 			IExplicit: strconv.FormatBool(explicit),
 		},
 		GUID:         guid{IsPermaLink: "false", Value: e.GUID},
-		Description:  cdata{clean(desc)},
-		Content:      cdata{clean(desc)},
+		Description:  cdata{clean(fitDescription(notes, list))},
+		Content:      cdata{clean(content)},
 		IEpisodeType: e.EpisodeType,
 	}
 	if it.IEpisodeType == "" {
@@ -381,6 +376,132 @@ func chapterList(chs []manifest.Chapter) string {
 		}
 		b.WriteString("<p>" + hms(float64(l.at)) + " " + html.EscapeString(l.title) + "</p>")
 	}
+	return b.String()
+}
+
+// maxDescription is the most of an item's description Apple takes, in
+// bytes; content:encoded carries the notes whole.
+const maxDescription = 4000
+
+func joinDescription(notes, list string) string {
+	if notes != "" && list != "" {
+		return notes + "\n" + list
+	}
+	return notes + list
+}
+
+// fitDescription is the item's description within maxDescription bytes.
+// The chapter list stays whole, since Apple takes chapters from it; the
+// notes keep as many whole top-level elements as fit, so no tag is left
+// open, then an ellipsis. When not even the first fits, its text is cut.
+func fitDescription(notes, list string) string {
+	if d := joinDescription(notes, list); len(d) <= maxDescription {
+		return d
+	}
+	const more = "<p>…</p>"
+	list = fitLines(list, maxDescription)
+	budget := maxDescription - len(list) - len("\n") - len(more)
+	var kept strings.Builder
+	for _, b := range htmlBlocks(notes) {
+		if kept.Len()+len(b) > budget {
+			break
+		}
+		kept.WriteString(b)
+	}
+	n := strings.TrimSpace(kept.String())
+	if n == "" {
+		n = cutText(notes, budget+len(more))
+	} else {
+		n += "\n" + more
+	}
+	if len(n)+len("\n")+len(list) > maxDescription {
+		return list
+	}
+	return joinDescription(n, list)
+}
+
+// fitLines keeps the whole lines of s that fit in max bytes.
+func fitLines(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	i := strings.LastIndexByte(s[:max+1], '\n')
+	if i < 0 {
+		return ""
+	}
+	return s[:i]
+}
+
+// htmlBlocks splits HTML into its top-level pieces: each element with
+// what it holds, and the text between; joined they give s back.
+func htmlBlocks(s string) []string {
+	var blocks []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); {
+		if s[i] != '<' {
+			i++
+			continue
+		}
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 {
+			break
+		}
+		tag := s[i+1 : i+end]
+		i += end + 1
+		name := strings.TrimPrefix(tag, "/")
+		if j := strings.IndexAny(name, " \t\r\n/"); j >= 0 {
+			name = name[:j]
+		}
+		name = strings.ToLower(name)
+		switch {
+		case strings.HasPrefix(tag, "/"):
+			depth--
+		case strings.HasPrefix(tag, "!"), strings.HasSuffix(tag, "/"), voidElements[name]:
+		default:
+			depth++
+		}
+		if depth <= 0 {
+			depth = 0
+			blocks = append(blocks, s[start:i])
+			start = i
+		}
+	}
+	if start < len(s) {
+		blocks = append(blocks, s[start:])
+	}
+	return blocks
+}
+
+var voidElements = map[string]bool{"br": true, "hr": true, "img": true, "wbr": true, "input": true, "source": true, "meta": true, "link": true}
+
+// cutText is the text of the HTML s, cut at a character boundary to fit in
+// max bytes as one paragraph ending in an ellipsis.
+func cutText(s string, max int) string {
+	var text strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+			text.WriteByte(' ')
+		case !in:
+			text.WriteRune(r)
+		}
+	}
+	plain := strings.Join(strings.Fields(html.UnescapeString(text.String())), " ")
+	const open, end = "<p>", "…</p>"
+	var b strings.Builder
+	b.WriteString(open)
+	for _, r := range plain {
+		esc := html.EscapeString(string(r))
+		if b.Len()+len(esc)+len(end) > max {
+			break
+		}
+		b.WriteString(esc)
+	}
+	b.WriteString(end)
 	return b.String()
 }
 
