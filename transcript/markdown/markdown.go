@@ -266,10 +266,21 @@ func (p *parser) paragraph(n *ast.Paragraph) error {
 	if p.lastTurn < 0 && !p.sawSection && p.metadata(n) {
 		return nil
 	}
+	if parts := p.splitLines(n); len(parts) > 1 {
+		for _, part := range parts {
+			if err := p.paragraph(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if p.navLinks(n) {
 		return nil
 	}
-	if cue, cueHTML, ok := p.cue(n); ok {
+	if cue, cueHTML, ok := p.cue(children(n)); ok {
+		if cue == "" {
+			return p.errorf(n, "cue has no text: say what is heard, as in *(音樂)*")
+		}
 		p.t.Units = append(p.t.Units, transcript.Unit{
 			Kind: transcript.Cue, Text: cue, HTML: cueHTML, Section: p.section(), Line: p.lineOf(n),
 		})
@@ -283,6 +294,111 @@ func (p *parser) paragraph(n *ast.Paragraph) error {
 		return nil
 	}
 	return p.prose(n, txt, h)
+}
+
+// children returns the inline children of n.
+func children(n ast.Node) []ast.Node {
+	var cs []ast.Node
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// lines splits the inline children of n into lines at soft and hard breaks.
+func lines(n ast.Node) [][]ast.Node {
+	var ls [][]ast.Node
+	cur := []ast.Node{}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		cur = append(cur, c)
+		if t, ok := c.(*ast.Text); ok && (t.SoftLineBreak() || t.HardLineBreak()) {
+			ls = append(ls, cur)
+			cur = []ast.Node{}
+		}
+	}
+	if len(cur) > 0 {
+		ls = append(ls, cur)
+	}
+	return ls
+}
+
+// splitLines splits a paragraph that editors meant as several: turns on
+// consecutive lines ("**A:** …\n**B:** …"), and previous/next links or a
+// cue on a line of their own next to a turn. It splits only a paragraph
+// whose first line is a turn or links, so show notes that happen to have a
+// bold "Label:" at the start of a line stay whole. It returns nil when
+// there is nothing to split.
+func (p *parser) splitLines(n *ast.Paragraph) []*ast.Paragraph {
+	ls := lines(n)
+	if len(ls) < 2 || !p.isTurnLine(ls[0]) && !p.isNavLine(ls[0]) {
+		return nil
+	}
+	var groups [][]ast.Node
+	standalone := false // the last line was links or a cue: text after it is a new paragraph
+	for i, l := range ls {
+		_, _, isCue := p.cue(l)
+		switch {
+		case i == 0, standalone, p.isTurnLine(l), p.isNavLine(l), isCue:
+			groups = append(groups, l)
+		default:
+			groups[len(groups)-1] = append(groups[len(groups)-1], l...)
+		}
+		standalone = p.isNavLine(l) || isCue
+	}
+	if len(groups) < 2 {
+		return nil
+	}
+	out := make([]*ast.Paragraph, len(groups))
+	for i, g := range groups {
+		out[i] = ast.NewParagraph()
+		for _, c := range g {
+			out[i].AppendChild(out[i], c) // moves c out of n
+		}
+	}
+	return out
+}
+
+// isTurnLine reports whether a line starts a speaker turn: an optional
+// anchor, then "**Name:**", "**Name：**" or "**Name**:".
+func (p *parser) isTurnLine(l []ast.Node) bool {
+	i := 0
+	var lead strings.Builder
+	for ; i < len(l); i++ {
+		t, ok := l[i].(*ast.Text)
+		if !ok {
+			break
+		}
+		lead.Write(t.Segment.Value(p.src))
+	}
+	if s := strings.TrimSpace(lead.String()); s != "" {
+		if m := anchorRE.FindString(s); m == "" || strings.TrimSpace(s[len(m):]) != "" {
+			return false
+		}
+	}
+	if i >= len(l) {
+		return false
+	}
+	em, ok := l[i].(*ast.Emphasis)
+	if !ok || em.Level != 2 {
+		return false
+	}
+	name, _ := p.inline(em, 0)
+	if strings.HasSuffix(name, ":") || strings.HasSuffix(name, "：") {
+		return utf8.RuneCountInString(name) > 1
+	}
+	if i+1 < len(l) {
+		if t, ok := l[i+1].(*ast.Text); ok {
+			v := string(t.Segment.Value(p.src))
+			return name != "" && (strings.HasPrefix(v, ":") || strings.HasPrefix(v, "："))
+		}
+	}
+	return false
+}
+
+// isNavLine reports whether a line holds nothing but previous/next links.
+func (p *parser) isNavLine(l []ast.Node) bool {
+	links, ok := p.navLinksOf(l)
+	return ok && len(links) > 0
 }
 
 // prose places a paragraph that is neither a turn nor a cue: right after a
@@ -320,7 +436,11 @@ func (p *parser) list(n *ast.List) error {
 		htmls = append(htmls, strings.Join(ih, " "))
 	}
 	if p.afterTurn && p.lastTurn >= 0 {
-		return p.prose(n, transcript.JoinAll(texts), strings.Join(htmls, "<br>"))
+		txt := transcript.Normalize(transcript.JoinAll(texts))
+		if txt == "" {
+			return nil // "*" alone on a line: an empty list, nothing said
+		}
+		return p.prose(n, txt, strings.Join(htmls, "<br>"))
 	}
 	tag := "ul"
 	if n.IsOrdered() {
@@ -420,10 +540,11 @@ func (p *parser) boldLabel(nodes []ast.Node) (label, rest string, ok bool) {
 	return label, rest, label != ""
 }
 
-// cue recognises a paragraph that is nothing but "*(音樂)*".
-func (p *parser) cue(n *ast.Paragraph) (txt, h string, ok bool) {
+// cue recognises a paragraph (or a line) that is nothing but "*(音樂)*".
+// An empty cue, "*( )*", is reported as ok with no text.
+func (p *parser) cue(nodes []ast.Node) (txt, h string, ok bool) {
 	var em *ast.Emphasis
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+	for _, c := range nodes {
 		switch c := c.(type) {
 		case *ast.Emphasis:
 			if em != nil {
@@ -443,11 +564,8 @@ func (p *parser) cue(n *ast.Paragraph) (txt, h string, ok bool) {
 	}
 	s, _ := p.inline(em, 0)
 	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
-		if strings.HasPrefix(s, pair[0]) && strings.HasSuffix(s, pair[1]) && len(s) > len(pair[0])+len(pair[1]) {
+		if strings.HasPrefix(s, pair[0]) && strings.HasSuffix(s, pair[1]) && len(s) >= len(pair[0])+len(pair[1]) {
 			inner := transcript.Normalize(s[len(pair[0]) : len(s)-len(pair[1])])
-			if inner == "" {
-				return "", "", false
-			}
 			return inner, escape(inner), true
 		}
 	}
@@ -473,8 +591,23 @@ func hasMark(s string, marks []string) bool {
 // (links whose text says 上一篇/下一篇 or carries « »), separated by
 // nothing but white space and "|", and records them in t.Links.
 func (p *parser) navLinks(n *ast.Paragraph) bool {
+	links, ok := p.navLinksOf(children(n))
+	if !ok {
+		return false
+	}
+	for _, l := range links {
+		if !slices.ContainsFunc(p.t.Links, func(o transcript.Link) bool { return o.Rel == l.Rel && o.Target == l.Target }) {
+			p.t.Links = append(p.t.Links, l)
+		}
+	}
+	return true
+}
+
+// navLinksOf returns the previous/next links of a paragraph or line that
+// holds nothing else, and false if it holds anything else or no link.
+func (p *parser) navLinksOf(nodes []ast.Node) ([]transcript.Link, bool) {
 	var links []transcript.Link
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+	for _, c := range nodes {
 		switch c := c.(type) {
 		case *ast.Link:
 			title, _ := p.inline(c, 0)
@@ -485,27 +618,19 @@ func (p *parser) navLinks(n *ast.Paragraph) bool {
 			case hasMark(title, nextMarks):
 				l.Rel = "next"
 			default:
-				return false
+				return nil, false
 			}
 			l.Slug = slug(l.Target)
 			links = append(links, l)
 		case *ast.Text:
 			if strings.Trim(string(c.Segment.Value(p.src)), " \t|｜·•/") != "" {
-				return false
+				return nil, false
 			}
 		default:
-			return false
+			return nil, false
 		}
 	}
-	if len(links) == 0 {
-		return false
-	}
-	for _, l := range links {
-		if !slices.ContainsFunc(p.t.Links, func(o transcript.Link) bool { return o.Rel == l.Rel && o.Target == l.Target }) {
-			p.t.Links = append(p.t.Links, l)
-		}
-	}
-	return true
+	return links, len(links) > 0
 }
 
 // slug derives a sibling episode's slug from a link to its source:

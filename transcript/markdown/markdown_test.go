@@ -59,6 +59,23 @@ func TestParse(t *testing.T) {
 				eq(t, "html", tr.Units[0].HTML, "大家好")
 				eq(t, "lines", []int{tr.Units[0].Line, tr.Units[2].Line}, []int{8, 12})
 			}},
+		{"turns, links and a cue on consecutive lines", head + "**A:** 你好。\n**B:** 你好嗎？\n接著說\n*(笑)*\n\n---\n[**« 上一篇：X**](./00-x.md) | [**下一篇：Y »**](./02-y.md)\n[00:30] **A**：很好。\n\n**B:** 好。\n[**« 上一篇：X**](./00-x.md)\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "speakers", speakers(tr), []string{"A", "B", "", "A", "B"})
+				eq(t, "texts", texts(tr), []string{"你好。", "你好嗎？接著說", "笑", "很好。", "好。"})
+				eq(t, "lines", []int{tr.Units[1].Line, tr.Units[2].Line, tr.Units[3].Line}, []int{4, 6, 10})
+				eq(t, "anchor", tr.Units[3].Start, 30*time.Second)
+				eq(t, "links", len(tr.Links), 2)
+			}},
+		{"a bold label at the start of a line of show notes", head + "## 前言\n\nSome notes\n**Note:** more notes\n\n## 對談\n\n**A:** hi\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "description", tr.Description, "Some notes Note: more notes")
+				eq(t, "texts", texts(tr), []string{"hi"})
+			}},
+		{"an empty list after a turn says nothing", head + "**A:** x\n\n*\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "texts", texts(tr), []string{"x"})
+			}},
 		{"continuation and cue", head + "**A:** one\n\n*(音樂)*\n\ntwo\n\n*（掌聲）*\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "units", len(tr.Units), 4)
@@ -146,6 +163,8 @@ func TestParseErrors(t *testing.T) {
 		{"no title", "**A:** hi\n", `ep.md:1: no title: the first line should be a "# " heading`, transcript.ErrNoTitle},
 		{"no turns", head + "Just prose.\n\nMore prose.\n", "ep.md:5: no speaker turns (paragraphs that start with **Name:**)", transcript.ErrNoSpeech},
 		{"only cues", head + "*(音樂)*\n", "ep.md:3: no speaker turns (paragraphs that start with **Name:**)", transcript.ErrNoSpeech},
+		{"empty cue", head + "**A:** hi\n\n*( )*\n", "ep.md:5: cue has no text: say what is heard, as in *(音樂)*", nil},
+		{"empty cue on a line of a turn", head + "**A:** hi\n*（）*\n", "ep.md:4: cue has no text: say what is heard, as in *(音樂)*", nil},
 		{"turn without text", head + "**A:** hi\n\n**B:**\n", "ep.md:5: speaker turn of B has no text", nil},
 		{"invalid UTF-8", head + "**A:** h\xe9llo\n", "ep.md:3: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00", "ep.md:1: binary data, not text (control byte 0x7f)", transcript.ErrBinary},
@@ -215,6 +234,14 @@ func TestGolden(t *testing.T) {
 			t.Errorf("line %d: navigation link in the transcript: %q", u.Line, u.Text)
 		}
 	}
+}
+
+func speakers(tr *transcript.Transcript) []string {
+	var s []string
+	for _, u := range tr.Units {
+		s = append(s, u.Speaker)
+	}
+	return s
 }
 
 func texts(tr *transcript.Transcript) []string {
