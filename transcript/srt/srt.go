@@ -81,6 +81,24 @@ func stripTags(s string) string {
 	}
 }
 
+// startsCue reports whether lines[i] starts the next cue although no blank
+// line ends the one before: a timing line, or a cue number before one.
+// Files joined by hand or written by careless tools lack the blank line,
+// and the next cue must not be read as text of this one.
+// Only a line that begins with a timestamp and an arrow counts as a timing
+// line here: text may say "A --> B".
+func startsCue(lines []string, i int) bool {
+	if timingRE.MatchString(lines[i]) {
+		return true
+	}
+	if _, err := strconv.Atoi(strings.TrimSpace(lines[i])); err != nil || i+1 >= len(lines) {
+		return false
+	}
+	return timingRE.MatchString(lines[i+1])
+}
+
+var timingRE = regexp.MustCompile(`^\s*\d{1,3}:\d{2}:\d{2}[,.]\d{3}\s*-->`)
+
 // Read reads an SRT file. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	src, err := io.ReadAll(r)
@@ -106,8 +124,12 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 				return nil, transcript.Errorf(name, i+1, "want a cue number or a timing line (start --> end), not %q", lines[i])
 			}
 			i++
-			if i >= len(lines) || !strings.Contains(lines[i], "-->") {
+			if i >= len(lines) || strings.TrimSpace(lines[i]) == "" {
 				return nil, transcript.Errorf(name, i, "cue number has no timing line (start --> end) after it")
+			}
+			if !strings.Contains(lines[i], "-->") {
+				// Name the broken line itself, not the number before it.
+				return nil, transcript.Errorf(name, i+1, "%w: want a timing line (start --> end) after the cue number, not %q", transcript.ErrTimestamp, lines[i])
 			}
 		}
 		timingLine := i + 1
@@ -135,7 +157,7 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		prevStart, prevEnd = start, end
 		i++
 		var text []string
-		for ; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+		for ; i < len(lines) && strings.TrimSpace(lines[i]) != "" && !startsCue(lines, i); i++ {
 			text = append(text, transcript.Normalize(lines[i]))
 		}
 		// Tags are stripped from the joined text, so a tag split over two

@@ -19,7 +19,9 @@ func TestRead(t *testing.T) {
 		"2\n00:00:02,500 --> 00:00:04,000\nStill the host.\n\n" +
 		"3\n00:00:04.000 --> 00:00:06,000 X1:0 X2:0\n[音樂]\n\n" +
 		"00:00:06,000 --> 00:00:09,000\n來賓：大家好，\n我是來賓。\n\n" +
-		"5\n00:00:09,000 --> 00:00:10,000\nAt 10:30 we met <someone>.\n"
+		"5\n00:00:09,000 --> 00:00:10,000\nAt 10:30 we met <someone>.\n" +
+		// No blank lines: each cue still ends where the next one starts.
+		"6\n00:00:10,000 --> 00:00:11,000\nno blank line\n7\n00:00:11,000 --> 00:00:12,000\nbefore 7\n00:00:12,000 --> 00:00:13,000\nnor a number\n"
 	got, err := srt.Read("ep.srt", strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +32,9 @@ func TestRead(t *testing.T) {
 		{Kind: transcript.Cue, Text: "音樂", Start: 4 * time.Second, End: 6 * time.Second},
 		{Kind: transcript.Speech, Speaker: "來賓", Text: "大家好，我是來賓。", Start: 6 * time.Second, End: 9 * time.Second},
 		{Kind: transcript.Speech, Speaker: "來賓", Text: "At 10:30 we met <someone>.", Start: 9 * time.Second, End: 10 * time.Second},
+		{Kind: transcript.Speech, Speaker: "來賓", Text: "no blank line", Start: 10 * time.Second, End: 11 * time.Second},
+		{Kind: transcript.Speech, Speaker: "來賓", Text: "before 7", Start: 11 * time.Second, End: 12 * time.Second},
+		{Kind: transcript.Speech, Speaker: "來賓", Text: "nor a number", Start: 12 * time.Second, End: 13 * time.Second},
 	}
 	if len(got.Units) != len(want) {
 		t.Fatalf("got %d units, want %d: %+v", len(got.Units), len(want), got.Units)
@@ -50,6 +55,8 @@ func TestReadErrors(t *testing.T) {
 		{"empty", "\n\n", "x.srt:1: empty transcript", transcript.ErrEmpty},
 		{"not srt", "hello\n", `x.srt:1: want a cue number or a timing line (start --> end), not "hello"`, nil},
 		{"number only", "1\n", "x.srt:1: cue number has no timing line (start --> end) after it", nil},
+		{"broken arrow", "1\n00:00:01,000 --> 00:00:03,000\nhi\n\n2\n00:00:05,000 -> 00:00:06,000\nho\n", `x.srt:6: bad timestamp: want a timing line (start --> end) after the cue number, not "00:00:05,000 -> 00:00:06,000"`, transcript.ErrTimestamp},
+		{"no blank line before an overlapping cue", "1\n00:00:01,000 --> 00:00:03,000\nhi\n2\n00:00:02,000 --> 00:00:06,000\nho\n", "x.srt:5: cue starts at 00:00:02,000, before the previous cue ends (00:00:03,000): cues out of order or overlapping", transcript.ErrOrder},
 		{"broken timestamp", "1\n00:00:00,000 --> 00:00:1,000\nhi\n", `x.srt:2: bad timestamp "00:00:1,000": want hh:mm:ss,mmm`, transcript.ErrTimestamp},
 		{"seconds 60", "1\n00:00:60,000 --> 00:01:01,000\nhi\n", `x.srt:2: bad timestamp "00:00:60,000": minutes and seconds run to 59`, transcript.ErrTimestamp},
 		{"backwards", "1\n00:00:02,000 --> 00:00:01,000\nhi\n", "x.srt:2: cue ends at 00:00:01,000, not after it starts at 00:00:02,000: cues out of order or overlapping", transcript.ErrOrder},
@@ -129,6 +136,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add("1\n00:00:00,000 --> 00:00:01,000\nA: hello\n\n2\n00:00:01,000 --> 00:00:03,000\n[music]\n\n3\n00:00:03,000 --> 00:00:09,000\nB：大家好，歡迎收聽。我們今天要談 Go 語言與 <b>測試</b> 的關係，還有 <script> 標籤。\n")
 	f.Add("1\n00:00:00,000 --> 00:00:00,002\nabc def ghi jkl mno pqr stu vwx yz abc def ghi jkl mno pqr stu vwx yz abc\n")
 	f.Add("1\n00:00:00,000 --> 00:01:00,000\nA: B: [not a cue]\n\n2\n00:01:00,000 --> 00:01:00,001\n(laughs)\n\n3\n00:01:00,001 --> 00:02:00,000\nC: x\n\n4\n00:02:00,000 --> 00:03:00,000\nD: y: z\n")
+	f.Add("1\n00:00:00,000 --> 00:00:05,000\nA: x --> y and\n2\nthings\n2\n00:00:05,000 --> 00:00:06,000\nno blank line\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		t1, err := srt.Read("fuzz.srt", strings.NewReader(src))
 		if err != nil {
