@@ -15,6 +15,9 @@ type Config struct {
 	// relative paths inside the config are resolved against.
 	File string `toml:"-"`
 	Dir  string `toml:"-"`
+
+	src     []byte            // the file as read, to find the line of a key in errors
+	fromEnv map[string]string // dotted key → the PODPIPE_* variable that set it
 }
 
 // Show is the channel-level metadata of the feed.

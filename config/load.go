@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/pelletier/go-toml/v2"
 )
 
@@ -74,6 +76,7 @@ func Parse(name string, src []byte) (*Config, error) {
 		return nil, tomlError(name, err)
 	}
 	cfg.File = name
+	cfg.src = src
 	abs, err := filepath.Abs(filepath.Dir(name))
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -118,6 +121,10 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		if !ok {
 			continue
 		}
+		if c.fromEnv == nil {
+			c.fromEnv = map[string]string{}
+		}
+		c.fromEnv[e.key] = e.name
 		switch p := e.field(c).(type) {
 		case *string:
 			*p = v
@@ -132,10 +139,11 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 	return nil
 }
 
-// Check reports the first missing or invalid key.
+// Check reports the first missing or invalid key, with its line in the
+// file when it is there (or the PODPIPE_* variable that set it).
 func (c *Config) Check() error {
 	bad := func(key, format string, args ...any) error {
-		return &Error{File: c.File, Key: key, Msg: fmt.Sprintf(format, args...)}
+		return c.errorAt(key, -1, format, args...)
 	}
 	s := c.Show
 	required := []struct{ key, val string }{
@@ -149,8 +157,16 @@ func (c *Config) Check() error {
 			return bad(r.key, "required key is missing")
 		}
 	}
-	if _, err := mail.ParseAddress(s.OwnerEmail); err != nil {
-		return bad("show.owner_email", "not an e-mail address: %q", s.OwnerEmail)
+	// The address goes into itunes:email and podcast:locked's owner as it
+	// is: "Name <addr>" there is not an address Apple can mail.
+	if a, err := mail.ParseAddress(s.OwnerEmail); err != nil || a.Address != strings.TrimSpace(s.OwnerEmail) {
+		return bad("show.owner_email", "not an e-mail address: %q (give the bare address; the name goes in owner_name)", s.OwnerEmail)
+	}
+	if n := len(s.Description); n > maxDescription {
+		return bad("show.description", "is %d bytes; Apple shows at most %d", n, maxDescription)
+	}
+	if !validLanguage(s.Language) {
+		return bad("show.language", "%q is not a language code such as en or zh-TW", s.Language)
 	}
 	if len(s.Categories) == 0 {
 		return bad("show.categories", "required key is missing (Apple's categories, e.g. [\"Technology\"])")
@@ -163,12 +179,68 @@ func (c *Config) Check() error {
 	if s.Type != "episodic" && s.Type != "serial" {
 		return bad("show.type", "want \"episodic\" or \"serial\", got %q", s.Type)
 	}
+	if !validMedium[strings.TrimSuffix(s.Medium, "L")] {
+		return bad("show.medium", "%q is not a medium of the Podcasting 2.0 list: %s", s.Medium, mediaList)
+	}
+	if s.GUID != "" {
+		// podcast:guid is a UUIDv5 (of the feed URL, unless the show
+		// keeps the one it had elsewhere); apps match shows by it.
+		u, err := uuid.Parse(s.GUID)
+		if err != nil || len(s.GUID) != 36 {
+			return bad("show.guid", "%q is not a UUID such as 917393e3-1b1e-5cef-ace4-edaa54e1f810", s.GUID)
+		}
+		if u.Version() != 5 {
+			return bad("show.guid", "%q is a version %d UUID; podcast:guid is version 5", s.GUID, u.Version())
+		}
+	}
+	switch ext := strings.ToLower(filepath.Ext(s.Image)); ext {
+	case ".jpg", ".jpeg", ".png":
+	default:
+		return bad("show.image", "%s: Apple takes JPEG or PNG artwork (.jpg, .png)", s.Image)
+	}
 	if _, err := os.Stat(c.Path(s.Image)); err != nil {
 		return bad("show.image", "cannot read %s", c.Path(s.Image))
 	}
 	if s.Link != "" {
 		if err := checkURL(s.Link); err != nil {
 			return bad("show.link", "%v", err)
+		}
+	}
+	for i, h := range s.Hosts {
+		at := func(key, format string, args ...any) error {
+			return c.errorAt("show.hosts."+key, i, format, args...)
+		}
+		switch {
+		case strings.TrimSpace(h.Name) == "":
+			return at("name", "host %d has no name", i+1)
+		case utf8.RuneCountInString(h.Name) > 128:
+			return at("name", "%q is longer than podcast:person's 128 characters", h.Name)
+		}
+		for _, u := range []struct{ key, val string }{{"href", h.Href}, {"img", h.Img}} {
+			if u.val == "" {
+				continue
+			}
+			if err := checkURL(u.val); err != nil {
+				return at(u.key, "%v", err)
+			}
+		}
+	}
+	if f := s.Funding; f != nil {
+		if f.URL == "" {
+			return bad("show.funding.url", "required key is missing")
+		}
+		if err := checkURL(f.URL); err != nil {
+			return bad("show.funding.url", "%v", err)
+		}
+	}
+	if l := s.License; l != nil {
+		if strings.TrimSpace(l.Name) == "" {
+			return bad("show.license.name", "required key is missing (an SPDX identifier such as CC-BY-4.0, or a name)")
+		}
+		if l.URL != "" {
+			if err := checkURL(l.URL); err != nil {
+				return bad("show.license.url", "%v", err)
+			}
 		}
 	}
 	if err := checkURL(c.Publish.BaseURL); err != nil {
@@ -186,6 +258,90 @@ func (c *Config) Check() error {
 		return bad("storage.url", "unsupported scheme in %q: give a directory or s3://bucket/prefix", c.Storage.URL)
 	}
 	return nil
+}
+
+// maxDescription is the most of a show's description Apple shows, in bytes.
+const maxDescription = 4000
+
+// validMedium is the Podcasting 2.0 podcast:medium list; each has a list
+// variant with an L suffix ("musicL").
+var validMedium = map[string]bool{
+	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
+	"newsletter": true, "blog": true, "publisher": true, "course": true, "mixed": true,
+}
+
+const mediaList = "podcast, music, video, film, audiobook, newsletter, blog, publisher, course, mixed (or one of them with L, e.g. musicL)"
+
+// validLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
+// sr-Latn-RS) or the old en-us style, letters and digits only.
+func validLanguage(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 8 {
+			return false
+		}
+		for _, r := range p {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// errorAt is an Error about key (dotted; for an array of tables such as
+// show.hosts, n is the entry's index, else -1), at the key's line when the
+// file sets it, or naming the environment variable that set it.
+func (c *Config) errorAt(key string, n int, format string, args ...any) error {
+	e := &Error{File: c.File, Key: key, Msg: fmt.Sprintf(format, args...)}
+	if v, ok := c.fromEnv[key]; ok {
+		e.Key = v + " (" + key + ")"
+		return e
+	}
+	i := strings.LastIndexByte(key, '.')
+	e.Line = lineOf(c.src, key[:i], n, key[i+1:])
+	if n >= 0 {
+		e.Key = fmt.Sprintf("%s[%d].%s", key[:i], n+1, key[i+1:])
+	}
+	return e
+}
+
+// lineOf finds the line that sets name in table (in its n-th entry when
+// table is an array of tables, n >= 0); 0 when the file does not set it
+// (a missing key has no line), except in an array of tables, where the
+// entry's header line tells which entry lacks it.
+func lineOf(src []byte, table string, n int, name string) int {
+	cur, entry, header := "", -1, 0
+	for i, l := range strings.Split(string(src), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "[") {
+			if j := strings.IndexByte(l, '#'); j >= 0 {
+				l = strings.TrimSpace(l[:j])
+			}
+			arr := strings.HasPrefix(l, "[[")
+			cur = strings.TrimSpace(strings.Trim(l, "[]"))
+			if cur == table {
+				if arr {
+					entry++
+				}
+				if n >= 0 && entry == n {
+					header = i + 1
+				}
+			}
+			continue
+		}
+		if cur != table || n >= 0 && entry != n {
+			continue
+		}
+		k, _, ok := strings.Cut(l, "=")
+		if ok && strings.Trim(strings.TrimSpace(k), `"'`) == name {
+			return i + 1
+		}
+	}
+	return header
 }
 
 func checkURL(s string) error {
