@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -152,6 +153,10 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 			continue
 		}
 		if !strings.Contains(first, "-->") {
+			if timestampRE.MatchString(first) {
+				// A timing line with a broken arrow, not an identifier.
+				return nil, transcript.Errorf(name, i+1, "%w: want a timing line (start --> end), not %q", transcript.ErrTimestamp, first)
+			}
 			i++ // a cue identifier
 			if i >= len(lines) || !strings.Contains(lines[i], "-->") {
 				return nil, transcript.Errorf(name, min(i+1, len(lines)), "cue %q has no timing line (start --> end)", first)
@@ -203,6 +208,9 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	}
 	return t, nil
 }
+
+// timestampRE matches a line that starts with a timestamp.
+var timestampRE = regexp.MustCompile(`^\s*(?:\d+:)?\d{2}:\d{2}\.\d{3}(?:\s|-|$)`)
 
 func parseTiming(l string) (start, end time.Duration, err error) {
 	a, b, _ := strings.Cut(l, "-->")

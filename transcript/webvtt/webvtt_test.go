@@ -58,6 +58,7 @@ func TestReadErrors(t *testing.T) {
 		{"zero length", "WEBVTT\n\n00:01.000 --> 00:01.000\nhi\n", "x.vtt:3: cue ends at 00:00:01.000, not after it starts at 00:00:01.000: cues out of order or overlapping", transcript.ErrOrder},
 		{"out of order", "WEBVTT\n\n00:05.000 --> 00:06.000\na\n\n00:01.000 --> 00:02.000\nb\n", "x.vtt:6: cue starts at 00:00:01.000, before the previous cue (00:00:05.000): cues out of order or overlapping", transcript.ErrOrder},
 		{"overlap", "WEBVTT\n\n00:01.000 --> 00:03.000\na\n\n00:02.000 --> 00:04.000\nb\n", "x.vtt:6: cue starts at 00:00:02.000, before the previous cue ends (00:00:03.000): cues out of order or overlapping", transcript.ErrOrder},
+		{"broken arrow", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n\n00:00:02.000 -> 00:00:03.000\nho\n", `x.vtt:6: bad timestamp: want a timing line (start --> end), not "00:00:02.000 -> 00:00:03.000"`, transcript.ErrTimestamp},
 		{"id without timing", "WEBVTT\n\nintro\nhello\n", `x.vtt:4: cue "intro" has no timing line (start --> end)`, nil},
 		{"invalid utf8", "WEBVTT\n\n00:00.000 --> 00:01.000\nh\xffi\n", "x.vtt:4: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "WEBVTT\x00\x01\x02", "x.vtt:1: binary data, not text (control byte 0x00)", transcript.ErrBinary},
