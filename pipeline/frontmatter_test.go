@@ -168,3 +168,40 @@ func readObject(t *testing.T, st storage.Store, key string) string {
 	}
 	return string(data)
 }
+
+// Two episodes with the same guid (one copied from the other with its
+// front matter) are refused, whether published together or one after the
+// other: apps would merge them or drop one.
+func TestDuplicateGUID(t *testing.T) {
+	const fm = `guid = "tea-0001"`
+	t.Run("together", func(t *testing.T) {
+		cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+		prependFrontMatter(t, cfg, "01-p99-observability", fm)
+		prependFrontMatter(t, cfg, "02-kubernetes-cost", fm)
+		_, err := newPipeline(t, cfg, nil, Options{}).PublishAll(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "02-kubernetes-cost.md") || !strings.Contains(err.Error(), "01-p99-observability") {
+			t.Fatalf("err = %v, want one naming 02-kubernetes-cost.md and 01-p99-observability", err)
+		}
+	})
+	t.Run("one after the other", func(t *testing.T) {
+		cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+		ctx := context.Background()
+		prependFrontMatter(t, cfg, "01-p99-observability", fm)
+		if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"01-p99-observability"}); err != nil {
+			t.Fatal(err)
+		}
+		prependFrontMatter(t, cfg, "02-kubernetes-cost", fm)
+		_, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"02-kubernetes-cost"})
+		if err == nil || !strings.Contains(err.Error(), `guid "tea-0001"`) {
+			t.Fatalf("err = %v, want one naming the guid", err)
+		}
+		m := readManifest(t, mustOpen(t, cfg))
+		if len(m.Episodes) != 1 || m.Episodes[0].GUID != "tea-0001" {
+			t.Errorf("manifest episodes = %+v, want 01 alone with its guid", m.Episodes)
+		}
+		// Republishing the first, unchanged or not, keeps its guid.
+		if _, err := newPipeline(t, cfg, nil, Options{Force: true}).Publish(ctx, []string{"01-p99-observability"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

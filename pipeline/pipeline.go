@@ -128,6 +128,9 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkGUIDs(ls, old); err != nil {
+		return nil, err
+	}
 	work, err := os.MkdirTemp("", "podpipe-*")
 	if err != nil {
 		return nil, err
@@ -204,6 +207,31 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	}
 	p.deleteStale(ctx, m, stale, res)
 	return res, nil
+}
+
+// checkGUIDs refuses a front matter guid that another episode already has,
+// published or in this batch (an episode copied with its front matter):
+// apps key episodes by guid and would merge the two or drop one. An
+// episode published before keeps the guid it has.
+func (p *Pipeline) checkGUIDs(ls []*loaded, old *manifest.Manifest) error {
+	owner := map[string]string{} // guid → slug
+	for _, e := range old.Episodes {
+		owner[e.GUID] = e.Slug
+	}
+	for _, l := range ls {
+		g := l.t.GUID
+		if prev := old.Find(l.src.Slug); prev != nil && prev.GUID != "" {
+			g = prev.GUID
+		}
+		if g == "" {
+			continue
+		}
+		if s, ok := owner[g]; ok && s != l.src.Slug {
+			return fmt.Errorf("%s: guid %q is already the guid of episode %s: every episode needs its own, or apps merge the two or drop one", p.rel(l.src.Markdown), g, s)
+		}
+		owner[g] = l.src.Slug
+	}
+	return nil
 }
 
 // unlinked returns the keys of old that are not in now.
