@@ -205,3 +205,30 @@ func TestDuplicateGUID(t *testing.T) {
 		}
 	})
 }
+
+// `feed build` rebuilds the feed from the config: a new show.image is
+// uploaded and linked, not the cover of the last publish.
+func TestBuildFeedNewCover(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"01-p99-observability"}); err != nil {
+		t.Fatal(err)
+	}
+	st := mustOpen(t, cfg)
+	before := readManifest(t, st).ShowImage
+	cover := filepath.Join(cfg.Dir, "cover.png")
+	sum := writePNG(t, cover, color.RGBA{0, 128, 0, 255})
+	cfg.Show.Image = "cover.png"
+	if _, err := newPipeline(t, cfg, nil, Options{}).BuildFeed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := readManifest(t, st).ShowImage
+	if after == nil || after.SHA256 != sum || after.Key == before.Key {
+		t.Fatalf("show image after feed build = %+v, want the new cover (sha256 %s)", after, sum)
+	}
+	feedXML := readObject(t, st, config.FeedKey)
+	if want := `<itunes:image href="` + cfg.URLFor(after.Key) + `">`; !strings.Contains(feedXML, want) {
+		t.Errorf("the feed has no %s", want)
+	}
+	checkFeedResolves(t, cfg, st)
+}

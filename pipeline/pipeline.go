@@ -447,19 +447,20 @@ func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work str
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL()}
-	m, _, err := p.readManifest(ctx)
-	if err != nil {
-		return nil, err
-	}
 	work, err := os.MkdirTemp("", "podpipe-*")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	if m.ShowImage == nil {
-		if m.ShowImage, err = p.uploadCover(ctx, work, res); err != nil {
-			return nil, err
-		}
+	// show.image is config like the rest: a new cover is uploaded under its
+	// new name and recorded, else the feed would keep showing the old one.
+	cover, err := p.uploadCover(ctx, work, res)
+	if err != nil {
+		return nil, err
+	}
+	m, err := p.updateManifest(ctx, func(m *manifest.Manifest) { m.ShowImage = cover })
+	if err != nil {
+		return nil, err
 	}
 	if err := p.writeFeed(ctx, m, work, res); err != nil {
 		return nil, err
