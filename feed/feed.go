@@ -17,6 +17,7 @@ package feed
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -294,7 +295,17 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 		if role == "" {
 			role = "host"
 		}
-		it.Persons = append(it.Persons, person{Role: role, Img: p.Img, Href: p.Href, Name: clean(p.Name)})
+		// An item's persons replace the channel's, so a host the
+		// transcript names would lose the link and picture the show
+		// configures for them.
+		href, img := p.Href, p.Img
+		for _, h := range show.Hosts {
+			if strings.EqualFold(strings.TrimSpace(h.Name), strings.TrimSpace(p.Name)) {
+				href, img = cmp.Or(href, h.Href), cmp.Or(img, h.Img)
+				break
+			}
+		}
+		it.Persons = append(it.Persons, person{Role: role, Img: img, Href: href, Name: clean(p.Name)})
 	}
 	for _, t := range e.Transcripts {
 		typ, rel := transcriptType(t)
