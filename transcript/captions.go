@@ -62,8 +62,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 		// Rounding may make neighbours touch or cross by a millisecond.
 		start = max(start, prevEnd)
 		if end <= start {
-			return nil, fmt.Errorf("transcript: line %d: unit ends at %s, not after it starts at %s: %w",
-				u.Line, u.End, u.Start, ErrOrder)
+			return nil, Errorf("", u.Line, "unit ends at %s, not after it starts at %s: %w", u.End, u.Start, ErrOrder)
 		}
 		prefix := ""
 		if o.Names && u.Kind == Speech && u.Speaker != "" && u.Speaker != last {

@@ -23,13 +23,22 @@ var (
 
 // ParseError is a problem in a transcript's source, with its position, in
 // the form editors and compilers use: "episodes/01-x.md:42: speaker turn has no text".
+//
+// A Timer, which is not told the file's name, returns one with File empty
+// ("line 42: …"); the caller that knows the name fills it in.
 type ParseError struct {
-	File string // the name the reader was given
+	File string // the name the reader was given; empty from a Timer
 	Line int    // 1-based; 0 when the problem has no line
 	Err  error
 }
 
 func (e *ParseError) Error() string {
+	if e.File == "" {
+		if e.Line > 0 {
+			return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+		}
+		return e.Err.Error()
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
 	}

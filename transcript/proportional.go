@@ -58,12 +58,12 @@ func (Proportional) Time(ctx context.Context, t *Transcript, audio Audio) error 
 			continue
 		}
 		if f <= prev {
-			return fmt.Errorf("transcript: line %d: anchor %s is not after the anchor %s on line %d: %w",
-				lines[i], FormatClock(f), FormatClock(prev), prevLine, ErrOrder)
+			return Errorf("", lines[i], "anchor %s is not after the anchor %s on line %d: %w",
+				FormatClock(f), FormatClock(prev), prevLine, ErrOrder)
 		}
 		if f >= audio.Duration {
-			return fmt.Errorf("transcript: line %d: anchor %s is at or after the end of the audio (%s)",
-				lines[i], FormatClock(f), FormatClock(audio.Duration))
+			return Errorf("", lines[i], "anchor %s is at or after the end of the audio (%s)",
+				FormatClock(f), FormatClock(audio.Duration))
 		}
 		prev, prevLine = f, lines[i]
 	}
@@ -125,7 +125,7 @@ func spread(units []Unit, start, end time.Duration) error {
 	}
 	span := end - start
 	if span < time.Duration(len(units))*time.Millisecond {
-		return fmt.Errorf("transcript: line %d: %d units cannot fit in %s", units[0].Line, len(units), span)
+		return Errorf("", units[0].Line, "%d units cannot fit in %s", len(units), span)
 	}
 	cum := 0.0
 	at := start

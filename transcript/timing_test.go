@@ -90,11 +90,11 @@ func TestProportionalErrors(t *testing.T) {
 	}{
 		{"no duration", []transcript.Unit{unit("a", 0, false, 1)}, 0, "transcript: proportional timing needs the audio's duration"},
 		{"anchors out of order", []transcript.Unit{unit("a", 2*time.Minute, true, 3), unit("b", time.Minute, true, 5)}, time.Hour,
-			"transcript: line 5: anchor 01:00 is not after the anchor 02:00 on line 3: cues out of order or overlapping"},
+			"line 5: anchor 01:00 is not after the anchor 02:00 on line 3: cues out of order or overlapping"},
 		{"anchor past the end", []transcript.Unit{unit("a", 0, false, 3), unit("b", 2*time.Minute, true, 5)}, time.Minute,
-			"transcript: line 5: anchor 02:00 is at or after the end of the audio (01:00)"},
+			"line 5: anchor 02:00 is at or after the end of the audio (01:00)"},
 		{"too short", []transcript.Unit{unit("a", 0, false, 3), unit("b", 0, false, 4)}, time.Millisecond,
-			"transcript: line 3: 2 units cannot fit in 1ms"},
+			"line 3: 2 units cannot fit in 1ms"},
 		{"no units", nil, time.Minute, "transcript: no speaker turns"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,6 +102,11 @@ func TestProportionalErrors(t *testing.T) {
 			err := (transcript.Proportional{}).Time(context.Background(), tr, transcript.Audio{Duration: tc.d})
 			if errString(err) != tc.want {
 				t.Errorf("error %v\nwant  %s", err, tc.want)
+			}
+			// A caller that knows the file names it: "ep.md:5: anchor …".
+			var pe *transcript.ParseError
+			if strings.HasPrefix(tc.want, "line ") && (!errors.As(err, &pe) || pe.File != "" || pe.Line == 0) {
+				t.Errorf("error %v is not a *transcript.ParseError with a line and no file", err)
 			}
 		})
 	}

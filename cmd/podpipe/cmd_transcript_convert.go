@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -181,7 +182,7 @@ func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOption
 		switch {
 		case d > 0:
 			if err := (transcript.Proportional{}).Time(ctx, t, transcript.Audio{Path: o.audio, Duration: d}); err != nil {
-				return fmt.Errorf("transcript convert: %s: %w", o.in, err)
+				return inFile(o.in, err)
 			}
 		case o.to != "html":
 			return fmt.Errorf("transcript convert: %s has no times: give the audio with --audio FILE or its length with --duration D", o.in)
@@ -215,13 +216,24 @@ func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOption
 		err = htmlpage.Write(&buf, t, htmlpage.Options{AudioURL: url})
 	}
 	if err != nil {
-		return fmt.Errorf("transcript convert: %s: %w", o.in, err)
+		return inFile(o.in, err)
 	}
 	if o.out == "" {
 		_, err = stdout.Write(buf.Bytes())
 		return err
 	}
 	return writeFileAtomic(o.out, buf.Bytes())
+}
+
+// inFile names the input file in an error: a problem at a line of it
+// (an anchor out of order, found by the timer) reads "ep.md:7: …", as the
+// readers' errors do; any other error says which file it concerns.
+func inFile(name string, err error) error {
+	var pe *transcript.ParseError
+	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
+		return &transcript.ParseError{File: name, Line: pe.Line, Err: pe.Err}
+	}
+	return fmt.Errorf("transcript convert: %s: %w", name, err)
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same
