@@ -38,3 +38,36 @@ func TestCaptionsNamesOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCaptionsKeepKoreanSpaces: Korean is written with spaces between
+// words, so captions keep them and break lines only there, and the text
+// joined back is the text.
+func TestCaptionsKeepKoreanSpaces(t *testing.T) {
+	text := Normalize("오늘은 쿠버네티스 비용 관리에\n대해 이야기합니다. 🎉 和 한국어 청취자 여러분 반갑습니다.")
+	if !strings.Contains(text, "관리에 대해") || !strings.Contains(text, "🎉 和 한국어") {
+		t.Fatalf("Normalize dropped a space: %q", text)
+	}
+	tr := &Transcript{Timing: Estimated, Units: []Unit{{Kind: Speech, Speaker: "A", Text: text, End: 10 * time.Second}}}
+	cs, err := Captions(tr, CaptionOptions{MaxCols: 20, MaxLines: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces []string
+	words := map[string]bool{}
+	for _, w := range strings.Fields(text) {
+		words[w] = true
+	}
+	for _, c := range cs {
+		for _, l := range c.Lines {
+			pieces = append(pieces, l)
+			for _, w := range strings.Fields(l) {
+				if !words[w] {
+					t.Errorf("line %q breaks the word %q", l, w)
+				}
+			}
+		}
+	}
+	if got := JoinAll(pieces); got != text {
+		t.Errorf("captions join to %q, want %q", got, text)
+	}
+}

@@ -21,9 +21,18 @@ func Width(s string) int { return width.StringWidth(s) }
 // full-width punctuation).
 func Wide(r rune) bool { return width.RuneWidth(r) == 2 }
 
+// Unspaced reports whether r belongs to a script written without spaces
+// between words: a Chinese or Japanese character or full-width punctuation.
+// Between two of them white space means nothing (a line break inside a
+// Chinese paragraph is not a space). Hangul is wide but spaced: Korean puts
+// spaces between words. Wide symbols such as emoji keep the spaces an
+// editor put around them.
+func Unspaced(r rune) bool {
+	return Wide(r) && !unicode.Is(unicode.Hangul, r) && !unicode.Is(unicode.So, r)
+}
+
 // Normalize collapses every run of white space in s to one space, drops it
-// altogether between two wide characters (a line break inside a Chinese
-// paragraph is not a space) and trims the ends. Every reader normalizes
+// altogether between two Unspaced characters and trims the ends. Every reader normalizes
 // text this way, and Join undoes a split at any break Captions may choose,
 // so text survives a trip through the timed formats unchanged.
 func Normalize(s string) string {
@@ -37,7 +46,7 @@ func Normalize(s string) string {
 			continue
 		}
 		if pendingSpace {
-			if !(Wide(prev) && Wide(r)) {
+			if !(Unspaced(prev) && Unspaced(r)) {
 				b.WriteByte(' ')
 			}
 			pendingSpace = false
@@ -49,7 +58,7 @@ func Normalize(s string) string {
 }
 
 // Join joins two pieces of one text that a caption line or cue boundary
-// separated: directly between two wide characters, with a space otherwise.
+// separated: directly between two Unspaced characters, with a space otherwise.
 func Join(a, b string) string {
 	if a == "" {
 		return b
@@ -59,7 +68,7 @@ func Join(a, b string) string {
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
 	first, _ := utf8.DecodeRuneInString(b)
-	if Wide(last) && Wide(first) {
+	if Unspaced(last) && Unspaced(first) {
 		return a + b
 	}
 	return a + " " + b

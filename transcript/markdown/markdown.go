@@ -887,7 +887,7 @@ func collapseSpace(h string) string {
 			j++
 		}
 		prev, next := neighbour(i-1, -1), neighbour(j, 1)
-		if !(prev >= 0 && next >= 0 && transcript.Wide(prev) && transcript.Wide(next)) {
+		if !(prev >= 0 && next >= 0 && transcript.Unspaced(prev) && transcript.Unspaced(next)) {
 			b.WriteByte(' ')
 		}
 		i = j - 1
