@@ -98,3 +98,18 @@ name = "CC-BY-4.0"
 		t.Fatal(err)
 	}
 }
+
+func TestURLFor(t *testing.T) {
+	tests := []struct{ base, key, want string }{
+		{"https://cdn.example.org/show/", "episodes/01-a/01-a-3f2a.mp3", "https://cdn.example.org/show/episodes/01-a/01-a-3f2a.mp3"},
+		{"https://cdn.example.org/show", "feed.xml", "https://cdn.example.org/show/feed.xml"},
+		{"https://cdn.example.org/", "episodes/04 茶 & more #1.html", "https://cdn.example.org/episodes/04%20%E8%8C%B6%20&%20more%20%231.html"},
+		{"https://cdn.example.org/", "a?b/c%d", "https://cdn.example.org/a%3Fb/c%25d"},
+	}
+	for _, tt := range tests {
+		c := &Config{Publish: Publish{BaseURL: tt.base}}
+		if got := c.URLFor(tt.key); got != tt.want {
+			t.Errorf("URLFor(%q) with base %q = %q, want %q", tt.key, tt.base, got, tt.want)
+		}
+	}
+}

@@ -769,6 +769,14 @@ func (v *validator) checkURL(n *node, s string, wantHTTPS bool) bool {
 		v.errorf(n, "%q is not an absolute http or https URL", s)
 		return false
 	}
+	// url.Parse takes spaces in a path; apps and CDNs do not.
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		v.errorf(n, "%q has a space or control character: percent-encode it (%%20)", s)
+		return false
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r > 0x7f }) {
+		v.warnf(n, "%q is not ASCII: percent-encode it, as Apple asks", s)
+	}
 	if wantHTTPS && u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		v.warnf(n, "%s is http: the spec asks for https", s)
 	}

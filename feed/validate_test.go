@@ -53,6 +53,8 @@ var brokenFeeds = []struct {
 	{"duplicate guid", replace(">podpipe-01-episode-0b6f<", ">podpipe-02-episode-0b6f<"), Error, "is also the guid of item 1"},
 	{"guid not a URL", replace(`<guid isPermaLink="false">`, `<guid>`), Warning, `add isPermaLink="false"`},
 	{"no guid", replace(`<guid isPermaLink="false">podpipe-01-episode-0b6f</guid>`, ``), Error, "<guid> is missing"},
+	{"space in a URL", replace("01-episode/audio-91ab.mp3", "01 episode/audio-91ab.mp3"), Error, "has a space or control character"},
+	{"non-ASCII URL", replace("01-episode/transcript-1a.vtt", "01-茶/transcript-1a.vtt"), Warning, "is not ASCII"},
 	{"duplicate enclosure", replace("01-episode/audio-91ab.mp3", "02-episode/audio-91ab.mp3"), Error, "is also the enclosure of item 1"},
 	{"no enclosure", func(t *testing.T, f, _ string) string {
 		i := strings.Index(f, "<enclosure")

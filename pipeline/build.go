@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/id3"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/mp3"
@@ -330,7 +331,7 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 }
 
 // relURL is how an episode page (in episodes/) links an object.
-func (p *Pipeline) relURL(key string) string { return "../" + key }
+func (p *Pipeline) relURL(key string) string { return "../" + config.EscapeKey(key) }
 
 func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image *artifact, trs []manifest.Transcript) manifest.Episode {
 	t := l.t

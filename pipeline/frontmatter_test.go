@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/storage"
 )
 
@@ -231,4 +232,41 @@ func TestBuildFeedNewCover(t *testing.T) {
 		t.Errorf("the feed has no %s", want)
 	}
 	checkFeedResolves(t, cfg, st)
+}
+
+// A slug may hold spaces, "&", "#" and CJK; the feed's URLs must still be
+// ASCII URLs that resolve to the objects (Apple; a raw space is no URL).
+func TestSlugInURLs(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	slug := "04 邊緣 AI & more #1"
+	for _, ext := range []string{".md", ".mp3"} {
+		data, err := os.ReadFile(filepath.Join(cfg.EpisodesDir(), "03-edge-ai-inference"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cfg.EpisodesDir(), slug+ext), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{slug}); err != nil {
+		t.Fatal(err)
+	}
+	st := mustOpen(t, cfg)
+	data := readObject(t, st, config.FeedKey)
+	for _, r := range feedRefs(t, []byte(data)) {
+		if strings.ContainsFunc(r.url, func(c rune) bool { return c <= ' ' || c > '~' || c == '#' }) {
+			t.Errorf("%q is not an ASCII URL", r.url)
+		}
+	}
+	checkFeedResolves(t, cfg, st)
+	findings, err := feed.Validate(ctx, strings.NewReader(data), feed.ValidateOptions{
+		Fetcher: feed.DirFetcher(cfg.Publish.BaseURL, cfg.LocalStorageDir(), nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("%s", f)
+	}
 }

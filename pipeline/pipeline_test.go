@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,9 +143,14 @@ func checkFeedResolves(t *testing.T, cfg *config.Config, st storage.Store) int {
 		t.Fatalf("feed links only %d objects", len(refs))
 	}
 	for _, r := range refs {
-		key, ok := strings.CutPrefix(r.url, cfg.Publish.BaseURL)
+		path, ok := strings.CutPrefix(r.url, cfg.Publish.BaseURL)
 		if !ok {
 			t.Errorf("%s is not under base_url %s", r.url, cfg.Publish.BaseURL)
+			continue
+		}
+		key, err := url.PathUnescape(path)
+		if err != nil {
+			t.Errorf("%s: %v", r.url, err)
 			continue
 		}
 		obj, err := st.Stat(ctx, key)
