@@ -145,11 +145,11 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 			return nil, err
 		}
 		if prev := old.Find(l.src.Slug); prev != nil && prev.SourceHash == hash && !p.opt.Force {
-			if ok, err := p.allExist(ctx, prev.Objects()); err != nil {
+			if ok, err := p.allExist(ctx, objectsOf(prev)); err != nil {
 				return nil, err
 			} else if ok {
 				p.logf("unchanged: %s (sources as published; nothing to upload)", l.src.Slug)
-				for _, o := range prev.Objects() {
+				for _, o := range objectsOf(prev) {
 					res.Skipped = append(res.Skipped, o.Key)
 				}
 				continue
@@ -168,7 +168,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		}
 		b.episode.SourceHash = hash
 		if prev := old.Find(l.src.Slug); prev != nil {
-			stale = append(stale, unlinked(prev.Objects(), b.episode.Objects())...)
+			stale = append(stale, unlinked(objectsOf(prev), objectsOf(&b.episode))...)
 		}
 		episodes = append(episodes, b.episode)
 	}
@@ -205,7 +205,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err := p.writeFeed(ctx, m, work, res); err != nil {
 		return nil, err
 	}
-	p.deleteStale(ctx, m, stale, res)
+	p.deleteStale(ctx, m, stale, "superseded", res)
 	return res, nil
 }
 
@@ -234,6 +234,21 @@ func (p *Pipeline) checkGUIDs(ls []*loaded, old *manifest.Manifest) error {
 	return nil
 }
 
+// objectsOf lists the episode's objects once each: its page is also one of
+// its transcripts (the html one), so manifest.Episode.Objects names it
+// twice, and counting or deleting it twice would be wrong.
+func objectsOf(e *manifest.Episode) []manifest.Object {
+	seen := map[string]bool{}
+	var out []manifest.Object
+	for _, o := range e.Objects() {
+		if !seen[o.Key] {
+			seen[o.Key] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // unlinked returns the keys of old that are not in now.
 func unlinked(old, now []manifest.Object) []string {
 	keep := map[string]bool{}
@@ -251,23 +266,25 @@ func unlinked(old, now []manifest.Object) []string {
 
 // deleteStale removes objects that the feed no longer links, after the new
 // feed is in place. A failure only leaves garbage behind, so it warns.
-func (p *Pipeline) deleteStale(ctx context.Context, m *manifest.Manifest, keys []string, res *Result) {
+func (p *Pipeline) deleteStale(ctx context.Context, m *manifest.Manifest, keys []string, why string, res *Result) {
 	linked := map[string]bool{}
 	for i := range m.Episodes {
 		for _, o := range m.Episodes[i].Objects() {
 			linked[o.Key] = true
 		}
 	}
+	done := map[string]bool{}
 	for _, k := range keys {
-		if linked[k] {
+		if linked[k] || done[k] {
 			continue
 		}
+		done[k] = true
 		if err := p.store.Delete(ctx, k); err != nil {
-			p.logf("warning: could not delete the superseded %s: %v", k, err)
+			p.logf("warning: could not delete the %s %s: %v", why, k, err)
 			continue
 		}
 		res.Deleted = append(res.Deleted, k)
-		p.logf("deleted: %s (superseded)", k)
+		p.logf("deleted: %s (%s)", k, why)
 	}
 }
 
@@ -481,9 +498,15 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 	if ep == nil {
 		return nil, fmt.Errorf("%s: not published (not in %s/%s)", slug, p.store, manifest.Key)
 	}
-	objs := ep.Objects()
+	objs := objectsOf(ep)
 	if p.opt.DryRun {
+		// The plan, as publish's dry run prints one; nothing is written.
 		p.logf("would remove %s from the feed", slug)
+		if deleteObjects {
+			for _, o := range objs {
+				p.logf("would delete: %s (%s)", o.Key, FormatBytes(o.Size))
+			}
+		}
 		return res, nil
 	}
 	m, err := p.updateManifest(ctx, func(m *manifest.Manifest) { m.Remove(slug) })
@@ -504,7 +527,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		for _, o := range objs {
 			keys = append(keys, o.Key)
 		}
-		p.deleteStale(ctx, m, keys, res)
+		p.deleteStale(ctx, m, keys, "unpublished", res)
 	}
 	return res, nil
 }
