@@ -67,6 +67,30 @@ func (Proportional) Time(ctx context.Context, t *Transcript, audio Audio) error 
 		}
 		prev, prevLine = f, lines[i]
 	}
+	// A heading's anchor must fall between the anchors around it too, or its
+	// chapter would start inside an earlier turn, or after its first one.
+	for _, s := range t.Sections {
+		if !s.Anchor {
+			continue
+		}
+		for j := min(s.Unit, n) - 1; j >= 0; j-- {
+			if fixed[j] >= 0 {
+				if s.Start <= fixed[j] {
+					return Errorf("", s.Line, "anchor %s is not after the anchor %s on line %d: %w",
+						FormatClock(s.Start), FormatClock(fixed[j]), lines[j], ErrOrder)
+				}
+				break
+			}
+		}
+		if s.Unit < n && fixed[s.Unit] >= 0 && fixed[s.Unit] < s.Start {
+			return Errorf("", s.Line, "anchor %s is after the anchor %s of the first turn under it, on line %d: %w",
+				FormatClock(s.Start), FormatClock(fixed[s.Unit]), lines[s.Unit], ErrOrder)
+		}
+		if s.Start >= audio.Duration {
+			return Errorf("", s.Line, "anchor %s is at or after the end of the audio (%s)",
+				FormatClock(s.Start), FormatClock(audio.Duration))
+		}
+	}
 
 	// Time each stretch between two anchors (or the ends) on its own.
 	from, start := 0, time.Duration(0)

@@ -83,22 +83,32 @@ func TestProportionalErrors(t *testing.T) {
 		return transcript.Unit{Speaker: "A", Text: text, Start: start, Anchor: anchor, Line: line}
 	}
 	for _, tc := range []struct {
-		name  string
-		units []transcript.Unit
-		d     time.Duration
-		want  string
+		name     string
+		units    []transcript.Unit
+		d        time.Duration
+		want     string
+		sections []transcript.Section
 	}{
-		{"no duration", []transcript.Unit{unit("a", 0, false, 1)}, 0, "transcript: proportional timing needs the audio's duration"},
+		{"no duration", []transcript.Unit{unit("a", 0, false, 1)}, 0, "transcript: proportional timing needs the audio's duration", nil},
 		{"anchors out of order", []transcript.Unit{unit("a", 2*time.Minute, true, 3), unit("b", time.Minute, true, 5)}, time.Hour,
-			"line 5: anchor 01:00 is not after the anchor 02:00 on line 3: cues out of order or overlapping"},
+			"line 5: anchor 01:00 is not after the anchor 02:00 on line 3: cues out of order or overlapping", nil},
 		{"anchor past the end", []transcript.Unit{unit("a", 0, false, 3), unit("b", 2*time.Minute, true, 5)}, time.Minute,
-			"line 5: anchor 02:00 is at or after the end of the audio (01:00)"},
+			"line 5: anchor 02:00 is at or after the end of the audio (01:00)", nil},
 		{"too short", []transcript.Unit{unit("a", 0, false, 3), unit("b", 0, false, 4)}, time.Millisecond,
-			"line 3: 2 units cannot fit in 1ms"},
-		{"no units", nil, time.Minute, "transcript: no speaker turns"},
+			"line 3: 2 units cannot fit in 1ms", nil},
+		{"heading anchor before the turn above it", []transcript.Unit{unit("a", 5*time.Second, true, 5), unit("b", 10*time.Second, true, 9)}, time.Minute,
+			"line 7: anchor 00:03 is not after the anchor 00:05 on line 5: cues out of order or overlapping",
+			[]transcript.Section{{Title: "一", Unit: 0, Line: 3}, {Title: "二", Unit: 1, Line: 7, Start: 3 * time.Second, Anchor: true}}},
+		{"heading anchor after its first turn's", []transcript.Unit{unit("a", 0, false, 5), unit("b", 10*time.Second, true, 9)}, time.Minute,
+			"line 7: anchor 00:20 is after the anchor 00:10 of the first turn under it, on line 9: cues out of order or overlapping",
+			[]transcript.Section{{Title: "二", Unit: 1, Line: 7, Start: 20 * time.Second, Anchor: true}}},
+		{"heading anchor past the end", []transcript.Unit{unit("a", 0, false, 5)}, time.Minute,
+			"line 7: anchor 02:00 is at or after the end of the audio (01:00)",
+			[]transcript.Section{{Title: "尾", Unit: 1, Line: 7, Start: 2 * time.Minute, Anchor: true}}},
+		{"no units", nil, time.Minute, "transcript: no speaker turns", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tr := &transcript.Transcript{Units: tc.units}
+			tr := &transcript.Transcript{Units: tc.units, Sections: tc.sections}
 			err := (transcript.Proportional{}).Time(context.Background(), tr, transcript.Audio{Duration: tc.d})
 			if errString(err) != tc.want {
 				t.Errorf("error %v\nwant  %s", err, tc.want)
