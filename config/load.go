@@ -165,7 +165,7 @@ func (c *Config) Check() error {
 	if n := len(s.Description); n > maxDescription {
 		return bad("show.description", "is %d bytes; Apple shows at most %d", n, maxDescription)
 	}
-	if !validLanguage(s.Language) {
+	if !ValidLanguage(s.Language) {
 		return bad("show.language", "%q is not a language code such as en or zh-TW", s.Language)
 	}
 	if len(s.Categories) == 0 {
@@ -272,9 +272,9 @@ var validMedium = map[string]bool{
 
 const mediaList = "podcast, music, video, film, audiobook, newsletter, blog, publisher, course, mixed (or one of them with L, e.g. musicL)"
 
-// validLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
+// ValidLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
 // sr-Latn-RS) or the old en-us style, letters and digits only.
-func validLanguage(s string) bool {
+func ValidLanguage(s string) bool {
 	parts := strings.Split(s, "-")
 	if len(parts[0]) < 2 || len(parts[0]) > 3 {
 		return false

@@ -114,11 +114,15 @@ func (p *Pipeline) load(src *Source) (*loaded, error) {
 }
 
 // checkPublishable reports what keeps a loaded episode out of the show's
-// feed. A serial show's episodes are listened to in order: Apple requires
+// feed, which would otherwise fail validation. A serial show's episodes are listened to in order: Apple requires
 // itunes:episode on every item, and a feed without it fails validation.
 func (p *Pipeline) checkPublishable(l *loaded) error {
 	if p.cfg.Show.Type == "serial" && l.t.Episode <= 0 && l.src.Number <= 0 {
 		return fmt.Errorf("%s: the show is serial (show.type in %s), which numbers every episode: set episode in the front matter or start the file name with its number (01-%s)", p.rel(l.src.Markdown), p.rel(p.cfg.File), l.src.Slug)
+	}
+	// The language goes into every podcast:transcript as it is.
+	if lang := l.t.Language; lang != "" && !config.ValidLanguage(lang) {
+		return fmt.Errorf("%s: language %q is not a language code such as en or zh-TW", p.rel(l.src.Markdown), lang)
 	}
 	return nil
 }

@@ -270,3 +270,17 @@ func TestSlugInURLs(t *testing.T) {
 		t.Errorf("%s", f)
 	}
 }
+
+// An episode's language goes into its transcripts' language attribute:
+// one that is not a language code is refused before anything is published.
+func TestEpisodeLanguage(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	prependFrontMatter(t, cfg, "03-edge-ai-inference", `language = "Chinese"`)
+	_, err := newPipeline(t, cfg, nil, Options{}).PublishAll(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "03-edge-ai-inference.md") || !strings.Contains(err.Error(), `"Chinese"`) {
+		t.Fatalf("err = %v, want one naming 03-edge-ai-inference.md and the language", err)
+	}
+	if _, _, err := mustOpen(t, cfg).Get(context.Background(), config.FeedKey); err == nil {
+		t.Errorf("a feed was published despite the error")
+	}
+}
