@@ -125,6 +125,7 @@ func wxxx(url string) frame {
 func chapterFrames(list []chapters.Chapter, tocTitle string) ([]frame, error) {
 	var visible []string
 	var chaps []frame
+	firstOver := 0 // the first visible chapter past MaxTOCEntries
 	for i, c := range list {
 		id := "chp" + strconv.Itoa(i)
 		b := append([]byte(id), 0)
@@ -145,10 +146,19 @@ func chapterFrames(list []chapters.Chapter, tocTitle string) ([]frame, error) {
 		chaps = append(chaps, frame{id: "CHAP", body: b})
 		if !c.Hidden {
 			visible = append(visible, id)
+			if len(visible) == MaxTOCEntries+1 {
+				firstOver = i
+			}
 		}
 	}
 	if len(visible) > MaxTOCEntries {
-		return nil, fmt.Errorf("%w: %d chapters are in the table of contents, a CTOC lists at most %d (hide some, or merge them)", ErrTooManyChapters, len(visible), MaxTOCEntries)
+		err := fmt.Errorf("%w: %d chapters are in the table of contents, a CTOC lists at most %d (hide some, or merge them)", ErrTooManyChapters, len(visible), MaxTOCEntries)
+		// Point the editor at the first chapter that does not fit, in the
+		// chapters file it came from.
+		if pos := list[firstOver].Pos; pos != "" {
+			err = fmt.Errorf("%s: %w", pos, err)
+		}
+		return nil, err
 	}
 	b := append([]byte("toc"), 0, 0x03, byte(len(visible))) // top-level, ordered
 	for _, id := range visible {
