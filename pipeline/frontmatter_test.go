@@ -284,3 +284,34 @@ func TestEpisodeLanguage(t *testing.T) {
 		t.Errorf("a feed was published despite the error")
 	}
 }
+
+// A show.guid set after the show was published does not replace the
+// published podcast:guid (it never changes), nor any episode's guid, and
+// the publisher is told so.
+func TestShowGUIDAfterPublish(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	if _, err := newPipeline(t, cfg, nil, Options{}).PublishAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := mustOpen(t, cfg)
+	before := readManifest(t, st)
+	cfg.Show.GUID = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+	var log bytes.Buffer
+	p := NewWithStore(cfg, st, Options{Log: &log, Align: "none", Force: true})
+	if _, err := p.PublishAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := readManifest(t, st)
+	if after.GUID != before.GUID {
+		t.Errorf("podcast:guid changed from %s to %s", before.GUID, after.GUID)
+	}
+	for _, e := range before.Episodes {
+		if a := after.Find(e.Slug); a == nil || a.GUID != e.GUID {
+			t.Errorf("%s: guid %s changed to %+v", e.Slug, e.GUID, a)
+		}
+	}
+	if !strings.Contains(log.String(), "warning: show.guid "+cfg.Show.GUID) {
+		t.Errorf("no warning that show.guid is not used; log:\n%s", log.String())
+	}
+}

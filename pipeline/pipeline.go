@@ -449,6 +449,11 @@ func encodeManifest(m *manifest.Manifest) ([]byte, error) {
 // writeFeed renders the feed from config and manifest and replaces the
 // published one unless it is the same.
 func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
+	// podcast:guid never changes once published: apps and directories
+	// follow a show by it. Say so rather than ignore the config silently.
+	if g := p.cfg.Show.GUID; g != "" && m.GUID != "" && !strings.EqualFold(g, m.GUID) {
+		p.logf("warning: show.guid %s in %s differs from the published podcast:guid %s, which is kept (it never changes once published; edit %s in storage to replace it)", g, p.rel(p.cfg.File), m.GUID, manifest.Key)
+	}
 	a := &artifact{role: "feed", path: filepath.Join(work, "feed.xml"), contentType: "application/rss+xml; charset=utf-8"}
 	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, p.cfg, m, m.Updated) })
 	if err != nil {
