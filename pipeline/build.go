@@ -7,6 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	_ "image/jpeg" // artworkProblem reads JPEG and PNG sizes
+	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -249,6 +253,9 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 			return nil, err
 		}
 		image.contentType = imageType(l.image)
+		if msg := artworkProblem(l.image); msg != "" {
+			b.warnings = append(b.warnings, p.rel(l.image)+": "+msg)
+		}
 		if err := image.finish(dir, slug, ext, true); err != nil {
 			return nil, err
 		}
@@ -426,6 +433,27 @@ func (p *Pipeline) tag(l *loaded, b *built, image *artifact) (id3.Tag, error) {
 	}
 	tag.Artwork, tag.ArtworkMIME = data, imageType(art)
 	return tag, nil
+}
+
+// artworkProblem says what Apple would reject in the artwork at path:
+// square, 1400 to 3000 px, in RGB, JPEG or PNG; "" when nothing.
+func artworkProblem(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	c, format, err := image.DecodeConfig(f)
+	if err != nil {
+		return "not a JPEG or PNG image Apple can read: " + err.Error()
+	}
+	switch {
+	case c.Width != c.Height || c.Width < 1400 || c.Width > 3000:
+		return fmt.Sprintf("%d×%d px; Apple asks for square artwork of 1400 to 3000 px", c.Width, c.Height)
+	case c.ColorModel == color.CMYKModel || c.ColorModel == color.GrayModel || c.ColorModel == color.Gray16Model:
+		return fmt.Sprintf("a %s without RGB colour; Apple asks for RGB", format)
+	}
+	return ""
 }
 
 func imageType(p string) string {

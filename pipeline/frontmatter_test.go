@@ -315,3 +315,31 @@ func TestShowGUIDAfterPublish(t *testing.T) {
 		t.Errorf("no warning that show.guid is not used; log:\n%s", log.String())
 	}
 }
+
+// Apple rejects artwork that is not square, 1400 to 3000 px, RGB; a
+// publish says so about the show's cover and an episode's picture.
+func TestArtworkWarnings(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	writePNG(t, filepath.Join(cfg.EpisodesDir(), "01-p99-observability.png"), color.White)
+	var log bytes.Buffer
+	if _, err := NewWithStore(cfg, mustOpen(t, cfg), Options{Log: &log, Align: "none"}).Publish(ctx, []string{"01-p99-observability"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "01-p99-observability.png: 8×8 px; Apple asks for square artwork of 1400 to 3000 px") {
+		t.Errorf("no warning about the episode's 8×8 picture; log:\n%s", log.String())
+	}
+	if strings.Contains(log.String(), "show.image") {
+		t.Errorf("a warning about the sample's 1400×1400 cover; log:\n%s", log.String())
+	}
+
+	writePNG(t, filepath.Join(cfg.Dir, "small.png"), color.Black)
+	cfg.Show.Image = "small.png"
+	log.Reset()
+	if _, err := NewWithStore(cfg, mustOpen(t, cfg), Options{Log: &log, Align: "none"}).BuildFeed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "small.png (show.image): 8×8 px") {
+		t.Errorf("no warning about the 8×8 cover; log:\n%s", log.String())
+	}
+}

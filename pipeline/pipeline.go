@@ -354,6 +354,9 @@ func (p *Pipeline) put(ctx context.Context, a *artifact) error {
 // uploadCover publishes the show's artwork under a content-hashed name.
 func (p *Pipeline) uploadCover(ctx context.Context, work string, res *Result) (*manifest.Object, error) {
 	src := p.cfg.Path(p.cfg.Show.Image)
+	if msg := artworkProblem(src); msg != "" {
+		p.logf("warning: %s (show.image): %s", p.rel(src), msg)
+	}
 	ext := strings.ToLower(filepath.Ext(src))
 	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: imageType(src)}
 	if err := copyFile(a.path, src); err != nil {
