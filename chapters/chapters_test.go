@@ -92,6 +92,10 @@ func TestParseErrors(t *testing.T) {
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n  {\"startTime\": -3, \"title\": \"b\"}]}", "x.json:4: chapter 2: startTime: -3 is not a time"},
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": \"1\"}]}", "x.json:3: JSON: "},
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 1,}]}", "x.json:3: JSON: invalid character"},
+		// A wrong type deep in the file: the decoder counts the offset from
+		// the chapter's own start, not the file's.
+		{"x.json", "{\"version\": \"1.2.0\", \"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5, \"title\": \"b\"},\n{\"startTime\": \"x\", \"title\": \"c\"}]}", "x.json:4: JSON: "},
+		{"x.json", "{\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5,\n \"title\": \"b\",\n \"toc\": \"no\"}]}", "x.json:5: JSON: "},
 		{"x.json", `{"version": "1.2.0"}`, `x.json:1: JSON chapters need a "chapters" array`},
 		{"x.json", `{"chapters": []}`, "x.json: no chapters (read as Podcast Index JSON chapters)"},
 		{"x.xml", "<psc:chapters>\n<psc:chapter title=\"a\"/>\n</psc:chapters>", "x.xml:2: chapter has no start attribute"},

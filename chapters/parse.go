@@ -171,6 +171,12 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 			}
 			var jc jsonChapter
 			if err := dec.Decode(&jc); err != nil {
+				// Decode counts a wrong type's offset from the start of
+				// the value it decodes, the chapter, not of the file.
+				var te *json.UnmarshalTypeError
+				if errors.As(err, &te) {
+					return nil, fail(off+te.Offset, "JSON: %v", err)
+				}
 				return nil, syntax(err, dec)
 			}
 			if jc.StartTime == nil {
