@@ -39,7 +39,8 @@ func (c Caption) Text() string { return JoinAll(c.Lines) }
 // rounded to whole milliseconds. Cues become one bracketed caption: "[音樂]".
 //
 // Lines are only broken where Join puts the text back together exactly: at
-// a space, or between two Unspaced (Chinese or Japanese) characters.
+// a space, or where NoSpaceBetween holds (between two Chinese characters,
+// or next to full-width punctuation).
 func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 	if t.Timing == Untimed {
 		return nil, fmt.Errorf("transcript: captions: %w", ErrUntimed)
@@ -140,7 +141,7 @@ func appendPieces(out []Caption, pieces [][]string, text string, start, end time
 }
 
 // breaks returns the byte offsets in s where a line or cue may break: at a
-// space (the space is dropped) or between two Unspaced characters, but not
+// space (the space is dropped) or where NoSpaceBetween holds, but not
 // before closing or after opening punctuation.
 func breaks(s string) []int {
 	var at []int
@@ -151,7 +152,7 @@ func breaks(s string) []int {
 			case r == ' ':
 				at = append(at, i)
 			case prev == ' ':
-			case Unspaced(prev) && Unspaced(r) && !strings.ContainsRune(noBreakBefore, r) && !strings.ContainsRune(noBreakAfter, prev):
+			case NoSpaceBetween(prev, r) && !strings.ContainsRune(noBreakBefore, r) && !strings.ContainsRune(noBreakAfter, prev):
 				at = append(at, i)
 			}
 		}

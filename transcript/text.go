@@ -21,18 +21,25 @@ func Width(s string) int { return width.StringWidth(s) }
 // full-width punctuation).
 func Wide(r rune) bool { return width.RuneWidth(r) == 2 }
 
-// Unspaced reports whether r belongs to a script written without spaces
+// unspaced reports whether r belongs to a script written without spaces
 // between words: a Chinese or Japanese character or full-width punctuation.
-// Between two of them white space means nothing (a line break inside a
-// Chinese paragraph is not a space). Hangul is wide but spaced: Korean puts
-// spaces between words. Wide symbols such as emoji keep the spaces an
-// editor put around them.
-func Unspaced(r rune) bool {
+// Hangul is wide but spaced: Korean puts spaces between words. Wide symbols
+// such as emoji keep the spaces an editor put around them.
+func unspaced(r rune) bool {
 	return Wide(r) && !unicode.Is(unicode.Hangul, r) && !unicode.Is(unicode.So, r)
 }
 
+// NoSpaceBetween reports whether a and b are written with nothing between
+// them: two Chinese or Japanese characters (a line break inside a Chinese
+// paragraph is not a space), or full-width punctuation and anything (it
+// carries its own space: "你好，Marcus", "用 Go（或 Rust）").
+func NoSpaceBetween(a, b rune) bool {
+	full := func(r rune) bool { return Wide(r) && unicode.IsPunct(r) }
+	return unspaced(a) && unspaced(b) || full(a) || full(b)
+}
+
 // Normalize collapses every run of white space in s to one space, drops it
-// altogether between two Unspaced characters and trims the ends. Every reader normalizes
+// altogether where NoSpaceBetween says so and trims the ends. Every reader normalizes
 // text this way, and Join undoes a split at any break Captions may choose,
 // so text survives a trip through the timed formats unchanged.
 func Normalize(s string) string {
@@ -46,7 +53,7 @@ func Normalize(s string) string {
 			continue
 		}
 		if pendingSpace {
-			if !(Unspaced(prev) && Unspaced(r)) {
+			if !NoSpaceBetween(prev, r) {
 				b.WriteByte(' ')
 			}
 			pendingSpace = false
@@ -58,7 +65,7 @@ func Normalize(s string) string {
 }
 
 // Join joins two pieces of one text that a caption line or cue boundary
-// separated: directly between two Unspaced characters, with a space otherwise.
+// separated: directly where NoSpaceBetween says so, with a space otherwise.
 func Join(a, b string) string {
 	if a == "" {
 		return b
@@ -68,7 +75,7 @@ func Join(a, b string) string {
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
 	first, _ := utf8.DecodeRuneInString(b)
-	if Unspaced(last) && Unspaced(first) {
+	if NoSpaceBetween(last, first) {
 		return a + b
 	}
 	return a + " " + b

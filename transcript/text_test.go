@@ -19,6 +19,8 @@ func TestNormalizeJoin(t *testing.T) {
 		// Korean is spaced; so are emoji where the editor spaced them.
 		{"한국어  문장\n입니다", "한국어 문장 입니다"},
 		{"emoji 🎉 和\n한국어", "emoji 🎉 和 한국어"},
+		// Full-width punctuation carries its own space.
+		{"你好， Marcus。 Go （或 Rust）", "你好，Marcus。Go（或 Rust）"},
 		{"", ""},
 	} {
 		if got := transcript.Normalize(tc.in); got != tc.want {
@@ -26,7 +28,7 @@ func TestNormalizeJoin(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ a, b, want string }{
-		{"中", "文", "中文"}, {"中", "A", "中 A"}, {"한국어", "문장", "한국어 문장"}, {"好", "🎉", "好 🎉"}, {"A", "B", "A B"}, {"", "B", "B"}, {"A", "", "A"},
+		{"中", "文", "中文"}, {"中", "A", "中 A"}, {"한국어", "문장", "한국어 문장"}, {"billing、", "shipping", "billing、shipping"}, {"Go", "（或", "Go（或"}, {"好", "🎉", "好 🎉"}, {"A", "B", "A B"}, {"", "B", "B"}, {"A", "", "A"},
 	} {
 		if got := transcript.Join(tc.a, tc.b); got != tc.want {
 			t.Errorf("Join(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)

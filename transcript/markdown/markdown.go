@@ -856,7 +856,7 @@ func safeURL(s string) (string, bool) {
 }
 
 // collapseSpace gives HTML the same white space as Normalize gives text:
-// a line break between two wide characters disappears, other runs become
+// a line break where transcript.NoSpaceBetween says so disappears, other runs become
 // one space. Tags count as nothing when looking for the neighbours.
 func collapseSpace(h string) string {
 	var b strings.Builder
@@ -887,7 +887,7 @@ func collapseSpace(h string) string {
 			j++
 		}
 		prev, next := neighbour(i-1, -1), neighbour(j, 1)
-		if !(prev >= 0 && next >= 0 && transcript.Unspaced(prev) && transcript.Unspaced(next)) {
+		if !(prev >= 0 && next >= 0 && transcript.NoSpaceBetween(prev, next)) {
 			b.WriteByte(' ')
 		}
 		i = j - 1
