@@ -343,3 +343,41 @@ func TestArtworkWarnings(t *testing.T) {
 		t.Errorf("no warning about the 8×8 cover; log:\n%s", log.String())
 	}
 }
+
+// A show switched to serial after an unnumbered episode was published
+// gets no feed without itunes:episode on every item: feed build and a
+// publish of another episode say which episodes need a number.
+func TestSwitchToSerial(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	dir := cfg.EpisodesDir()
+	for _, ext := range []string{".md", ".mp3"} {
+		data, err := os.ReadFile(filepath.Join(dir, "03-edge-ai-inference"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bonus"+ext), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"bonus"}); err != nil {
+		t.Fatal(err)
+	}
+	st := mustOpen(t, cfg)
+	feedBefore := readObject(t, st, config.FeedKey)
+	cfg.Show.Type = "serial"
+	if _, err := newPipeline(t, cfg, nil, Options{}).BuildFeed(ctx); err == nil || !strings.Contains(err.Error(), "bonus") {
+		t.Errorf("feed build: err = %v, want one naming bonus", err)
+	}
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"01-p99-observability"}); err == nil || !strings.Contains(err.Error(), "bonus") {
+		t.Errorf("publish: err = %v, want one naming bonus", err)
+	}
+	if readObject(t, st, config.FeedKey) != feedBefore {
+		t.Errorf("the published feed changed")
+	}
+	// Numbered and published again, it is fine.
+	prependFrontMatter(t, cfg, "bonus", "episode = 4")
+	if _, err := newPipeline(t, cfg, nil, Options{}).PublishAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -131,6 +131,13 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err := p.checkGUIDs(ls, old); err != nil {
 		return nil, err
 	}
+	batch := map[string]bool{}
+	for _, l := range ls {
+		batch[l.src.Slug] = true
+	}
+	if err := p.checkSerial(old, batch); err != nil {
+		return nil, err
+	}
 	work, err := os.MkdirTemp("", "podpipe-*")
 	if err != nil {
 		return nil, err
@@ -247,6 +254,26 @@ func objectsOf(e *manifest.Episode) []manifest.Object {
 		}
 	}
 	return out
+}
+
+// checkSerial refuses to render a serial show's feed while a published
+// episode (other than those in batch, which are being republished) has no
+// number: Apple requires itunes:episode on every item of a serial show. It
+// happens when show.type changes to serial after episodes were published.
+func (p *Pipeline) checkSerial(m *manifest.Manifest, batch map[string]bool) error {
+	if p.cfg.Show.Type != "serial" {
+		return nil
+	}
+	var missing []string
+	for _, e := range m.Episodes {
+		if e.Number <= 0 && !batch[e.Slug] {
+			missing = append(missing, e.Slug)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the show is serial (show.type in %s), which numbers every episode, but the published %s have no number: set episode in their front matter and publish them again, or unpublish them", p.rel(p.cfg.File), strings.Join(missing, ", "))
 }
 
 // unlinked returns the keys of old that are not in now.
@@ -472,6 +499,11 @@ func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work str
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL()}
+	if cur, _, err := p.readManifest(ctx); err != nil {
+		return nil, err
+	} else if err := p.checkSerial(cur, nil); err != nil {
+		return nil, err
+	}
 	work, err := os.MkdirTemp("", "podpipe-*")
 	if err != nil {
 		return nil, err
