@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -160,6 +161,14 @@ func (p *Pipeline) resolveChapters(l *loaded) error {
 	default:
 		list = chapters.FromTranscript(l.t)
 		l.chSource = p.rel(l.src.Markdown) + " (headings)"
+		// Errors about a heading's chapter name its line.
+		i := 0
+		for _, s := range l.t.Sections {
+			if !s.Notes && i < len(list) {
+				list[i].Pos = fmt.Sprintf("%s:%d", p.rel(l.src.Markdown), s.Line)
+				i++
+			}
+		}
 		// The first heading's chapter covers the silence or jingle before
 		// its first word: start it at 0 rather than add a chapter of a
 		// few seconds before it.
@@ -186,6 +195,23 @@ func (p *Pipeline) resolveChapters(l *loaded) error {
 	fixed, warns, err := chapters.Validate(list, l.info.Duration)
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.chSource, err)
+	}
+	if l.ext() == ".mp3" {
+		// Say it here, where chapters show says it too, not only when
+		// the MP3 is tagged.
+		visible := 0
+		for i, c := range fixed {
+			if c.Hidden {
+				continue
+			}
+			if visible++; visible > id3.MaxTOCEntries {
+				where := c.Pos
+				if where == "" {
+					where = fmt.Sprintf("%s: chapter %d", l.chSource, i+1)
+				}
+				return fmt.Errorf("%s: more than %d chapters for the MP3's table of contents (CTOC): hide some (toc: false) or merge them", where, id3.MaxTOCEntries)
+			}
+		}
 	}
 	for _, w := range warns {
 		l.warnings = append(l.warnings, l.chSource+": "+w)
@@ -230,7 +256,7 @@ func (p *Pipeline) sourceHash(l *loaded) (string, error) {
 func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, error) {
 	t := l.t
 	if err := p.timer(l).Time(ctx, t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
-		return nil, fmt.Errorf("%s: timing: %w", p.rel(l.src.Markdown), err)
+		return nil, p.timingError(l.src.Markdown, err)
 	}
 	if err := p.resolveChapters(l); err != nil {
 		return nil, err
@@ -367,9 +393,9 @@ func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image
 	if t.Episode > 0 {
 		e.Number = t.Episode
 	}
-	if e.Language == "" {
-		e.Language = p.cfg.Show.Language
-	}
+	// An episode without a language of its own has the show's, which the
+	// feed reads from the config: recorded here, it would go stale when
+	// show.language changes and the feed is rebuilt.
 	if chJSON != nil {
 		o := chJSON.object()
 		e.Chapters = &o
@@ -511,11 +537,27 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 	if err != nil {
 		return nil, "", nil, err
 	}
-	if err := p.timer(l).Time(ctx, l.t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
-		return nil, "", nil, fmt.Errorf("%s: timing: %w", p.rel(src.Markdown), err)
+	// Only the headings' chapters need the transcript timed: with a
+	// chapters file or front matter, or no headings, show the chapters
+	// without decoding the audio (minutes for a long episode).
+	if l.src.Chapters == "" && len(l.t.Chapters) == 0 && len(chapters.FromTranscript(l.t)) > 0 {
+		if err := p.timer(l).Time(ctx, l.t, transcript.Audio{Path: l.audio, Duration: l.info.Duration}); err != nil {
+			return nil, "", nil, p.timingError(src.Markdown, err)
+		}
 	}
 	if err := p.resolveChapters(l); err != nil {
 		return nil, "", nil, err
 	}
 	return l.chapters, l.chSource, l.warnings, nil
+}
+
+// timingError names the transcript in an error of its timing: the timer
+// does not know the file, so a problem at a line ("line 49: anchor …")
+// becomes "episodes/x.md:49: anchor …", the form of every other bad input.
+func (p *Pipeline) timingError(md string, err error) error {
+	var pe *transcript.ParseError
+	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
+		return &transcript.ParseError{File: p.rel(md), Line: pe.Line, Err: pe.Err}
+	}
+	return fmt.Errorf("%s: timing: %w", p.rel(md), err)
 }

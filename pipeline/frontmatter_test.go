@@ -381,3 +381,21 @@ func TestSwitchToSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An episode without a language of its own follows show.language, also
+// when only the feed is rebuilt after it changed.
+func TestShowLanguageChange(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"01-p99-observability"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Show.Language = "zh-Hant-TW"
+	if _, err := newPipeline(t, cfg, nil, Options{}).BuildFeed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	data := readObject(t, mustOpen(t, cfg), config.FeedKey)
+	if n := strings.Count(data, `language="zh-Hant-TW"`); n != 5 {
+		t.Errorf("%d transcripts in zh-Hant-TW, want all 5; feed:\n%s", n, data)
+	}
+}
