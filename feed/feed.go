@@ -105,7 +105,6 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 			Language:      show.Language,
 			LastBuildDate: now.UTC().Format(time.RFC1123Z),
 			AtomLink:      &podcast.AtomLink{HREF: feedURL, Rel: "self", Type: "application/rss+xml"},
-			IAuthor:       clean(show.Author),
 			IExplicit:     strconv.FormatBool(show.Explicit),
 		},
 		IType:  show.Type,
@@ -113,9 +112,10 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		Medium: show.Medium,
 		Items:  itemWriter{cfg: cfg, m: m},
 	}
-	if c.IAuthor == "" {
-		c.IAuthor = clean(show.OwnerName)
-	}
+	// Only title, description, owner_email, image and categories are
+	// required: a show without author or owner_name is still by someone,
+	// and Apple lists it under that name.
+	c.IAuthor = clean(cmp.Or(show.Author, show.OwnerName, show.Title))
 	if c.IType == "" {
 		c.IType = "episodic"
 	}
@@ -133,10 +133,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		c.IImage = &podcast.IImage{HREF: img}
 	}
 	if show.OwnerEmail != "" {
-		name := show.OwnerName
-		if name == "" {
-			name = show.Author
-		}
+		name := cmp.Or(show.OwnerName, show.Author, show.Title)
 		c.IOwner = &podcast.Author{Name: clean(name), Email: show.OwnerEmail}
 	}
 	for _, cat := range show.Categories {

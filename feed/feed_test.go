@@ -304,6 +304,8 @@ func TestWriteError(t *testing.T) {
 func TestWriteMinimal(t *testing.T) {
 	cfg, m, _ := servedShow(t)
 	cfg.Show.Hosts, cfg.Show.Funding, cfg.Show.License = nil, nil, nil
+	// Only the keys config requires: no author, owner name or copyright.
+	cfg.Show.Author, cfg.Show.OwnerName, cfg.Show.Copyright, cfg.Show.Link = "", "", "", ""
 	for i := range m.Episodes {
 		e := &m.Episodes[i]
 		e.NotesHTML, e.Description, e.ChapterList, e.Chapters = "", "", nil, nil
@@ -312,6 +314,9 @@ func TestWriteMinimal(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, cfg, m, buildTime); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<itunes:name></itunes:name>") {
+		t.Errorf("the owner has an empty <itunes:name>")
 	}
 	fs, err := Validate(context.Background(), &b, ValidateOptions{})
 	if err != nil {
