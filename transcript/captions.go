@@ -351,7 +351,8 @@ func CueText(s string) (string, bool) {
 // SplitSpeaker splits a "Name: text" (or "Name：text") caption, the way SRT
 // marks a speaker change, into the name and the text. A name is at most 40
 // columns (twelve CJK characters) and four words without sentence punctuation; after an ASCII
-// colon a space must follow, so "10:30" and "https://…" are not names.
+// colon a space (or full-width punctuation) must follow, so "10:30" and
+// "https://…" are not names.
 func SplitSpeaker(s string) (name, rest string, ok bool) {
 	i := strings.IndexAny(s, ":：")
 	if i <= 0 {
@@ -359,7 +360,8 @@ func SplitSpeaker(s string) (name, rest string, ok bool) {
 	}
 	after := s[i+1:]
 	if s[i] == ':' {
-		if after == "" || after[0] != ' ' {
+		// "A: 。" normalizes to "A:。": full-width punctuation takes the space.
+		if r, _ := utf8.DecodeRuneInString(after); after == "" || after[0] != ' ' && !(Wide(r) && unicode.IsPunct(r)) {
 			return "", "", false
 		}
 	} else {
