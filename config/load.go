@@ -246,6 +246,11 @@ func (c *Config) Check() error {
 	if err := checkURL(c.Publish.BaseURL); err != nil {
 		return bad("publish.base_url", "%v", err)
 	}
+	// Object keys are appended to it: a query or fragment would end up in
+	// the middle of every URL.
+	if u, _ := url.Parse(c.Publish.BaseURL); u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.Contains(c.Publish.BaseURL, "#") {
+		return bad("publish.base_url", "%q has a query or fragment; give the URL of the storage root, e.g. https://cdn.example.org/show/", c.Publish.BaseURL)
+	}
 	if c.Storage.URL == "" {
 		return bad("storage.url", "empty: give a directory or s3://bucket/prefix")
 	}

@@ -38,6 +38,8 @@ img = "bob.jpg"
 		{"funding without url", validShow + "\n[show.funding]\ntext = \"Give\"\n", `: show.funding.url: required key is missing`},
 		{"license without name", validShow + "\n[show.license]\nurl = \"https://example.org/l\"\n", `: show.license.name: required key is missing`},
 		{"category line", strings.Replace(validShow, `"Technology"`, `"Society and Culture"`, 1), `:7: show.categories: unknown category "Society and Culture"`},
+		{"base url with a query", validShow + "[publish]\nbase_url = \"https://cdn.example.org/show/?v=1\"\n", `:9: publish.base_url: "https://cdn.example.org/show/?v=1" has a query`},
+		{"base url with a fragment", validShow + "[publish]\nbase_url = \"https://cdn.example.org/show#x\"\n", `:9: publish.base_url: "https://cdn.example.org/show#x" has a query or fragment`},
 		{"type line", validShow + "type = \"Serial\"\n", `:8: show.type: want "episodic" or "serial"`},
 	}
 	for _, tt := range tests {
