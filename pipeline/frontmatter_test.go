@@ -399,3 +399,19 @@ func TestShowLanguageChange(t *testing.T) {
 		t.Errorf("%d transcripts in zh-Hant-TW, want all 5; feed:\n%s", n, data)
 	}
 }
+
+// feed build --dry-run writes nothing, not even the manifest.
+func TestBuildFeedDryRun(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	ctx := context.Background()
+	if _, err := newPipeline(t, cfg, nil, Options{DryRun: true}).BuildFeed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(cfg.LocalStorageDir())
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("dry run wrote %s", e.Name())
+	}
+}

@@ -515,8 +515,13 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.updateManifest(ctx, func(m *manifest.Manifest) { m.ShowImage = cover })
-	if err != nil {
+	var m *manifest.Manifest
+	if p.opt.DryRun {
+		if m, _, err = p.readManifest(ctx); err != nil {
+			return nil, err
+		}
+		m.ShowImage = cover
+	} else if m, err = p.updateManifest(ctx, func(m *manifest.Manifest) { m.ShowImage = cover }); err != nil {
 		return nil, err
 	}
 	if err := p.writeFeed(ctx, m, work, res); err != nil {
