@@ -235,6 +235,15 @@ func (p *parser) block(n ast.Node) error {
 var anchorRE = regexp.MustCompile(`^\[((?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?)\]\s*`)
 
 func (p *parser) heading(n *ast.Heading) error {
+	if p.setext(n) && len(lines(n)) > 0 && p.isTurnLine(lines(n)[0]) {
+		// "**A:** …" with "---" on the next line is a setext heading in
+		// Markdown, but editors mean a turn and a separator under it.
+		para := ast.NewParagraph()
+		for _, c := range children(n) {
+			para.AppendChild(para, c)
+		}
+		return p.paragraph(para)
+	}
 	txt, _ := p.inline(n, 0)
 	if n.Level == 1 && p.t.Title == "" && !p.sawSection {
 		p.t.Title = txt
@@ -257,6 +266,19 @@ func (p *parser) heading(n *ast.Heading) error {
 	p.sawSection = true
 	p.afterTurn = false
 	return nil
+}
+
+// setext reports whether a heading is underlined ("Title\n---") rather
+// than opened with "#".
+func (p *parser) setext(n *ast.Heading) bool {
+	if n.Lines().Len() == 0 {
+		return false
+	}
+	start := n.Lines().At(0).Start
+	for start > 0 && p.src[start-1] != '\n' {
+		start--
+	}
+	return !strings.HasPrefix(strings.TrimLeft(string(p.src[start:n.Lines().At(0).Start]), " \t>"), "#")
 }
 
 // section returns the index of the current section.
