@@ -25,6 +25,7 @@ import (
 	"math"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -149,13 +150,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		lock = "yes"
 	}
 	c.Locked = &locked{Owner: show.OwnerEmail, Value: lock}
-	for _, h := range show.Hosts {
-		role := strings.ToLower(h.Role)
-		if role == "" {
-			role = "host"
-		}
-		c.Persons = append(c.Persons, person{Role: role, Img: h.Img, Href: h.Href, Name: clean(h.Name)})
-	}
+	c.Persons = showPersons(show.Hosts)
 	if f := show.Funding; f != nil && f.URL != "" {
 		text := f.Text
 		if text == "" {
@@ -167,6 +162,19 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		c.License = &license{URL: l.URL, Name: clean(l.Name)}
 	}
 	return c
+}
+
+// showPersons are the show's configured hosts as podcast:person.
+func showPersons(hosts []config.Person) []person {
+	var out []person
+	for _, h := range hosts {
+		role := strings.ToLower(h.Role)
+		if role == "" {
+			role = "host"
+		}
+		out = append(out, person{Role: role, Img: h.Img, Href: h.Href, Name: clean(h.Name)})
+	}
+	return out
 }
 
 // showImageURL is the artwork's public URL: the object the pipeline
@@ -303,6 +311,12 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 			}
 		}
 		it.Persons = append(it.Persons, person{Role: role, Img: img, Href: href, Name: clean(p.Name)})
+	}
+	// An episode whose transcript names only guests is still hosted by
+	// the show's hosts; without them here its list would drop them.
+	if len(it.Persons) > 0 && !slices.ContainsFunc(it.Persons, func(p person) bool { return p.Role == "host" || p.Role == "co-host" }) {
+		hosts := showPersons(show.Hosts)
+		it.Persons = append(hosts, it.Persons...)
 	}
 	for _, t := range e.Transcripts {
 		typ, rel := transcriptType(t)
