@@ -205,22 +205,13 @@ func (p *parser) block(n ast.Node) error {
 		return p.paragraph(n)
 	case *ast.List:
 		return p.list(n)
-	case *ast.HTMLBlock, *ast.CodeBlock, *ast.FencedCodeBlock:
-		// Raw HTML is shown as text, never passed through: a transcript
-		// may quote "<script>" and that must not run on the page.
-		var b strings.Builder
-		for i := 0; i < n.Lines().Len(); i++ {
-			seg := n.Lines().At(i)
-			b.Write(seg.Value(p.src))
+	case *ast.HTMLBlock:
+		if n.HTMLBlockType == ast.HTMLBlockType2 {
+			return nil // an editor's <!-- comment -->: not for publication
 		}
-		if h, ok := n.(*ast.HTMLBlock); ok && h.HasClosure() {
-			b.Write(h.ClosureLine.Value(p.src))
-		}
-		s := transcript.Normalize(b.String())
-		if s == "" {
-			return nil
-		}
-		return p.prose(n, s, escape(s))
+		return p.literal(n)
+	case *ast.CodeBlock, *ast.FencedCodeBlock:
+		return p.literal(n)
 	case *ast.Blockquote:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if err := p.block(c); err != nil {
@@ -230,6 +221,25 @@ func (p *parser) block(n ast.Node) error {
 		return nil
 	}
 	return nil
+}
+
+// literal places a block of raw HTML or code as the text it is.
+func (p *parser) literal(n ast.Node) error {
+	// Raw HTML is shown as text, never passed through: a transcript
+	// may quote "<script>" and that must not run on the page.
+	var b strings.Builder
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		b.Write(seg.Value(p.src))
+	}
+	if h, ok := n.(*ast.HTMLBlock); ok && h.HasClosure() {
+		b.Write(h.ClosureLine.Value(p.src))
+	}
+	s := transcript.Normalize(b.String())
+	if s == "" {
+		return nil
+	}
+	return p.prose(n, s, escape(s))
 }
 
 var anchorRE = regexp.MustCompile(`^\[((?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?)\]\s*`)
@@ -836,6 +846,9 @@ func (p *parser) inlineNode(n ast.Node) (string, string) {
 			b.Write(seg.Value(p.src))
 		}
 		v := b.String()
+		if strings.HasPrefix(v, "<!--") {
+			return "", "" // an editor's comment, as in the HTML a renderer makes
+		}
 		return v, escape(v)
 	}
 	return p.children(n)

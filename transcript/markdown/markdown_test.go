@@ -123,6 +123,13 @@ func TestParse(t *testing.T) {
 				eq(t, "html", tr.Units[0].HTML, "say &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;")
 				eq(t, "html block", tr.Units[1].Text, "<script>alert(2)</script>")
 			}},
+		{"editors' HTML comments are not published", "<!-- draft -->\n" + head + "## 前言\n\n<!-- notes to self -->\n\n**A:** 你好 <!-- 確認名字 --> 嗎。\n\n<!--\nTODO: 確認這段\n-->\n\n**B:** x<!--y-->z\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "title", tr.Title, "Title")
+				eq(t, "texts", texts(tr), []string{"你好嗎。", "xz"})
+				eq(t, "html", tr.Units[0].HTML, "你好嗎。")
+				eq(t, "description", tr.Description, "")
+			}},
 		{"javascript links are not links", head + "**A:** [x](javascript:alert(1))\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "html", tr.Units[0].HTML, "x")
