@@ -84,7 +84,8 @@ func sourceIn(dir, slug string) *Source {
 	}
 	s.Audio = firstExisting(dir, slug, ".mp3", ".m4a")
 	s.Chapters = firstExisting(dir, slug+".chapters", ".txt", ".json")
-	s.Image = firstExisting(dir, slug, ".jpg", ".jpeg", ".png")
+	// Cameras and image editors often name files in upper case.
+	s.Image = firstExisting(dir, slug, ".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")
 	return s
 }
 
