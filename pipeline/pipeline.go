@@ -533,12 +533,12 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 // Unpublish removes an episode from the manifest and the feed; with
 // deleteObjects it then deletes the episode's objects.
 func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool) (*Result, error) {
-	slug := strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg))
 	res := &Result{FeedURL: p.cfg.FeedURL()}
 	cur, _, err := p.readManifest(ctx)
 	if err != nil {
 		return nil, err
 	}
+	slug := unpublishSlug(cur, arg)
 	ep := cur.Find(slug)
 	if ep == nil {
 		return nil, fmt.Errorf("%s: not published (not in %s/%s)", slug, p.store, manifest.Key)
@@ -575,6 +575,18 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		p.deleteStale(ctx, m, keys, "unpublished", res)
 	}
 	return res, nil
+}
+
+// unpublishSlug is the slug an unpublish argument names: a slug as it is
+// (slugs may hold dots: 01.intro), or a path to one of the episode's files
+// (episodes/01.intro.md), whose sources may be gone by now.
+func unpublishSlug(m *manifest.Manifest, arg string) string {
+	base := filepath.Base(arg)
+	if m.Find(base) != nil {
+		return base
+	}
+	slug := strings.TrimSuffix(base, filepath.Ext(base))
+	return strings.TrimSuffix(slug, ".chapters")
 }
 
 // FormatBytes formats a byte count for people: 1.6 MiB, 12.0 KiB, 300 B.

@@ -146,3 +146,29 @@ func snapshot(t *testing.T, dir string) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestUnpublishSlugWithDot: a slug may hold a dot (01.intro, whose
+// leading number is the episode's); unpublish takes it as the slug or as
+// the path of one of the episode's files.
+func TestUnpublishSlugWithDot(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	ctx := context.Background()
+	dir := cfg.EpisodesDir()
+	for _, ext := range []string{".md", ".mp3"} {
+		if err := os.Rename(filepath.Join(dir, "01-p99-observability"+ext), filepath.Join(dir, "01.intro"+ext)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, arg := range []string{"01.intro", filepath.Join(dir, "01.intro.md"), filepath.Join(dir, "01.intro.mp3")} {
+		if _, err := newPipeline(t, cfg, nil, Options{}).Publish(ctx, []string{"01.intro"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := newPipeline(t, cfg, nil, Options{}).Unpublish(ctx, arg, false); err != nil {
+			t.Errorf("unpublish %s: %v", arg, err)
+			continue
+		}
+		if m := readManifest(t, mustOpen(t, cfg)); m.Find("01.intro") != nil {
+			t.Errorf("unpublish %s left 01.intro in the manifest", arg)
+		}
+	}
+}
