@@ -130,7 +130,9 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	t := &transcript.Transcript{Timing: transcript.Source}
 	t.Title = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(lines[0][6:]), "-–—"))
 	i := 1
-	for i < len(lines) && strings.TrimSpace(lines[i]) != "" { // header lines
+	// Header lines, up to a blank line; a timing line ends the header too,
+	// as browsers read a file that lacks the blank line after WEBVTT.
+	for i < len(lines) && strings.TrimSpace(lines[i]) != "" && !strings.Contains(lines[i], "-->") {
 		i++
 	}
 	speaker := ""

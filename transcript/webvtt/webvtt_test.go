@@ -44,6 +44,18 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// TestReadNoBlankAfterHeader: a file whose first cue follows the WEBVTT
+// line directly, as some tools write it, is read as browsers read it.
+func TestReadNoBlankAfterHeader(t *testing.T) {
+	got, err := webvtt.Read("x.vtt", strings.NewReader("WEBVTT\n00:00:00.000 --> 00:00:01.000\n<v A>hi\n\n00:00:01.000 --> 00:00:02.000\nho\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Units) != 2 || got.Units[0].Text != "hi" || got.Units[0].Speaker != "A" || got.Units[0].Line != 2 {
+		t.Errorf("units %+v", got.Units)
+	}
+}
+
 func TestReadErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
