@@ -172,6 +172,11 @@ func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOption
 	if err != nil {
 		return err
 	}
+	if strings.TrimSpace(t.Title) == "" {
+		// Timed formats seldom carry a title; a page needs one (its
+		// <title> and <h1>), and so does the text's first line.
+		t.Title = strings.TrimSuffix(filepath.Base(o.in), filepath.Ext(o.in))
+	}
 	if t.Timing == transcript.Untimed && o.to != "txt" {
 		d := o.duration
 		if o.audio != "" {
