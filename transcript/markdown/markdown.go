@@ -572,7 +572,8 @@ func (p *parser) boldLabel(nodes []ast.Node) (label, rest string, ok bool) {
 	return label, rest, label != ""
 }
 
-// cue recognises a paragraph (or a line) that is nothing but "*(音樂)*".
+// cue recognises a paragraph (or a line) that is nothing but "*(音樂)*"
+// (or "*（笑）*", "*[掌聲]*": editors bracket cues every way).
 // An empty cue, "*( )*", is reported as ok with no text.
 func (p *parser) cue(nodes []ast.Node) (txt, h string, ok bool) {
 	var em *ast.Emphasis
@@ -595,7 +596,7 @@ func (p *parser) cue(nodes []ast.Node) (txt, h string, ok bool) {
 		return "", "", false
 	}
 	s, _ := p.inline(em, 0)
-	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
+	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}, {"[", "]"}, {"［", "］"}} {
 		if strings.HasPrefix(s, pair[0]) && strings.HasSuffix(s, pair[1]) && len(s) >= len(pair[0])+len(pair[1]) {
 			inner := transcript.Normalize(s[len(pair[0]) : len(s)-len(pair[1])])
 			return inner, escape(inner), true

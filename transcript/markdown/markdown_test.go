@@ -84,6 +84,11 @@ func TestParse(t *testing.T) {
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "texts", texts(tr), []string{"x"})
 			}},
+		{"cues in square brackets", head + "**A:** one\n\n*[音樂]*\n\n_［掌聲］_\n\n*[link](https://example.com)*\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "kinds", []transcript.Kind{tr.Units[1].Kind, tr.Units[2].Kind, tr.Units[3].Kind}, []transcript.Kind{transcript.Cue, transcript.Cue, transcript.Speech})
+				eq(t, "texts", texts(tr), []string{"one", "音樂", "掌聲", "link"})
+			}},
 		{"continuation and cue", head + "**A:** one\n\n*(音樂)*\n\ntwo\n\n*（掌聲）*\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "units", len(tr.Units), 4)
