@@ -309,13 +309,19 @@ func (p *parser) paragraph(n *ast.Paragraph) error {
 	if p.navLinks(n) {
 		return nil
 	}
-	if cue, cueHTML, ok := p.cue(children(n)); ok {
+	if cue, cueHTML, anchor, ok := p.cue(children(n)); ok {
 		if cue == "" {
 			return p.errorf(n, "cue has no text: say what is heard, as in *(音樂)*")
 		}
-		p.t.Units = append(p.t.Units, transcript.Unit{
-			Kind: transcript.Cue, Text: cue, HTML: cueHTML, Section: p.section(), Line: p.lineOf(n),
-		})
+		u := transcript.Unit{Kind: transcript.Cue, Text: cue, HTML: cueHTML, Section: p.section(), Line: p.lineOf(n)}
+		if anchor != "" {
+			d, err := transcript.ParseClock(anchor)
+			if err != nil {
+				return p.errorf(n, "anchor: %w", err)
+			}
+			u.Start, u.Anchor, u.Confidence = d, true, 1
+		}
+		p.t.Units = append(p.t.Units, u)
 		return nil
 	}
 	if ok, err := p.turn(n); ok || err != nil {
@@ -368,7 +374,7 @@ func (p *parser) splitLines(n *ast.Paragraph) []*ast.Paragraph {
 	var groups [][]ast.Node
 	standalone := false // the last line was links or a cue: text after it is a new paragraph
 	for i, l := range ls {
-		_, _, isCue := p.cue(l)
+		_, _, _, isCue := p.cue(l)
 		switch {
 		case i == 0, standalone, p.isTurnLine(l), p.isNavLine(l), isCue:
 			groups = append(groups, l)
@@ -437,10 +443,24 @@ func (p *parser) isNavLine(l []ast.Node) bool {
 // turn it continues that speaker; otherwise it is show notes.
 func (p *parser) prose(n ast.Node, txt, h string) error {
 	if p.afterTurn && p.lastTurn >= 0 {
-		p.t.Units = append(p.t.Units, transcript.Unit{
+		u := transcript.Unit{
 			Kind: transcript.Speech, Speaker: p.t.Units[p.lastTurn].Speaker,
 			Text: txt, HTML: h, Section: p.section(), Line: p.lineOf(n),
-		})
+		}
+		// "[01:30] …" fixes where a long turn's later paragraph starts.
+		if m := anchorRE.FindStringSubmatch(txt); m != nil {
+			d, err := transcript.ParseClock(m[1])
+			if err != nil {
+				return p.errorf(n, "anchor: %w", err)
+			}
+			u.Start, u.Anchor, u.Confidence = d, true, 1
+			u.Text = txt[len(m[0]):]
+			u.HTML = strings.TrimSpace(strings.TrimPrefix(h, strings.TrimSpace(m[0])))
+			if u.Text == "" {
+				return p.errorf(n, "anchor [%s] has no text after it", m[1])
+			}
+		}
+		p.t.Units = append(p.t.Units, u)
 		p.lastTurn = len(p.t.Units) - 1
 		return nil
 	}
@@ -574,35 +594,46 @@ func (p *parser) boldLabel(nodes []ast.Node) (label, rest string, ok bool) {
 
 // cue recognises a paragraph (or a line) that is nothing but "*(音樂)*"
 // (or "*（笑）*", "*[掌聲]*": editors bracket cues every way).
-// An empty cue, "*( )*", is reported as ok with no text.
-func (p *parser) cue(nodes []ast.Node) (txt, h string, ok bool) {
+// An empty cue, "*( )*", is reported as ok with no text. An anchor may
+// come first, "[12:30] *(掌聲)*"; anchor is its clock, or "".
+func (p *parser) cue(nodes []ast.Node) (txt, h, anchor string, ok bool) {
 	var em *ast.Emphasis
+	var lead strings.Builder
 	for _, c := range nodes {
 		switch c := c.(type) {
 		case *ast.Emphasis:
 			if em != nil {
-				return "", "", false
+				return "", "", "", false
 			}
 			em = c
 		case *ast.Text:
-			if strings.TrimSpace(string(c.Segment.Value(p.src))) != "" {
-				return "", "", false
+			v := string(c.Segment.Value(p.src))
+			if em != nil && strings.TrimSpace(v) != "" {
+				return "", "", "", false
 			}
+			lead.WriteString(v)
 		default:
-			return "", "", false
+			return "", "", "", false
 		}
 	}
 	if em == nil {
-		return "", "", false
+		return "", "", "", false
+	}
+	if l := strings.TrimSpace(lead.String()); l != "" {
+		m := anchorRE.FindStringSubmatch(l)
+		if m == nil || strings.TrimSpace(l[len(m[0]):]) != "" {
+			return "", "", "", false
+		}
+		anchor = m[1]
 	}
 	s, _ := p.inline(em, 0)
 	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}, {"[", "]"}, {"［", "］"}} {
 		if strings.HasPrefix(s, pair[0]) && strings.HasSuffix(s, pair[1]) && len(s) >= len(pair[0])+len(pair[1]) {
 			inner := transcript.Normalize(s[len(pair[0]) : len(s)-len(pair[1])])
-			return inner, escape(inner), true
+			return inner, escape(inner), anchor, true
 		}
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 var (

@@ -150,6 +150,15 @@ func TestParse(t *testing.T) {
 				eq(t, "C", []any{tr.Units[2].Start, tr.Units[2].Anchor, tr.Units[2].Text}, []any{time.Hour + 2*time.Minute + 3500*time.Millisecond, true, "three"})
 				eq(t, "A", tr.Units[0].Anchor, false)
 			}},
+		{"anchors on continuations and cues", head + "**A:** one\n\n[00:30] two\n\n[00:35] *(笑)*\n\n[1:02] *three*\n\nsay *(laughs)* here\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "texts", texts(tr), []string{"one", "two", "笑", "three", "say (laughs) here"})
+				eq(t, "html", tr.Units[3].HTML, "<em>three</em>")
+				eq(t, "kinds", []transcript.Kind{tr.Units[1].Kind, tr.Units[2].Kind, tr.Units[4].Kind}, []transcript.Kind{transcript.Speech, transcript.Cue, transcript.Speech})
+				eq(t, "starts", []any{tr.Units[1].Start, tr.Units[1].Anchor, tr.Units[2].Start, tr.Units[2].Anchor, tr.Units[3].Start, tr.Units[4].Anchor},
+					[]any{30 * time.Second, true, 35 * time.Second, true, 62 * time.Second, false})
+				eq(t, "speaker", tr.Units[1].Speaker, "A")
+			}},
 		{"front matter overrides", "+++\ntitle = \"Front\"\ndate = 2024-01-02\nepisode = 7\nexplicit = true\nhosts = [\"H (host)\", {name = \"I\", role = \"co-host\"}]\ndescription = \"Desc <b>.\"\n[[chapters]]\nstart = \"01:00\"\ntitle = \"One\"\n+++\n" + head + "**日期:** 2025年9月24日\n\n**A:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "title", tr.Title, "Front")
@@ -185,6 +194,7 @@ func TestParseErrors(t *testing.T) {
 		{"only cues", head + "*(音樂)*\n", "ep.md:3: no speaker turns (paragraphs that start with **Name:**)", transcript.ErrNoSpeech},
 		{"empty cue", head + "**A:** hi\n\n*( )*\n", "ep.md:5: cue has no text: say what is heard, as in *(音樂)*", nil},
 		{"empty cue on a line of a turn", head + "**A:** hi\n*（）*\n", "ep.md:4: cue has no text: say what is heard, as in *(音樂)*", nil},
+		{"anchor without text", head + "**A:** hi\n\n[00:30]\n", "ep.md:5: anchor [00:30] has no text after it", nil},
 		{"turn without text", head + "**A:** hi\n\n**B:**\n", "ep.md:5: speaker turn of B has no text", nil},
 		{"invalid UTF-8", head + "**A:** h\xe9llo\n", "ep.md:3: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00", "ep.md:1: binary data, not text (control byte 0x7f)", transcript.ErrBinary},
