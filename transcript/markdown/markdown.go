@@ -470,6 +470,9 @@ func (p *parser) prose(n ast.Node, txt, h string) error {
 }
 
 func (p *parser) list(n *ast.List) error {
+	if p.navList(n) {
+		return nil
+	}
 	var texts, htmls []string
 	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 		var it, ih []string
@@ -695,6 +698,34 @@ func (p *parser) navLinksOf(nodes []ast.Node) ([]transcript.Link, bool) {
 		}
 	}
 	return links, len(links) > 0
+}
+
+// navList recognises a list whose every item is previous/next links, and
+// records them as navLinks does a paragraph of them.
+func (p *parser) navList(n *ast.List) bool {
+	var all []transcript.Link
+	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+		c := item.FirstChild()
+		if c == nil || c.NextSibling() != nil {
+			return false
+		}
+		switch c.(type) {
+		case *ast.Paragraph, *ast.TextBlock:
+		default:
+			return false
+		}
+		links, ok := p.navLinksOf(children(c))
+		if !ok {
+			return false
+		}
+		all = append(all, links...)
+	}
+	for _, l := range all {
+		if !slices.ContainsFunc(p.t.Links, func(o transcript.Link) bool { return o.Rel == l.Rel && o.Target == l.Target }) {
+			p.t.Links = append(p.t.Links, l)
+		}
+	}
+	return len(all) > 0
 }
 
 // slug derives a sibling episode's slug from a link to its source:

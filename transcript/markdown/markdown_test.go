@@ -117,6 +117,12 @@ func TestParse(t *testing.T) {
 					{Rel: "next", Title: "下一篇：Two »", Target: "../ep/02-two.md#top", Slug: "02-two"},
 				})
 			}},
+		{"links between turns in a list", head + "**A:** one\n\n- [« 上一篇：Zero](./00-zero.md)\n- [下一篇：Two »](./02-two.md)\n\ntwo\n\n- not a link\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "texts", texts(tr), []string{"one", "two", "not a link"})
+				eq(t, "links", len(tr.Links), 2)
+				eq(t, "speaker", tr.Units[1].Speaker, "A")
+			}},
 		{"inline markup", head + "**A:** use `go test` and *really* **do** it &mdash; [docs](https://go.dev) \\*not emphasis\\*\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "text", tr.Units[0].Text, "use go test and really do it — docs *not emphasis*")
