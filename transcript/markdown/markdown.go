@@ -65,6 +65,7 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 			p.lineStarts = append(p.lineStarts, i+1)
 		}
 	}
+	p.speakers = p.speakerNames(doc)
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if err := p.block(n); err != nil {
 			return nil, err
@@ -151,8 +152,9 @@ type parser struct {
 	lineStarts []int // offsets of the starts of lines 2, 3, …
 	t          *transcript.Transcript
 
-	lastTurn   int  // index of the last speech unit, -1 before the first turn
-	afterTurn  bool // no heading since the last turn: an unlabelled paragraph continues it
+	speakers   map[string]bool // names that open a paragraph as a turn
+	lastTurn   int             // index of the last speech unit, -1 before the first turn
+	afterTurn  bool            // no heading since the last turn: an unlabelled paragraph continues it
 	sawSection bool
 
 	notesText []string
@@ -361,7 +363,8 @@ func lines(n ast.Node) [][]ast.Node {
 }
 
 // splitLines splits a paragraph that editors meant as several: turns on
-// consecutive lines ("**A:** …\n**B:** …"), and previous/next links or a
+// consecutive lines ("**A:** …\n**B:** …", where B is known to speak: a
+// bold "**第一：**" inside a turn is emphasis), and previous/next links or a
 // cue on a line of their own next to a turn. It splits only a paragraph
 // whose first line is a turn or links, so show notes that happen to have a
 // bold "Label:" at the start of a line stay whole. It returns nil when
@@ -375,8 +378,9 @@ func (p *parser) splitLines(n *ast.Paragraph) []*ast.Paragraph {
 	standalone := false // the last line was links or a cue: text after it is a new paragraph
 	for i, l := range ls {
 		_, _, _, isCue := p.cue(l)
+		name, isTurn := p.turnName(l)
 		switch {
-		case i == 0, standalone, p.isTurnLine(l), p.isNavLine(l), isCue:
+		case i == 0, standalone, isTurn && p.known(name), p.isNavLine(l), isCue:
 			groups = append(groups, l)
 		default:
 			groups[len(groups)-1] = append(groups[len(groups)-1], l...)
@@ -399,6 +403,13 @@ func (p *parser) splitLines(n *ast.Paragraph) []*ast.Paragraph {
 // isTurnLine reports whether a line starts a speaker turn: an optional
 // anchor, then "**Name:**", "**Name：**" or "**Name**:".
 func (p *parser) isTurnLine(l []ast.Node) bool {
+	_, ok := p.turnName(l)
+	return ok
+}
+
+// turnName returns the speaker's name of a line that starts a turn, as
+// written between the ** (role and colon removed).
+func (p *parser) turnName(l []ast.Node) (string, bool) {
 	i := 0
 	var lead strings.Builder
 	for ; i < len(l); i++ {
@@ -410,24 +421,64 @@ func (p *parser) isTurnLine(l []ast.Node) bool {
 	}
 	if s := strings.TrimSpace(lead.String()); s != "" {
 		if m := anchorRE.FindString(s); m == "" || strings.TrimSpace(s[len(m):]) != "" {
-			return false
+			return "", false
 		}
 	}
 	if i >= len(l) {
-		return false
+		return "", false
 	}
 	em, ok := l[i].(*ast.Emphasis)
 	if !ok || em.Level != 2 {
-		return false
+		return "", false
 	}
 	name, _ := p.inline(em, 0)
 	if strings.HasSuffix(name, ":") || strings.HasSuffix(name, "：") {
-		return utf8.RuneCountInString(name) > 1
+		_, size := utf8.DecodeLastRuneInString(name)
+		name, _ = splitRole(name[:len(name)-size])
+		return name, name != ""
 	}
 	if i+1 < len(l) {
 		if t, ok := l[i+1].(*ast.Text); ok {
 			v := string(t.Segment.Value(p.src))
-			return name != "" && (strings.HasPrefix(v, ":") || strings.HasPrefix(v, "："))
+			name, _ = splitRole(name)
+			return name, name != "" && (strings.HasPrefix(v, ":") || strings.HasPrefix(v, "："))
+		}
+	}
+	return "", false
+}
+
+// speakerNames collects the names that open a paragraph as a turn anywhere
+// in doc: the people who speak, and not a bold "第一：" inside a turn.
+func (p *parser) speakerNames(doc ast.Node) map[string]bool {
+	names := map[string]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.Kind() != ast.KindParagraph && n.Kind() != ast.KindHeading {
+			return ast.WalkContinue, nil
+		}
+		if ls := lines(n); len(ls) > 0 {
+			if name, ok := p.turnName(ls[0]); ok {
+				names[name] = true
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return names
+}
+
+// known reports whether name is someone who speaks: a host or guest of
+// the metadata, or a name that opens a paragraph as a turn somewhere.
+func (p *parser) known(name string) bool {
+	if p.speakers[name] {
+		return true
+	}
+	for _, ps := range [][]transcript.Person{p.t.Hosts, p.t.Guests} {
+		for _, q := range ps {
+			if q.Name == name {
+				return true
+			}
 		}
 	}
 	return false

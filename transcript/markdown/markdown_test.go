@@ -67,13 +67,18 @@ func TestParse(t *testing.T) {
 				eq(t, "anchor", tr.Units[3].Start, 30*time.Second)
 				eq(t, "links", len(tr.Links), 2)
 			}},
-		{"a turn underlined by a separator is a turn, not a heading", head + "## 對談\n\n**A:** 你好。\n**B:** 那要從哪裡開始追？\n---\n[**下一篇：Y »**](./02-y.md)\n\n**A:** 好。\n\nSetext heading\n---\n\n**C:** x\n",
+		{"a turn underlined by a separator is a turn, not a heading", head + "**主持人:** A\n**講者:** B\n\n## 對談\n\n**A:** 你好。\n**B:** 那要從哪裡開始追？\n---\n[**下一篇：Y »**](./02-y.md)\n\n**A:** 好。\n\nSetext heading\n---\n\n**C:** x\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "speakers", speakers(tr), []string{"A", "B", "A", "C"})
 				eq(t, "texts", texts(tr), []string{"你好。", "那要從哪裡開始追？", "好。", "x"})
 				eq(t, "sections", len(tr.Sections), 2)
 				eq(t, "setext title", tr.Sections[1].Title, "Setext heading")
 				eq(t, "links", len(tr.Links), 1)
+			}},
+		{"a bold label inside a turn is emphasis, not a speaker", head + "**A:** 三個原則：\n**第一：**要快。\n**第二**：要穩。\n**B:** 好。\n\n**B:** 嗯。\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "speakers", speakers(tr), []string{"A", "B", "B"})
+				eq(t, "texts", texts(tr), []string{"三個原則：第一：要快。第二：要穩。", "好。", "嗯。"})
 			}},
 		{"a bold label at the start of a line of show notes", head + "## 前言\n\nSome notes\n**Note:** more notes\n\n## 對談\n\n**A:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
