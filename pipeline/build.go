@@ -134,6 +134,29 @@ func (p *Pipeline) checkPublishable(l *loaded) error {
 
 func (l *loaded) ext() string { return strings.ToLower(filepath.Ext(l.audio)) }
 
+// withIntro adds a chapter at 0 when none starts there (players and Apple
+// expect the first chapter at 00:00:00), titled in the episode's language.
+func (p *Pipeline) withIntro(l *loaded, list []chapters.Chapter) []chapters.Chapter {
+	for _, c := range list {
+		if c.Start == 0 {
+			return list
+		}
+	}
+	lang := l.t.Language
+	if lang == "" {
+		lang = p.cfg.Show.Language
+	}
+	title := "Intro"
+	switch strings.ToLower(strings.SplitN(lang, "-", 2)[0]) {
+	case "zh", "cmn", "yue":
+		title = "開場"
+	case "ja":
+		title = "オープニング"
+	}
+	l.warnings = append(l.warnings, fmt.Sprintf("%s: no chapter starts at 00:00:00: added %q", l.chSource, title))
+	return append([]chapters.Chapter{{Title: title}}, list...)
+}
+
 // headingLeadIn is how late the first heading's chapter may start and
 // still be taken as the start of the episode.
 const headingLeadIn = 5 * time.Second
@@ -192,6 +215,7 @@ func (p *Pipeline) resolveChapters(l *loaded) error {
 		l.chSource = "none"
 		return nil
 	}
+	list = p.withIntro(l, list)
 	fixed, warns, err := chapters.Validate(list, l.info.Duration)
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.chSource, err)

@@ -88,3 +88,23 @@ func TestTimingErrorLine(t *testing.T) {
 		}
 	}
 }
+
+// TestIntroChapterInLanguage: when no chapter starts at 0, the one added
+// there is titled in the episode's language.
+func TestIntroChapterInLanguage(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	ch := filepath.Join(cfg.EpisodesDir(), "02-kubernetes-cost.chapters.txt")
+	if err := os.WriteFile(ch, []byte("00:00:11 閒置的 CPU\n00:00:45 現場問答\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list, _, warnings, err := newPipeline(t, cfg, nil, Options{}).Chapters(context.Background(), "02-kubernetes-cost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 3 || list[0].Start != 0 || list[0].Title != "開場" {
+		t.Errorf("chapters = %+v, want 開場 added at 0", list)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "開場") {
+		t.Errorf("warnings = %q, want one about the added chapter", warnings)
+	}
+}
