@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -402,7 +403,7 @@ func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image
 		Title:       t.Title,
 		Number:      l.src.Number,
 		Season:      t.Season,
-		EpisodeType: "full",
+		EpisodeType: cmp.Or(t.EpisodeType, "full"),
 		Date:        t.Date,
 		Language:    t.Language,
 		Explicit:    t.Explicit,

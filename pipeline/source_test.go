@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +37,40 @@ func TestFindEpisode(t *testing.T) {
 	all, err := ListEpisodes(cfg)
 	if err != nil || len(all) != 3 {
 		t.Fatalf("ListEpisodes = %d episodes, %v; want the sample's 3", len(all), err)
+	}
+}
+
+// TestEpisodeType: episode_type in the front matter reaches the feed's
+// itunes:episodeType; without it an episode is "full".
+func TestEpisodeType(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	md := filepath.Join(cfg.EpisodesDir(), "03-edge-ai-inference.md")
+	src, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(md, append([]byte("+++\nepisode_type = \"bonus\"\n+++\n"), src...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, cfg, nil, Options{})
+	if _, err := p.PublishAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := readManifest(t, p.store)
+	for _, e := range m.Episodes {
+		want := "full"
+		if e.Slug == "03-edge-ai-inference" {
+			want = "bonus"
+		}
+		if e.EpisodeType != want {
+			t.Errorf("%s: episodeType %q, want %q", e.Slug, e.EpisodeType, want)
+		}
+	}
+	feed, err := os.ReadFile(filepath.Join(cfg.LocalStorageDir(), "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(feed), "<itunes:episodeType>bonus</itunes:episodeType>"); n != 1 {
+		t.Errorf("feed has %d bonus episodes, want 1", n)
 	}
 }

@@ -120,6 +120,9 @@ type Transcript struct {
 	Audio    string // audio file named by front matter, relative to the source
 	Image    string
 	GUID     string
+	// EpisodeType is itunes:episodeType: "full" (also when empty),
+	// "trailer" or "bonus".
+	EpisodeType string
 
 	Description string // show notes as plain text (paragraphs separated by blank lines)
 	NotesHTML   string // show notes as HTML (<p>, <ul>, <li>, <a>, <strong>, <em>)

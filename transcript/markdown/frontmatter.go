@@ -24,8 +24,9 @@ type frontMatter struct {
 	Audio       *string `toml:"audio"`
 	Image       *string `toml:"image"`
 	GUID        *string `toml:"guid"`
-	Hosts       []any   `toml:"hosts"`  // "Name (role)" or {name, role}
-	Guests      []any   `toml:"guests"` // the same
+	EpisodeType *string `toml:"episode_type"` // full, trailer or bonus
+	Hosts       []any   `toml:"hosts"`        // "Name (role)" or {name, role}
+	Guests      []any   `toml:"guests"`       // the same
 	Description *string `toml:"description"`
 	Chapters    []struct {
 		Start any    `toml:"start"` // "hh:mm:ss" or seconds
@@ -87,6 +88,14 @@ func applyFrontMatter(name string, fm []byte, t *transcript.Transcript) error {
 	set(&t.Audio, m.Audio)
 	set(&t.Image, m.Image)
 	set(&t.GUID, m.GUID)
+	if m.EpisodeType != nil {
+		switch *m.EpisodeType {
+		case "full", "trailer", "bonus":
+			t.EpisodeType = *m.EpisodeType
+		default:
+			return transcript.Errorf(name, lineOfKey(fm, "episode_type"), "front matter: episode_type: want full, trailer or bonus, got %q", *m.EpisodeType)
+		}
+	}
 	if m.Episode != nil {
 		t.Episode = *m.Episode
 	}

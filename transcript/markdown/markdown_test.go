@@ -170,16 +170,17 @@ func TestParse(t *testing.T) {
 					[]any{30 * time.Second, true, 35 * time.Second, true, 62 * time.Second, false})
 				eq(t, "speaker", tr.Units[1].Speaker, "A")
 			}},
-		{"front matter overrides", "+++\ntitle = \"Front\"\ndate = 2024-01-02\nepisode = 7\nexplicit = true\nhosts = [\"H (host)\", {name = \"I\", role = \"co-host\"}]\ndescription = \"Desc <b>.\"\n[[chapters]]\nstart = \"01:00\"\ntitle = \"One\"\n+++\n" + head + "**日期:** 2025年9月24日\n\n**A:** hi\n",
+		{"front matter overrides", "+++\ntitle = \"Front\"\ndate = 2024-01-02\nepisode = 7\nepisode_type = \"trailer\"\nexplicit = true\nhosts = [\"H (host)\", {name = \"I\", role = \"co-host\"}]\ndescription = \"Desc <b>.\"\n[[chapters]]\nstart = \"01:00\"\ntitle = \"One\"\n+++\n" + head + "**日期:** 2025年9月24日\n\n**A:** hi\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "title", tr.Title, "Front")
 				eq(t, "date", tr.Date, time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC))
 				eq(t, "episode", tr.Episode, 7)
+				eq(t, "episode type", tr.EpisodeType, "trailer")
 				eq(t, "explicit", *tr.Explicit, true)
 				eq(t, "hosts", tr.Hosts, []transcript.Person{{Name: "H", Role: "host"}, {Name: "I", Role: "co-host"}})
 				eq(t, "notes", tr.NotesHTML, "<p>Desc &lt;b&gt;.</p>\n")
 				eq(t, "chapters", tr.Chapters, []transcript.ChapterMark{{Start: time.Minute, Title: "One"}})
-				eq(t, "line", tr.Units[0].Line, 16)
+				eq(t, "line", tr.Units[0].Line, 17)
 			}},
 	}
 	for _, tc := range tests {
@@ -209,6 +210,7 @@ func TestParseErrors(t *testing.T) {
 		{"turn without text", head + "**A:** hi\n\n**B:**\n", "ep.md:5: speaker turn of B has no text", nil},
 		{"invalid UTF-8", head + "**A:** h\xe9llo\n", "ep.md:3: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00", "ep.md:1: binary data, not text (control byte 0x7f)", transcript.ErrBinary},
+		{"bad episode type", "+++\ntitle = \"x\"\nepisode_type = \"teaser\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode_type: want full, trailer or bonus, got \"teaser\"", nil},
 		{"unclosed front matter", "+++\ntitle = \"x\"\n", "ep.md:1: front matter has no closing +++ line", nil},
 		{"unknown front matter key", "+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: unknown key titel", nil},
 		{"bad front matter", "+++\ntitle = \n+++\n" + head + "**A:** hi\n", "ep.md:2: front matter: toml: unexpected character U+000A at start of value", nil},
