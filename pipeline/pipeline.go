@@ -78,6 +78,7 @@ func (p *Pipeline) rel(path string) string {
 
 // Result says what a publish did.
 type Result struct {
+	DryRun        bool     // nothing was written: Uploaded and Deleted say what would be
 	Uploaded      []string // keys
 	Skipped       []string // keys already published with the same content
 	Deleted       []string
@@ -111,7 +112,7 @@ func (p *Pipeline) PublishAll(ctx context.Context) (*Result, error) {
 }
 
 func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error) {
-	res := &Result{FeedURL: p.cfg.FeedURL()}
+	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	// Read and check every source before anything is built or uploaded.
 	var ls []*loaded
 	for _, s := range srcs {
@@ -349,6 +350,7 @@ func (p *Pipeline) upload(ctx context.Context, arts []*artifact, res *Result) er
 		if p.opt.DryRun {
 			p.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
 			res.Uploaded = append(res.Uploaded, a.key)
+			res.BytesUploaded += a.size
 			continue
 		}
 		if err := p.put(ctx, a); err != nil {
@@ -498,7 +500,7 @@ func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work str
 
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
-	res := &Result{FeedURL: p.cfg.FeedURL()}
+	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	if cur, _, err := p.readManifest(ctx); err != nil {
 		return nil, err
 	} else if err := p.checkSerial(cur, nil); err != nil {
@@ -533,7 +535,7 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 // Unpublish removes an episode from the manifest and the feed; with
 // deleteObjects it then deletes the episode's objects.
 func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool) (*Result, error) {
-	res := &Result{FeedURL: p.cfg.FeedURL()}
+	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	cur, _, err := p.readManifest(ctx)
 	if err != nil {
 		return nil, err
@@ -550,6 +552,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		if deleteObjects {
 			for _, o := range objs {
 				p.logf("would delete: %s (%s)", o.Key, FormatBytes(o.Size))
+				res.Deleted = append(res.Deleted, o.Key)
 			}
 		}
 		return res, nil

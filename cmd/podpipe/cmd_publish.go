@@ -182,9 +182,13 @@ func runPublish(ctx context.Context, cmd *cli.Command, episodes []string) error 
 }
 
 func printResult(cfg *config.Config, res *pipeline.Result) {
-	fmt.Printf("%d uploaded (%s), %d unchanged", len(res.Uploaded), pipeline.FormatBytes(res.BytesUploaded), len(res.Skipped))
+	verb := ""
+	if res.DryRun {
+		verb = "would be "
+	}
+	fmt.Printf("%d %suploaded (%s), %d unchanged", len(res.Uploaded), verb, pipeline.FormatBytes(res.BytesUploaded), len(res.Skipped))
 	if len(res.Deleted) > 0 {
-		fmt.Printf(", %d deleted", len(res.Deleted))
+		fmt.Printf(", %d %sdeleted", len(res.Deleted), verb)
 	}
 	fmt.Println()
 	if dir := cfg.LocalStorageDir(); dir != "" {
