@@ -59,6 +59,11 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	return nil
 }
 
+// maxOverlap is how far a Whisper segment may start before the previous
+// one ends, or end before it starts, and still be read as Whisper's
+// rounding rather than a broken file.
+const maxOverlap = 500 * time.Millisecond
+
 // Read reads Whisper JSON. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	src, err := io.ReadAll(r)
@@ -92,11 +97,25 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		if err != nil {
 			return transcript.Errorf(name, line, "end: %w", err)
 		}
+		text, speaker := transcript.Normalize(*s.Text), transcript.Normalize(s.Speaker)
+		// Whisper's own output has quirks a transcription service passes on:
+		// a segment that starts a little before the previous one ends, and
+		// segments of no length. Clamp the first; fold the second into the
+		// segment before it. Anything larger is a broken file.
+		if start < prevEnd && start >= prevStart && prevEnd-start <= maxOverlap {
+			start = prevEnd
+		}
+		if end <= start && end >= start-maxOverlap && len(t.Units) > 0 && start >= prevStart {
+			if text != "" {
+				last := &t.Units[len(t.Units)-1]
+				last.Text = transcript.Join(last.Text, text)
+			}
+			return nil
+		}
 		if err := jsonseg.Order(start, end, prevStart, prevEnd); err != nil {
 			return transcript.Errorf(name, line, "%w", err)
 		}
 		prevStart, prevEnd = start, end
-		text, speaker := transcript.Normalize(*s.Text), transcript.Normalize(s.Speaker)
 		if text == "" {
 			return nil
 		}

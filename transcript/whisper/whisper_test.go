@@ -35,10 +35,38 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// TestReadWhisperQuirks: Whisper's own output has segments that start a
+// little before the previous one ends, and segments of no length; they are
+// read, not refused.
+func TestReadWhisperQuirks(t *testing.T) {
+	src := `{"segments": [
+{"start": 0.0, "end": 2.5, "text": " 大家好"},
+{"start": 2.4, "end": 4.0, "text": " 歡迎收聽"},
+{"start": 4.0, "end": 4.0, "text": " 本集"},
+{"start": 4.2, "end": 6.0, "text": " 開始吧"}]}`
+	got, err := whisper.Read("w.json", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var starts []time.Duration
+	for _, u := range got.Units {
+		texts = append(texts, u.Text)
+		starts = append(starts, u.Start)
+	}
+	if want := []string{"大家好", "歡迎收聽本集", "開始吧"}; strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("texts = %q, want %q", texts, want)
+	}
+	if want := []time.Duration{0, 2500 * time.Millisecond, 4200 * time.Millisecond}; len(starts) != 3 || starts[1] != want[1] || starts[2] != want[2] {
+		t.Errorf("starts = %v, want %v", starts, want)
+	}
+}
+
 func TestReadErrors(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"no text", "{\"segments\": [\n{\"start\": 0, \"end\": 1}]}", "w.json:2: segment needs start, end and text"},
 		{"backwards", "{\"segments\": [\n{\"start\": 2, \"end\": 1, \"text\": \"x\"}]}", "w.json:2: segment ends at 1.000, not after it starts at 2.000: cues out of order or overlapping"},
+		{"overlapping a lot", "{\"segments\": [\n{\"start\": 0, \"end\": 6, \"text\": \"x\"},\n{\"start\": 4, \"end\": 8, \"text\": \"y\"}]}", "w.json:3: segment starts at 4.000, before the previous segment ends (6.000): cues out of order or overlapping"},
 		{"out of order", "{\"segments\": [\n{\"start\": 5, \"end\": 6, \"text\": \"x\"},\n{\"start\": 1, \"end\": 2, \"text\": \"y\"}]}", "w.json:3: segment starts at 1.000, before the previous segment (5.000): cues out of order or overlapping"},
 		{"empty segments", `{"segments": []}`, "w.json:1: no speaker turns: no segments with text"},
 	} {
