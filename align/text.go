@@ -3,6 +3,8 @@ package align
 import (
 	"strings"
 	"unicode"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // syllables estimates how many syllables it takes to say s: one per Han
@@ -87,24 +89,11 @@ func splitSentences(s string) []sentence {
 		syl := syllables(p)
 		if len(out) > 0 && (syl < 4 || out[len(out)-1].syl < 4) {
 			last := &out[len(out)-1]
-			sep := ""
-			if !isCJKEnd(last.text) {
-				sep = " "
-			}
-			last.text += sep + p
+			last.text = transcript.Join(last.text, p)
 			last.syl += syl
 			continue
 		}
 		out = append(out, sentence{p, syl})
 	}
 	return out
-}
-
-func isCJKEnd(s string) bool {
-	rs := []rune(s)
-	if len(rs) == 0 {
-		return false
-	}
-	r := rs[len(rs)-1]
-	return r > 0x2E80
 }

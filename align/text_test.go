@@ -36,6 +36,8 @@ func TestSplitSentences(t *testing.T) {
 		{"It works well for us. We shipped it on Monday! Great?", []string{"It works well for us.", "We shipped it on Monday! Great?"}},
 		{"It works. Fine.", []string{"It works. Fine."}},
 		{"沒有句號的一句話", []string{"沒有句號的一句話"}},
+		// Short sentences are merged; Korean keeps the space between them.
+		{"네. 좋아요. 오늘은 날씨가 좋네요 정말로.", []string{"네. 좋아요.", "오늘은 날씨가 좋네요 정말로."}},
 	}
 	for _, tt := range tests {
 		var got []string
