@@ -163,7 +163,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	if au.Path == "" {
 		return errors.New("align: no audio file to align to")
 	}
-	an, err := analyse(ctx, au.Path, a.warnf)
+	an, err := analyse(ctx, au.Path, au.Duration, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (a *Aligner) espeak() string {
 func (a *Aligner) proportional(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
 	a.report.Tier = TierNone
 	if au.Duration <= 0 && au.Path != "" {
-		an, err := analyse(ctx, au.Path, a.warnf)
+		an, err := analyse(ctx, au.Path, 0, a.warnf)
 		if err != nil {
 			return err
 		}
@@ -233,7 +233,7 @@ func (a *Aligner) proportional(ctx context.Context, t *transcript.Transcript, au
 
 // analyse decodes the audio and computes its features, streaming: only the
 // features (a few MB for an hour) are kept.
-func analyse(ctx context.Context, path string, warnf func(string, ...any)) (*analysis, error) {
+func analyse(ctx context.Context, path string, duration time.Duration, warnf func(string, ...any)) (*analysis, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
@@ -277,6 +277,10 @@ func analyse(ctx context.Context, path string, warnf func(string, ...any)) (*ana
 		}
 	}()
 	x := mfcc.NewExtractor()
+	// The features are kept for the whole episode: size them once from
+	// the probed duration rather than by repeated doubling, which would
+	// hold old and new copies at once.
+	x.Grow(int(duration/mfcc.FrameDuration) + 1)
 	for c := range full {
 		if err := ctx.Err(); err != nil {
 			return nil, err

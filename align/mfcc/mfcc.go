@@ -16,6 +16,7 @@ package mfcc
 import (
 	"math"
 	"math/cmplx"
+	"slices"
 	"time"
 )
 
@@ -128,6 +129,18 @@ func NewExtractor() *Extractor {
 		}
 	}
 	return x
+}
+
+// Grow makes room for n more frames of features, so that extracting a
+// file of known length allocates them once.
+func (x *Extractor) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	x.f.Energy = slices.Grow(x.f.Energy, n)
+	x.f.Flatness = slices.Grow(x.f.Flatness, n)
+	x.f.Flux = slices.Grow(x.f.Flux, n)
+	x.f.Coef = slices.Grow(x.f.Coef, n*Coeffs)
 }
 
 // Write analyses samples, keeping any incomplete frame for the next call.
