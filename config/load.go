@@ -179,7 +179,7 @@ func (c *Config) Check() error {
 	if s.Type != "episodic" && s.Type != "serial" {
 		return bad("show.type", "want \"episodic\" or \"serial\", got %q", s.Type)
 	}
-	if !validMedium[strings.TrimSuffix(s.Medium, "L")] {
+	if !ValidMedium(s.Medium) {
 		return bad("show.medium", "%q is not a medium of the Podcasting 2.0 list: %s", s.Medium, mediaList)
 	}
 	if s.GUID != "" {
@@ -268,8 +268,10 @@ func (c *Config) Check() error {
 // maxDescription is the most of a show's description Apple shows, in bytes.
 const maxDescription = 4000
 
-// validMedium is the Podcasting 2.0 podcast:medium list; each has a list
-// variant with an L suffix ("musicL").
+// ValidMedium reports whether s is on the Podcasting 2.0 podcast:medium
+// list, or is one of them with the list suffix L ("musicL").
+func ValidMedium(s string) bool { return validMedium[strings.TrimSuffix(s, "L")] }
+
 var validMedium = map[string]bool{
 	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
 	"newsletter": true, "blog": true, "publisher": true, "course": true, "mixed": true,

@@ -346,7 +346,7 @@ func (v *validator) checkChannel(ch *node) {
 	}
 	if n := v.required(ch, "", "language", Error); n != nil {
 		lang = n.Text()
-		if !validLanguage(lang) {
+		if !config.ValidLanguage(lang) {
 			v.errorf(n, "%q is not a language code such as en or zh-TW", lang)
 		}
 	}
@@ -401,7 +401,7 @@ func (v *validator) checkChannel(ch *node) {
 		}
 	}
 	// Each medium has a list variant with an L suffix ("musicL").
-	if n := ch.one(NSPodcast, "medium"); n != nil && !validMedium[strings.TrimSuffix(n.Text(), "L")] {
+	if n := ch.one(NSPodcast, "medium"); n != nil && !config.ValidMedium(n.Text()) {
 		v.errorf(n, "%q is not a medium of the Podcasting 2.0 list (podcast, music, audiobook, …)", n.Text())
 	}
 	v.checkPersons(ch)
@@ -598,7 +598,7 @@ func (v *validator) checkTranscript(n *node, lang string) {
 	if rel, ok := n.get("rel"); ok && rel != "captions" {
 		v.warnf(n, "rel %q: the only rel is captions", rel)
 	}
-	if l, ok := n.get("language"); ok && !validLanguage(l) {
+	if l, ok := n.get("language"); ok && !config.ValidLanguage(l) {
 		v.errorf(n, "language %q is not a language code", l)
 	} else if !ok && lang == "" {
 		v.warnf(n, "has no language and the channel has none")
@@ -789,31 +789,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-var validMedium = map[string]bool{
-	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
-	"newsletter": true, "blog": true, "publisher": true, "course": true, "mixed": true,
-}
-
-// validLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
-// sr-Latn-RS) or the old en-us style, letters and digits only.
-func validLanguage(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts[0]) < 2 || len(parts[0]) > 3 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" || len(p) > 8 {
-			return false
-		}
-		for _, r := range p {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // parseNPT parses Normal Play Time: seconds, MM:SS or HH:MM:SS, each with
