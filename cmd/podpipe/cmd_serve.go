@@ -16,7 +16,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/podpipe/podpipe/config"
-	"github.com/podpipe/podpipe/internal/serve"
+	"github.com/podpipe/podpipe/serve"
 )
 
 var serveCommand = &cli.Command{
