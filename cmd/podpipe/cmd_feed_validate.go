@@ -16,14 +16,20 @@ import (
 	"github.com/podpipe/podpipe/feed"
 )
 
-var feedValidateCommand = &cli.Command{
-	Name:      "validate",
-	Usage:     "check a podcast feed against Apple's requirements and the Podcasting 2.0 spec",
-	ArgsUsage: "[FILE|URL]",
-	UsageText: `podpipe feed validate                  # the show's published feed
+type feedValidateOptions struct {
+	offline bool
+}
+
+func newFeedValidateCommand(gopts *globalOptions) *cli.Command {
+	var opts feedValidateOptions
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check a podcast feed against Apple's requirements and the Podcasting 2.0 spec",
+		ArgsUsage: "[FILE|URL]",
+		UsageText: `podpipe feed validate                  # the show's published feed
 podpipe feed validate public/feed.xml
 podpipe feed validate https://example.org/podcast/feed.xml`,
-	Description: `Checks a podcast feed: well-formed XML and namespace URIs, required channel
+		Description: `Checks a podcast feed: well-formed XML and namespace URIs, required channel
 and item tags, Apple's categories, explicit values, durations, RFC 2822 dates,
 unique guids and enclosure URLs, podcast:guid, transcript and chapter types,
 https where the spec asks for it (not for localhost previews). It then fetches
@@ -36,29 +42,33 @@ directory too, so no server needs to run; with S3 the feed at its public URL.
 
 Each finding is printed as "error: WHERE: WHAT" or "warning: WHERE: WHAT".
 The exit status is 1 when there is any error.`,
-	Flags: []cli.Flag{
-		&cli.BoolFlag{
-			Name:    "offline",
-			Usage:   "check the feed's text only; fetch no linked object",
-			Sources: cli.EnvVars("PODPIPE_OFFLINE"),
+		Flags: []cli.Flag{
+			&cli.BoolFlag{
+				Name:        "offline",
+				Usage:       "check the feed's text only; fetch no linked object",
+				Sources:     cli.EnvVars("PODPIPE_OFFLINE"),
+				Destination: &opts.offline,
+			},
 		},
-	},
-	Action: func(ctx context.Context, cmd *cli.Command) error {
-		if cmd.NArg() > 1 {
-			return usagef("feed validate: one feed at most, got %d arguments", cmd.NArg())
-		}
-		return runFeedValidate(ctx, cmd.Root().Writer, cmd.Root().String("config"), cmd.Args().First(), cmd.Bool("offline"))
-	},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runFeedValidate(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
+		},
+	}
 }
 
-func init() {
-	feedCommand.Commands = append(feedCommand.Commands, feedValidateCommand)
-}
-
-// runFeedValidate checks the feed at src (a file or an http(s) URL), or the
-// show's published feed when src is empty, and prints the findings to w.
-func runFeedValidate(ctx context.Context, w io.Writer, configPath, src string, offline bool) error {
-	opts := feed.ValidateOptions{Offline: offline}
+// runFeedValidate checks the feed args names (a file or an http(s) URL),
+// or the show's published feed when args is empty, and prints the findings
+// to w.
+func runFeedValidate(ctx context.Context, o feedValidateOptions, gopts globalOptions, args []string, w io.Writer) error {
+	if len(args) > 1 {
+		return usagef("feed validate: one feed at most, got %d arguments", len(args))
+	}
+	var src string
+	if len(args) == 1 {
+		src = args[0]
+	}
+	configPath := gopts.config
+	opts := feed.ValidateOptions{Offline: o.offline}
 	name := src
 	var open func() (io.ReadCloser, error)
 	switch {

@@ -74,7 +74,7 @@ func TestFeedValidateCommand(t *testing.T) {
 	// Default: the show's published feed, objects read from storage.
 	cfg, public := showDir(t, good)
 	var out bytes.Buffer
-	if err := runFeedValidate(ctx, &out, cfg, "", false); err != nil {
+	if err := runFeedValidate(ctx, feedValidateOptions{}, globalOptions{config: cfg}, nil, &out); err != nil {
 		t.Fatalf("published feed: %v\n%s", err, out.String())
 	}
 	if want := filepath.Join(public, "feed.xml") + ": valid, 0 warnings\n"; out.String() != want {
@@ -83,7 +83,7 @@ func TestFeedValidateCommand(t *testing.T) {
 
 	cfg, public = showDir(t, bad)
 	out.Reset()
-	err := runFeedValidate(ctx, &out, cfg, "", false)
+	err := runFeedValidate(ctx, feedValidateOptions{}, globalOptions{config: cfg}, nil, &out)
 	if err == nil || !strings.Contains(err.Error(), "1 error, 0 warnings") ||
 		!strings.HasPrefix(out.String(), "error: "+filepath.Join(public, "feed.xml")+":12: item 1 \"One\" <enclosure>: length is 11 but") {
 		t.Errorf("wrong length: err %v, output:\n%s", err, out.String())
@@ -92,18 +92,18 @@ func TestFeedValidateCommand(t *testing.T) {
 	// A file: nothing serves its objects, so they are warned about,
 	// unless the show's config says where they are stored.
 	out.Reset()
-	if err := runFeedValidate(ctx, &out, "no-such-config.toml", filepath.Join(public, "feed.xml"), false); err != nil {
+	if err := runFeedValidate(ctx, feedValidateOptions{}, globalOptions{config: "no-such-config.toml"}, []string{filepath.Join(public, "feed.xml")}, &out); err != nil {
 		t.Errorf("file: %v", err)
 	}
 	if !strings.Contains(out.String(), "warning: ") || !strings.Contains(out.String(), "not checked: 3 linked objects on http://127.0.0.1:1") {
 		t.Errorf("file: output:\n%s", out.String())
 	}
 	out.Reset()
-	if err := runFeedValidate(ctx, &out, cfg, filepath.Join(public, "feed.xml"), false); err == nil || !strings.Contains(out.String(), "length is 11 but") {
+	if err := runFeedValidate(ctx, feedValidateOptions{}, globalOptions{config: cfg}, []string{filepath.Join(public, "feed.xml")}, &out); err == nil || !strings.Contains(out.String(), "length is 11 but") {
 		t.Errorf("file with the show's config: %v\n%s", err, out.String())
 	}
 	out.Reset()
-	if err := runFeedValidate(ctx, &out, "", filepath.Join(public, "feed.xml"), true); err != nil || !strings.HasSuffix(out.String(), "valid, 0 warnings\n") {
+	if err := runFeedValidate(ctx, feedValidateOptions{offline: true}, globalOptions{}, []string{filepath.Join(public, "feed.xml")}, &out); err != nil || !strings.HasSuffix(out.String(), "valid, 0 warnings\n") {
 		t.Errorf("file, offline: %v\n%s", err, out.String())
 	}
 
@@ -117,11 +117,11 @@ func TestFeedValidateCommand(t *testing.T) {
 	}))
 	defer srv.Close()
 	out.Reset()
-	err = runFeedValidate(ctx, &out, "", srv.URL+"/feed.xml", true)
+	err = runFeedValidate(ctx, feedValidateOptions{offline: true}, globalOptions{}, []string{srv.URL + "/feed.xml"}, &out)
 	if err == nil || !strings.Contains(out.String(), "error: "+srv.URL+"/feed.xml:3: channel: <title> is missing") {
 		t.Errorf("URL: err %v, output:\n%s", err, out.String())
 	}
-	if err := runFeedValidate(ctx, &out, "", srv.URL+"/missing.xml", true); err == nil || !strings.Contains(err.Error(), "404") {
+	if err := runFeedValidate(ctx, feedValidateOptions{offline: true}, globalOptions{}, []string{srv.URL + "/missing.xml"}, &out); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("missing URL: err %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -12,18 +13,35 @@ import (
 	"github.com/podpipe/podpipe/pipeline"
 )
 
-var (
-	dryRunFlag = &cli.BoolFlag{
-		Name:    "dry-run",
-		Usage:   "build and print the plan; write nothing",
-		Sources: cli.EnvVars("PODPIPE_DRY_RUN"),
+// pipelineOptions holds the flags of the commands that run the pipeline;
+// a command without one of the flags leaves its field at the zero value,
+// the pipeline's default.
+type pipelineOptions struct {
+	dryRun bool
+	force  bool
+	align  string
+}
+
+func newDryRunFlag(dst *bool) cli.Flag {
+	return &cli.BoolFlag{
+		Name:        "dry-run",
+		Usage:       "build and print the plan; write nothing",
+		Sources:     cli.EnvVars("PODPIPE_DRY_RUN"),
+		Destination: dst,
 	}
-	forceFlag = &cli.BoolFlag{
-		Name:    "force",
-		Usage:   "upload everything, even what is already published unchanged",
-		Sources: cli.EnvVars("PODPIPE_FORCE"),
+}
+
+func newForceFlag(dst *bool) cli.Flag {
+	return &cli.BoolFlag{
+		Name:        "force",
+		Usage:       "upload everything, even what is already published unchanged",
+		Sources:     cli.EnvVars("PODPIPE_FORCE"),
+		Destination: dst,
 	}
-	alignFlag = &cli.StringFlag{
+}
+
+func newAlignFlag(dst *string) cli.Flag {
+	return &cli.StringFlag{
 		Name:    "align",
 		Value:   "auto",
 		Usage:   "how to time untimed transcripts: auto (best available), tts, pauses or none (proportional estimate)",
@@ -35,136 +53,94 @@ var (
 			}
 			return usagef("--align: want auto, tts, pauses or none, got %q", s)
 		},
+		Destination: dst,
 	}
-)
-
-var publishCommand = &cli.Command{
-	Name:  "publish",
-	Usage: "publish episodes: build every file, upload what changed, update the feed",
-	UsageText: "podpipe publish episode 01-some-slug\n" +
-		"podpipe publish show",
-	Commands: []*cli.Command{
-		{
-			Name:      "episode",
-			Usage:     "publish one or more episodes",
-			ArgsUsage: "EPISODE...",
-			UsageText: "podpipe publish episode 01-some-slug\npodpipe publish episode --dry-run episodes/01-some-slug.md",
-			Description: "EPISODE is a slug (the transcript's file name without .md) or a path.\n" +
-				"Builds the tagged audio, the transcripts (vtt, srt, json, html, txt) and the\n" +
-				"chapters JSON, uploads what changed, updates the manifest and uploads the\n" +
-				"feed last. An unchanged episode uploads nothing.",
-			Flags: []cli.Flag{dryRunFlag, forceFlag, alignFlag},
-			Action: func(ctx context.Context, cmd *cli.Command) error {
-				if cmd.NArg() == 0 {
-					return usagef("publish episode: name at least one EPISODE")
-				}
-				return runPublish(ctx, cmd, cmd.Args().Slice())
-			},
-		},
-		{
-			Name:        "show",
-			Usage:       "publish every episode in the episodes folder",
-			UsageText:   "podpipe publish show\npodpipe --config shows/other/config.toml publish show --dry-run",
-			Description: "Publishes every episodes/*.md with its audio, then the feed.",
-			Flags:       []cli.Flag{dryRunFlag, forceFlag, alignFlag},
-			Action: func(ctx context.Context, cmd *cli.Command) error {
-				if cmd.NArg() != 0 {
-					return usagef("publish show takes no arguments")
-				}
-				return runPublish(ctx, cmd, nil)
-			},
-		},
-	},
 }
 
-var unpublishCommand = &cli.Command{
-	Name:      "unpublish",
-	Usage:     "remove an episode from the feed",
-	UsageText: "podpipe unpublish episode 01-some-slug",
-	Commands: []*cli.Command{{
+func newPublishCommand(gopts *globalOptions) *cli.Command {
+	return &cli.Command{
+		Name:  "publish",
+		Usage: "publish episodes: build every file, upload what changed, update the feed",
+		UsageText: "podpipe publish episode 01-some-slug\n" +
+			"podpipe publish show",
+		Commands: []*cli.Command{
+			newPublishEpisodeCommand(gopts),
+			newPublishShowCommand(gopts),
+		},
+	}
+}
+
+func newPublishEpisodeCommand(gopts *globalOptions) *cli.Command {
+	var opts pipelineOptions
+	return &cli.Command{
 		Name:      "episode",
-		Usage:     "remove an episode from the feed; with --delete also its objects",
-		ArgsUsage: "EPISODE",
-		UsageText: "podpipe unpublish episode 01-some-slug\npodpipe unpublish episode --delete 01-some-slug",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "delete", Usage: "also delete the episode's published objects", Sources: cli.EnvVars("PODPIPE_DELETE")},
-			dryRunFlag,
-		},
+		Usage:     "publish one or more episodes",
+		ArgsUsage: "EPISODE...",
+		UsageText: "podpipe publish episode 01-some-slug\npodpipe publish episode --dry-run episodes/01-some-slug.md",
+		Description: "EPISODE is a slug (the transcript's file name without .md) or a path.\n" +
+			"Builds the tagged audio, the transcripts (vtt, srt, json, html, txt) and the\n" +
+			"chapters JSON, uploads what changed, updates the manifest and uploads the\n" +
+			"feed last. An unchanged episode uploads nothing.",
+		Flags: []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align)},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			if cmd.NArg() != 1 {
-				return usagef("unpublish episode: name one EPISODE")
-			}
-			cfg, p, err := openPipeline(ctx, cmd)
-			if err != nil {
-				return err
-			}
-			res, err := p.Unpublish(ctx, cmd.Args().First(), cmd.Bool("delete"))
-			if err != nil {
-				return err
-			}
-			printResult(cfg, res)
-			return nil
+			return runPublishEpisode(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
 		},
-	}},
+	}
 }
 
-var feedBuildCommand = &cli.Command{
-	Name:      "build",
-	Usage:     "rebuild the feed from the manifest and the config alone",
-	UsageText: "podpipe feed build",
-	Description: "Use it after changing the show's part of config.toml: no episode is\n" +
-		"rebuilt, only the feed.",
-	Flags: []cli.Flag{dryRunFlag},
-	Action: func(ctx context.Context, cmd *cli.Command) error {
-		cfg, p, err := openPipeline(ctx, cmd)
-		if err != nil {
-			return err
-		}
-		res, err := p.BuildFeed(ctx)
-		if err != nil {
-			return err
-		}
-		printResult(cfg, res)
-		return nil
-	},
+// runPublishEpisode publishes the episodes named in args.
+func runPublishEpisode(ctx context.Context, opts pipelineOptions, gopts globalOptions, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return usagef("publish episode: name at least one EPISODE")
+	}
+	return publish(ctx, opts, gopts, args, out)
 }
 
-func init() {
-	register(publishCommand)
-	register(unpublishCommand)
-	feedCommand.Commands = append(feedCommand.Commands, feedBuildCommand)
+func newPublishShowCommand(gopts *globalOptions) *cli.Command {
+	var opts pipelineOptions
+	return &cli.Command{
+		Name:        "show",
+		Usage:       "publish every episode in the episodes folder",
+		UsageText:   "podpipe publish show\npodpipe --config shows/other/config.toml publish show --dry-run",
+		Description: "Publishes every episodes/*.md with its audio, then the feed.",
+		Flags:       []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align)},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runPublishShow(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
+		},
+	}
 }
 
-// loadConfig reads the config named by the root --config flag.
-func loadConfig(cmd *cli.Command) (*config.Config, error) {
-	return config.Load(cmd.Root().String("config"))
+// runPublishShow publishes every episode of the show.
+func runPublishShow(ctx context.Context, opts pipelineOptions, gopts globalOptions, args []string, out io.Writer) error {
+	if len(args) != 0 {
+		return usagef("publish show takes no arguments")
+	}
+	return publish(ctx, opts, gopts, nil, out)
 }
 
-func openPipeline(ctx context.Context, cmd *cli.Command) (*config.Config, *pipeline.Pipeline, error) {
-	cfg, err := loadConfig(cmd)
+// openPipeline loads the show's config and opens its pipeline, which logs
+// its progress to out.
+func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions, out io.Writer) (*config.Config, *pipeline.Pipeline, error) {
+	cfg, err := config.Load(gopts.config)
 	if err != nil {
 		return nil, nil, err
 	}
-	opt := pipeline.Options{Log: os.Stdout}
-	for _, f := range cmd.Flags {
-		switch f.Names()[0] {
-		case "dry-run":
-			opt.DryRun = cmd.Bool("dry-run")
-		case "force":
-			opt.Force = cmd.Bool("force")
-		case "align":
-			opt.Align = cmd.String("align")
-		}
-	}
-	p, err := pipeline.New(ctx, cfg, opt)
+	p, err := pipeline.New(ctx, cfg, pipeline.Options{
+		Log:    out,
+		DryRun: opts.dryRun,
+		Force:  opts.force,
+		Align:  opts.align,
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return cfg, p, nil
 }
 
-func runPublish(ctx context.Context, cmd *cli.Command, episodes []string) error {
-	cfg, p, err := openPipeline(ctx, cmd)
+// publish publishes the named episodes, or every episode when episodes is
+// nil, and prints the summary to out.
+func publish(ctx context.Context, opts pipelineOptions, gopts globalOptions, episodes []string, out io.Writer) error {
+	cfg, p, err := openPipeline(ctx, opts, gopts, out)
 	if err != nil {
 		return err
 	}
@@ -177,20 +153,20 @@ func runPublish(ctx context.Context, cmd *cli.Command, episodes []string) error 
 	if err != nil {
 		return err
 	}
-	printResult(cfg, res)
+	printResult(out, cfg, res)
 	return nil
 }
 
-func printResult(cfg *config.Config, res *pipeline.Result) {
+func printResult(out io.Writer, cfg *config.Config, res *pipeline.Result) {
 	verb := ""
 	if res.DryRun {
 		verb = "would be "
 	}
-	fmt.Printf("%d %suploaded (%s), %d unchanged", len(res.Uploaded), verb, pipeline.FormatBytes(res.BytesUploaded), len(res.Skipped))
+	fmt.Fprintf(out, "%d %suploaded (%s), %d unchanged", len(res.Uploaded), verb, pipeline.FormatBytes(res.BytesUploaded), len(res.Skipped))
 	if len(res.Deleted) > 0 {
-		fmt.Printf(", %d %sdeleted", len(res.Deleted), verb)
+		fmt.Fprintf(out, ", %d %sdeleted", len(res.Deleted), verb)
 	}
-	fmt.Println()
+	fmt.Fprintln(out)
 	if dir := cfg.LocalStorageDir(); dir != "" {
 		rel := dir
 		if wd, err := os.Getwd(); err == nil {
@@ -198,8 +174,8 @@ func printResult(cfg *config.Config, res *pipeline.Result) {
 				rel = r
 			}
 		}
-		fmt.Printf("feed: %s (file %s; `podpipe serve` serves it)\n", res.FeedURL, filepath.Join(rel, config.FeedKey))
+		fmt.Fprintf(out, "feed: %s (file %s; `podpipe serve` serves it)\n", res.FeedURL, filepath.Join(rel, config.FeedKey))
 		return
 	}
-	fmt.Printf("feed: %s\n", res.FeedURL)
+	fmt.Fprintf(out, "feed: %s\n", res.FeedURL)
 }

@@ -16,16 +16,23 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/podpipe/podpipe/config"
-	"github.com/podpipe/podpipe/internal/serve"
+	"github.com/podpipe/podpipe/serve"
 )
 
-var serveCommand = &cli.Command{
-	Name:  "serve",
-	Usage: "serve the local published directory over HTTP for a browser or a podcast app",
-	UsageText: `podpipe serve                            # the config's storage directory on 127.0.0.1:8080
+type serveOptions struct {
+	addr string // --addr
+	dir  string // --dir; default: the config's storage directory
+}
+
+func newServeCommand(gopts *globalOptions) *cli.Command {
+	var opts serveOptions
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "serve the local published directory over HTTP for a browser or a podcast app",
+		UsageText: `podpipe serve                            # the config's storage directory on 127.0.0.1:8080
 podpipe serve --addr 0.0.0.0:8080        # reachable from phones on the LAN
 podpipe serve --dir public --addr :9000`,
-	Description: `Serves the directory podpipe publishes to (storage.url when it is a local
+		Description: `Serves the directory podpipe publishes to (storage.url when it is a local
 directory, resolved against the config file; or --dir) until interrupted.
 Each file goes out with the Content-Type and Cache-Control it was published
 with, answers HEAD and byte-range requests (podcast apps seek with them) and
@@ -35,37 +42,39 @@ podpipe's own hidden .podpipe folder is never served.
 To subscribe from a phone on the LAN, publish with base_url set to this
 machine's address (e.g. PODPIPE_BASE_URL=http://192.168.1.20:8080/) and serve
 with --addr 0.0.0.0:8080.`,
-	Flags: []cli.Flag{
-		&cli.StringFlag{
-			Name:    "addr",
-			Value:   "127.0.0.1:8080",
-			Usage:   "listen on `HOST:PORT`",
-			Sources: cli.EnvVars("PODPIPE_ADDR"),
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:        "addr",
+				Value:       "127.0.0.1:8080",
+				Usage:       "listen on `HOST:PORT`",
+				Sources:     cli.EnvVars("PODPIPE_ADDR"),
+				Destination: &opts.addr,
+			},
+			&cli.StringFlag{
+				Name:        "dir",
+				Usage:       "serve `DIR` instead of the config's storage directory",
+				Sources:     cli.EnvVars("PODPIPE_SERVE_DIR"),
+				Destination: &opts.dir,
+			},
 		},
-		&cli.StringFlag{
-			Name:    "dir",
-			Usage:   "serve `DIR` instead of the config's storage directory",
-			Sources: cli.EnvVars("PODPIPE_SERVE_DIR"),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
 		},
-	},
-	Action: func(ctx context.Context, cmd *cli.Command) error {
-		if cmd.NArg() > 0 {
-			return usagef("serve: no arguments expected, got %q", cmd.Args().First())
-		}
-		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		return runServe(ctx, cmd.Root().Writer, cmd.Root().String("config"), cmd.String("dir"), cmd.String("addr"))
-	},
+	}
 }
 
-func init() { register(serveCommand) }
-
-// runServe serves dir (or the config's local storage directory) on addr
-// until ctx is done, and says where on w.
-func runServe(ctx context.Context, w io.Writer, configPath, dir, addr string) error {
+// runServe serves opts.dir (or the config's local storage directory) on
+// opts.addr until ctx is done, and says where on w.
+func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args []string, w io.Writer) error {
+	if len(args) > 0 {
+		return usagef("serve: no arguments expected, got %q", args[0])
+	}
+	dir, addr := opts.dir, opts.addr
 	feedKey := config.FeedKey
 	if dir == "" {
-		cfg, err := config.Load(configPath)
+		cfg, err := config.Load(gopts.config)
 		if err != nil {
 			return err
 		}

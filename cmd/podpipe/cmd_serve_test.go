@@ -68,7 +68,9 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := new(lockedBuffer)
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, out, cfgPath, "", "127.0.0.1:0") }()
+	go func() {
+		done <- runServe(ctx, serveOptions{addr: "127.0.0.1:0"}, globalOptions{config: cfgPath}, nil, out)
+	}()
 
 	var feedURL string
 	for deadline := time.Now().Add(10 * time.Second); feedURL == "" && time.Now().Before(deadline); {
@@ -122,7 +124,7 @@ func TestServeErrors(t *testing.T) {
 			if tt.config != "" {
 				cfgPath = writeServeConfig(t, tt.config)
 			}
-			err := runServe(context.Background(), io.Discard, cfgPath, tt.dir, tt.addr)
+			err := runServe(context.Background(), serveOptions{dir: tt.dir, addr: tt.addr}, globalOptions{config: cfgPath}, nil, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("runServe: %v, want an error with %q", err, tt.want)
 			}

@@ -16,52 +16,63 @@ import (
 	"github.com/podpipe/podpipe/transcript/markdown"
 )
 
-var alignCmd = &cli.Command{
-	Name:      "align",
-	Usage:     "time an untimed transcript against its audio and show how sure each turn is",
-	UsageText: "podpipe transcript align EPISODE.md [--audio FILE] [--align auto|none|pauses|tts]",
-	Description: `Aligns the editors' Markdown transcript to the audio (by default the .mp3 next
+type transcriptAlignOptions struct {
+	audio    string // the audio file; default: the transcript's
+	align    string // the tier's name
+	language string // the transcript's language when it does not say
+}
+
+func newTranscriptAlignCommand() *cli.Command {
+	var opts transcriptAlignOptions
+	return &cli.Command{
+		Name:      "align",
+		Usage:     "time an untimed transcript against its audio and show how sure each turn is",
+		UsageText: "podpipe transcript align EPISODE.md [--audio FILE] [--align auto|none|pauses|tts]",
+		Description: `Aligns the editors' Markdown transcript to the audio (by default the .mp3 next
 to the .md) and prints every turn with its start time and confidence, then
 the turns the aligner is least sure of, so an editor can fix them with an
 [mm:ss] anchor.
 
    podpipe transcript align episodes/02-kubernetes-cost.md
    podpipe transcript align episodes/02-kubernetes-cost.md --align pauses`,
-	Flags: []cli.Flag{
-		&cli.StringFlag{
-			Name:    "audio",
-			Usage:   "the episode's audio `FILE` (MP3 or WAV); default: EPISODE.mp3",
-			Sources: cli.EnvVars("PODPIPE_AUDIO"),
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:        "audio",
+				Usage:       "the episode's audio `FILE` (MP3 or WAV); default: EPISODE.mp3",
+				Sources:     cli.EnvVars("PODPIPE_AUDIO"),
+				Destination: &opts.audio,
+			},
+			&cli.StringFlag{
+				Name:        "align",
+				Value:       "auto",
+				Usage:       "alignment `TIER`: auto (best available), none (proportional), pauses, tts (espeak-ng)",
+				Sources:     cli.EnvVars("PODPIPE_ALIGN"),
+				Destination: &opts.align,
+			},
+			&cli.StringFlag{
+				Name:        "language",
+				Usage:       "the transcript's `LANG` (BCP 47) when its front matter does not say; default zh-TW",
+				Sources:     cli.EnvVars("PODPIPE_LANGUAGE"),
+				Destination: &opts.language,
+			},
 		},
-		&cli.StringFlag{
-			Name:    "align",
-			Value:   "auto",
-			Usage:   "alignment `TIER`: auto (best available), none (proportional), pauses, tts (espeak-ng)",
-			Sources: cli.EnvVars("PODPIPE_ALIGN"),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runTranscriptAlign(ctx, opts, cmd.Args().Slice(), cmd.Root().Writer, cmd.Root().ErrWriter)
 		},
-		&cli.StringFlag{
-			Name:    "language",
-			Usage:   "the transcript's `LANG` (BCP 47) when its front matter does not say; default zh-TW",
-			Sources: cli.EnvVars("PODPIPE_LANGUAGE"),
-		},
-	},
-	Action: func(ctx context.Context, cmd *cli.Command) error {
-		if cmd.NArg() != 1 {
-			return usagef("transcript align: want one EPISODE.md, got %d arguments", cmd.NArg())
-		}
-		tier, err := align.ParseTier(cmd.String("align"))
-		if err != nil {
-			return usagef("transcript align: --align: %v", err)
-		}
-		return runTranscriptAlign(ctx, os.Stdout, os.Stderr, cmd.Args().First(), cmd.String("audio"), cmd.String("language"), tier)
-	},
+	}
 }
 
-func init() {
-	transcriptCommand.Commands = append(transcriptCommand.Commands, alignCmd)
-}
-
-func runTranscriptAlign(ctx context.Context, stdout, stderr io.Writer, mdPath, audioPath, lang string, tier align.Tier) error {
+// runTranscriptAlign aligns the transcript args names and prints each
+// unit's time and confidence to stdout; the aligner logs to stderr.
+func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return usagef("transcript align: want one EPISODE.md, got %d arguments", len(args))
+	}
+	tier, err := align.ParseTier(opts.align)
+	if err != nil {
+		return usagef("transcript align: --align: %v", err)
+	}
+	mdPath, audioPath, lang := args[0], opts.audio, opts.language
 	src, err := os.ReadFile(mdPath)
 	if err != nil {
 		return err

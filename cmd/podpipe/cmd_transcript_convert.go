@@ -24,11 +24,13 @@ import (
 	"github.com/podpipe/podpipe/transcript/webvtt"
 )
 
-var convertCmd = &cli.Command{
-	Name:      "convert",
-	Usage:     "convert a transcript between the editors' Markdown, WebVTT, SRT, JSON, HTML and text",
-	UsageText: "podpipe transcript convert [--to vtt|srt|json|html|txt] [--audio FILE | --duration D] IN [-o OUT]",
-	Description: `Reads a transcript in any format podpipe knows (the editors' Markdown, WebVTT,
+func newTranscriptConvertCommand() *cli.Command {
+	var o convertOptions
+	return &cli.Command{
+		Name:      "convert",
+		Usage:     "convert a transcript between the editors' Markdown, WebVTT, SRT, JSON, HTML and text",
+		UsageText: "podpipe transcript convert [--to vtt|srt|json|html|txt] [--audio FILE | --duration D] IN [-o OUT]",
+		Description: `Reads a transcript in any format podpipe knows (the editors' Markdown, WebVTT,
 SRT, Podcast Index JSON, Whisper JSON; told apart by content) and writes it as
 WebVTT, SRT, Podcast Index JSON, a standalone HTML page or plain text. The
 format comes from --to, or from the extension of -o. Output goes to stdout
@@ -41,72 +43,52 @@ or M4A) or its length with --duration (1h2m3s or 1:02:03).
    podpipe transcript convert episodes/01-intro.md --audio episodes/01-intro.mp3 -o out/01-intro.vtt
    podpipe transcript convert --to html --duration 25m30s episodes/01-intro.md > 01-intro.html
    podpipe transcript convert --to srt whisper-output.json`,
-	Flags: []cli.Flag{
-		&cli.StringFlag{
-			Name:    "to",
-			Usage:   "output `FORMAT`: vtt, srt, json, html or txt; default from -o's extension",
-			Sources: cli.EnvVars("PODPIPE_TO"),
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:        "to",
+				Usage:       "output `FORMAT`: vtt, srt, json, html or txt; default from -o's extension",
+				Sources:     cli.EnvVars("PODPIPE_TO"),
+				Destination: &o.to,
+			},
+			&cli.StringFlag{
+				Name:        "output",
+				Aliases:     []string{"o"},
+				Usage:       "write to `FILE` instead of stdout",
+				Sources:     cli.EnvVars("PODPIPE_OUTPUT"),
+				Destination: &o.out,
+			},
+			&cli.StringFlag{
+				Name:        "audio",
+				Usage:       "the episode's audio `FILE` (MP3 or M4A), for its duration and the HTML page's player",
+				Sources:     cli.EnvVars("PODPIPE_AUDIO"),
+				Destination: &o.audio,
+			},
+			&cli.StringFlag{
+				Name:        "duration",
+				Usage:       "the audio's `DURATION` (1h2m3s or 1:02:03) when there is no audio file at hand",
+				Sources:     cli.EnvVars("PODPIPE_DURATION"),
+				Destination: &o.durationText,
+			},
+			&cli.StringFlag{
+				Name:        "audio-url",
+				Usage:       "the `URL` the HTML page plays; default: the --audio file relative to -o",
+				Sources:     cli.EnvVars("PODPIPE_AUDIO_URL"),
+				Destination: &o.audioURL,
+			},
 		},
-		&cli.StringFlag{
-			Name:    "output",
-			Aliases: []string{"o"},
-			Usage:   "write to `FILE` instead of stdout",
-			Sources: cli.EnvVars("PODPIPE_OUTPUT"),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runTranscriptConvert(ctx, o, cmd.Args().Slice(), cmd.Root().Writer)
 		},
-		&cli.StringFlag{
-			Name:    "audio",
-			Usage:   "the episode's audio `FILE` (MP3 or M4A), for its duration and the HTML page's player",
-			Sources: cli.EnvVars("PODPIPE_AUDIO"),
-		},
-		&cli.StringFlag{
-			Name:    "duration",
-			Usage:   "the audio's `DURATION` (1h2m3s or 1:02:03) when there is no audio file at hand",
-			Sources: cli.EnvVars("PODPIPE_DURATION"),
-		},
-		&cli.StringFlag{
-			Name:    "audio-url",
-			Usage:   "the `URL` the HTML page plays; default: the --audio file relative to -o",
-			Sources: cli.EnvVars("PODPIPE_AUDIO_URL"),
-		},
-	},
-	Action: func(ctx context.Context, cmd *cli.Command) error {
-		if cmd.NArg() != 1 {
-			return usagef("transcript convert: want one input file, got %d arguments", cmd.NArg())
-		}
-		o := convertOptions{
-			in: cmd.Args().First(), out: cmd.String("output"), to: cmd.String("to"),
-			audio: cmd.String("audio"), audioURL: cmd.String("audio-url"),
-		}
-		if o.audio != "" && cmd.String("duration") != "" {
-			return usagef("transcript convert: give --audio or --duration, not both")
-		}
-		if d := cmd.String("duration"); d != "" {
-			var err error
-			if o.duration, err = parseDuration(d); err != nil {
-				return usagef("transcript convert: --duration: %v", err)
-			}
-		}
-		if o.to == "" {
-			o.to = formatOf(o.out)
-			if o.to == "" {
-				return usagef("transcript convert: say the format with --to (vtt, srt, json, html, txt) or an -o file extension")
-			}
-		}
-		if !validFormat(o.to) {
-			return usagef("transcript convert: --to %q: want vtt, srt, json, html or txt", o.to)
-		}
-		return runTranscriptConvert(ctx, os.Stdout, o)
-	},
-}
-
-func init() {
-	transcriptCommand.Commands = append(transcriptCommand.Commands, convertCmd)
+	}
 }
 
 type convertOptions struct {
-	in, out, to     string
-	audio, audioURL string
-	duration        time.Duration
+	out, to         string // -o and --to
+	audio, audioURL string // --audio and --audio-url
+	durationText    string // --duration as given
+
+	in       string        // the input file, from the arguments
+	duration time.Duration // durationText parsed
 }
 
 func validFormat(f string) bool {
@@ -162,7 +144,32 @@ func audioDuration(name string) (time.Duration, error) {
 	return info.Duration, nil
 }
 
-func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOptions) error {
+// runTranscriptConvert converts the transcript args names, to the -o file
+// or else to stdout.
+func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return usagef("transcript convert: want one input file, got %d arguments", len(args))
+	}
+	o.in = args[0]
+	if o.audio != "" && o.durationText != "" {
+		return usagef("transcript convert: give --audio or --duration, not both")
+	}
+	if d := o.durationText; d != "" {
+		var err error
+		if o.duration, err = parseDuration(d); err != nil {
+			return usagef("transcript convert: --duration: %v", err)
+		}
+	}
+	if o.to == "" {
+		o.to = formatOf(o.out)
+		if o.to == "" {
+			return usagef("transcript convert: say the format with --to (vtt, srt, json, html, txt) or an -o file extension")
+		}
+	}
+	if !validFormat(o.to) {
+		return usagef("transcript convert: --to %q: want vtt, srt, json, html or txt", o.to)
+	}
+
 	f, err := os.Open(o.in)
 	if err != nil {
 		return fmt.Errorf("transcript convert: %w", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -29,19 +30,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"podpipe", "--config", filepath.Join(dir, "missing.toml"), "publish", "show"}, 1},
 		{[]string{"podpipe", "--config", filepath.Join(dir, "config.toml"), "publish", "show"}, 1},
 	}
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer devnull.Close()
-	stdout, stderr := os.Stdout, os.Stderr
-	defer func() { os.Stdout, os.Stderr = stdout, stderr }()
 	for _, tt := range tests {
-		os.Stdout, os.Stderr = devnull, devnull
-		got := run(context.Background(), tt.args)
-		os.Stdout, os.Stderr = stdout, stderr
+		var stdout, stderr bytes.Buffer
+		got := run(context.Background(), tt.args, &stdout, &stderr)
 		if got != tt.want {
-			t.Errorf("%v: exit status %d, want %d", tt.args[1:], got, tt.want)
+			t.Errorf("%v: exit status %d, want %d; stderr:\n%s", tt.args[1:], got, tt.want, stderr.String())
 		}
 	}
 }

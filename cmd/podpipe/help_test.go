@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -40,5 +41,5 @@ func TestEveryCommandDocumented(t *testing.T) {
 			walk(path, sub)
 		}
 	}
-	walk("", newApp())
+	walk("", newApp(io.Discard, io.Discard))
 }

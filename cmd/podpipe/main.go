@@ -2,23 +2,28 @@
 // chapters in the JSON and in the MP3, the audio and the RSS feed.
 //
 //	podpipe publish episode 01-some-slug
+//
+// Each command lives in its own cmd_*.go file as an options struct, a
+// newXCommand constructor that binds the flags to the struct, and a runX
+// function that does the work and writes to the writer it is given; newApp
+// lists them all.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"sort"
 
 	"github.com/urfave/cli/v3"
 )
 
-// commands holds every top-level command; each cmd_*.go file registers its
-// own from init, so the command groups stay in their own files.
-var commands []*cli.Command
-
-func register(c *cli.Command) { commands = append(commands, c) }
+// globalOptions holds the root command's flags, which every command may
+// read.
+type globalOptions struct {
+	config string // the show's config file
+}
 
 // usageError marks an error in how the command was called (exit status 2).
 type usageError struct{ err error }
@@ -30,8 +35,11 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-func newApp() *cli.Command {
-	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
+// newApp builds the command tree, writing output and help to stdout and
+// diagnostics to stderr. Every call builds it afresh, flags bound to new
+// option structs, so no state is carried from one run to the next.
+func newApp(stdout, stderr io.Writer) *cli.Command {
+	gopts := new(globalOptions)
 	app := &cli.Command{
 		Name:  "podpipe",
 		Usage: "publish podcast episodes: transcripts, chapters, tagged audio and the RSS feed",
@@ -40,14 +48,25 @@ func newApp() *cli.Command {
 			"podpipe serve                         # serve ./public at http://127.0.0.1:8080/",
 		Flags: []cli.Flag{
 			&cli.StringFlag{
-				Name:    "config",
-				Aliases: []string{"c"},
-				Value:   "config.toml",
-				Usage:   "the show's config `FILE`; paths inside it are relative to it",
-				Sources: cli.EnvVars("PODPIPE_CONFIG"),
+				Name:        "config",
+				Aliases:     []string{"c"},
+				Value:       "config.toml",
+				Usage:       "the show's config `FILE`; paths inside it are relative to it",
+				Sources:     cli.EnvVars("PODPIPE_CONFIG"),
+				Destination: &gopts.config,
 			},
 		},
-		Commands:              commands,
+		// In the order help lists them.
+		Commands: []*cli.Command{
+			newChaptersCommand(gopts),
+			newFeedCommand(gopts),
+			newPublishCommand(gopts),
+			newServeCommand(gopts),
+			newTranscriptCommand(),
+			newUnpublishCommand(gopts),
+		},
+		Writer:                stdout,
+		ErrWriter:             stderr,
 		EnableShellCompletion: true,
 		Suggest:               true,
 		// Errors are mapped to exit codes in run, not inside the library.
@@ -69,17 +88,17 @@ func markUsageErrors(c *cli.Command) {
 }
 
 func main() {
-	os.Exit(run(context.Background(), os.Args))
+	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
 }
 
 // run executes the command line and maps its error to an exit status: 0 on
 // success, 2 on a usage error, 1 on anything else.
-func run(ctx context.Context, args []string) int {
-	err := newApp().Run(ctx, args)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := newApp(stdout, stderr).Run(ctx, args)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "podpipe:", err)
+	fmt.Fprintln(stderr, "podpipe:", err)
 	// The library's own exit errors are all about the command line (an
 	// unknown command, say).
 	var ue usageError

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package serve
+
+import "os"
+
+// openFlags: no FIFOs to wait on here.
+const openFlags = os.O_RDONLY
