@@ -36,6 +36,7 @@ import (
 
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/rules"
 )
 
 // guidNamespace is the Podcasting 2.0 namespace UUID for podcast:guid.
@@ -138,7 +139,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		c.IOwner = &podcast.Author{Name: clean(name), Email: show.OwnerEmail}
 	}
 	for _, cat := range show.Categories {
-		parent, child := config.SplitCategory(cat)
+		parent, child := rules.SplitCategory(cat)
 		ic := &podcast.ICategory{Text: parent}
 		if child != "" {
 			ic.ICategories = []*podcast.ICategory{{Text: child}}

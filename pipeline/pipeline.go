@@ -383,11 +383,15 @@ func (p *Pipeline) put(ctx context.Context, a *artifact) error {
 // uploadCover publishes the show's artwork under a content-hashed name.
 func (p *Pipeline) uploadCover(ctx context.Context, work string, res *Result) (*manifest.Object, error) {
 	src := p.cfg.Path(p.cfg.Show.Image)
-	if msg := artworkProblem(src); msg != "" {
+	art, err := p.artwork(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
+	}
+	if msg := art.Advice(); msg != "" {
 		p.logf("warning: %s (show.image): %s", p.rel(src), msg)
 	}
 	ext := strings.ToLower(filepath.Ext(src))
-	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: imageType(src)}
+	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: art.MIME()}
 	if err := copyFile(a.path, src); err != nil {
 		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
 	}
