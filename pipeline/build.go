@@ -19,7 +19,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/podpipe/podpipe/chapters"
-	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/id3"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/mp3"
@@ -79,10 +78,8 @@ func (p *Pipeline) load(src *Source) (*loaded, error) {
 		if !fileExists(l.image) {
 			return nil, fmt.Errorf("%s: front matter image %q: no such file", p.rel(src.Markdown), t.Image)
 		}
-		switch strings.ToLower(filepath.Ext(l.image)) {
-		case ".jpg", ".jpeg", ".png":
-		default:
-			return nil, fmt.Errorf("%s: front matter image %q: Apple takes JPEG or PNG artwork (.jpg, .png)", p.rel(src.Markdown), t.Image)
+		if err := rules.CheckArtworkName(t.Image); err != nil {
+			return nil, fmt.Errorf("%s: front matter image: %w", p.rel(src.Markdown), err)
 		}
 	}
 	if t.Audio != "" {
@@ -396,7 +393,7 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 }
 
 // relURL is how an episode page (in episodes/) links an object.
-func (p *Pipeline) relURL(key string) string { return "../" + config.EscapeKey(key) }
+func (p *Pipeline) relURL(key string) string { return "../" + manifest.EscapeKey(key) }
 
 func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image *artifact, trs []manifest.Transcript) manifest.Episode {
 	t := l.t

@@ -491,7 +491,7 @@ func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work str
 		p.logf("warning: show.guid %s in %s differs from the published podcast:guid %s, which is kept (it never changes once published; edit %s in storage to replace it)", g, p.rel(p.cfg.File), m.GUID, manifest.Key)
 	}
 	a := &artifact{role: "feed", path: filepath.Join(work, "feed.xml"), contentType: "application/rss+xml; charset=utf-8"}
-	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, p.cfg, m, m.Updated) })
+	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, feedShow(p.cfg), m, m.Updated) })
 	if err != nil {
 		return fmt.Errorf("feed: %w", err)
 	}
