@@ -150,6 +150,12 @@ func TestParse(t *testing.T) {
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "html", tr.Units[0].HTML, "x")
 			}},
+		// Show notes become the feed's description, which apps render:
+		// only http(s), mailto and relative links stay links.
+		{"show notes links that could run script are text", head + "## 前言\n\n[a](javascript:alert(1)) [b](JAVASCRIPT&#58;alert(1)) [c](data:text/html,x) [d](file:///etc/passwd) <javascript:alert(1)> [e](vbscript:x) [h](&#x6A;avascript:alert(1)) ![i](data:image/png,x) [sp](<https://a.example/a b>) [ok](https://example.com) <a@b.example>\n\n## Talk\n\n**A:** hi\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "notes", tr.NotesHTML, "<p>a b c d javascript:alert(1) e h i sp <a href=\"https://example.com\">ok</a> <a href=\"mailto:a@b.example\">a@b.example</a></p>\n")
+			}},
 		{"CJK line breaks", head + "**A:** 第一行\n第二行 and\nEnglish\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "text", tr.Units[0].Text, "第一行第二行 and English")
