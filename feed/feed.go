@@ -448,10 +448,6 @@ func chapterList(chs []manifest.Chapter) string {
 	return b.String()
 }
 
-// maxDescription is the most of an item's description Apple takes, in
-// bytes; content:encoded carries the notes whole.
-const maxDescription = 4000
-
 func joinDescription(notes, list string) string {
 	if notes != "" && list != "" {
 		return notes + "\n" + list
@@ -459,17 +455,18 @@ func joinDescription(notes, list string) string {
 	return notes + list
 }
 
-// fitDescription is the item's description within maxDescription bytes.
+// fitDescription is the item's description within the rules.MaxDescription
+// bytes Apple shows; content:encoded carries the notes whole.
 // The chapter list stays whole, since Apple takes chapters from it; the
 // notes keep as many whole top-level elements as fit, so no tag is left
 // open, then an ellipsis. When not even the first fits, its text is cut.
 func fitDescription(notes, list string) string {
-	if d := joinDescription(notes, list); len(d) <= maxDescription {
+	if d := joinDescription(notes, list); len(d) <= rules.MaxDescription {
 		return d
 	}
 	const more = "<p>…</p>"
-	list = fitLines(list, maxDescription)
-	budget := maxDescription - len(list) - len("\n") - len(more)
+	list = fitLines(list, rules.MaxDescription)
+	budget := rules.MaxDescription - len(list) - len("\n") - len(more)
 	var kept strings.Builder
 	for _, b := range htmlBlocks(notes) {
 		if kept.Len()+len(b) > budget {
@@ -483,7 +480,7 @@ func fitDescription(notes, list string) string {
 	} else {
 		n += "\n" + more
 	}
-	if len(n)+len("\n")+len(list) > maxDescription {
+	if len(n)+len("\n")+len(list) > rules.MaxDescription {
 		return list
 	}
 	return joinDescription(n, list)

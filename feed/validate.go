@@ -603,12 +603,10 @@ func (v *validator) checkEnclosure(n *node, seen map[string]int) {
 			length = l
 		}
 	}
-	switch t := n.attrOr("type"); t {
-	case "":
+	if t := n.attrOr("type"); t == "" {
 		v.errorf(n, "has no type")
-	case "audio/mpeg", "audio/x-m4a", "audio/mp4", "video/mp4", "video/quicktime", "video/x-m4v", "application/pdf":
-	default:
-		v.warnf(n, "type %q is not one Apple plays (audio/mpeg, audio/x-m4a, …)", t)
+	} else if err := rules.CheckEnclosureType(t); err != nil {
+		v.warnf(n, "%v", err)
 	}
 	if ok && u != "" && length > 0 {
 		v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "enclosure", length: length})
@@ -623,14 +621,13 @@ func (v *validator) checkTranscript(n *node, lang string) {
 		v.checkURL(n, u, true)
 	}
 	typ := n.attrOr("type")
-	switch typ {
-	case "text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain":
-	case "application/srt", "text/srt":
-		v.warnf(n, "type %q: use the canonical application/x-subrip", typ)
-	case "":
+	switch err := rules.CheckTranscriptType(typ); {
+	case typ == "":
 		v.errorf(n, "has no type")
-	default:
-		v.errorf(n, "type %q is not a transcript type (text/vtt, application/x-subrip, application/json, text/html, text/plain)", typ)
+	case errors.Is(err, rules.ErrTranscriptAlias):
+		v.warnf(n, "%v", err)
+	case err != nil:
+		v.errorf(n, "%v", err)
 	}
 	if rel, ok := n.get("rel"); ok && rel != "captions" {
 		v.warnf(n, "rel %q: the only rel is captions", rel)

@@ -1,8 +1,9 @@
 // Package rules holds what Apple Podcasts and the Podcasting 2.0 namespace
 // require of a show, in one place and in one wording each: the category
 // list, language codes, podcast:medium values, show and episode types,
-// itunes:explicit values, length limits, artwork, the URLs a feed may
-// carry, and the ranges of episode numbers and dates.
+// itunes:explicit values, enclosure and transcript types, length limits,
+// artwork, the URLs a feed may carry, and the ranges of episode numbers and
+// dates.
 //
 // The config reader, the feed writer, the validator of any feed and the
 // pipeline all ask these functions, so a value the config accepts is one
@@ -18,6 +19,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -98,6 +100,37 @@ func CheckExplicit(s string) error {
 		return fmt.Errorf("%q: %w", s, ErrOldExplicit)
 	}
 	return fmt.Errorf("%q is not true or false", s)
+}
+
+// EnclosureTypes are the enclosure types Apple plays.
+var EnclosureTypes = []string{"audio/mpeg", "audio/x-m4a", "audio/mp4", "video/mp4", "video/quicktime", "video/x-m4v", "application/pdf"}
+
+// CheckEnclosureType accepts an enclosure type Apple plays.
+func CheckEnclosureType(s string) error {
+	if slices.Contains(EnclosureTypes, s) {
+		return nil
+	}
+	return fmt.Errorf("type %q is not one Apple plays (%s)", s, strings.Join(EnclosureTypes, ", "))
+}
+
+// TranscriptTypes are the podcast:transcript types of the Podcasting 2.0
+// spec.
+var TranscriptTypes = []string{"text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain"}
+
+// ErrTranscriptAlias marks a transcript type players read as SRT but the
+// spec names application/x-subrip.
+var ErrTranscriptAlias = errors.New("use the canonical application/x-subrip")
+
+// CheckTranscriptType accepts a podcast:transcript type. The SRT aliases
+// give an error that wraps ErrTranscriptAlias.
+func CheckTranscriptType(s string) error {
+	switch {
+	case slices.Contains(TranscriptTypes, s):
+		return nil
+	case s == "application/srt" || s == "text/srt":
+		return fmt.Errorf("type %q: %w", s, ErrTranscriptAlias)
+	}
+	return fmt.Errorf("type %q is not a transcript type (%s)", s, strings.Join(TranscriptTypes, ", "))
 }
 
 // MaxDescription is the most of a show's or an episode's description
