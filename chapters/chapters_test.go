@@ -103,6 +103,21 @@ func TestParseErrors(t *testing.T) {
 		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"0\" title=\"a\">\n</psc:chapters>", "x.xml:3: XML: "},
 		{"x.txt", "0.0\t1.0\tIntro\n1.0\tone\tBad\n", "x.txt:2: end: \"one\" is not a time"},
 		{"x.txt", "0.0\t1.0\tIntro\n1.0\n", "x.txt:2: expected start<TAB>end<TAB>label"},
+		// Every chapter link is http(s): a script, data or file URL would
+		// reach the feed, the chapters JSON and the ID3 frames.
+		{"x.json", "{\"version\": \"1.2.0\", \"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5, \"title\": \"b\", \"url\": \"javascript:alert(1)\"}]}",
+			`x.json:3: chapter "b": url: "javascript:alert(1)" is not an absolute http or https URL`},
+		{"x.json", "{\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\", \"img\": \"data:image/png;base64,AAAA\"}]}",
+			`x.json:2: chapter "a": img: "data:image/png;base64,AAAA" is not an absolute http or https URL`},
+		{"x.json", "{\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\", \"url\": \"file:///etc/passwd\"}]}",
+			`x.json:2: chapter "a": url: "file:///etc/passwd" is not an absolute`},
+		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"0\" title=\"a\"/>\n<psc:chapter start=\"5\" title=\"b\" href=\"javascript:alert(1)\"/>\n</psc:chapters>",
+			`x.xml:3: chapter "b": url: "javascript:alert(1)" is not an absolute`},
+		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"0\" title=\"a\" image=\"file:///etc/passwd\"/>\n</psc:chapters>",
+			`x.xml:2: chapter "a": img: "file:///etc/passwd" is not an absolute`},
+		{"x.txt", "00:00 Intro\n01:00 Local <file:///etc/passwd>\n", `x.txt:2: chapter "Local": url: "file:///etc/passwd" is not an absolute`},
+		{"x.txt", "0.0\t1.0\tIntro\n1.0\t2.0\tLocal <file:///etc/passwd>\n", `x.txt:2: chapter "Local": url: "file:///etc/passwd" is not an absolute`},
+		{"x.txt", "00:00 Spaced <https://example.com/a b>\n", `x.txt:1: chapter "Spaced": url: "https://example.com/a b" has a space`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
@@ -331,5 +346,27 @@ func TestEqual(t *testing.T) {
 	}
 	if chapters.Equal(a, a[:1]) {
 		t.Error("lists of different lengths are Equal")
+	}
+}
+
+// Chapters read from an MP3's tags or a front matter do not pass through
+// Parse: Validate refuses their links too, naming where each was read.
+func TestValidateLinks(t *testing.T) {
+	list := []chapters.Chapter{
+		{Start: 0, Title: "Intro", URL: "https://example.com/ok", Pos: "ep.mp3 CHAP chp0"},
+		{Start: time.Second, Title: "Bad", URL: "javascript:alert(1)", Pos: "ep.mp3 CHAP chp1"},
+		{Start: 2 * time.Second, Title: "Pic", Image: "data:image/png;base64,AAAA"},
+	}
+	_, _, err := chapters.Validate(list, time.Minute)
+	if err == nil {
+		t.Fatal("no error for a javascript: and a data: link")
+	}
+	for _, want := range []string{
+		`ep.mp3 CHAP chp1: chapter "Bad": url: "javascript:alert(1)" is not an absolute http or https URL`,
+		`chapter 3: chapter "Pic": img: "data:image/png;base64,AAAA" is not an absolute`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/podpipe/podpipe/rules"
 )
 
 // ParseError is an error in a chapters file, with its position.
@@ -196,6 +198,9 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 			if jc.TOC != nil && !*jc.TOC {
 				c.Hidden = true
 			}
+			if err := checkLinks(c); err != nil {
+				return nil, fail(off, "%v", err)
+			}
 			list = append(list, c)
 		}
 		if _, err := dec.Token(); err != nil {
@@ -254,6 +259,9 @@ func parsePSC(name string, data []byte) ([]Chapter, error) {
 			return nil, &ParseError{File: name, Line: line, Err: errors.New("chapter has no start attribute")}
 		}
 		if c.Start, err = ParseNPT(start); err != nil {
+			return nil, &ParseError{File: name, Line: line, Err: err}
+		}
+		if err := checkLinks(c); err != nil {
 			return nil, &ParseError{File: name, Line: line, Err: err}
 		}
 		list = append(list, c)
@@ -356,6 +364,9 @@ func parseAudacity(name string, data []byte) ([]Chapter, error) {
 			c.End = end // a point label (end == start) runs to the next chapter
 		}
 		c.Title, c.URL = splitURL(c.Title)
+		if err := checkLinks(c); err != nil {
+			return nil, fail(err)
+		}
 		list = append(list, c)
 	}
 	return list, nil
@@ -386,6 +397,9 @@ func parseText(name string, data []byte) ([]Chapter, error) {
 		}
 		c := Chapter{Start: start, Pos: fmt.Sprintf("%s:%d", name, i+1)}
 		c.Title, c.URL = splitURL(strings.TrimSpace(m[2]))
+		if err := checkLinks(c); err != nil {
+			return nil, fail(err)
+		}
 		list = append(list, c)
 	}
 	return list, nil
@@ -403,4 +417,20 @@ func splitURL(s string) (title, url string) {
 		}
 	}
 	return s, ""
+}
+
+// checkLinks refuses a chapter whose link or image is not a URL podpipe may
+// publish (rules.CheckURL): it would reach the feed's psc:chapter, the
+// chapters JSON and the audio's ID3 frames as it is, and an app would open
+// a javascript:, data: or file: URL for the listener.
+func checkLinks(c Chapter) error {
+	for _, u := range []struct{ key, val string }{{"url", c.URL}, {"img", c.Image}} {
+		if u.val == "" {
+			continue
+		}
+		if err := rules.CheckURL(u.val); err != nil {
+			return fmt.Errorf("chapter %q: %s: %w", c.Title, u.key, err)
+		}
+	}
+	return nil
 }

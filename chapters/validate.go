@@ -48,6 +48,11 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 		case c.Title == "":
 			errs = append(errs, fmt.Errorf("%s: the chapter at %s has no title", where(i), FormatTime(c.Start)))
 		}
+		// Chapters read from an MP3's tags or a front matter reach
+		// here without Parse's check.
+		if err := checkLinks(*c); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where(i), err))
+		}
 		if c.End != 0 && c.End <= c.Start {
 			errs = append(errs, fmt.Errorf("%s: chapter %q ends at %s, not after its start %s", where(i), c.Title, FormatTime(c.End), FormatTime(c.Start)))
 		}

@@ -5,10 +5,7 @@
 //	fmt.Println(cfg.Show.Title, cfg.FeedURL())
 package config
 
-import (
-	"net/url"
-	"strings"
-)
+import "github.com/podpipe/podpipe/manifest"
 
 // Config is a show's whole configuration.
 type Config struct {
@@ -89,24 +86,6 @@ const FeedKey = "feed.xml"
 // FeedURL is the public URL of the feed.
 func (c *Config) FeedURL() string { return c.URLFor(FeedKey) }
 
-// URLFor returns the public URL of an object key, its path segments
-// percent-encoded: a slug may hold spaces, "#" or CJK, and a feed's URLs
-// must be plain ASCII URLs (Apple).
-func (c *Config) URLFor(key string) string {
-	base := c.Publish.BaseURL
-	if base != "" && base[len(base)-1] != '/' {
-		base += "/"
-	}
-	return base + EscapeKey(key)
-}
-
-// EscapeKey percent-encodes each "/"-separated segment of an object key for
-// use as a URL path; a key of plain ASCII letters, digits and "-_." is
-// returned as it is.
-func EscapeKey(key string) string {
-	segs := strings.Split(key, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
+// URLFor returns the public URL of an object key (manifest.URL under
+// publish.base_url).
+func (c *Config) URLFor(key string) string { return manifest.URL(c.Publish.BaseURL, key) }

@@ -1,7 +1,11 @@
 package config
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,10 +21,21 @@ image = "cover.jpg"
 categories = ["Technology"]
 `
 
+// cover is a real JPEG: Load reads the artwork's header (its size is
+// Apple's advice, which the pipeline gives, not a config error).
+func cover(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 func writeConfig(t *testing.T, body string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "cover.jpg"), []byte("jpeg"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "cover.jpg"), cover(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(dir, "config.toml")
@@ -46,8 +61,8 @@ func TestLoadErrors(t *testing.T) {
 		{"image not there", strings.Replace(validShow, `cover.jpg`, "nope.jpg", 1), ": show.image: cannot read"},
 		{"missing categories", strings.Replace(validShow, `categories = ["Technology"]`, "", 1), ": show.categories: required key is missing"},
 		{"unknown category", strings.Replace(validShow, `"Technology"`, `"Tecnology"`, 1), `: show.categories: `},
-		{"bad type", validShow + "type = \"weekly\"\n", ": show.type: want \"episodic\" or \"serial\""},
-		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: want an http(s) URL"},
+		{"bad type", validShow + "type = \"weekly\"\n", ": show.type: \"weekly\" is not episodic or serial"},
+		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: \"example.org\" is not an absolute http or https URL"},
 		{"bad storage", validShow + "[storage]\nurl = \"ftp://x\"\n", ": storage.url: unsupported scheme"},
 		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit:"},
 	}
@@ -115,4 +130,38 @@ func TestSampleConfig(t *testing.T) {
 	if cfg.Show.Language != "zh-TW" || len(cfg.Show.Hosts) == 0 {
 		t.Errorf("sample config read wrong: %+v", cfg.Show)
 	}
+}
+
+// The artwork is published as it is, so Load reads its header: bytes that
+// are not the image the name claims never become the show's cover.
+func TestLoadArtworkNotAnImage(t *testing.T) {
+	var png bytes.Buffer
+	if err := pngEncode(&png); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"text", []byte("<html>hello</html>"), `:6: show.image: cover.jpg: not a JPEG or PNG image (unknown format)`},
+		{"empty", nil, `:6: show.image: cover.jpg: not a JPEG or PNG image`},
+		{"PNG named .jpg", png.Bytes(), `:6: show.image: cover.jpg: is a PNG image named as a JPEG one`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeConfig(t, validShow)
+			if err := os.WriteFile(filepath.Join(filepath.Dir(p), "cover.jpg"), tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(p)
+			if err == nil || !strings.HasPrefix(err.Error(), p+tt.want) {
+				t.Errorf("error = %v, want %s%s…", err, p, tt.want)
+			}
+		})
+	}
+}
+
+func pngEncode(w *bytes.Buffer) error {
+	return png.Encode(w, image.NewRGBA(image.Rect(0, 0, 16, 16)))
 }

@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/podpipe/podpipe/rules"
 )
 
 // Error is a problem in a config file, with the line it was found on when
@@ -162,25 +163,25 @@ func (c *Config) Check() error {
 	if a, err := mail.ParseAddress(s.OwnerEmail); err != nil || a.Address != strings.TrimSpace(s.OwnerEmail) {
 		return bad("show.owner_email", "not an e-mail address: %q (give the bare address; the name goes in owner_name)", s.OwnerEmail)
 	}
-	if n := len(s.Description); n > maxDescription {
-		return bad("show.description", "is %d bytes; Apple shows at most %d", n, maxDescription)
+	if err := rules.CheckDescription(s.Description); err != nil {
+		return bad("show.description", "%v", err)
 	}
-	if !ValidLanguage(s.Language) {
-		return bad("show.language", "%q is not a language code such as en or zh-TW", s.Language)
+	if err := rules.CheckLanguage(s.Language); err != nil {
+		return bad("show.language", "%v", err)
 	}
 	if len(s.Categories) == 0 {
 		return bad("show.categories", "required key is missing (Apple's categories, e.g. [\"Technology\"])")
 	}
 	for _, cat := range s.Categories {
-		if err := ValidCategory(cat); err != nil {
+		if err := rules.CheckCategory(cat); err != nil {
 			return bad("show.categories", "%v", err)
 		}
 	}
-	if s.Type != "episodic" && s.Type != "serial" {
-		return bad("show.type", "want \"episodic\" or \"serial\", got %q", s.Type)
+	if err := rules.CheckShowType(s.Type); err != nil {
+		return bad("show.type", "%v", err)
 	}
-	if !ValidMedium(s.Medium) {
-		return bad("show.medium", "%q is not a medium of the Podcasting 2.0 list: %s", s.Medium, mediaList)
+	if err := rules.CheckMedium(s.Medium); err != nil {
+		return bad("show.medium", "%v", err)
 	}
 	if s.GUID != "" {
 		// podcast:guid is a UUIDv5 (of the feed URL, unless the show
@@ -193,16 +194,22 @@ func (c *Config) Check() error {
 			return bad("show.guid", "%q is a version %d UUID; podcast:guid is version 5", s.GUID, u.Version())
 		}
 	}
-	switch ext := strings.ToLower(filepath.Ext(s.Image)); ext {
-	case ".jpg", ".jpeg", ".png":
-	default:
-		return bad("show.image", "%s: Apple takes JPEG or PNG artwork (.jpg, .png)", s.Image)
+	// The artwork is published as it is: it must be the image its name
+	// says, never whatever bytes sit under that name.
+	if err := rules.CheckArtworkName(s.Image); err != nil {
+		return bad("show.image", "%v", err)
 	}
-	if _, err := os.Stat(c.Path(s.Image)); err != nil {
+	img, err := os.Open(c.Path(s.Image))
+	if err != nil {
 		return bad("show.image", "cannot read %s", c.Path(s.Image))
 	}
+	_, err = rules.ReadArtwork(s.Image, img)
+	img.Close()
+	if err != nil {
+		return bad("show.image", "%v", err)
+	}
 	if s.Link != "" {
-		if err := checkURL(s.Link); err != nil {
+		if err := rules.CheckURL(s.Link); err != nil {
 			return bad("show.link", "%v", err)
 		}
 	}
@@ -210,17 +217,14 @@ func (c *Config) Check() error {
 		at := func(key, format string, args ...any) error {
 			return c.errorAt("show.hosts."+key, i, format, args...)
 		}
-		switch {
-		case strings.TrimSpace(h.Name) == "":
-			return at("name", "host %d has no name", i+1)
-		case utf8.RuneCountInString(h.Name) > 128:
-			return at("name", "%q is longer than podcast:person's 128 characters", h.Name)
+		if err := rules.CheckPersonName(h.Name); err != nil {
+			return at("name", "%v", err)
 		}
 		for _, u := range []struct{ key, val string }{{"href", h.Href}, {"img", h.Img}} {
 			if u.val == "" {
 				continue
 			}
-			if err := checkURL(u.val); err != nil {
+			if err := rules.CheckURL(u.val); err != nil {
 				return at(u.key, "%v", err)
 			}
 		}
@@ -229,7 +233,7 @@ func (c *Config) Check() error {
 		if f.URL == "" {
 			return bad("show.funding.url", "required key is missing")
 		}
-		if err := checkURL(f.URL); err != nil {
+		if err := rules.CheckURL(f.URL); err != nil {
 			return bad("show.funding.url", "%v", err)
 		}
 	}
@@ -238,12 +242,12 @@ func (c *Config) Check() error {
 			return bad("show.license.name", "required key is missing (an SPDX identifier such as CC-BY-4.0, or a name)")
 		}
 		if l.URL != "" {
-			if err := checkURL(l.URL); err != nil {
+			if err := rules.CheckURL(l.URL); err != nil {
 				return bad("show.license.url", "%v", err)
 			}
 		}
 	}
-	if err := checkURL(c.Publish.BaseURL); err != nil {
+	if err := rules.CheckURL(c.Publish.BaseURL); err != nil {
 		return bad("publish.base_url", "%v", err)
 	}
 	// Object keys are appended to it: a query or fragment would end up in
@@ -263,40 +267,6 @@ func (c *Config) Check() error {
 		return bad("storage.url", "unsupported scheme in %q: give a directory or s3://bucket/prefix", c.Storage.URL)
 	}
 	return nil
-}
-
-// maxDescription is the most of a show's description Apple shows, in bytes.
-const maxDescription = 4000
-
-// ValidMedium reports whether s is on the Podcasting 2.0 podcast:medium
-// list, or is one of them with the list suffix L ("musicL").
-func ValidMedium(s string) bool { return validMedium[strings.TrimSuffix(s, "L")] }
-
-var validMedium = map[string]bool{
-	"podcast": true, "music": true, "video": true, "film": true, "audiobook": true,
-	"newsletter": true, "blog": true, "publisher": true, "course": true, "mixed": true,
-}
-
-const mediaList = "podcast, music, video, film, audiobook, newsletter, blog, publisher, course, mixed (or one of them with L, e.g. musicL)"
-
-// ValidLanguage accepts RSS language codes: a BCP 47 tag (en, zh-TW,
-// sr-Latn-RS) or the old en-us style, letters and digits only.
-func ValidLanguage(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts[0]) < 2 || len(parts[0]) > 3 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" || len(p) > 8 {
-			return false
-		}
-		for _, r := range p {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // errorAt is an Error about key (dotted; for an array of tables such as
@@ -349,14 +319,6 @@ func lineOf(src []byte, table string, n int, name string) int {
 		}
 	}
 	return header
-}
-
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("want an http(s) URL, got %q", s)
-	}
-	return nil
 }
 
 // Path resolves a path from the config against the config's directory.

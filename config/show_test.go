@@ -31,16 +31,26 @@ img = "bob.jpg"
 		{"long description", strings.Replace(validShow, `"About"`, `"`+strings.Repeat("a", 4001)+`"`, 1),
 			`:4: show.description: is 4001 bytes; Apple shows at most 4000`},
 		{"image not jpeg or png", strings.Replace(validShow, "cover.jpg", "cover.webp", 1),
-			`:6: show.image: cover.webp: Apple takes JPEG or PNG`},
-		{"host img not a URL", validShow + hosts, `:15: show.hosts[2].img: want an http(s) URL, got "bob.jpg"`},
-		{"host without name", validShow + strings.Replace(hosts, `name = "Bob"`, `role = "guest"`, 1), `:13: show.hosts[2].name: host 2 has no name`},
-		{"funding url", validShow + "\n[show.funding]\nurl = \"example.org/give\"\n", `:10: show.funding.url: want an http(s) URL`},
+			`:6: show.image: cover.webp: Apple takes artwork as JPEG or PNG`},
+		{"host img not a URL", validShow + hosts, `:15: show.hosts[2].img: "bob.jpg" is not an absolute http or https URL`},
+		{"host without name", validShow + strings.Replace(hosts, `name = "Bob"`, `role = "guest"`, 1), `:13: show.hosts[2].name: a person has no name`},
+		{"funding url", validShow + "\n[show.funding]\nurl = \"example.org/give\"\n", `:10: show.funding.url: "example.org/give" is not an absolute http or https URL`},
 		{"funding without url", validShow + "\n[show.funding]\ntext = \"Give\"\n", `: show.funding.url: required key is missing`},
 		{"license without name", validShow + "\n[show.license]\nurl = \"https://example.org/l\"\n", `: show.license.name: required key is missing`},
 		{"category line", strings.Replace(validShow, `"Technology"`, `"Society and Culture"`, 1), `:7: show.categories: unknown category "Society and Culture"`},
 		{"base url with a query", validShow + "[publish]\nbase_url = \"https://cdn.example.org/show/?v=1\"\n", `:9: publish.base_url: "https://cdn.example.org/show/?v=1" has a query`},
 		{"base url with a fragment", validShow + "[publish]\nbase_url = \"https://cdn.example.org/show#x\"\n", `:9: publish.base_url: "https://cdn.example.org/show#x" has a query or fragment`},
-		{"type line", validShow + "type = \"Serial\"\n", `:8: show.type: want "episodic" or "serial"`},
+		{"type line", validShow + "type = \"Serial\"\n", `:8: show.type: "Serial" is not episodic or serial`},
+		// Every URL the feed carries is http(s): a script or local
+		// file link in the config must not reach a listener's app.
+		{"host href javascript", validShow + strings.Replace(hosts, `img = "bob.jpg"`, `href = "javascript:alert(1)"`, 1),
+			`:15: show.hosts[2].href: "javascript:alert(1)" is not an absolute http or https URL`},
+		{"host img data", validShow + strings.Replace(hosts, `img = "bob.jpg"`, `img = "data:image/png;base64,AAAA"`, 1),
+			`:15: show.hosts[2].img: "data:image/png;base64,AAAA" is not an absolute http or https URL`},
+		{"funding javascript", validShow + "\n[show.funding]\nurl = \"javascript:alert(1)\"\n", `:10: show.funding.url: "javascript:alert(1)" is not an absolute http or https URL`},
+		{"license file", validShow + "\n[show.license]\nname = \"x\"\nurl = \"file:///etc/passwd\"\n", `:11: show.license.url: "file:///etc/passwd" is not an absolute http or https URL`},
+		{"link javascript", validShow + "link = \"javascript:alert(1)\"\n", `:8: show.link: "javascript:alert(1)" is not an absolute http or https URL`},
+		{"link with a space", validShow + "link = \"https://example.org/a b\"\n", `:8: show.link: "https://example.org/a b" has a space`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +72,7 @@ func TestLoadEnvValueError(t *testing.T) {
 	p := writeConfig(t, validShow+"[publish]\nbase_url = \"https://cdn.example.org/\"\n")
 	t.Setenv("PODPIPE_BASE_URL", "cdn.example.org")
 	_, err := Load(p)
-	if want := p + ": PODPIPE_BASE_URL (publish.base_url): want an http(s) URL"; err == nil || !strings.HasPrefix(err.Error(), want) {
+	if want := p + ": PODPIPE_BASE_URL (publish.base_url): \"cdn.example.org\" is not an absolute http or https URL"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error = %v, want %s…", err, want)
 	}
 }

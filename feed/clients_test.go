@@ -124,7 +124,7 @@ func TestPartytime(t *testing.T) {
 			// A show host named on an item keeps the link and picture
 			// the show configures for them.
 			cfg, _ := sampleShow("https://cdn.example.com/tea/")
-			for _, h := range cfg.Show.Hosts {
+			for _, h := range cfg.Hosts {
 				if h.Name == p.Name {
 					p.Href, p.Img = cmp.Or(p.Href, h.Href), cmp.Or(p.Img, h.Img)
 				}

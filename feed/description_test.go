@@ -10,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/rules"
 )
 
 // wellFormed reports whether an HTML fragment as podpipe writes it (XHTML
@@ -60,8 +61,8 @@ func TestLongDescription(t *testing.T) {
 				t.Fatal(err)
 			}
 			desc, content := f.Items[0].Description, f.Items[0].Content
-			if len(desc) > maxDescription {
-				t.Errorf("description is %d bytes, more than Apple's %d", len(desc), maxDescription)
+			if len(desc) > rules.MaxDescription {
+				t.Errorf("description is %d bytes, more than Apple's %d", len(desc), rules.MaxDescription)
 			}
 			if err := wellFormed(desc); err != nil {
 				t.Errorf("description is not well-formed: %v\n%s", err, desc)

@@ -3,11 +3,13 @@
 // the manifest of what is published; and validates any podcast feed against
 // Apple's requirements and the Podcasting 2.0 spec.
 //
-// The feed is a pure function of its inputs: the same config and manifest
+// The feed is a pure function of its inputs: the same show and manifest
 // give the same bytes. Episode guids and the podcast:guid come from the
-// manifest, so republishing never changes them.
+// manifest, so republishing never changes them. The package knows nothing
+// of podpipe's config: the caller says what the show is in a Show, and
+// what a feed may say is checked against package rules.
 //
-//	err := feed.Write(w, cfg, m, time.Now())
+//	err := feed.Write(w, &feed.Show{Title: "Tea & Code", BaseURL: base, …}, m, time.Now())
 //
 //	findings, err := feed.Validate(ctx, r, feed.ValidateOptions{})
 //	for _, f := range findings {
@@ -34,8 +36,8 @@ import (
 	"github.com/eduncan911/podcast"
 	"github.com/google/uuid"
 
-	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/rules"
 )
 
 // guidNamespace is the Podcasting 2.0 namespace UUID for podcast:guid.
@@ -57,11 +59,58 @@ func GUID(feedURL string) string {
 // Generator is the feed's <generator>.
 const Generator = "podpipe (https://github.com/podpipe/podpipe)"
 
+// Show is what the feed says about the show, and where its objects are
+// seen. Empty optional fields get the defaults Apple and the Podcasting 2.0
+// spec name (episodic, podcast, the title as author).
+type Show struct {
+	Title       string
+	Description string
+	Link        string // the show's website; the base URL when empty
+	Language    string
+	Author      string
+	OwnerName   string
+	OwnerEmail  string
+	// Image is the artwork as configured: an http(s) URL, or a file whose
+	// name is published under BaseURL when the manifest has no ShowImage.
+	Image      string
+	Categories []string // "Parent" or "Parent/Child" (rules.Categories)
+	Explicit   bool
+	Type       string // itunes:type: episodic or serial
+	Copyright  string
+	GUID       string // podcast:guid when the manifest has none
+	Medium     string // podcast:medium
+	Locked     bool   // podcast:locked, owned by OwnerEmail
+
+	Hosts   []manifest.Person // podcast:person at channel level
+	Funding *Funding
+	License *License
+
+	// BaseURL is the public URL of the storage root: each object's URL is
+	// manifest.URL(BaseURL, key). FeedURL is where the feed itself is
+	// served (atom:link rel="self", and the podcast:guid derived from it).
+	BaseURL string
+	FeedURL string
+}
+
+// Funding is podcast:funding.
+type Funding struct {
+	URL  string
+	Text string // "Support the show" when empty
+}
+
+// License is podcast:license.
+type License struct {
+	Name string // SPDX identifier or a name
+	URL  string
+}
+
+func (s *Show) urlFor(key string) string { return manifest.URL(s.BaseURL, key) }
+
 // Write renders the feed of the show cfg with the episodes published in m,
 // newest first, to w. now is the lastBuildDate. Episodes are rendered and
 // written one at a time, so memory does not grow with the number of
 // episodes.
-func Write(w io.Writer, cfg *config.Config, m *manifest.Manifest, now time.Time) error {
+func Write(w io.Writer, show *Show, m *manifest.Manifest, now time.Time) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := io.WriteString(bw, xml.Header); err != nil {
 		return fmt.Errorf("feed: %w", err)
@@ -75,7 +124,7 @@ func Write(w io.Writer, cfg *config.Config, m *manifest.Manifest, now time.Time)
 		NSContent: NSContent,
 		NSAtom:    NSAtom,
 		NSPSC:     NSPSC,
-		Channel:   newChannel(cfg, m, now),
+		Channel:   newChannel(show, m, now),
 	}
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("feed: %w", err)
@@ -89,12 +138,11 @@ func Write(w io.Writer, cfg *config.Config, m *manifest.Manifest, now time.Time)
 	return nil
 }
 
-func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channel {
-	show := &cfg.Show
-	feedURL := cfg.FeedURL()
+func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
+	feedURL := show.FeedURL
 	link := show.Link
 	if link == "" {
-		link = cfg.URLFor("")
+		link = show.urlFor("")
 	}
 	c := &channel{
 		Podcast: podcast.Podcast{
@@ -111,7 +159,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		IType:  show.Type,
 		GUID:   m.GUID,
 		Medium: show.Medium,
-		Items:  itemWriter{cfg: cfg, m: m},
+		Items:  itemWriter{show: show, m: m},
 	}
 	// Only title, description, owner_email, image and categories are
 	// required: a show without author or owner_name is still by someone,
@@ -129,7 +177,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 	if c.GUID == "" {
 		c.GUID = GUID(feedURL)
 	}
-	if img := showImageURL(cfg, m); img != "" {
+	if img := showImageURL(show, m); img != "" {
 		c.Image = &podcast.Image{URL: img, Title: c.Title, Link: link}
 		c.IImage = &podcast.IImage{HREF: img}
 	}
@@ -138,7 +186,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 		c.IOwner = &podcast.Author{Name: clean(name), Email: show.OwnerEmail}
 	}
 	for _, cat := range show.Categories {
-		parent, child := config.SplitCategory(cat)
+		parent, child := rules.SplitCategory(cat)
 		ic := &podcast.ICategory{Text: parent}
 		if child != "" {
 			ic.ICategories = []*podcast.ICategory{{Text: child}}
@@ -165,7 +213,7 @@ func newChannel(cfg *config.Config, m *manifest.Manifest, now time.Time) *channe
 }
 
 // showPersons are the show's configured hosts as podcast:person.
-func showPersons(hosts []config.Person) []person {
+func showPersons(hosts []manifest.Person) []person {
 	var out []person
 	for _, h := range hosts {
 		role := strings.ToLower(h.Role)
@@ -180,25 +228,25 @@ func showPersons(hosts []config.Person) []person {
 // showImageURL is the artwork's public URL: the object the pipeline
 // published, else the configured image itself when it is a URL, else the
 // image's file name under the base URL.
-func showImageURL(cfg *config.Config, m *manifest.Manifest) string {
+func showImageURL(show *Show, m *manifest.Manifest) string {
 	if m.ShowImage != nil {
-		return cfg.URLFor(m.ShowImage.Key)
+		return show.urlFor(m.ShowImage.Key)
 	}
-	img := cfg.Show.Image
+	img := show.Image
 	if img == "" {
 		return ""
 	}
 	if u, err := url.Parse(img); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
 		return img
 	}
-	return cfg.URLFor(path.Base(strings.ReplaceAll(img, `\`, "/")))
+	return show.urlFor(path.Base(strings.ReplaceAll(img, `\`, "/")))
 }
 
 // itemWriter encodes the episodes as <item> elements one at a time, in the
 // order of the feed, so the whole feed is never held in memory.
 type itemWriter struct {
-	cfg *config.Config
-	m   *manifest.Manifest
+	show *Show
+	m    *manifest.Manifest
 }
 
 func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
@@ -213,7 +261,7 @@ func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 		if e.Audio.Key == "" {
 			return fmt.Errorf("episode %s: no audio", e.Slug)
 		}
-		it := newItem(iw.cfg, iw.m, e)
+		it := newItem(iw.show, iw.m, e)
 		if err := enc.Encode(it); err != nil {
 			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
 		}
@@ -242,8 +290,7 @@ func newestFirst(eps []manifest.Episode) []int {
 	return order
 }
 
-func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *item {
-	show := &cfg.Show
+func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode) *item {
 	explicit := show.Explicit
 	if e.Explicit != nil {
 		explicit = *e.Explicit
@@ -266,10 +313,10 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 	it := &item{
 		Item: podcast.Item{
 			Title:            clean(e.Title),
-			Link:             cfg.URLFor(e.Page.Key),
+			Link:             show.urlFor(e.Page.Key),
 			PubDateFormatted: e.Date.Format(time.RFC1123Z),
 			Enclosure: &podcast.Enclosure{
-				URL:             cfg.URLFor(e.Audio.Key),
+				URL:             show.urlFor(e.Audio.Key),
 				LengthFormatted: strconv.FormatInt(e.Audio.Size, 10),
 				TypeFormatted:   enclosureType(e.Audio),
 			},
@@ -291,8 +338,8 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 		it.ISeason, it.Season = e.Season, e.Season
 	}
 	if e.Image != nil {
-		it.IImage = &podcast.IImage{HREF: cfg.URLFor(e.Image.Key)}
-	} else if img := showImageURL(cfg, m); img != "" {
+		it.IImage = &podcast.IImage{HREF: show.urlFor(e.Image.Key)}
+	} else if img := showImageURL(show, m); img != "" {
 		it.IImage = &podcast.IImage{HREF: img}
 	}
 	for _, p := range e.Persons {
@@ -321,11 +368,11 @@ func newItem(cfg *config.Config, m *manifest.Manifest, e *manifest.Episode) *ite
 	for _, t := range e.Transcripts {
 		typ, rel := transcriptType(t)
 		it.Transcripts = append(it.Transcripts, transcript{
-			URL: cfg.URLFor(t.Key), Type: typ, Language: lang, Rel: rel,
+			URL: show.urlFor(t.Key), Type: typ, Language: lang, Rel: rel,
 		})
 	}
 	if e.Chapters != nil {
-		it.Chapters = &chapters{URL: cfg.URLFor(e.Chapters.Key), Type: "application/json+chapters"}
+		it.Chapters = &chapters{URL: show.urlFor(e.Chapters.Key), Type: "application/json+chapters"}
 	}
 	if psc := pscList(e.ChapterList); len(psc) > 0 {
 		it.PSC = &pscChapters{Version: "1.2", Chapters: psc}
@@ -401,10 +448,6 @@ func chapterList(chs []manifest.Chapter) string {
 	return b.String()
 }
 
-// maxDescription is the most of an item's description Apple takes, in
-// bytes; content:encoded carries the notes whole.
-const maxDescription = 4000
-
 func joinDescription(notes, list string) string {
 	if notes != "" && list != "" {
 		return notes + "\n" + list
@@ -412,17 +455,18 @@ func joinDescription(notes, list string) string {
 	return notes + list
 }
 
-// fitDescription is the item's description within maxDescription bytes.
+// fitDescription is the item's description within the rules.MaxDescription
+// bytes Apple shows; content:encoded carries the notes whole.
 // The chapter list stays whole, since Apple takes chapters from it; the
 // notes keep as many whole top-level elements as fit, so no tag is left
 // open, then an ellipsis. When not even the first fits, its text is cut.
 func fitDescription(notes, list string) string {
-	if d := joinDescription(notes, list); len(d) <= maxDescription {
+	if d := joinDescription(notes, list); len(d) <= rules.MaxDescription {
 		return d
 	}
 	const more = "<p>…</p>"
-	list = fitLines(list, maxDescription)
-	budget := maxDescription - len(list) - len("\n") - len(more)
+	list = fitLines(list, rules.MaxDescription)
+	budget := rules.MaxDescription - len(list) - len("\n") - len(more)
 	var kept strings.Builder
 	for _, b := range htmlBlocks(notes) {
 		if kept.Len()+len(b) > budget {
@@ -436,7 +480,7 @@ func fitDescription(notes, list string) string {
 	} else {
 		n += "\n" + more
 	}
-	if len(n)+len("\n")+len(list) > maxDescription {
+	if len(n)+len("\n")+len(list) > rules.MaxDescription {
 		return list
 	}
 	return joinDescription(n, list)

@@ -90,7 +90,7 @@ func TestWriteStable(t *testing.T) {
 		{"22222222-2222-5222-8222-222222222222", "11111111-1111-5111-8111-111111111111", "22222222-2222-5222-8222-222222222222"},
 	}
 	for _, tt := range tests {
-		m.GUID, cfg.Show.GUID = tt.manifestGUID, tt.configGUID
+		m.GUID, cfg.GUID = tt.manifestGUID, tt.configGUID
 		buf.Reset()
 		if err := Write(&buf, cfg, m, buildTime); err != nil {
 			t.Fatal(err)
@@ -211,8 +211,8 @@ func TestEscaping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, m := sampleShow("https://cdn.example.com/tea/")
-			cfg.Show.Title = tt.in
-			cfg.Show.Description = tt.in
+			cfg.Title = tt.in
+			cfg.Description = tt.in
 			e := &m.Episodes[1]
 			e.Title = tt.in
 			e.NotesHTML = tt.in
@@ -303,9 +303,9 @@ func TestWriteError(t *testing.T) {
 // transcripts or people still makes a feed with nothing to warn about.
 func TestWriteMinimal(t *testing.T) {
 	cfg, m, _ := servedShow(t)
-	cfg.Show.Hosts, cfg.Show.Funding, cfg.Show.License = nil, nil, nil
+	cfg.Hosts, cfg.Funding, cfg.License = nil, nil, nil
 	// Only the keys config requires: no author, owner name or copyright.
-	cfg.Show.Author, cfg.Show.OwnerName, cfg.Show.Copyright, cfg.Show.Link = "", "", "", ""
+	cfg.Author, cfg.OwnerName, cfg.Copyright, cfg.Link = "", "", "", ""
 	for i := range m.Episodes {
 		e := &m.Episodes[i]
 		e.NotesHTML, e.Description, e.ChapterList, e.Chapters = "", "", nil, nil

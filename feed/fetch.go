@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/podpipe/podpipe/rules"
 )
 
 // ErrUnreachable marks a linked object that could not be reached at all (no
@@ -398,6 +400,8 @@ func checkJSONChapters(b []byte) error {
 		Chapters *[]struct {
 			StartTime *float64 `json:"startTime"`
 			Title     string   `json:"title"`
+			URL       *string  `json:"url"`
+			Img       *string  `json:"img"`
 		} `json:"chapters"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -420,6 +424,18 @@ func checkJSONChapters(b []byte) error {
 			return fmt.Errorf("chapter %d starts at %g, before chapter %d", i+1, *c.StartTime, i)
 		}
 		prev = *c.StartTime
+		// Apps open a chapter's url and show its img.
+		for _, u := range []struct {
+			key string
+			val *string
+		}{{"url", c.URL}, {"img", c.Img}} {
+			if u.val == nil {
+				continue
+			}
+			if err := rules.CheckURL(*u.val); err != nil {
+				return fmt.Errorf("chapter %d: %s: %v", i+1, u.key, err)
+			}
+		}
 	}
 	return nil
 }

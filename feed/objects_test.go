@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
 )
 
@@ -64,7 +63,7 @@ func writeObjects(t testing.TB, dir string, m *manifest.Manifest) {
 
 // servedShow serves the sample show's objects (and, once written, its
 // feed) from a real HTTP server; it returns the show and its storage dir.
-func servedShow(t testing.TB) (*config.Config, *manifest.Manifest, string) {
+func servedShow(t testing.TB) (*Show, *manifest.Manifest, string) {
 	t.Helper()
 	dir := t.TempDir()
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))

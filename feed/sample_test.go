@@ -4,34 +4,32 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
 )
 
 // sampleShow is a show with two episodes that use every tag podpipe
 // writes; base is the public URL of its storage.
-func sampleShow(base string) (*config.Config, *manifest.Manifest) {
-	cfg := &config.Config{
-		Show: config.Show{
-			Title:       "Tea & Code <Live>",
-			Description: "A show about \"tea\" & 'code'.",
-			Link:        "https://example.com/show",
-			Language:    "en",
-			Author:      "Ada & Bob",
-			OwnerName:   "Ada Lovelace",
-			OwnerEmail:  "ada@example.com",
-			Image:       "art/cover.jpg",
-			Categories:  []string{"Technology", "Society & Culture/Places & Travel"},
-			Copyright:   "© 2026 Ada",
-			Hosts: []config.Person{
-				{Name: "Ada Lovelace", Href: "https://example.com/ada", Img: "https://example.com/ada.jpg"},
-				{Name: "Bob", Role: "co-host"},
-			},
-			Funding: &config.Funding{URL: "https://example.com/support", Text: "Buy us tea"},
-			License: &config.License{Name: "CC-BY-4.0", URL: "https://creativecommons.org/licenses/by/4.0/"},
-			Locked:  true,
+func sampleShow(base string) (*Show, *manifest.Manifest) {
+	cfg := &Show{
+		Title:       "Tea & Code <Live>",
+		Description: "A show about \"tea\" & 'code'.",
+		Link:        "https://example.com/show",
+		Language:    "en",
+		Author:      "Ada & Bob",
+		OwnerName:   "Ada Lovelace",
+		OwnerEmail:  "ada@example.com",
+		Image:       "art/cover.jpg",
+		Categories:  []string{"Technology", "Society & Culture/Places & Travel"},
+		Copyright:   "© 2026 Ada",
+		Hosts: []manifest.Person{
+			{Name: "Ada Lovelace", Href: "https://example.com/ada", Img: "https://example.com/ada.jpg"},
+			{Name: "Bob", Role: "co-host"},
 		},
-		Publish: config.Publish{BaseURL: base},
+		Funding: &Funding{URL: "https://example.com/support", Text: "Buy us tea"},
+		License: &License{Name: "CC-BY-4.0", URL: "https://creativecommons.org/licenses/by/4.0/"},
+		Locked:  true,
+		BaseURL: base,
+		FeedURL: base + "feed.xml",
 	}
 	yes := true
 	m := &manifest.Manifest{

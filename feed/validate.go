@@ -15,8 +15,9 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
+	xhtml "golang.org/x/net/html"
 
-	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/rules"
 )
 
 // Severity tells an error, which podcast apps or directories reject, from a
@@ -346,8 +347,8 @@ func (v *validator) checkChannel(ch *node) {
 	}
 	if n := v.required(ch, "", "language", Error); n != nil {
 		lang = n.Text()
-		if !config.ValidLanguage(lang) {
-			v.errorf(n, "%q is not a language code such as en or zh-TW", lang)
+		if err := rules.CheckLanguage(lang); err != nil {
+			v.errorf(n, "%v", err)
 		}
 	}
 	for _, tag := range []string{"lastBuildDate", "pubDate"} {
@@ -381,13 +382,10 @@ func (v *validator) checkChannel(ch *node) {
 	}
 	serial := false
 	if n := ch.one(NSiTunes, "type"); n != nil {
-		switch n.Text() {
-		case "episodic":
-		case "serial":
-			serial = true
-		default:
-			v.errorf(n, "%q is not episodic or serial", n.Text())
+		if err := rules.CheckShowType(n.Text()); err != nil {
+			v.errorf(n, "%v", err)
 		}
+		serial = n.Text() == "serial"
 	}
 	if n := v.required(ch, NSPodcast, "guid", Warning); n != nil {
 		v.checkPodcastGUID(n, self)
@@ -400,9 +398,10 @@ func (v *validator) checkChannel(ch *node) {
 			v.warnf(n, "has no owner: directories cannot verify who may move the feed")
 		}
 	}
-	// Each medium has a list variant with an L suffix ("musicL").
-	if n := ch.one(NSPodcast, "medium"); n != nil && !config.ValidMedium(n.Text()) {
-		v.errorf(n, "%q is not a medium of the Podcasting 2.0 list (podcast, music, audiobook, …)", n.Text())
+	if n := ch.one(NSPodcast, "medium"); n != nil {
+		if err := rules.CheckMedium(n.Text()); err != nil {
+			v.errorf(n, "%v", err)
+		}
 	}
 	v.checkPersons(ch)
 	for _, n := range ch.all(NSPodcast, "funding") {
@@ -481,6 +480,9 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 	if n := v.required(it, "", "description", Warning); n != nil {
 		v.checkDescription(n)
 	}
+	if n := it.one(NSContent, "encoded"); n != nil {
+		v.checkLinks(n)
+	}
 	if n := v.required(it, NSiTunes, "duration", Warning); n != nil {
 		v.checkDuration(n)
 	}
@@ -491,18 +493,16 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 		v.checkImage(n)
 	}
 	if n := it.one(NSiTunes, "episode"); n != nil {
-		v.checkPositive(n)
+		v.checkNumber(n, rules.CheckEpisodeNumber)
 	} else if serial {
 		v.errorf(it, "has no <itunes:episode>: a serial show numbers every episode")
 	}
 	if n := it.one(NSiTunes, "season"); n != nil {
-		v.checkPositive(n)
+		v.checkNumber(n, rules.CheckSeason)
 	}
 	if n := it.one(NSiTunes, "episodeType"); n != nil {
-		switch n.Text() {
-		case "full", "trailer", "bonus":
-		default:
-			v.errorf(n, "%q is not full, trailer or bonus", n.Text())
+		if err := rules.CheckEpisodeType(n.Text()); err != nil {
+			v.errorf(n, "%v", err)
 		}
 	}
 	if n := it.one(NSPodcast, "episode"); n != nil {
@@ -535,8 +535,45 @@ func (v *validator) checkDescription(n *node) {
 	if n.Text() == "" {
 		v.warnf(n, "is empty")
 	}
-	if l := len(n.Text()); l > 4000 {
-		v.warnf(n, "is %d bytes; Apple shows at most 4000", l)
+	if err := rules.CheckDescription(n.Text()); err != nil {
+		v.warnf(n, "%v", err)
+	}
+	v.checkLinks(n)
+}
+
+// checkLinks checks every link and image of the HTML in a description:
+// apps render it, so a javascript:, data: or file: URL there is a script or
+// a local file one tap away. A mailto: link is fine; a relative one points
+// nowhere an app knows.
+func (v *validator) checkLinks(n *node) {
+	z := xhtml.NewTokenizer(strings.NewReader(n.Text()))
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return
+		}
+		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
+			continue
+		}
+		tag, more := z.TagName()
+		for more {
+			var key, val []byte
+			key, val, more = z.TagAttr()
+			if a := string(key); a != "href" && a != "src" && a != "srcset" && a != "poster" && a != "action" && a != "formaction" && a != "cite" && a != "background" {
+				continue
+			}
+			u := strings.TrimSpace(string(val))
+			scheme, _, hasScheme := strings.Cut(u, ":")
+			switch {
+			case hasScheme && strings.EqualFold(scheme, "mailto"):
+			case !hasScheme || strings.ContainsAny(scheme, "/?#"):
+				v.warnf(n, "<%s %s=%q> is a relative URL: apps do not know what it is relative to", tag, key, u)
+			default:
+				if err := rules.CheckURL(u); err != nil {
+					v.errorf(n, "<%s %s>: %v", tag, key, err)
+				}
+			}
+		}
 	}
 }
 
@@ -566,12 +603,10 @@ func (v *validator) checkEnclosure(n *node, seen map[string]int) {
 			length = l
 		}
 	}
-	switch t := n.attrOr("type"); t {
-	case "":
+	if t := n.attrOr("type"); t == "" {
 		v.errorf(n, "has no type")
-	case "audio/mpeg", "audio/x-m4a", "audio/mp4", "video/mp4", "video/quicktime", "video/x-m4v", "application/pdf":
-	default:
-		v.warnf(n, "type %q is not one Apple plays (audio/mpeg, audio/x-m4a, …)", t)
+	} else if err := rules.CheckEnclosureType(t); err != nil {
+		v.warnf(n, "%v", err)
 	}
 	if ok && u != "" && length > 0 {
 		v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "enclosure", length: length})
@@ -586,20 +621,19 @@ func (v *validator) checkTranscript(n *node, lang string) {
 		v.checkURL(n, u, true)
 	}
 	typ := n.attrOr("type")
-	switch typ {
-	case "text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain":
-	case "application/srt", "text/srt":
-		v.warnf(n, "type %q: use the canonical application/x-subrip", typ)
-	case "":
+	switch err := rules.CheckTranscriptType(typ); {
+	case typ == "":
 		v.errorf(n, "has no type")
-	default:
-		v.errorf(n, "type %q is not a transcript type (text/vtt, application/x-subrip, application/json, text/html, text/plain)", typ)
+	case errors.Is(err, rules.ErrTranscriptAlias):
+		v.warnf(n, "%v", err)
+	case err != nil:
+		v.errorf(n, "%v", err)
 	}
 	if rel, ok := n.get("rel"); ok && rel != "captions" {
 		v.warnf(n, "rel %q: the only rel is captions", rel)
 	}
-	if l, ok := n.get("language"); ok && !config.ValidLanguage(l) {
-		v.errorf(n, "language %q is not a language code", l)
+	if l, ok := n.get("language"); ok && rules.CheckLanguage(l) != nil {
+		v.errorf(n, "language: %v", rules.CheckLanguage(l))
 	} else if !ok && lang == "" {
 		v.warnf(n, "has no language and the channel has none")
 	}
@@ -642,17 +676,18 @@ func (v *validator) checkPSC(n *node) {
 		if c.attrOr("title") == "" {
 			v.errorf(c, "has no title")
 		}
+		for _, a := range []string{"href", "image"} {
+			if u, ok := c.get(a); ok {
+				v.checkURL(c, u, false)
+			}
+		}
 	}
 }
 
 func (v *validator) checkPersons(parent *node) {
 	for _, n := range parent.all(NSPodcast, "person") {
-		name := n.Text()
-		switch {
-		case name == "":
-			v.errorf(n, "has no name")
-		case len([]rune(name)) > 128:
-			v.errorf(n, "name is longer than 128 characters")
+		if err := rules.CheckPersonName(n.Text()); err != nil {
+			v.errorf(n, "%v", err)
 		}
 		for _, a := range []string{"href", "img"} {
 			if u, ok := n.get(a); ok {
@@ -669,15 +704,15 @@ func (v *validator) checkCategories(ch *node) {
 	}
 	for _, c := range cats {
 		parent := c.attrOr("text")
-		if err := config.ValidCategory(parent); err != nil || strings.Contains(parent, "/") {
+		if err := rules.CheckCategory(parent); err != nil || strings.Contains(parent, "/") {
 			v.errorf(c, "%v", errOr(err, "unknown category "+strconv.Quote(parent)))
 			continue
 		}
 		for _, sub := range c.all(NSiTunes, "category") {
 			sub.where = c.where
 			child := sub.attrOr("text")
-			if !config.IsCategory(parent, child) {
-				v.errorf(sub, "%v", config.ValidCategory(parent+"/"+child))
+			if !rules.IsCategory(parent, child) {
+				v.errorf(sub, "%v", rules.CheckCategory(parent+"/"+child))
 			}
 		}
 	}
@@ -691,12 +726,11 @@ func errOr(err error, msg string) string {
 }
 
 func (v *validator) checkExplicit(n *node) {
-	switch t := n.Text(); t {
-	case "true", "false":
-	case "yes", "no", "clean", "explicit":
-		v.warnf(n, "%q: Apple now asks for true or false", t)
-	default:
-		v.errorf(n, "%q is not true or false", t)
+	switch err := rules.CheckExplicit(n.Text()); {
+	case errors.Is(err, rules.ErrOldExplicit):
+		v.warnf(n, "%v", err)
+	case err != nil:
+		v.errorf(n, "%v", err)
 	}
 }
 
@@ -707,9 +741,10 @@ func (v *validator) checkImage(n *node) {
 		return
 	}
 	if v.checkURL(n, href, true) {
-		lower := strings.ToLower(href)
-		if u, err := url.Parse(lower); err == nil && !strings.HasSuffix(u.Path, ".jpg") && !strings.HasSuffix(u.Path, ".jpeg") && !strings.HasSuffix(u.Path, ".png") {
-			v.warnf(n, "%s does not end in .jpg or .png as Apple asks", href)
+		if u, err := url.Parse(href); err == nil {
+			if err := rules.CheckArtworkName(u.Path); err != nil {
+				v.warnf(n, "%s: Apple takes artwork as %s (.jpg, .jpeg or .png)", href, rules.ArtworkFormats)
+			}
 		}
 	}
 }
@@ -742,9 +777,15 @@ func (v *validator) checkDuration(n *node) {
 	}
 }
 
-func (v *validator) checkPositive(n *node) {
-	if x, err := strconv.Atoi(n.Text()); err != nil || x <= 0 {
-		v.errorf(n, "%q is not a positive integer", n.Text())
+// checkNumber checks an itunes:episode or itunes:season against rule.
+func (v *validator) checkNumber(n *node, rule func(int64) error) {
+	x, err := strconv.ParseInt(n.Text(), 10, 64)
+	if err != nil {
+		v.errorf(n, "%q is not an integer", n.Text())
+		return
+	}
+	if err := rule(x); err != nil {
+		v.errorf(n, "%v", err)
 	}
 }
 
@@ -764,16 +805,11 @@ func (v *validator) checkPodcastGUID(n *node, self string) {
 // the https warning: they are a local preview, never what apps see, and
 // podpipe's own preview serves the feed from 127.0.0.1 over http.
 func (v *validator) checkURL(n *node, s string, wantHTTPS bool) bool {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.errorf(n, "%q is not an absolute http or https URL", s)
+	if err := rules.CheckURL(s); err != nil {
+		v.errorf(n, "%v", err)
 		return false
 	}
-	// url.Parse takes spaces in a path; apps and CDNs do not.
-	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		v.errorf(n, "%q has a space or control character: percent-encode it (%%20)", s)
-		return false
-	}
+	u, _ := url.Parse(s)
 	if strings.ContainsFunc(s, func(r rune) bool { return r > 0x7f }) {
 		v.warnf(n, "%q is not ASCII: percent-encode it, as Apple asks", s)
 	}

@@ -9,10 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	_ "image/jpeg" // artworkProblem reads JPEG and PNG sizes
-	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,11 +19,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/podpipe/podpipe/chapters"
-	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/id3"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/mp3"
 	"github.com/podpipe/podpipe/mp4"
+	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/htmlpage"
 	"github.com/podpipe/podpipe/transcript/markdown"
@@ -82,10 +78,8 @@ func (p *Pipeline) load(src *Source) (*loaded, error) {
 		if !fileExists(l.image) {
 			return nil, fmt.Errorf("%s: front matter image %q: no such file", p.rel(src.Markdown), t.Image)
 		}
-		switch strings.ToLower(filepath.Ext(l.image)) {
-		case ".jpg", ".jpeg", ".png":
-		default:
-			return nil, fmt.Errorf("%s: front matter image %q: Apple takes JPEG or PNG artwork (.jpg, .png)", p.rel(src.Markdown), t.Image)
+		if err := rules.CheckArtworkName(t.Image); err != nil {
+			return nil, fmt.Errorf("%s: front matter image: %w", p.rel(src.Markdown), err)
 		}
 	}
 	if t.Audio != "" {
@@ -127,8 +121,10 @@ func (p *Pipeline) checkPublishable(l *loaded) error {
 		return fmt.Errorf("%s: the show is serial (show.type in %s), which numbers every episode: set episode in the front matter or start the file name with its number (01-%s)", p.rel(l.src.Markdown), p.rel(p.cfg.File), l.src.Slug)
 	}
 	// The language goes into every podcast:transcript as it is.
-	if lang := l.t.Language; lang != "" && !config.ValidLanguage(lang) {
-		return fmt.Errorf("%s: language %q is not a language code such as en or zh-TW", p.rel(l.src.Markdown), lang)
+	if lang := l.t.Language; lang != "" {
+		if err := rules.CheckLanguage(lang); err != nil {
+			return fmt.Errorf("%s: language: %w", p.rel(l.src.Markdown), err)
+		}
 	}
 	return nil
 }
@@ -298,13 +294,17 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 	// Artwork: the episode's own, else none (the show's cover stands in).
 	var image *artifact
 	if l.image != "" {
+		art, err := p.artwork(l.image)
+		if err != nil {
+			return nil, err
+		}
 		ext := strings.ToLower(filepath.Ext(l.image))
 		image = newArt("image", "image"+ext)
 		if err := copyFile(image.path, l.image); err != nil {
 			return nil, err
 		}
-		image.contentType = imageType(l.image)
-		if msg := artworkProblem(l.image); msg != "" {
+		image.contentType = art.MIME()
+		if msg := art.Advice(); msg != "" {
 			b.warnings = append(b.warnings, p.rel(l.image)+": "+msg)
 		}
 		if err := image.finish(dir, slug, ext, true); err != nil {
@@ -393,7 +393,7 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 }
 
 // relURL is how an episode page (in episodes/) links an object.
-func (p *Pipeline) relURL(key string) string { return "../" + config.EscapeKey(key) }
+func (p *Pipeline) relURL(key string) string { return "../" + manifest.EscapeKey(key) }
 
 func (p *Pipeline) episodeRecord(l *loaded, b *built, audio, page, chJSON, image *artifact, trs []manifest.Transcript) manifest.Episode {
 	t := l.t
@@ -478,42 +478,28 @@ func (p *Pipeline) tag(l *loaded, b *built, image *artifact) (id3.Tag, error) {
 	if image != nil {
 		art = image.path
 	}
+	a, err := p.artwork(art)
+	if err != nil {
+		return tag, err
+	}
 	data, err := os.ReadFile(art)
 	if err != nil {
 		return tag, err
 	}
-	tag.Artwork, tag.ArtworkMIME = data, imageType(art)
+	tag.Artwork, tag.ArtworkMIME = data, a.MIME()
 	return tag, nil
 }
 
-// artworkProblem says what Apple would reject in the artwork at path:
-// square, 1400 to 3000 px, in RGB, JPEG or PNG; "" when nothing.
-func artworkProblem(path string) string {
+// artwork reads the header of the artwork at path, named in errors as the
+// user knows it: what is not the JPEG or PNG its name claims is never
+// published (rules.ReadArtwork).
+func (p *Pipeline) artwork(path string) (rules.Artwork, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err.Error()
+		return rules.Artwork{}, err
 	}
 	defer f.Close()
-	c, format, err := image.DecodeConfig(f)
-	if err != nil {
-		return "not a JPEG or PNG image Apple can read: " + err.Error()
-	}
-	switch {
-	case c.Width != c.Height || c.Width < 1400 || c.Width > 3000:
-		return fmt.Sprintf("%d×%d px; Apple asks for square artwork of 1400 to 3000 px", c.Width, c.Height)
-	case c.ColorModel == color.CMYKModel || c.ColorModel == color.GrayModel || c.ColorModel == color.Gray16Model:
-		return fmt.Sprintf("a %s without RGB colour; Apple asks for RGB", format)
-	}
-	return ""
-}
-
-func imageType(p string) string {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".png":
-		return "image/png"
-	default:
-		return "image/jpeg"
-	}
+	return rules.ReadArtwork(p.rel(path), f)
 }
 
 // writeFile writes a built file through a buffer.

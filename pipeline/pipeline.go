@@ -383,11 +383,15 @@ func (p *Pipeline) put(ctx context.Context, a *artifact) error {
 // uploadCover publishes the show's artwork under a content-hashed name.
 func (p *Pipeline) uploadCover(ctx context.Context, work string, res *Result) (*manifest.Object, error) {
 	src := p.cfg.Path(p.cfg.Show.Image)
-	if msg := artworkProblem(src); msg != "" {
+	art, err := p.artwork(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
+	}
+	if msg := art.Advice(); msg != "" {
 		p.logf("warning: %s (show.image): %s", p.rel(src), msg)
 	}
 	ext := strings.ToLower(filepath.Ext(src))
-	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: imageType(src)}
+	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: art.MIME()}
 	if err := copyFile(a.path, src); err != nil {
 		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
 	}
@@ -487,7 +491,7 @@ func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work str
 		p.logf("warning: show.guid %s in %s differs from the published podcast:guid %s, which is kept (it never changes once published; edit %s in storage to replace it)", g, p.rel(p.cfg.File), m.GUID, manifest.Key)
 	}
 	a := &artifact{role: "feed", path: filepath.Join(work, "feed.xml"), contentType: "application/rss+xml; charset=utf-8"}
-	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, p.cfg, m, m.Updated) })
+	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, feedShow(p.cfg), m, m.Updated) })
 	if err != nil {
 		return fmt.Errorf("feed: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/rules"
 )
 
 // Source is where an episode's files are.
@@ -79,8 +80,12 @@ func ListEpisodes(cfg *config.Config) ([]*Source, error) {
 
 func sourceIn(dir, slug string) *Source {
 	s := &Source{Slug: slug, Markdown: filepath.Join(dir, slug+".md")}
+	// A leading date (20250924-x) is no episode number: only a number
+	// rules take as one becomes itunes:episode.
 	if m := leadingNumber.FindStringSubmatch(slug); m != nil {
-		s.Number, _ = strconv.Atoi(m[1])
+		if n, err := strconv.Atoi(m[1]); err == nil && rules.CheckEpisodeNumber(int64(n)) == nil {
+			s.Number = n
+		}
 	}
 	s.Audio = firstExisting(dir, slug, ".mp3", ".m4a")
 	s.Chapters = firstExisting(dir, slug+".chapters", ".txt", ".json")

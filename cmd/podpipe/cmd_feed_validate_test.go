@@ -33,7 +33,7 @@ base_url = "http://127.0.0.1:1/"
 [storage]
 url = "public"
 `,
-		"cover.jpg":             "jpeg",
+		"cover.jpg":             realCover(t),
 		"public/feed.xml":       feedXML,
 		"public/ep/audio.mp3":   "0123456789",
 		"public/ep/t.vtt":       "WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n",
@@ -45,6 +45,17 @@ url = "public"
 		}
 	}
 	return filepath.Join(dir, "config.toml"), public
+}
+
+// realCover is the sample show's cover: config.Load reads the artwork's
+// header and refuses what is not a JPEG or PNG.
+func realCover(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "cover.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 const validFeed = `<?xml version="1.0" encoding="UTF-8"?>

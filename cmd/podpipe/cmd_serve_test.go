@@ -47,7 +47,7 @@ url = "` + storageURL + `"
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cover.jpg"), []byte("\xff\xd8\xff"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "cover.jpg"), []byte(realCover(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, "config.toml")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -89,17 +90,29 @@ func applyFrontMatter(name string, fm []byte, t *transcript.Transcript) error {
 	set(&t.Image, m.Image)
 	set(&t.GUID, m.GUID)
 	if m.EpisodeType != nil {
-		switch *m.EpisodeType {
-		case "full", "trailer", "bonus":
-			t.EpisodeType = *m.EpisodeType
-		default:
-			return transcript.Errorf(name, lineOfKey(fm, "episode_type"), "front matter: episode_type: want full, trailer or bonus, got %q", *m.EpisodeType)
+		if err := rules.CheckEpisodeType(*m.EpisodeType); err != nil {
+			return transcript.Errorf(name, lineOfKey(fm, "episode_type"), "front matter: episode_type: %v", err)
+		}
+		t.EpisodeType = *m.EpisodeType
+	}
+	if m.Language != nil {
+		if err := rules.CheckLanguage(*m.Language); err != nil {
+			return transcript.Errorf(name, lineOfKey(fm, "language"), "front matter: language: %v", err)
 		}
 	}
+	// The numbers and the date go into the feed as they are: a typo there
+	// misplaces the episode in every app (or, for 0001-01-01, reads as
+	// no date at all).
 	if m.Episode != nil {
+		if err := rules.CheckEpisodeNumber(int64(*m.Episode)); err != nil {
+			return transcript.Errorf(name, lineOfKey(fm, "episode"), "front matter: %v", err)
+		}
 		t.Episode = *m.Episode
 	}
 	if m.Season != nil {
+		if err := rules.CheckSeason(int64(*m.Season)); err != nil {
+			return transcript.Errorf(name, lineOfKey(fm, "season"), "front matter: %v", err)
+		}
 		t.Season = *m.Season
 	}
 	if m.Explicit != nil {
@@ -107,6 +120,9 @@ func applyFrontMatter(name string, fm []byte, t *transcript.Transcript) error {
 	}
 	if m.Date != nil {
 		d, err := tomlDate(m.Date)
+		if err == nil {
+			err = rules.CheckDate(d)
+		}
 		if err != nil {
 			return transcript.Errorf(name, lineOfKey(fm, "date"), "front matter: %v", err)
 		}
@@ -150,6 +166,16 @@ func applyFrontMatter(name string, fm []byte, t *transcript.Transcript) error {
 		if c.Title == "" {
 			return transcript.Errorf(name, lineOfKey(fm, "chapters"), "front matter: chapter at %s has no title", transcript.FormatClock(start))
 		}
+		// A chapter's links reach the feed, the chapters JSON and the
+		// ID3 frames: only http(s).
+		for _, u := range []struct{ key, val string }{{"url", c.URL}, {"image", c.Image}} {
+			if u.val == "" {
+				continue
+			}
+			if err := rules.CheckURL(u.val); err != nil {
+				return transcript.Errorf(name, lineOfValue(fm, u.key, u.val), "front matter: chapter %q: %s: %v", c.Title, u.key, err)
+			}
+		}
 		t.Chapters = append(t.Chapters, transcript.ChapterMark{Start: start, Title: c.Title, URL: c.URL, Image: c.Image})
 	}
 	return nil
@@ -166,6 +192,18 @@ func lineOfKey(fm []byte, key string) int {
 		}
 	}
 	return 1
+}
+
+// lineOfValue finds the file line of the first "key = …val…", for an error
+// about one entry of an array of tables.
+func lineOfValue(fm []byte, key, val string) int {
+	for i, l := range strings.Split(string(fm), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, key) && strings.HasPrefix(strings.TrimSpace(l[len(key):]), "=") && strings.Contains(l, val) {
+			return i + 2 // the opening +++ is line 1
+		}
+	}
+	return lineOfKey(fm, key)
 }
 
 func tomlDate(v any) (time.Time, error) {

@@ -40,6 +40,7 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
+	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -989,8 +990,8 @@ func decode(s string) string {
 
 func escape(s string) string { return html.EscapeString(s) }
 
-// safeURL keeps links that cannot run script: relative references and
-// http, https and mailto URLs.
+// safeURL keeps links that cannot run script: relative references,
+// mailto URLs and the http(s) URLs rules.CheckURL publishes.
 func safeURL(s string) (string, bool) {
 	s = decode(s)
 	u, err := url.Parse(s)
@@ -998,8 +999,10 @@ func safeURL(s string) (string, bool) {
 		return "", false
 	}
 	switch strings.ToLower(u.Scheme) {
-	case "", "http", "https", "mailto":
+	case "", "mailto":
 		return s, true
+	case "http", "https":
+		return s, rules.CheckURL(s) == nil
 	}
 	return "", false
 }

@@ -150,6 +150,12 @@ func TestParse(t *testing.T) {
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "html", tr.Units[0].HTML, "x")
 			}},
+		// Show notes become the feed's description, which apps render:
+		// only http(s), mailto and relative links stay links.
+		{"show notes links that could run script are text", head + "## 前言\n\n[a](javascript:alert(1)) [b](JAVASCRIPT&#58;alert(1)) [c](data:text/html,x) [d](file:///etc/passwd) <javascript:alert(1)> [e](vbscript:x) [h](&#x6A;avascript:alert(1)) ![i](data:image/png,x) [sp](<https://a.example/a b>) [ok](https://example.com) <a@b.example>\n\n## Talk\n\n**A:** hi\n",
+			func(t *testing.T, tr *transcript.Transcript) {
+				eq(t, "notes", tr.NotesHTML, "<p>a b c d javascript:alert(1) e h i sp <a href=\"https://example.com\">ok</a> <a href=\"mailto:a@b.example\">a@b.example</a></p>\n")
+			}},
 		{"CJK line breaks", head + "**A:** 第一行\n第二行 and\nEnglish\n",
 			func(t *testing.T, tr *transcript.Transcript) {
 				eq(t, "text", tr.Units[0].Text, "第一行第二行 and English")
@@ -210,7 +216,17 @@ func TestParseErrors(t *testing.T) {
 		{"turn without text", head + "**A:** hi\n\n**B:**\n", "ep.md:5: speaker turn of B has no text", nil},
 		{"invalid UTF-8", head + "**A:** h\xe9llo\n", "ep.md:3: invalid UTF-8", transcript.ErrUTF8},
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00", "ep.md:1: binary data, not text (control byte 0x7f)", transcript.ErrBinary},
-		{"bad episode type", "+++\ntitle = \"x\"\nepisode_type = \"teaser\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode_type: want full, trailer or bonus, got \"teaser\"", nil},
+		{"bad episode type", "+++\ntitle = \"x\"\nepisode_type = \"teaser\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode_type: \"teaser\" is not full, trailer or bonus", nil},
+		// The numbers and the date reach the feed as they are.
+		{"season max int64", "+++\ntitle = \"x\"\nseason = 9223372036854775807\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: season 9223372036854775807 is not a number from 1 to 99999 (leave it out for none)", nil},
+		{"season zero", "+++\ntitle = \"x\"\n\nseason = 0\n+++\n" + head + "**A:** hi\n", "ep.md:4: front matter: season 0 is not a number from 1 to 99999 (leave it out for none)", nil},
+		{"episode negative", "+++\ntitle = \"x\"\nepisode = -5\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode -5 is not a number from 1 to 99999 (leave it out for none)", nil},
+		{"date 9999", "+++\ntitle = \"x\"\ndate = 9999-12-31\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 9999-12-31 is not between 1970 and 2099", nil},
+		{"date year one", "+++\ntitle = \"x\"\ndate = 0001-01-01\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 0001-01-01 is not between 1970 and 2099", nil},
+		{"date string 9999", "+++\ntitle = \"x\"\ndate = \"9999年1月1日\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 9999-01-01 is not between 1970 and 2099", nil},
+		{"language", "+++\ntitle = \"x\"\nlanguage = \"Chinese\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: language: \"Chinese\" is not a language code such as en or zh-TW", nil},
+		{"chapter url javascript", "+++\ntitle = \"x\"\n[[chapters]]\nstart = 0\ntitle = \"a\"\n[[chapters]]\nstart = 5\ntitle = \"b\"\nurl = \"javascript:alert(1)\"\n+++\n" + head + "**A:** hi\n", "ep.md:9: front matter: chapter \"b\": url: \"javascript:alert(1)\" is not an absolute http or https URL", nil},
+		{"chapter image file", "+++\ntitle = \"x\"\n[[chapters]]\nstart = 0\ntitle = \"a\"\nimage = \"file:///etc/passwd\"\n+++\n" + head + "**A:** hi\n", "ep.md:6: front matter: chapter \"a\": image: \"file:///etc/passwd\" is not an absolute http or https URL", nil},
 		{"unclosed front matter", "+++\ntitle = \"x\"\n", "ep.md:1: front matter has no closing +++ line", nil},
 		{"unknown front matter key", "+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: unknown key titel", nil},
 		{"bad front matter", "+++\ntitle = \n+++\n" + head + "**A:** hi\n", "ep.md:2: front matter: toml: unexpected character U+000A at start of value", nil},

@@ -1,11 +1,11 @@
-package config
+package rules
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestValidCategory(t *testing.T) {
+func TestCheckCategory(t *testing.T) {
 	tests := []struct {
 		in      string
 		ok      bool
@@ -26,19 +26,19 @@ func TestValidCategory(t *testing.T) {
 		{"", false, ""},
 	}
 	for _, tt := range tests {
-		err := ValidCategory(tt.in)
+		err := CheckCategory(tt.in)
 		if tt.ok {
 			if err != nil {
-				t.Errorf("ValidCategory(%q) = %v, want nil", tt.in, err)
+				t.Errorf("CheckCategory(%q) = %v, want nil", tt.in, err)
 			}
 			continue
 		}
 		if err == nil {
-			t.Errorf("ValidCategory(%q) = nil, want an error", tt.in)
+			t.Errorf("CheckCategory(%q) = nil, want an error", tt.in)
 			continue
 		}
 		if !strings.Contains(err.Error(), "closest:") || !strings.Contains(err.Error(), tt.closest) {
-			t.Errorf("ValidCategory(%q) = %q, want closest to name %s", tt.in, err, tt.closest)
+			t.Errorf("CheckCategory(%q) = %q, want closest to name %s", tt.in, err, tt.closest)
 		}
 	}
 }

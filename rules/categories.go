@@ -1,4 +1,4 @@
-package config
+package rules
 
 import (
 	"fmt"
@@ -43,10 +43,10 @@ func SplitCategory(s string) (parent, child string) {
 	return strings.TrimSpace(parent), strings.TrimSpace(child)
 }
 
-// ValidCategory reports whether s ("Parent" or "Parent/Child") is on Apple's
+// CheckCategory reports whether s ("Parent" or "Parent/Child") is on Apple's
 // list, spelled exactly as Apple spells it (Apple rejects other spellings).
 // The error for an unknown category names the closest valid ones.
-func ValidCategory(s string) error {
+func CheckCategory(s string) error {
 	parent, child := SplitCategory(s)
 	if IsCategory(parent, child) {
 		return nil
