@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,7 +48,9 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 	case e.audio.ext() != ".mp3":
 		res.warnings = append(res.warnings, e.audio.name+": the aligner reads MP3 only; times are estimated in proportion to length")
 	default:
-		aligner = align.New(align.Options{Tier: tm.tier, Language: tm.language, Log: tm.log})
+		// The episode's own language first: a show may hold episodes
+		// in several.
+		aligner = align.New(align.Options{Tier: tm.tier, Language: cmp.Or(e.t.Language, tm.language), Log: tm.log})
 		timer = aligner
 	}
 	if err := timer.Time(ctx, e.t, transcript.Audio{Path: e.audio.path, Duration: e.info.Duration}); err != nil {
