@@ -264,3 +264,28 @@ func TestFrontMatterAudioAbsolute(t *testing.T) {
 		t.Errorf("err = %q, which blames a missing file", err)
 	}
 }
+
+// A slug names the episode's objects: ".", ".." and hidden names are
+// refused (with "..", the objects would land at the store's root).
+func TestHiddenSlugs(t *testing.T) {
+	for _, slug := range []string{".", "..", ".hidden"} {
+		t.Run(slug, func(t *testing.T) {
+			cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+			for _, ext := range []string{".md", ".mp3"} {
+				data, err := os.ReadFile(filepath.Join(cfg.EpisodesDir(), "03-edge-ai-inference"+ext))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(cfg.EpisodesDir(), slug+ext), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			log, err := publishLogged(t, cfg, slug)
+			checkRefused(t, cfg, err, log, slug, "slug")
+			entries, _ := os.ReadDir(cfg.LocalStorageDir())
+			for _, e := range entries {
+				t.Errorf("published %s", e.Name())
+			}
+		})
+	}
+}

@@ -41,7 +41,20 @@ func FindEpisode(cfg *config.Config, arg string) (*Source, error) {
 	if !exists(md) {
 		return nil, fmt.Errorf("%s: no such episode (looked for %s)", arg, md)
 	}
+	if err := checkSlug(slug); err != nil {
+		return nil, fmt.Errorf("%s: %w", rel(md), err)
+	}
 	return sourceIn(dir, slug), nil
+}
+
+// checkSlug refuses a slug that cannot name an episode's objects in
+// storage: with "..", they would land at the store's root; a slug starting
+// with "." would hide them, and ListEpisodes skips it.
+func checkSlug(slug string) error {
+	if slug == "" || strings.HasPrefix(slug, ".") {
+		return fmt.Errorf("%q cannot be an episode's slug: the slug names the episode's objects in storage, and may not be empty or start with \".\"", slug)
+	}
+	return nil
 }
 
 // ListEpisodes returns every episode in the config's episodes folder, in
