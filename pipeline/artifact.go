@@ -1,20 +1,11 @@
 package pipeline
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"os"
 	"path"
 
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/storage"
 )
-
-// cacheNone is the manifest's Cache-Control: publishers read it to update
-// it, so no cache may answer for it.
-const cacheNone = "no-cache"
 
 // artifact is one file built for publishing, waiting in the work folder.
 type artifact struct {
@@ -29,21 +20,6 @@ type artifact struct {
 
 func (a *artifact) object() manifest.Object {
 	return manifest.Object{Key: a.key, Size: a.size, SHA256: a.sha256, ContentType: a.contentType}
-}
-
-// hashFile streams a file through SHA-256.
-func hashFile(p string) (sum string, size int64, err error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // finish hashes the built file and names it: under a content-hashed key
@@ -64,3 +40,12 @@ func (a *artifact) finish(dir, stem, ext string, hashed bool) error {
 	}
 	return nil
 }
+
+// episodesFolder is the folder of the episodes' objects in storage.
+const episodesFolder = "episodes"
+
+// episodeDir is the folder of an episode's content-hashed objects.
+func episodeDir(slug string) string { return episodesFolder + "/" + slug }
+
+// pageKey is the stable key of an episode's page, which other pages link.
+func pageKey(slug string) string { return episodesFolder + "/" + slug + ".html" }

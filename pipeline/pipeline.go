@@ -1,18 +1,26 @@
+// Package pipeline is the steps of a publish. For each episode: load its
+// sources (every one a file of the show), time the transcript against the
+// audio, resolve the chapters, tag the audio, render the transcripts, the
+// chapters JSON and the page, and upload what changed; then update the
+// manifest with a conditional write and replace the feed last. Each step
+// is a function of what the one before returned, with the few settings it
+// needs; this file walks them.
+//
+//	p, err := pipeline.New(ctx, cfg, pipeline.Options{Log: os.Stdout})
+//	res, err := p.Publish(ctx, []string{"01-some-slug"})
 package pipeline
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/chapters"
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
@@ -30,26 +38,18 @@ type Options struct {
 
 // Pipeline publishes a show's episodes to its store.
 type Pipeline struct {
-	cfg   *config.Config
-	store storage.Store
-	opt   Options
-
-	lastAligner *align.Aligner // the aligner of the last episode built, for the log
+	cfg *config.Config
+	opt Options
+	publisher
 }
 
 // New opens the show's store.
 func New(ctx context.Context, cfg *config.Config, opt Options) (*Pipeline, error) {
-	if opt.Log == nil {
-		opt.Log = io.Discard
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{cfg: cfg, store: st, opt: opt}, nil
+	return NewWithStore(cfg, st, opt), nil
 }
 
 // NewWithStore is New with a store the caller opened.
@@ -60,20 +60,7 @@ func NewWithStore(cfg *config.Config, st storage.Store, opt Options) *Pipeline {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Pipeline{cfg: cfg, store: st, opt: opt}
-}
-
-func (p *Pipeline) logf(format string, args ...any) { fmt.Fprintf(p.opt.Log, format+"\n", args...) }
-
-// rel shortens a path for messages: relative to the working directory when
-// it is below it.
-func (p *Pipeline) rel(path string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
-			return r
-		}
-	}
-	return path
+	return &Pipeline{cfg: cfg, opt: opt, publisher: publisher{store: st, force: opt.Force, dryRun: opt.DryRun, log: opt.Log, now: opt.Now}}
 }
 
 // Result says what a publish did.
@@ -113,30 +100,43 @@ func (p *Pipeline) PublishAll(ctx context.Context) (*Result, error) {
 
 func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	// Read and check every source before anything is built or uploaded.
-	var ls []*loaded
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	cover, err := p.cover(show)
+	if err != nil {
+		return nil, err
+	}
+	serial := p.cfg.Show.Type == "serial"
+
+	// Load: read and check every source before anything is built or
+	// uploaded.
+	var eps []*episode
+	batch := map[string]bool{}
 	for _, s := range srcs {
-		l, err := p.load(s)
+		e, err := load(show, s)
 		if err != nil {
 			return nil, err
 		}
-		if err := p.checkPublishable(l); err != nil {
+		if err := checkPublishable(e, serial, p.cfg.File); err != nil {
 			return nil, err
 		}
-		ls = append(ls, l)
+		eps = append(eps, e)
+		batch[e.slug] = true
 	}
 	old, _, err := p.readManifest(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkGUIDs(ls, old); err != nil {
+	if err := checkGUIDs(eps, old); err != nil {
 		return nil, err
 	}
-	batch := map[string]bool{}
-	for _, l := range ls {
-		batch[l.src.Slug] = true
+	if err := checkSerial(old, batch, serial, p.cfg.File); err != nil {
+		return nil, err
 	}
-	if err := p.checkSerial(old, batch); err != nil {
+	siblings, err := siblingSlugs(eps)
+	if err != nil {
 		return nil, err
 	}
 	work, err := os.MkdirTemp("", "podpipe-*")
@@ -145,43 +145,58 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	}
 	defer os.RemoveAll(work)
 
-	var episodes []manifest.Episode
+	tm := p.timing()
+	inputs := showInputs{timing: tm.tier.String(), show: p.cfg.Show, baseURL: p.cfg.Publish.BaseURL, cover: cover}
+	var published []manifest.Episode
 	var stale []string // objects of the previous publish no longer linked
-	for _, l := range ls {
-		hash, err := p.sourceHash(l)
+	for _, e := range eps {
+		hash, err := sourceHash(e, inputs, siblings[e.dir])
 		if err != nil {
 			return nil, err
 		}
-		if prev := old.Find(l.src.Slug); prev != nil && prev.SourceHash == hash && !p.opt.Force {
+		prev := old.Find(e.slug)
+		if prev != nil && prev.SourceHash == hash && !p.opt.Force {
 			if ok, err := p.allExist(ctx, objectsOf(prev)); err != nil {
 				return nil, err
 			} else if ok {
-				p.logf("unchanged: %s (sources as published; nothing to upload)", l.src.Slug)
+				p.logf("unchanged: %s (sources as published; nothing to upload)", e.slug)
 				for _, o := range objectsOf(prev) {
 					res.Skipped = append(res.Skipped, o.Key)
 				}
 				continue
 			}
 		}
-		b, err := p.build(ctx, l, work)
+		how, err := tm.time(ctx, e)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range b.warnings {
-			p.logf("warning: %s", w)
-		}
-		p.logf("built: %s (%s, %d chapters from %s, timing: %s)", l.src.Slug, fmtDuration(b.duration), len(b.chapters), b.chapterSource, p.timerDescription())
-		if err := p.upload(ctx, b.artifacts, res); err != nil {
+		chs, err := resolveChapters(e, p.cfg.Show.Language)
+		if err != nil {
 			return nil, err
 		}
-		b.episode.SourceHash = hash
-		if prev := old.Find(l.src.Slug); prev != nil {
-			stale = append(stale, unlinked(objectsOf(prev), objectsOf(&b.episode))...)
+		audio, err := tagAudio(e, chs, p.tagging(e, cover), work)
+		if err != nil {
+			return nil, err
 		}
-		episodes = append(episodes, b.episode)
+		r, err := render(e, chs, audio, p.cfg.Show.Title, work)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range concat(how.warnings, chs.warnings, r.warnings) {
+			p.logf("warning: %s", w)
+		}
+		p.logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, fmtDuration(e.info.Duration), len(chs.list), chs.source, how.description)
+		if err := p.upload(ctx, r.artifacts, res); err != nil {
+			return nil, err
+		}
+		r.episode.SourceHash = hash
+		if prev != nil {
+			stale = append(stale, unlinked(objectsOf(prev), objectsOf(&r.episode))...)
+		}
+		published = append(published, r.episode)
 	}
 
-	cover, err := p.uploadCover(ctx, work, res)
+	coverObj, err := p.publishCover(ctx, cover, work, res)
 	if err != nil {
 		return nil, err
 	}
@@ -189,325 +204,67 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		p.logf("dry run: nothing was written")
 		return res, nil
 	}
-	m, err := p.updateManifest(ctx, func(m *manifest.Manifest) {
-		for _, e := range episodes {
-			if prev := m.Find(e.Slug); prev != nil && prev.GUID != "" {
-				e.GUID = prev.GUID
-			} else if e.GUID == "" {
-				e.GUID = episodeGUID(m.GUID, e.Slug)
-			}
-			if e.Date.IsZero() {
-				if prev := m.Find(e.Slug); prev != nil {
-					e.Date = prev.Date
-				} else {
-					e.Date = p.opt.Now().UTC().Truncate(time.Second)
-				}
-			}
-			m.Upsert(e)
-		}
-		m.ShowImage = cover
-	})
+	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(published, coverObj, p.opt.Now))
 	if err != nil {
 		return nil, err
 	}
-	if err := p.writeFeed(ctx, m, work, res); err != nil {
+	if err := p.publishFeed(ctx, m, work, res); err != nil {
 		return nil, err
 	}
 	p.deleteStale(ctx, m, stale, "superseded", res)
 	return res, nil
 }
 
-// checkGUIDs refuses a front matter guid that another episode already has,
-// published or in this batch (an episode copied with its front matter):
-// apps key episodes by guid and would merge the two or drop one. An
-// episode published before keeps the guid it has.
-func (p *Pipeline) checkGUIDs(ls []*loaded, old *manifest.Manifest) error {
-	owner := map[string]string{} // guid → slug
-	for _, e := range old.Episodes {
-		owner[e.GUID] = e.Slug
-	}
-	for _, l := range ls {
-		g := l.t.GUID
-		if prev := old.Find(l.src.Slug); prev != nil && prev.GUID != "" {
-			g = prev.GUID
-		}
-		if g == "" {
-			continue
-		}
-		if s, ok := owner[g]; ok && s != l.src.Slug {
-			return fmt.Errorf("%s: guid %q is already the guid of episode %s: every episode needs its own, or apps merge the two or drop one", p.rel(l.src.Markdown), g, s)
-		}
-		owner[g] = l.src.Slug
-	}
-	return nil
-}
-
-// objectsOf lists the episode's objects once each: its page is also one of
-// its transcripts (the html one), so manifest.Episode.Objects names it
-// twice, and counting or deleting it twice would be wrong.
-func objectsOf(e *manifest.Episode) []manifest.Object {
-	seen := map[string]bool{}
-	var out []manifest.Object
-	for _, o := range e.Objects() {
-		if !seen[o.Key] {
-			seen[o.Key] = true
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// checkSerial refuses to render a serial show's feed while a published
-// episode (other than those in batch, which are being republished) has no
-// number: Apple requires itunes:episode on every item of a serial show. It
-// happens when show.type changes to serial after episodes were published.
-func (p *Pipeline) checkSerial(m *manifest.Manifest, batch map[string]bool) error {
-	if p.cfg.Show.Type != "serial" {
-		return nil
-	}
-	var missing []string
-	for _, e := range m.Episodes {
-		if e.Number <= 0 && !batch[e.Slug] {
-			missing = append(missing, e.Slug)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return fmt.Errorf("the show is serial (show.type in %s), which numbers every episode, but the published %s have no number: set episode in their front matter and publish them again, or unpublish them", p.rel(p.cfg.File), strings.Join(missing, ", "))
-}
-
-// unlinked returns the keys of old that are not in now.
-func unlinked(old, now []manifest.Object) []string {
-	keep := map[string]bool{}
-	for _, o := range now {
-		keep[o.Key] = true
-	}
-	var out []string
-	for _, o := range old {
-		if !keep[o.Key] {
-			out = append(out, o.Key)
-		}
-	}
-	return out
-}
-
-// deleteStale removes objects that the feed no longer links, after the new
-// feed is in place. A failure only leaves garbage behind, so it warns.
-func (p *Pipeline) deleteStale(ctx context.Context, m *manifest.Manifest, keys []string, why string, res *Result) {
-	linked := map[string]bool{}
-	for i := range m.Episodes {
-		for _, o := range m.Episodes[i].Objects() {
-			linked[o.Key] = true
-		}
-	}
-	done := map[string]bool{}
-	for _, k := range keys {
-		if linked[k] || done[k] {
-			continue
-		}
-		done[k] = true
-		if err := p.store.Delete(ctx, k); err != nil {
-			p.logf("warning: could not delete the %s %s: %v", why, k, err)
-			continue
-		}
-		res.Deleted = append(res.Deleted, k)
-		p.logf("deleted: %s (%s)", k, why)
-	}
-}
-
-func (p *Pipeline) allExist(ctx context.Context, objs []manifest.Object) (bool, error) {
-	for _, o := range objs {
-		info, err := p.store.Stat(ctx, o.Key)
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		if info.Size != o.Size {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-// upload puts each artifact unless the store already holds the same
-// content under its key (the sha256 stored with the object decides).
-func (p *Pipeline) upload(ctx context.Context, arts []*artifact, res *Result) error {
-	for _, a := range arts {
-		if !p.opt.Force {
-			info, err := p.store.Stat(ctx, a.key)
-			switch {
-			case err == nil && info.Size == a.size && info.Metadata["sha256"] == a.sha256:
-				res.Skipped = append(res.Skipped, a.key)
-				p.logf("unchanged: %s", a.key)
-				continue
-			case err != nil && !errors.Is(err, fs.ErrNotExist):
-				return err
-			}
-		}
-		if p.opt.DryRun {
-			p.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
-			res.Uploaded = append(res.Uploaded, a.key)
-			res.BytesUploaded += a.size
-			continue
-		}
-		if err := p.put(ctx, a); err != nil {
-			return err
-		}
-		res.Uploaded = append(res.Uploaded, a.key)
-		res.BytesUploaded += a.size
-		p.logf("uploaded: %s (%s)", a.key, FormatBytes(a.size))
-	}
-	return nil
-}
-
-func (p *Pipeline) put(ctx context.Context, a *artifact) error {
-	f, err := os.Open(a.path)
+// Chapters reads and times an episode and returns its chapters, the source
+// they came from, and warnings about corrections made.
+func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter, string, []string, error) {
+	src, err := FindEpisode(p.cfg, arg)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
-	defer f.Close()
-	_, err = p.store.Put(ctx, a.key, f, a.size, storage.PutOptions{
-		ContentType:  a.contentType,
-		CacheControl: a.cacheControl,
-		Metadata:     map[string]string{"sha256": a.sha256},
-	})
+	show, err := p.showFolder()
 	if err != nil {
-		return fmt.Errorf("upload %s to %s: %w", a.key, p.store, err)
+		return nil, "", nil, err
 	}
-	return nil
-}
-
-// uploadCover publishes the show's artwork under a content-hashed name.
-func (p *Pipeline) uploadCover(ctx context.Context, work string, res *Result) (*manifest.Object, error) {
-	src := p.cfg.Path(p.cfg.Show.Image)
-	art, err := p.artwork(src)
+	e, err := load(show, src)
 	if err != nil {
-		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
+		return nil, "", nil, err
 	}
-	if msg := art.Advice(); msg != "" {
-		p.logf("warning: %s (show.image): %s", p.rel(src), msg)
+	// Only the headings' chapters need the transcript timed: with a
+	// chapters file or front matter, or no headings, show the chapters
+	// without decoding the audio (minutes for a long episode).
+	if !e.chapters.ok() && len(e.t.Chapters) == 0 && len(chapters.FromTranscript(e.t)) > 0 {
+		how, err := p.timing().time(ctx, e)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		for _, w := range how.warnings {
+			p.logf("warning: %s", w)
+		}
 	}
-	ext := strings.ToLower(filepath.Ext(src))
-	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: art.MIME()}
-	if err := copyFile(a.path, src); err != nil {
-		return nil, fmt.Errorf("%s: show.image: %w", p.cfg.File, err)
-	}
-	if err := a.finish("", "cover", ext, true); err != nil {
-		return nil, err
-	}
-	if err := p.upload(ctx, []*artifact{a}, res); err != nil {
-		return nil, err
-	}
-	o := a.object()
-	return &o, nil
-}
-
-// readManifest returns the published manifest and its ETag, or an empty
-// manifest and "" when nothing is published yet.
-func (p *Pipeline) readManifest(ctx context.Context) (*manifest.Manifest, string, error) {
-	rc, info, err := p.store.Get(ctx, manifest.Key)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &manifest.Manifest{Version: 1}, "", nil
-	}
+	chs, err := resolveChapters(e, p.cfg.Show.Language)
 	if err != nil {
-		return nil, "", fmt.Errorf("read manifest from %s: %w", p.store, err)
+		return nil, "", nil, err
 	}
-	defer rc.Close()
-	m, err := manifest.Read(rc)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s/%s: %w", p.store, manifest.Key, err)
-	}
-	return m, info.ETag, nil
-}
-
-// updateManifest applies change to the published manifest with a
-// conditional write, re-reading and retrying when another publisher wrote
-// it in between, so that neither loses the other's episodes. It writes
-// nothing when change leaves the manifest as it was.
-func (p *Pipeline) updateManifest(ctx context.Context, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
-	for attempt := 0; ; attempt++ {
-		m, etag, err := p.readManifest(ctx)
-		if err != nil {
-			return nil, err
-		}
-		before, err := encodeManifest(m)
-		if err != nil {
-			return nil, err
-		}
-		if m.GUID == "" {
-			m.GUID = p.cfg.Show.GUID
-			if m.GUID == "" {
-				m.GUID = feed.GUID(p.cfg.FeedURL())
-			}
-		}
-		change(m)
-		after, err := encodeManifest(m)
-		if err != nil {
-			return nil, err
-		}
-		if bytes.Equal(before, after) && etag != "" {
-			return m, nil
-		}
-		m.Updated = p.opt.Now().UTC().Truncate(time.Second)
-		data, err := encodeManifest(m)
-		if err != nil {
-			return nil, err
-		}
-		opts := storage.PutOptions{ContentType: "application/json", CacheControl: cacheNone}
-		if etag == "" {
-			opts.IfNoneMatch = true
-		} else {
-			opts.IfMatch = etag
-		}
-		_, err = p.store.Put(ctx, manifest.Key, bytes.NewReader(data), int64(len(data)), opts)
-		if errors.Is(err, storage.ErrPreconditionFailed) && attempt < 10 {
-			p.logf("manifest changed while publishing; reading it again")
-			time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("write manifest to %s: %w", p.store, err)
-		}
-		return m, nil
-	}
-}
-
-// encodeManifest encodes m as it is stored.
-func encodeManifest(m *manifest.Manifest) ([]byte, error) {
-	var buf bytes.Buffer
-	err := m.Write(&buf)
-	return buf.Bytes(), err
-}
-
-// writeFeed renders the feed from config and manifest and replaces the
-// published one unless it is the same.
-func (p *Pipeline) writeFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
-	// podcast:guid never changes once published: apps and directories
-	// follow a show by it. Say so rather than ignore the config silently.
-	if g := p.cfg.Show.GUID; g != "" && m.GUID != "" && !strings.EqualFold(g, m.GUID) {
-		p.logf("warning: show.guid %s in %s differs from the published podcast:guid %s, which is kept (it never changes once published; edit %s in storage to replace it)", g, p.rel(p.cfg.File), m.GUID, manifest.Key)
-	}
-	a := &artifact{role: "feed", path: filepath.Join(work, "feed.xml"), contentType: "application/rss+xml; charset=utf-8"}
-	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, feedShow(p.cfg), m, m.Updated) })
-	if err != nil {
-		return fmt.Errorf("feed: %w", err)
-	}
-	if err := a.finish("", "feed", ".xml", false); err != nil {
-		return err
-	}
-	a.cacheControl = storage.CacheShort
-	return p.upload(ctx, []*artifact{a}, res)
+	return chs.list, chs.source, chs.warnings, nil
 }
 
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	if cur, _, err := p.readManifest(ctx); err != nil {
+	cur, _, err := p.readManifest(ctx)
+	if err != nil {
 		return nil, err
-	} else if err := p.checkSerial(cur, nil); err != nil {
+	}
+	if err := checkSerial(cur, nil, p.cfg.Show.Type == "serial", p.cfg.File); err != nil {
+		return nil, err
+	}
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	cover, err := p.cover(show)
+	if err != nil {
 		return nil, err
 	}
 	work, err := os.MkdirTemp("", "podpipe-*")
@@ -517,7 +274,7 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	defer os.RemoveAll(work)
 	// show.image is config like the rest: a new cover is uploaded under its
 	// new name and recorded, else the feed would keep showing the old one.
-	cover, err := p.uploadCover(ctx, work, res)
+	coverObj, err := p.publishCover(ctx, cover, work, res)
 	if err != nil {
 		return nil, err
 	}
@@ -526,11 +283,11 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 		if m, _, err = p.readManifest(ctx); err != nil {
 			return nil, err
 		}
-		m.ShowImage = cover
-	} else if m, err = p.updateManifest(ctx, func(m *manifest.Manifest) { m.ShowImage = cover }); err != nil {
+		m.ShowImage = coverObj
+	} else if m, err = p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.ShowImage = coverObj }); err != nil {
 		return nil, err
 	}
-	if err := p.writeFeed(ctx, m, work, res); err != nil {
+	if err := p.publishFeed(ctx, m, work, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -561,7 +318,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		}
 		return res, nil
 	}
-	m, err := p.updateManifest(ctx, func(m *manifest.Manifest) { m.Remove(slug) })
+	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.Remove(slug) })
 	if err != nil {
 		return nil, err
 	}
@@ -570,7 +327,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	if err := p.writeFeed(ctx, m, work, res); err != nil {
+	if err := p.publishFeed(ctx, m, work, res); err != nil {
 		return nil, err
 	}
 	p.logf("removed from the feed: %s", slug)
@@ -584,6 +341,79 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 	return res, nil
 }
 
+// The settings each step takes, drawn from the config here and nowhere
+// else.
+
+func (p *Pipeline) showFolder() (*showFolder, error) {
+	return newShowFolder(p.cfg.Dir, p.cfg.EpisodesDir())
+}
+
+// cover is the show's artwork, show.image, a file of the show like an
+// episode's sources.
+func (p *Pipeline) cover(show *showFolder) (sourceFile, error) {
+	f, err := show.file(p.cfg.Path(p.cfg.Show.Image))
+	if err != nil {
+		return f, fmt.Errorf("%s: show.image: %w", rel(p.cfg.File), err)
+	}
+	return f, nil
+}
+
+func (p *Pipeline) timing() timing {
+	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log}
+}
+
+func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {
+	art := cover
+	if e.image.ok() {
+		art = e.image
+	}
+	return tagging{artist: p.cfg.Show.Author, album: p.cfg.Show.Title, pageURL: p.cfg.URLFor(pageKey(e.slug)), artwork: art}
+}
+
+// showGUID is the show's podcast:guid for a manifest that has none yet:
+// show.guid, else one derived from the feed's URL.
+func (p *Pipeline) showGUID() string {
+	return cmp.Or(p.cfg.Show.GUID, feed.GUID(p.cfg.FeedURL()))
+}
+
+// publishCover uploads the show's artwork and returns it as the manifest
+// records it.
+func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work string, res *Result) (*manifest.Object, error) {
+	a, warnings, err := renderCover(cover, work)
+	for _, w := range warnings {
+		p.logf("warning: %s", w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.upload(ctx, []*artifact{a}, res); err != nil {
+		return nil, err
+	}
+	o := a.object()
+	return &o, nil
+}
+
+// publishFeed renders the feed of m and replaces the published one unless
+// it is the same.
+func (p *Pipeline) publishFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
+	a, warnings, err := renderFeed(p.cfg, m, work)
+	for _, w := range warnings {
+		p.logf("warning: %s", w)
+	}
+	if err != nil {
+		return err
+	}
+	return p.upload(ctx, []*artifact{a}, res)
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
 // unpublishSlug is the slug an unpublish argument names: a slug as it is
 // (slugs may hold dots: 01.intro), or a path to one of the episode's files
 // (episodes/01.intro.md), whose sources may be gone by now.
@@ -594,17 +424,6 @@ func unpublishSlug(m *manifest.Manifest, arg string) string {
 	}
 	slug := strings.TrimSuffix(base, filepath.Ext(base))
 	return strings.TrimSuffix(slug, ".chapters")
-}
-
-// FormatBytes formats a byte count for people: 1.6 MiB, 12.0 KiB, 300 B.
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 func fmtDuration(d time.Duration) string {

@@ -1,10 +1,3 @@
-// Package pipeline is the steps of a publish: find an episode's sources,
-// build every published file from them (tagged audio, transcripts, chapters,
-// the HTML page), upload what changed, update the manifest with a
-// conditional write and replace the feed last.
-//
-//	p, err := pipeline.New(ctx, cfg, pipeline.Options{Log: os.Stdout})
-//	res, err := p.Publish(ctx, []string{"01-some-slug"})
 package pipeline
 
 import (
@@ -39,42 +32,69 @@ var leadingNumber = regexp.MustCompile(`^(\d+)[-_.]`)
 func FindEpisode(cfg *config.Config, arg string) (*Source, error) {
 	dir := cfg.EpisodesDir()
 	slug := arg
-	if strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "" && fileExists(arg) {
+	if strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "" && isFile(arg) {
 		dir = filepath.Dir(arg)
 		base := filepath.Base(arg)
 		slug = strings.TrimSuffix(base, filepath.Ext(base))
 		slug = strings.TrimSuffix(slug, ".chapters")
 	}
 	md := filepath.Join(dir, slug+".md")
-	if !fileExists(md) {
+	if !exists(md) {
 		return nil, fmt.Errorf("%s: no such episode (looked for %s)", arg, md)
 	}
+	if err := checkSlug(slug); err != nil {
+		return nil, fmt.Errorf("%s: %w", rel(md), err)
+	}
 	return sourceIn(dir, slug), nil
+}
+
+// checkSlug refuses a slug that cannot name an episode's objects in
+// storage: with "..", they would land at the store's root; a slug starting
+// with "." would hide them, and ListEpisodes skips it.
+func checkSlug(slug string) error {
+	if slug == "" || strings.HasPrefix(slug, ".") {
+		return fmt.Errorf("%q cannot be an episode's slug: the slug names the episode's objects in storage, and may not be empty or start with \".\"", slug)
+	}
+	return nil
 }
 
 // ListEpisodes returns every episode in the config's episodes folder, in
 // slug order.
 func ListEpisodes(cfg *config.Config) ([]*Source, error) {
 	dir := cfg.EpisodesDir()
-	entries, err := os.ReadDir(dir)
+	slugs, err := slugsIn(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: episodes folder not found (publish.episodes in %s)", dir, cfg.File)
 		}
 		return nil, err
 	}
+	if len(slugs) == 0 {
+		return nil, fmt.Errorf("%s: no episodes (*.md) found", dir)
+	}
 	var out []*Source
+	for _, slug := range slugs {
+		out = append(out, sourceIn(dir, slug))
+	}
+	return out, nil
+}
+
+// slugsIn lists the slugs of the episodes in dir, in order; hidden files
+// are none.
+func slugsIn(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || filepath.Ext(name) != ".md" || strings.HasPrefix(name, ".") {
 			continue
 		}
-		out = append(out, sourceIn(dir, strings.TrimSuffix(name, ".md")))
+		out = append(out, strings.TrimSuffix(name, ".md"))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no episodes (*.md) found", dir)
-	}
+	sort.Strings(out)
 	return out, nil
 }
 
@@ -94,17 +114,25 @@ func sourceIn(dir, slug string) *Source {
 	return s
 }
 
+// firstExisting is the first of the names that exists, whatever it is: a
+// link to nothing or a FIFO under an episode's name is its source too, and
+// is refused when it is read rather than passed over in silence.
 func firstExisting(dir, stem string, exts ...string) string {
 	for _, ext := range exts {
 		p := filepath.Join(dir, stem+ext)
-		if fileExists(p) {
+		if exists(p) {
 			return p
 		}
 	}
 	return ""
 }
 
-func fileExists(p string) bool {
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
 }

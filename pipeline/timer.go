@@ -1,45 +1,75 @@
 package pipeline
 
 import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
 	"github.com/podpipe/podpipe/align"
 	"github.com/podpipe/podpipe/transcript"
 )
 
-// tier is the alignment tier the options ask for, auto resolved to the best
-// this machine has, so that the source hash names what really ran.
-func (p *Pipeline) tier() align.Tier {
-	t, err := align.ParseTier(p.opt.Align)
+// timing is how transcripts are timed against their audio (step 2, time).
+type timing struct {
+	tier     align.Tier // auto already resolved to the best this machine has
+	language string     // show.language, for an episode that does not say its own
+	log      io.Writer  // the aligner's progress and warnings
+}
+
+// resolveTier is the tier the --align option asks for, auto resolved to
+// the best this machine has, so that the source hash names what really
+// runs.
+func resolveTier(option string) align.Tier {
+	t, err := align.ParseTier(option)
 	if err != nil || t == align.TierAuto {
 		return align.Available()
 	}
 	return t
 }
 
-// timer is how the transcript is timed against the audio. The aligner
-// falls back on a lower tier, with a warning in the log, when a higher one
-// cannot run; it decodes MP3 only, so AAC audio is timed by the estimate.
-func (p *Pipeline) timer(l *loaded) transcript.Timer {
-	p.lastAligner = nil
-	if p.tier() == align.TierNone {
-		return transcript.Proportional{}
-	}
-	if l.ext() != ".mp3" {
-		p.logf("warning: %s: the aligner reads MP3 only; times are estimated in proportion to length", p.rel(l.audio))
-		return transcript.Proportional{}
-	}
-	a := align.New(align.Options{Tier: p.tier(), Language: p.cfg.Show.Language, Log: p.opt.Log})
-	p.lastAligner = a
-	return a
+// timed says how an episode was timed, for the log.
+type timed struct {
+	description string // "aligned to the audio, tier tts", "estimated in proportion to length"
+	warnings    []string
 }
 
-// timerName identifies the timing in the source hash, so that a change of
-// aligner rebuilds the episode.
-func (p *Pipeline) timerName() string { return p.tier().String() }
-
-// timerDescription says in the log how the last episode was timed.
-func (p *Pipeline) timerDescription() string {
-	if p.lastAligner == nil {
-		return "estimated in proportion to length"
+// time times the episode's transcript against its audio, in place (the
+// transcript.Timer contract). The aligner falls back on a lower tier, with
+// a warning in the log, when a higher one cannot run; it decodes MP3 only,
+// so AAC audio is timed by the estimate.
+func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
+	var res timed
+	var timer transcript.Timer = transcript.Proportional{}
+	var aligner *align.Aligner
+	switch {
+	case tm.tier == align.TierNone:
+	case e.audio.ext() != ".mp3":
+		res.warnings = append(res.warnings, e.audio.name+": the aligner reads MP3 only; times are estimated in proportion to length")
+	default:
+		// The episode's own language first: a show may hold episodes
+		// in several.
+		aligner = align.New(align.Options{Tier: tm.tier, Language: cmp.Or(e.t.Language, tm.language), Log: tm.log})
+		timer = aligner
 	}
-	return "aligned to the audio, tier " + p.lastAligner.Tier().String()
+	if err := timer.Time(ctx, e.t, transcript.Audio{Path: e.audio.path, Duration: e.info.Duration}); err != nil {
+		return res, timingError(e.md.name, err)
+	}
+	res.description = "estimated in proportion to length"
+	if aligner != nil {
+		res.description = "aligned to the audio, tier " + aligner.Tier().String()
+	}
+	return res, nil
+}
+
+// timingError names the transcript in an error of its timing: the timer
+// does not know the file, so a problem at a line ("line 49: anchor …")
+// becomes "episodes/x.md:49: anchor …", the form of every other bad input.
+func timingError(md string, err error) error {
+	var pe *transcript.ParseError
+	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
+		return &transcript.ParseError{File: md, Line: pe.Line, Err: pe.Err}
+	}
+	return fmt.Errorf("%s: timing: %w", md, err)
 }

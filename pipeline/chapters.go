@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/id3"
+)
+
+// chapterList is an episode's chapters, checked, and where they came from
+// (step 3, chapters).
+type chapterList struct {
+	list     []chapters.Chapter
+	source   string // a file, the transcript's "(front matter)" or "(headings)", the audio's "(embedded)", or "none"
+	warnings []string
+}
+
+// headingLeadIn is how late the first heading's chapter may start and
+// still be taken as the start of the episode.
+const headingLeadIn = 5 * time.Second
+
+// resolveChapters picks the episode's chapters by precedence: a chapters
+// file beside the episode, then the front matter, then the transcript's
+// headings, then chapters already embedded in the source MP3. The
+// transcript must be timed. showLanguage titles an added first chapter for
+// an episode that does not say its language.
+func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
+	var ch chapterList
+	var list []chapters.Chapter
+	switch {
+	case e.chapters.ok():
+		f, err := os.Open(e.chapters.path)
+		if err != nil {
+			return ch, fmt.Errorf("%s: %w", e.chapters.name, unwrapPath(err))
+		}
+		list, err = chapters.Parse(e.chapters.name, f)
+		f.Close()
+		if err != nil {
+			return ch, err
+		}
+		ch.source = e.chapters.name
+	case len(e.t.Chapters) > 0:
+		list = chapters.FromMarks(e.t.Chapters)
+		ch.source = e.md.name + " (front matter)"
+	default:
+		list = chapters.FromTranscript(e.t)
+		ch.source = e.md.name + " (headings)"
+		// Errors about a heading's chapter name its line.
+		i := 0
+		for _, s := range e.t.Sections {
+			if !s.Notes && i < len(list) {
+				list[i].Pos = fmt.Sprintf("%s:%d", e.md.name, s.Line)
+				i++
+			}
+		}
+		// The first heading's chapter covers the silence or jingle before
+		// its first word: start it at 0 rather than add a chapter of a
+		// few seconds before it.
+		if len(list) > 0 && list[0].Start < headingLeadIn {
+			list[0].Start = 0
+		}
+		if len(list) == 0 && e.audio.ext() == ".mp3" {
+			f, err := os.Open(e.audio.path)
+			if err != nil {
+				return ch, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+			}
+			list, err = id3.ReadChapters(f)
+			f.Close()
+			if err != nil {
+				return ch, fmt.Errorf("%s: %w", e.audio.name, err)
+			}
+			ch.source = e.audio.name + " (embedded)"
+		}
+	}
+	if len(list) == 0 {
+		ch.source = "none"
+		return ch, nil
+	}
+	list, added := withIntro(list, cmp.Or(e.t.Language, showLanguage))
+	if added != "" {
+		ch.warnings = append(ch.warnings, fmt.Sprintf("%s: no chapter starts at 00:00:00: added %q", ch.source, added))
+	}
+	fixed, warns, err := chapters.Validate(list, e.info.Duration)
+	if err != nil {
+		return ch, fmt.Errorf("%s: %w", ch.source, err)
+	}
+	if e.audio.ext() == ".mp3" {
+		// Say it here, where chapters show says it too, not only when
+		// the MP3 is tagged.
+		visible := 0
+		for i, c := range fixed {
+			if c.Hidden {
+				continue
+			}
+			if visible++; visible > id3.MaxTOCEntries {
+				where := c.Pos
+				if where == "" {
+					where = fmt.Sprintf("%s: chapter %d", ch.source, i+1)
+				}
+				return ch, fmt.Errorf("%s: more than %d chapters for the MP3's table of contents (CTOC): hide some (toc: false) or merge them", where, id3.MaxTOCEntries)
+			}
+		}
+	}
+	for _, w := range warns {
+		ch.warnings = append(ch.warnings, ch.source+": "+w)
+	}
+	ch.list = fixed
+	return ch, nil
+}
+
+// withIntro adds a chapter at 0 when none starts there (players and Apple
+// expect the first chapter at 00:00:00), titled in the language lang, and
+// returns the title it added, or "".
+func withIntro(list []chapters.Chapter, lang string) ([]chapters.Chapter, string) {
+	for _, c := range list {
+		if c.Start == 0 {
+			return list, ""
+		}
+	}
+	title := "Intro"
+	switch strings.ToLower(strings.SplitN(lang, "-", 2)[0]) {
+	case "zh", "cmn", "yue":
+		title = "開場"
+	case "ja":
+		title = "オープニング"
+	}
+	return append([]chapters.Chapter{{Title: title}}, list...), title
+}

@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/transcript"
+	"github.com/podpipe/podpipe/transcript/htmlpage"
+	"github.com/podpipe/podpipe/transcript/pijson"
+	"github.com/podpipe/podpipe/transcript/plaintext"
+	"github.com/podpipe/podpipe/transcript/srt"
+	"github.com/podpipe/podpipe/transcript/webvtt"
+)
+
+// rendered is every file an episode publishes, and its manifest record
+// (step 5, render).
+type rendered struct {
+	artifacts []*artifact // in upload order, the audio of the tag step among them
+	episode   manifest.Episode
+	warnings  []string
+}
+
+// transcriptFormats are the formats an episode's transcript is published
+// in, besides its HTML page.
+var transcriptFormats = []struct {
+	format, ext, ctype string
+	write              func(io.Writer, *transcript.Transcript) error
+}{
+	{"vtt", ".vtt", "text/vtt", webvtt.Write},
+	{"srt", ".srt", "application/x-subrip", srt.Write},
+	{"json", ".json", "application/json", pijson.Write},
+	{"txt", ".txt", "text/plain; charset=utf-8", plaintext.Write},
+}
+
+// render writes into work the episode's files besides its audio: its
+// artwork, the chapters JSON, the transcripts and the HTML page, which
+// plays audio. showTitle goes into the chapters JSON and the page.
+func render(e *episode, chs chapterList, audio *artifact, showTitle, work string) (*rendered, error) {
+	r := &rendered{}
+	dir := episodeDir(e.slug)
+	newArt := func(role, name string) *artifact {
+		a := &artifact{role: role, path: filepath.Join(work, e.slug+"."+name)}
+		r.artifacts = append(r.artifacts, a)
+		return a
+	}
+
+	// Artwork: the episode's own, else none (the show's cover stands in).
+	var image *artifact
+	if e.image.ok() {
+		art, err := artwork(e.image)
+		if err != nil {
+			return nil, err
+		}
+		ext := e.image.ext()
+		image = newArt("image", "image"+ext)
+		if err := copyFile(image.path, e.image.path); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.image.name, err)
+		}
+		image.contentType = art.MIME()
+		if msg := art.Advice(); msg != "" {
+			r.warnings = append(r.warnings, e.image.name+": "+msg)
+		}
+		if err := image.finish(dir, e.slug, ext, true); err != nil {
+			return nil, err
+		}
+	}
+
+	var chJSON *artifact
+	if len(chs.list) > 0 {
+		chJSON = newArt("chapters", "chapters.json")
+		err := writeFile(chJSON.path, func(w io.Writer) error {
+			return chapters.WriteJSON(w, chs.list, chapters.JSONMeta{Title: e.t.Title, PodcastName: showTitle})
+		})
+		if err != nil {
+			return nil, err
+		}
+		chJSON.contentType = "application/json+chapters"
+		if err := chJSON.finish(dir, e.slug, ".chapters.json", true); err != nil {
+			return nil, err
+		}
+	}
+
+	r.artifacts = append(r.artifacts, audio)
+
+	var trs []manifest.Transcript
+	for _, f := range transcriptFormats {
+		a := newArt(f.format, f.format)
+		if err := writeFile(a.path, func(w io.Writer) error { return f.write(w, e.t) }); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", e.md.name, f.format, err)
+		}
+		a.contentType = f.ctype
+		if err := a.finish(dir, e.slug, f.ext, true); err != nil {
+			return nil, err
+		}
+		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.format})
+	}
+
+	// The HTML page, under a stable name other pages link to.
+	page := newArt("page", "html")
+	opts := htmlpage.Options{
+		AudioURL:  pageLink(audio.key),
+		Chapters:  chs.list,
+		ShowTitle: showTitle,
+	}
+	if err := writeFile(page.path, func(w io.Writer) error { return htmlpage.Write(w, e.t, opts) }); err != nil {
+		return nil, fmt.Errorf("%s: html: %w", e.md.name, err)
+	}
+	page.contentType = "text/html; charset=utf-8"
+	if err := page.finish(episodesFolder, e.slug, ".html", false); err != nil {
+		return nil, err
+	}
+	trs = append(trs, manifest.Transcript{Object: page.object(), Format: "html"})
+
+	r.episode = episodeRecord(e, chs, audio, page, chJSON, image, trs)
+	return r, nil
+}
+
+// pageLink is how an episode page (in episodes/) links an object.
+func pageLink(key string) string { return "../" + manifest.EscapeKey(key) }
+
+// episodeRecord is the episode as the manifest records it, for the feed.
+// Its guid and date are settled when the manifest is updated.
+func episodeRecord(e *episode, chs chapterList, audio, page, chJSON, image *artifact, trs []manifest.Transcript) manifest.Episode {
+	t := e.t
+	rec := manifest.Episode{
+		Slug:        e.slug,
+		GUID:        t.GUID,
+		Title:       t.Title,
+		Number:      e.number,
+		Season:      t.Season,
+		EpisodeType: cmp.Or(t.EpisodeType, "full"),
+		Date:        t.Date,
+		// Only the episode's own language: one without has the show's,
+		// which the feed reads from the config, so that it follows a
+		// change of show.language when the feed is rebuilt.
+		Language:    t.Language,
+		Explicit:    t.Explicit,
+		Description: t.Description,
+		NotesHTML:   t.NotesHTML,
+		Duration:    e.info.Duration.Seconds(),
+		Timing:      t.Timing.String(),
+		Audio:       audio.object(),
+		Page:        page.object(),
+		Transcripts: trs,
+	}
+	if t.Episode > 0 {
+		rec.Number = t.Episode
+	}
+	if chJSON != nil {
+		o := chJSON.object()
+		rec.Chapters = &o
+	}
+	if image != nil {
+		o := image.object()
+		rec.Image = &o
+	}
+	for _, c := range chs.list {
+		rec.ChapterList = append(rec.ChapterList, manifest.Chapter{Start: c.Start.Seconds(), Title: c.Title, URL: c.URL, Hidden: c.Hidden})
+	}
+	for _, h := range t.Hosts {
+		rec.Persons = append(rec.Persons, manifest.Person{Name: h.Name, Role: "host", Note: h.Role})
+	}
+	for _, g := range t.Guests {
+		rec.Persons = append(rec.Persons, manifest.Person{Name: g.Name, Role: "guest", Note: g.Role})
+	}
+	return rec
+}

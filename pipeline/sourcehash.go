@@ -1,0 +1,67 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/podpipe/podpipe/config"
+)
+
+// formatVersion changes whenever podpipe writes an episode's files
+// differently, so that a republish rebuilds what an older podpipe built.
+const formatVersion = "1"
+
+// showInputs is what an episode is built from besides its own files.
+type showInputs struct {
+	timing  string      // the tier that times it
+	show    config.Show // in effect (the file and the environment's overrides): it goes into the tags and the page
+	baseURL string
+	cover   sourceFile
+}
+
+// sourceHash identifies everything an episode is built from, so that an
+// unchanged episode is neither rebuilt nor re-uploaded. siblings are the
+// slugs of the episodes beside it, whose pages its page links.
+func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
+	show, err := json.Marshal(in.show)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "show %s\nbase %s\n", show, in.baseURL)
+	for _, f := range []sourceFile{e.md, e.audio, e.chapters, e.image, in.cover} {
+		if !f.ok() {
+			continue
+		}
+		sum, _, err := hashFile(f.path)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", f.name, err)
+		}
+		fmt.Fprintf(h, "%s %s\n", filepath.Base(f.name), sum)
+	}
+	for _, s := range siblings {
+		fmt.Fprintf(h, "episode %s\n", s)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// siblingSlugs lists the episodes beside each of eps, reading each folder
+// once.
+func siblingSlugs(eps []*episode) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, e := range eps {
+		if _, done := out[e.dir]; done {
+			continue
+		}
+		slugs, err := slugsIn(e.dir)
+		if err != nil {
+			return nil, fmt.Errorf("list the episodes beside %s: %w", e.md.name, err)
+		}
+		out[e.dir] = slugs
+	}
+	return out, nil
+}
