@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -29,12 +28,8 @@ import (
 	"github.com/podpipe/podpipe/mp3"
 	"github.com/podpipe/podpipe/mp4"
 	"github.com/podpipe/podpipe/transcript"
-	"github.com/podpipe/podpipe/transcript/htmlpage"
+	"github.com/podpipe/podpipe/transcript/formats"
 	"github.com/podpipe/podpipe/transcript/markdown"
-	"github.com/podpipe/podpipe/transcript/pijson"
-	"github.com/podpipe/podpipe/transcript/plaintext"
-	"github.com/podpipe/podpipe/transcript/srt"
-	"github.com/podpipe/podpipe/transcript/webvtt"
 )
 
 // formatVersion changes whenever podpipe writes an episode's files
@@ -349,44 +344,39 @@ func (p *Pipeline) build(ctx context.Context, l *loaded, work string) (*built, e
 		return nil, err
 	}
 
-	// The transcripts.
-	formats := []struct {
-		format, ext, ctype string
-		write              func(io.Writer, *transcript.Transcript) error
-	}{
-		{"vtt", ".vtt", "text/vtt", webvtt.Write},
-		{"srt", ".srt", "application/x-subrip", srt.Write},
-		{"json", ".json", "application/json", pijson.Write},
-		{"txt", ".txt", "text/plain; charset=utf-8", plaintext.Write},
-	}
+	// The transcripts: every published format but the page, which follows.
 	var trs []manifest.Transcript
-	for _, f := range formats {
-		a := newArt(f.format, f.format)
-		if err := writeFile(a.path, func(w io.Writer) error { return f.write(w, t) }); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", p.rel(l.src.Markdown), f.format, err)
+	for _, f := range formats.Published() {
+		if f.Name == formats.HTML {
+			continue
 		}
-		a.contentType = f.ctype
-		if err := a.finish(dir, slug, f.ext, true); err != nil {
+		a := newArt(f.Name, f.Name)
+		if err := writeFile(a.path, func(w io.Writer) error { return f.Write(w, t, formats.Options{}) }); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", p.rel(l.src.Markdown), f.Name, err)
+		}
+		a.contentType = f.ContentType()
+		if err := a.finish(dir, slug, f.Ext(), true); err != nil {
 			return nil, err
 		}
-		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.format})
+		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.Name})
 	}
 
 	// The HTML page, under a stable name other pages link to.
-	page := newArt("page", "html")
-	opts := htmlpage.Options{
+	pageFormat := formats.ByName(formats.HTML)
+	page := newArt("page", formats.HTML)
+	opts := formats.Options{
 		AudioURL:  p.relURL(audio.key),
-		Chapters:  b.chapters,
+		Chapters:  chapters.Marks(b.chapters),
 		ShowTitle: p.cfg.Show.Title,
 	}
-	if err := writeFile(page.path, func(w io.Writer) error { return htmlpage.Write(w, t, opts) }); err != nil {
+	if err := writeFile(page.path, func(w io.Writer) error { return pageFormat.Write(w, t, opts) }); err != nil {
 		return nil, fmt.Errorf("%s: html: %w", p.rel(l.src.Markdown), err)
 	}
-	page.contentType = "text/html; charset=utf-8"
-	if err := page.finish("episodes", slug, ".html", false); err != nil {
+	page.contentType = pageFormat.ContentType()
+	if err := page.finish("episodes", slug, pageFormat.Ext(), false); err != nil {
 		return nil, err
 	}
-	trs = append(trs, manifest.Transcript{Object: page.object(), Format: "html"})
+	trs = append(trs, manifest.Transcript{Object: page.object(), Format: formats.HTML})
 
 	b.episode = p.episodeRecord(l, b, audio, page, chJSON, image, trs)
 	return b, nil
@@ -580,9 +570,5 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 // does not know the file, so a problem at a line ("line 49: anchor …")
 // becomes "episodes/x.md:49: anchor …", the form of every other bad input.
 func (p *Pipeline) timingError(md string, err error) error {
-	var pe *transcript.ParseError
-	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
-		return &transcript.ParseError{File: p.rel(md), Line: pe.Line, Err: pe.Err}
-	}
-	return fmt.Errorf("%s: timing: %w", p.rel(md), err)
+	return transcript.InFile(p.rel(md), fmt.Errorf("timing: %w", err))
 }

@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 var chaptersShowCommand = &cli.Command{
@@ -37,7 +39,7 @@ var chaptersShowCommand = &cli.Command{
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "START\tEND\tTITLE")
 		for _, c := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", clock(c.Start), clock(c.End), c.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(c.End), c.Title)
 		}
 		return tw.Flush()
 	},
