@@ -61,6 +61,8 @@ func TestParseNotations(t *testing.T) {
 		{"NPT", "-1", 0, false},
 		{"NPT", "1e3", 0, false},
 		{"NPT", "", 0, false},
+		{"NPT", "a", 0, false},
+		{"NPT", "00:00:00.000", 0, true},
 		{"NPT", "1.2345", 0, false},
 		{"Clock", "01:02", 62 * s, true},
 		{"Clock", "999:59:59.999", transcript.MaxTime, true},
