@@ -18,6 +18,7 @@ import (
 //	chapter clock            FormatHMS         ParseNPT         01:02:03
 //	player clock (anchors)   FormatClock       ParseClock       1:02:03, 04:05
 //	JSON seconds             ToSeconds         FromSeconds      3723.45
+//	  the same as text       FormatSeconds
 //
 // Every parser refuses a time before 0 or after MaxTime, and every writer
 // refuses to write one, so no notation overflows a time.Duration and what
@@ -90,6 +91,12 @@ func FormatClock(d time.Duration) string {
 // write times.
 func ToSeconds(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
+}
+
+// FormatSeconds formats d in seconds on whole milliseconds with no
+// trailing zeros, "62.5": JSON's seconds as text, for HTML attributes.
+func FormatSeconds(d time.Duration) string {
+	return strconv.FormatFloat(ToSeconds(d), 'f', -1, 64)
 }
 
 // FromSeconds converts a time in seconds (JSON's) to a duration on whole

@@ -3,6 +3,7 @@ package transcript_test
 import (
 	"errors"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -112,6 +113,13 @@ func TestNotationsRoundTrip(t *testing.T) {
 			"HMS":     func(d time.Duration) (time.Duration, error) { return transcript.ParseNPT(transcript.FormatHMS(d)) },
 			"Clock":   func(d time.Duration) (time.Duration, error) { return transcript.ParseClock(transcript.FormatClock(d)) },
 			"Seconds": func(d time.Duration) (time.Duration, error) { return transcript.FromSeconds(transcript.ToSeconds(d)) },
+			"SecondsText": func(d time.Duration) (time.Duration, error) {
+				v, err := strconv.ParseFloat(transcript.FormatSeconds(d), 64)
+				if err != nil {
+					return 0, err
+				}
+				return transcript.FromSeconds(v)
+			},
 		} {
 			want := d
 			if name == "HMS" || name == "Clock" {

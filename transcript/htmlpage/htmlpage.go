@@ -22,7 +22,6 @@ import (
 	"html/template"
 	"io"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -247,9 +246,7 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 	return nil
 }
 
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', -1, 64)
-}
+func seconds(d time.Duration) string { return transcript.FormatSeconds(d) }
 
 // isoDuration formats d as an HTML duration string, as <time datetime>
 // wants: "PT62.5S".

@@ -50,13 +50,9 @@ func Write(w io.Writer, t *transcript.Transcript, _ formats.Options) error {
 		if u.Kind == transcript.Cue {
 			speaker, text = "", "["+text+"]"
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\n", seconds(u.Start), seconds(u.End), flat.Replace(speaker), flat.Replace(text))
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\n", transcript.FormatSeconds(u.Start), transcript.FormatSeconds(u.End), flat.Replace(speaker), flat.Replace(text))
 	}
 	return bw.Flush()
-}
-
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(transcript.ToSeconds(d), 'f', -1, 64)
 }
 
 // Read reads what Write writes. name is used in errors.
