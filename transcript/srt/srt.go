@@ -36,13 +36,36 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	}
 	bw := bufio.NewWriter(w)
 	for i, c := range cs {
+		lines, err := textLines(c.Lines)
+		if err != nil {
+			return fmt.Errorf("srt: %w", &transcript.ParseError{Line: t.Units[c.Unit].Line, Err: err})
+		}
 		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatSRT(c.Start), transcript.FormatSRT(c.End))
-		for _, l := range c.Lines {
+		for _, l := range lines {
 			bw.WriteString(l + "\n")
 		}
 		bw.WriteString("\n")
 	}
 	return bw.Flush()
+}
+
+// textLines returns a cue's lines with none that Read would take for the
+// timing line of a new cue: such a line is joined to the one before it,
+// past the width, so that the text reads back as it was. SRT has no way to
+// escape one that starts the cue's text.
+func textLines(lines []string) ([]string, error) {
+	var out []string
+	for _, l := range lines {
+		if timingRE.MatchString(l) {
+			if len(out) == 0 {
+				return nil, fmt.Errorf("text %q would read as a timing line", l)
+			}
+			out[len(out)-1] = transcript.Join(out[len(out)-1], l)
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // formatting tags players honour in SRT; they are dropped, other text in
