@@ -86,9 +86,6 @@ or M4A) or its length with --duration (1h2m3s or 1:02:03).
 				return usagef("transcript convert: say the format with --to (%s) or an -o file extension", strings.Join(formats.Writable(), ", "))
 			}
 		}
-		if f := formats.ByName(o.to); f == nil || f.Write == nil {
-			return usagef("transcript convert: --to %q: want %s", o.to, oneOf(formats.Writable()))
-		}
 		return runTranscriptConvert(ctx, os.Stdout, o)
 	},
 }
@@ -148,6 +145,10 @@ func audioDuration(name string) (time.Duration, error) {
 }
 
 func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOptions) error {
+	out := formats.ByName(o.to)
+	if out == nil || out.Write == nil {
+		return usagef("transcript convert: --to %q: want %s", o.to, oneOf(formats.Writable()))
+	}
 	f, err := os.Open(o.in)
 	if err != nil {
 		return fmt.Errorf("transcript convert: %w", err)
@@ -161,10 +162,6 @@ func runTranscriptConvert(ctx context.Context, stdout io.Writer, o convertOption
 		// Timed formats seldom carry a title; a page needs one (its
 		// <title> and <h1>), and so does the text's first line.
 		t.Title = strings.TrimSuffix(filepath.Base(o.in), filepath.Ext(o.in))
-	}
-	out := formats.ByName(o.to)
-	if out == nil || out.Write == nil {
-		return usagef("transcript convert: --to %q: want %s", o.to, oneOf(formats.Writable()))
 	}
 	if t.Timing == transcript.Untimed && out.Times != formats.NoTimes {
 		d := o.duration
