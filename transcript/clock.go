@@ -25,7 +25,8 @@ import (
 // podpipe writes it can read back.
 
 // MaxTime is the latest time podpipe reads or writes: 999:59:59.999, the
-// most the three hour digits of SubRip hold, some 41 days of audio.
+// most the three hour digits of SubRip hold, some 41 days of audio. It
+// also fits the 32-bit milliseconds of an ID3 chapter frame.
 const MaxTime = 1000*time.Hour - time.Millisecond
 
 // maxTimeText is MaxTime as the error messages show it.
