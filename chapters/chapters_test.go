@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,7 +30,7 @@ func render(list []chapters.Chapter, warnings []string) string {
 	var b bytes.Buffer
 	for _, c := range list {
 		fmt.Fprintf(&b, "%s %s %q url=%q img=%q hidden=%v pos=%s\n",
-			chapters.FormatTime(c.Start), chapters.FormatTime(c.End), c.Title, c.URL, c.Image, c.Hidden, c.Pos)
+			transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(c.End), c.Title, c.URL, c.Image, c.Hidden, c.Pos)
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
@@ -85,11 +86,17 @@ func TestParseErrors(t *testing.T) {
 		{"x.txt", "", "x.txt: no chapters"},
 		{"x.txt", "\n  \n", "x.txt: no chapters"},
 		{"x.txt", "00:00 Intro\nIntro without a time\n", "x.txt:2: expected a time"},
-		{"x.txt", "00:00 Intro\n\n00:61 Bad seconds\n", `x.txt:3: "00:61" is not a time`},
-		{"x.txt", "00:00 Intro\n1:2:03 Bad minutes\n", `x.txt:2: "1:2:03" is not a time`},
-		{"x.txt", "00:00:00.1234 Too precise\n", `x.txt:1: "00:00:00.1234" is not a time`},
+		{"x.txt", "00:00 Intro\n\n00:61 Bad seconds\n", `x.txt:3: bad timestamp "00:61"`},
+		{"x.txt", "00:00 Intro\n1:2:03 Bad minutes\n", `x.txt:2: bad timestamp "1:2:03"`},
+		{"x.txt", "00:00:00.1234 Too precise\n", `x.txt:1: bad timestamp "00:00:00.1234"`},
 		{"x.json", "{\n\"chapters\": [\n{\"title\": \"no start\"}\n]}", "x.json:3: chapter 1 has no startTime"},
-		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n  {\"startTime\": -3, \"title\": \"b\"}]}", "x.json:4: chapter 2: startTime: -3 is not a time"},
+		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n  {\"startTime\": -3, \"title\": \"b\"}]}", "x.json:4: chapter 2: startTime: bad timestamp -3: want seconds from 0 to 3599999.999"},
+		// Times past what any notation holds, which once overflowed into
+		// "starts before 0" or were read but not written back.
+		{"x.txt", "00:00 Intro\n99999999:00:00 Far\n", `x.txt:2: bad timestamp "99999999:00:00": after 999:59:59.999`},
+		{"x.txt", "00:00 Intro\n99999999999999999999:00:00 Farther\n", `x.txt:2: bad timestamp "99999999999999999999:00:00": after 999:59:59.999`},
+		{"x.txt", "1000:00:00 Just past\n", `x.txt:1: bad timestamp "1000:00:00": after 999:59:59.999`},
+		{"x.json", "{\"chapters\": [{\"startTime\": 7e8, \"title\": \"a\"}]}", "x.json:1: chapter 1: startTime: bad timestamp 7e+08"},
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": \"1\"}]}", "x.json:3: JSON: "},
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 1,}]}", "x.json:3: JSON: invalid character"},
 		// A wrong type deep in the file: the decoder counts the offset from
@@ -99,7 +106,7 @@ func TestParseErrors(t *testing.T) {
 		{"x.json", `{"version": "1.2.0"}`, `x.json:1: JSON chapters need a "chapters" array`},
 		{"x.json", `{"chapters": []}`, "x.json: no chapters (read as Podcast Index JSON chapters)"},
 		{"x.xml", "<psc:chapters>\n<psc:chapter title=\"a\"/>\n</psc:chapters>", "x.xml:2: chapter has no start attribute"},
-		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"a\" title=\"a\"/>\n</psc:chapters>", `x.xml:2: "a" is not a time`},
+		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"a\" title=\"a\"/>\n</psc:chapters>", `x.xml:2: bad timestamp "a"`},
 		{"x.xml", "<psc:chapters>\n<psc:chapter start=\"0\" title=\"a\">\n</psc:chapters>", "x.xml:3: XML: "},
 		{"x.txt", "0.0\t1.0\tIntro\n1.0\tone\tBad\n", "x.txt:2: end: \"one\" is not a time"},
 		{"x.txt", "0.0\t1.0\tIntro\n1.0\n", "x.txt:2: expected start<TAB>end<TAB>label"},
@@ -125,7 +132,7 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.want)
 			}
-			var pe *chapters.ParseError
+			var pe *transcript.ParseError
 			if !errors.As(err, &pe) {
 				t.Errorf("error %T is no *ParseError", err)
 			}
@@ -300,6 +307,14 @@ func TestFromTranscript(t *testing.T) {
 	if len(marks) != 1 || marks[0].Start != time.Minute || marks[0].URL != "https://example.com" {
 		t.Errorf("FromMarks = %+v", marks)
 	}
+	list := []chapters.Chapter{{Title: "a", URL: "https://example.com/a"}, {Start: time.Second, Title: "hidden", Hidden: true}, {Start: 2 * time.Second, Title: "c", Image: "c.jpg"}}
+	wantMarks := []transcript.ChapterMark{{Title: "a", URL: "https://example.com/a"}, {Start: 2 * time.Second, Title: "c", Image: "c.jpg"}}
+	if got := chapters.Marks(list); !reflect.DeepEqual(got, wantMarks) {
+		t.Errorf("Marks = %+v, want the visible ones %+v", got, wantMarks)
+	}
+	if got := chapters.Marks(list[1:2]); got == nil || len(got) != 0 {
+		t.Errorf("Marks of only hidden chapters = %#v, want empty, not nil (nil means the transcript's own)", got)
+	}
 }
 
 func FuzzParse(f *testing.F) {
@@ -368,5 +383,81 @@ func TestValidateLinks(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
+	}
+}
+
+// What podpipe writes it reads back: JSON chapters whole, PSC's starts and
+// titles of the visible chapters.
+func FuzzRoundTrip(f *testing.F) {
+	f.Add("00:00 Intro\n01:02.5 Part <https://example.com/a>\n999:59:59.999 Last\n")
+	f.Add("0.0\t0.0\tA\n12.25\t20\tB\n")
+	f.Add(`{"chapters": [{"startTime": 0, "title": "a", "toc": false}, {"startTime": 3599999.999, "endTime": 3599999.999, "title": "b"}]}`)
+	f.Add(`<psc:chapters><psc:chapter start="1:02:03.4" title="x &amp; y"/></psc:chapters>`)
+	f.Fuzz(func(t *testing.T, src string) {
+		list, err := chapters.Parse("fuzz", strings.NewReader(src))
+		if err != nil {
+			return
+		}
+		fixed, _, err := chapters.Validate(list, 0)
+		if err != nil {
+			return
+		}
+		var js bytes.Buffer
+		if err := chapters.WriteJSON(&js, fixed, chapters.JSONMeta{}); err != nil {
+			t.Fatalf("write JSON: %v", err)
+		}
+		back, err := chapters.Parse("back.json", bytes.NewReader(js.Bytes()))
+		if err != nil {
+			t.Fatalf("JSON we wrote does not parse: %v\n%s", err, js.Bytes())
+		}
+		if !chapters.Equal(fixed, back) {
+			t.Fatalf("JSON read back as\n%+v\nwant\n%+v\n%s", back, fixed, js.Bytes())
+		}
+		var psc bytes.Buffer
+		if err := chapters.WritePSC(&psc, fixed); err != nil {
+			t.Fatalf("write PSC: %v", err)
+		}
+		var visible []chapters.Chapter
+		for _, c := range fixed {
+			if !c.Hidden {
+				visible = append(visible, c)
+			}
+		}
+		back, err = chapters.Parse("back.xml", bytes.NewReader(psc.Bytes()))
+		if len(visible) == 0 {
+			return
+		}
+		if err != nil || len(back) != len(visible) {
+			t.Fatalf("PSC read back as %d chapters (%v), want %d\n%s", len(back), err, len(visible), psc.Bytes())
+		}
+		for i := range back {
+			if back[i].Start != visible[i].Start {
+				t.Fatalf("PSC chapter %d starts at %v, want %v", i+1, back[i].Start, visible[i].Start)
+			}
+		}
+	})
+}
+
+// A chapter past the latest time no reader takes is not written: once
+// WriteJSON wrote a start of 7e+08 seconds that Parse refused.
+func TestWriteRefusesTimesBeyondReach(t *testing.T) {
+	list := []chapters.Chapter{{Title: "a"}, {Start: 700000000 * time.Second, Title: "far"}}
+	if err := chapters.WriteJSON(io.Discard, list, chapters.JSONMeta{}); err == nil || !errors.Is(err, transcript.ErrTimestamp) {
+		t.Errorf("WriteJSON = %v, want a bad timestamp", err)
+	}
+	if err := chapters.WritePSC(io.Discard, list); err == nil || !errors.Is(err, transcript.ErrTimestamp) {
+		t.Errorf("WritePSC = %v, want a bad timestamp", err)
+	}
+	if _, _, err := chapters.Validate(list, 0); err == nil || !strings.Contains(err.Error(), "after 999:59:59.999") {
+		t.Errorf("Validate = %v, want the chapter refused", err)
+	}
+	list[1].Start = transcript.MaxTime
+	var b bytes.Buffer
+	if err := chapters.WriteJSON(&b, list, chapters.JSONMeta{}); err != nil {
+		t.Fatalf("WriteJSON at MaxTime: %v", err)
+	}
+	back, err := chapters.Parse("x.json", &b)
+	if err != nil || len(back) != 2 || back[1].Start != transcript.MaxTime {
+		t.Errorf("read back %+v, %v", back, err)
 	}
 }

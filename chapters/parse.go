@@ -8,30 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/rules"
+	"github.com/podpipe/podpipe/transcript"
 )
-
-// ParseError is an error in a chapters file, with its position.
-type ParseError struct {
-	File string
-	Line int // 1-based; 0 when the error is about the whole file
-	Err  error
-}
-
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *ParseError) Unwrap() error { return e.Err }
 
 // ErrEmpty means a chapters file holds no chapters.
 var ErrEmpty = errors.New("no chapters")
@@ -68,11 +52,16 @@ func Parse(name string, r io.Reader) ([]Chapter, error) {
 		return nil, fmt.Errorf("chapters: read %s: %w", name, err)
 	}
 	if len(data) > maxFileSize {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("larger than %d MiB: no chapters file", maxFileSize>>20)}
+		return nil, &transcript.ParseError{File: name, Err: fmt.Errorf("larger than %d MiB: no chapters file", maxFileSize>>20)}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &ParseError{File: name, Err: ErrEmpty}
+		return nil, &transcript.ParseError{File: name, Err: ErrEmpty}
+	}
+	// Every writer writes text: a title of broken UTF-8 or control bytes
+	// would not come back as it went in.
+	if err := transcript.CheckText(name, data); err != nil {
+		return nil, err
 	}
 	var first error
 	for _, f := range formats {
@@ -82,7 +71,7 @@ func Parse(name string, r io.Reader) ([]Chapter, error) {
 		list, err := f.parse(name, data)
 		if err == nil {
 			if len(list) == 0 {
-				return nil, &ParseError{File: name, Err: fmt.Errorf("%w (read as %s)", ErrEmpty, f.name)}
+				return nil, &transcript.ParseError{File: name, Err: fmt.Errorf("%w (read as %s)", ErrEmpty, f.name)}
 			}
 			return list, nil
 		}
@@ -125,7 +114,7 @@ type jsonChapter struct {
 // an error can name the line of the chapter it is about.
 func parseJSON(name string, data []byte) ([]Chapter, error) {
 	fail := func(off int64, format string, args ...any) error {
-		return &ParseError{File: name, Line: lineOf(data, off), Err: fmt.Errorf(format, args...)}
+		return &transcript.ParseError{File: name, Line: lineOf(data, off), Err: fmt.Errorf(format, args...)}
 	}
 	syntax := func(err error, dec *json.Decoder) error {
 		var se *json.SyntaxError
@@ -184,14 +173,14 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 			if jc.StartTime == nil {
 				return nil, fail(off, "chapter %d has no startTime", i+1)
 			}
-			start, err := seconds(*jc.StartTime)
+			start, err := transcript.FromSeconds(*jc.StartTime)
 			if err != nil {
 				return nil, fail(off, "chapter %d: startTime: %v", i+1, err)
 			}
 			c := Chapter{Start: start, Title: strings.TrimSpace(jc.Title), URL: jc.URL, Image: jc.Img,
 				Pos: fmt.Sprintf("%s:%d", name, lineOf(data, off))}
 			if jc.EndTime != nil {
-				if c.End, err = seconds(*jc.EndTime); err != nil {
+				if c.End, err = transcript.FromSeconds(*jc.EndTime); err != nil {
 					return nil, fail(off, "chapter %d: endTime: %v", i+1, err)
 				}
 			}
@@ -216,13 +205,6 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 	return list, nil
 }
 
-func seconds(s float64) (time.Duration, error) {
-	if math.IsNaN(s) || s < 0 || s > 1e6 {
-		return 0, fmt.Errorf("%v is not a time in seconds", s)
-	}
-	return time.Duration(math.Round(s*1000)) * time.Millisecond, nil
-}
-
 // parsePSC reads Podlove Simple Chapters: every <psc:chapter> element,
 // wherever it is (a bare <psc:chapters> fragment or a whole feed item).
 func parsePSC(name string, data []byte) ([]Chapter, error) {
@@ -235,7 +217,7 @@ func parsePSC(name string, data []byte) ([]Chapter, error) {
 		}
 		line, _ := dec.InputPos()
 		if err != nil {
-			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("XML: %v", err)}
+			return nil, &transcript.ParseError{File: name, Line: line, Err: fmt.Errorf("XML: %v", err)}
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "chapter" {
@@ -256,49 +238,17 @@ func parsePSC(name string, data []byte) ([]Chapter, error) {
 			}
 		}
 		if start == "" {
-			return nil, &ParseError{File: name, Line: line, Err: errors.New("chapter has no start attribute")}
+			return nil, &transcript.ParseError{File: name, Line: line, Err: errors.New("chapter has no start attribute")}
 		}
-		if c.Start, err = ParseNPT(start); err != nil {
-			return nil, &ParseError{File: name, Line: line, Err: err}
+		if c.Start, err = transcript.ParseNPT(start); err != nil {
+			return nil, &transcript.ParseError{File: name, Line: line, Err: err}
 		}
 		if err := checkLinks(c); err != nil {
-			return nil, &ParseError{File: name, Line: line, Err: err}
+			return nil, &transcript.ParseError{File: name, Line: line, Err: err}
 		}
 		list = append(list, c)
 	}
 	return list, nil
-}
-
-// ParseNPT parses a time in Normal Play Time as Podlove Simple Chapters
-// writes it: seconds (`37`, `37.5`), `7:48`, `01:35:52.250`.
-func ParseNPT(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%q is not a time (hh:mm:ss.mmm)", s)
-	s = strings.TrimSpace(s)
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	parts := strings.Split(whole, ":")
-	if len(parts) > 3 || whole == "" {
-		return 0, bad
-	}
-	var d time.Duration
-	for i, p := range parts {
-		if p == "" || len(p) > 9 || strings.Trim(p, "0123456789") != "" {
-			return 0, bad
-		}
-		n, _ := strconv.Atoi(p)
-		if i > 0 && (n >= 60 || len(p) != 2) {
-			return 0, bad
-		}
-		d = d*60 + time.Duration(n)
-	}
-	d *= time.Second
-	if hasFrac {
-		if frac == "" || len(frac) > 3 || strings.Trim(frac, "0123456789") != "" {
-			return 0, bad
-		}
-		n, _ := strconv.Atoi((frac + "00")[:3])
-		d += time.Duration(n) * time.Millisecond
-	}
-	return d, nil
 }
 
 func lines(data []byte) []string {
@@ -335,7 +285,7 @@ func audacityTime(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a time in seconds", s)
 	}
-	return seconds(v)
+	return transcript.FromSeconds(v)
 }
 
 // parseAudacity reads an Audacity label export. Lines starting with a
@@ -346,7 +296,7 @@ func parseAudacity(name string, data []byte) ([]Chapter, error) {
 		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "\\") || strings.HasPrefix(l, "\t") {
 			continue
 		}
-		fail := func(err error) error { return &ParseError{File: name, Line: i + 1, Err: err} }
+		fail := func(err error) error { return &transcript.ParseError{File: name, Line: i + 1, Err: err} }
 		f := strings.SplitN(l, "\t", 3)
 		if len(f) < 3 {
 			return nil, fail(errors.New("expected start<TAB>end<TAB>label"))
@@ -386,12 +336,12 @@ func parseText(name string, data []byte) ([]Chapter, error) {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		fail := func(err error) error { return &ParseError{File: name, Line: i + 1, Err: err} }
+		fail := func(err error) error { return &transcript.ParseError{File: name, Line: i + 1, Err: err} }
 		m := textLine.FindStringSubmatch(l)
 		if m == nil {
 			return nil, fail(fmt.Errorf("expected a time (hh:mm:ss or mm:ss) and a title, got %q", strings.TrimSpace(l)))
 		}
-		start, err := ParseNPT(strings.Replace(m[1], ",", ".", 1))
+		start, err := transcript.ParseNPT(strings.Replace(m[1], ",", ".", 1))
 		if err != nil {
 			return nil, fail(err)
 		}

@@ -24,3 +24,18 @@ func FromMarks(marks []transcript.ChapterMark) []Chapter {
 	}
 	return list
 }
+
+// Marks returns the visible chapters of list as the transcript model's
+// chapter marks, for a page's chapter list; nil when list is nil.
+func Marks(list []Chapter) []transcript.ChapterMark {
+	if list == nil {
+		return nil
+	}
+	marks := []transcript.ChapterMark{}
+	for _, c := range list {
+		if !c.Hidden {
+			marks = append(marks, transcript.ChapterMark{Start: c.Start, Title: c.Title, URL: c.URL, Image: c.Image})
+		}
+	}
+	return marks
+}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // IntroTitle is the title of the chapter Validate inserts at 00:00:00 when
@@ -45,8 +47,10 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 		switch {
 		case c.Start < 0:
 			errs = append(errs, fmt.Errorf("%s: chapter %q starts before 0", where(i), c.Title))
+		case transcript.CheckTime(max(c.Start, c.End)) != nil:
+			errs = append(errs, fmt.Errorf("%s: chapter %q: %w", where(i), c.Title, transcript.CheckTime(max(c.Start, c.End))))
 		case c.Title == "":
-			errs = append(errs, fmt.Errorf("%s: the chapter at %s has no title", where(i), FormatTime(c.Start)))
+			errs = append(errs, fmt.Errorf("%s: the chapter at %s has no title", where(i), transcript.FormatTimestamp(c.Start)))
 		}
 		// Chapters read from an MP3's tags or a front matter reach
 		// here without Parse's check.
@@ -54,10 +58,10 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 			errs = append(errs, fmt.Errorf("%s: %w", where(i), err))
 		}
 		if c.End != 0 && c.End <= c.Start {
-			errs = append(errs, fmt.Errorf("%s: chapter %q ends at %s, not after its start %s", where(i), c.Title, FormatTime(c.End), FormatTime(c.Start)))
+			errs = append(errs, fmt.Errorf("%s: chapter %q ends at %s, not after its start %s", where(i), c.Title, transcript.FormatTimestamp(c.End), transcript.FormatTimestamp(c.Start)))
 		}
 		if duration > 0 && c.Start >= duration {
-			errs = append(errs, fmt.Errorf("%s: chapter %q starts at %s, after the end of the audio (%s)", where(i), c.Title, FormatTime(c.Start), FormatTime(duration)))
+			errs = append(errs, fmt.Errorf("%s: chapter %q starts at %s, after the end of the audio (%s)", where(i), c.Title, transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(duration)))
 		}
 	}
 	byStart := func(a, b Chapter) int { return cmp.Compare(a.Start, b.Start) }
@@ -67,7 +71,7 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 	}
 	for i := 1; i < len(fixed); i++ {
 		if fixed[i].Start == fixed[i-1].Start {
-			errs = append(errs, fmt.Errorf("%s: chapter %q starts at %s, as %q does", where(i), fixed[i].Title, FormatTime(fixed[i].Start), fixed[i-1].Title))
+			errs = append(errs, fmt.Errorf("%s: chapter %q starts at %s, as %q does", where(i), fixed[i].Title, transcript.FormatTimestamp(fixed[i].Start), fixed[i-1].Title))
 		}
 	}
 	if len(errs) > 0 {
@@ -75,7 +79,7 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 	}
 	if fixed[0].Start > 0 {
 		fixed = slices.Insert(fixed, 0, Chapter{Title: IntroTitle})
-		warnings = append(warnings, fmt.Sprintf("no chapter starts at 00:00:00: inserted %q before %q (%s)", IntroTitle, fixed[1].Title, FormatTime(fixed[1].Start)))
+		warnings = append(warnings, fmt.Sprintf("no chapter starts at 00:00:00: inserted %q before %q (%s)", IntroTitle, fixed[1].Title, transcript.FormatTimestamp(fixed[1].Start)))
 	}
 	for i := range fixed {
 		c := &fixed[i]
@@ -87,19 +91,11 @@ func Validate(list []Chapter, duration time.Duration) (fixed []Chapter, warnings
 		case c.End == 0:
 			c.End = next
 		case duration > 0 && c.End > duration:
-			warnings = append(warnings, fmt.Sprintf("%s: chapter %q ends at %s, after the end of the audio: cut to %s", where(i), c.Title, FormatTime(c.End), FormatTime(duration)))
+			warnings = append(warnings, fmt.Sprintf("%s: chapter %q ends at %s, after the end of the audio: cut to %s", where(i), c.Title, transcript.FormatTimestamp(c.End), transcript.FormatTimestamp(duration)))
 			c.End = duration
 		}
 	}
 	return fixed, warnings, nil
-}
-
-// FormatTime writes d as hh:mm:ss.mmm, the Normal Play Time form Podlove
-// Simple Chapters and text lists use.
-func FormatTime(d time.Duration) string {
-	d = d.Round(time.Millisecond)
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
 // Equal reports whether two chapter lists say the same to a listener:

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // JSONMeta is the optional top level of a JSON chapters file.
@@ -39,16 +41,17 @@ type jsonOutChapter struct {
 	TOC       *bool   `json:"toc,omitempty"`
 }
 
-func secs(d time.Duration) float64 { return float64(d.Round(time.Millisecond).Milliseconds()) / 1000 }
-
 // WriteJSON writes Podcast Index JSON chapters 1.2.0: times in seconds with
 // millisecond precision, `toc: false` for hidden chapters. The list should
-// have passed Validate.
+// have passed Validate; a time no reader would take back is an error.
 func WriteJSON(w io.Writer, list []Chapter, meta JSONMeta) error {
+	if err := checkTimes(list); err != nil {
+		return fmt.Errorf("chapters: write JSON: %w", err)
+	}
 	out := jsonOut{Version: JSONVersion, JSONMeta: meta, Chapters: make([]jsonOutChapter, 0, len(list))}
 	hidden := false
 	for _, c := range list {
-		jc := jsonOutChapter{StartTime: secs(c.Start), EndTime: secs(c.End), Title: c.Title, Img: c.Image, URL: c.URL}
+		jc := jsonOutChapter{StartTime: transcript.ToSeconds(c.Start), EndTime: transcript.ToSeconds(c.End), Title: c.Title, Img: c.Image, URL: c.URL}
 		if c.Hidden {
 			jc.TOC = &hidden
 		}
@@ -71,13 +74,16 @@ const PSCNamespace = "http://podlove.org/simple-chapters"
 // fragment stands alone; a feed that declares it too stays valid. Hidden
 // chapters are left out: PSC has no way to hide one.
 func WritePSC(w io.Writer, list []Chapter) error {
+	if err := checkTimes(list); err != nil {
+		return fmt.Errorf("chapters: write PSC: %w", err)
+	}
 	var b strings.Builder
 	b.WriteString(`<psc:chapters version="1.2" xmlns:psc="` + PSCNamespace + `">` + "\n")
 	for _, c := range list {
 		if c.Hidden {
 			continue
 		}
-		fmt.Fprintf(&b, `  <psc:chapter start="%s" title="%s"`, FormatTime(c.Start), escape(c.Title))
+		fmt.Fprintf(&b, `  <psc:chapter start="%s" title="%s"`, transcript.FormatTimestamp(c.Start), escape(c.Title))
 		if c.URL != "" {
 			fmt.Fprintf(&b, ` href="%s"`, escape(c.URL))
 		}
@@ -109,8 +115,20 @@ func Timestamps(list []Chapter) string {
 		if c.Hidden {
 			continue
 		}
-		s := int64(c.Start / time.Second)
-		fmt.Fprintf(&b, "%02d:%02d:%02d %s\n", s/3600, s/60%60, s%60, c.Title)
+		b.WriteString(transcript.FormatHMS(c.Start) + " " + c.Title + "\n")
 	}
 	return b.String()
+}
+
+// checkTimes refuses a chapter whose start or end no notation can hold, so
+// that what is written can be read back.
+func checkTimes(list []Chapter) error {
+	for i, c := range list {
+		for _, d := range []time.Duration{c.Start, c.End} {
+			if err := transcript.CheckTime(d); err != nil {
+				return fmt.Errorf("chapter %d (%q): %w", i+1, c.Title, err)
+			}
+		}
+	}
+	return nil
 }

@@ -38,6 +38,8 @@ import (
 
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/rules"
+	clock "github.com/podpipe/podpipe/transcript" // its time notations
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 // guidNamespace is the Podcasting 2.0 namespace UUID for podcast:guid.
@@ -395,19 +397,10 @@ func enclosureType(o manifest.Object) string {
 }
 
 // transcriptType is the podcast:transcript type and rel of a published
-// transcript; timed formats are captions.
+// transcript, as the formats table gives them.
 func transcriptType(t manifest.Transcript) (typ, rel string) {
-	switch t.Format {
-	case "vtt":
-		return "text/vtt", "captions"
-	case "srt":
-		return "application/x-subrip", "captions"
-	case "json":
-		return "application/json", ""
-	case "html":
-		return "text/html", ""
-	case "txt":
-		return "text/plain", ""
+	if f := formats.ByName(t.Format); f != nil && f.MediaType != "" {
+		return f.MediaType, f.Rel
 	}
 	return t.ContentType, ""
 }
@@ -443,7 +436,7 @@ func chapterList(chs []manifest.Chapter) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString("<p>" + hms(float64(l.at)) + " " + html.EscapeString(l.title) + "</p>")
+		b.WriteString("<p>" + clock.FormatHMS(time.Duration(l.at)*time.Second) + " " + html.EscapeString(l.title) + "</p>")
 	}
 	return b.String()
 }
@@ -571,16 +564,10 @@ func cutText(s string, max int) string {
 	return b.String()
 }
 
-// hms formats whole seconds as HH:MM:SS.
-func hms(sec float64) string {
-	s := int64(sec)
-	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
-}
-
-// npt formats seconds as Normal Play Time HH:MM:SS.mmm for psc:chapters.
-func npt(sec float64) string {
-	ms := int64(math.Round(sec * 1000))
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+// secondsTime is a manifest's time in seconds as a duration, on whole
+// milliseconds.
+func secondsTime(sec float64) time.Duration {
+	return time.Duration(math.Round(sec*1000)) * time.Millisecond
 }
 
 func pscList(chs []manifest.Chapter) []pscChapter {
@@ -589,7 +576,7 @@ func pscList(chs []manifest.Chapter) []pscChapter {
 		if c.Hidden {
 			continue
 		}
-		out = append(out, pscChapter{Start: npt(c.Start), Title: clean(c.Title), Href: c.URL})
+		out = append(out, pscChapter{Start: clock.FormatTimestamp(secondsTime(c.Start)), Title: clean(c.Title), Href: c.URL})
 	}
 	return out
 }

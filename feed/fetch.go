@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/podpipe/podpipe/rules"
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 // ErrUnreachable marks a linked object that could not be reached at all (no
@@ -441,61 +441,15 @@ func checkJSONChapters(b []byte) error {
 }
 
 // checkTranscriptBody checks that a transcript is what its type says, as
-// far as a player would notice at once.
+// far as a player would notice at once: UTF-8, and the check the formats
+// table has for the type.
 func checkTranscriptBody(typ string, b []byte) error {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
 		return errors.New("transcript is not UTF-8")
 	}
-	switch typ {
-	case "text/vtt":
-		rest, ok := bytes.CutPrefix(b, []byte("WEBVTT"))
-		if !ok || (len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n' && rest[0] != '\r') {
-			return errors.New(`WebVTT transcript does not start with "WEBVTT"`)
-		}
-		if !bytes.Contains(b, []byte("-->")) {
-			return errors.New("WebVTT transcript has no cue")
-		}
-	case "application/x-subrip", "application/srt", "text/srt":
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		var lines []string
-		for sc.Scan() && len(lines) < 2 {
-			if l := strings.TrimSpace(sc.Text()); l != "" || len(lines) > 0 {
-				lines = append(lines, l)
-			}
-		}
-		if len(lines) < 2 {
-			return errors.New("SRT transcript has no cue")
-		}
-		if _, err := strconv.Atoi(lines[0]); err != nil || !strings.Contains(lines[1], "-->") {
-			return fmt.Errorf("SRT transcript does not start with a cue number and its times (%q)", lines[0])
-		}
-	case "application/json":
-		var doc struct {
-			Segments *[]struct {
-				StartTime *float64 `json:"startTime"`
-				Body      *string  `json:"body"`
-			} `json:"segments"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			return fmt.Errorf("not a JSON transcript: %v", err)
-		}
-		if doc.Segments == nil {
-			return errors.New(`JSON transcript has no "segments"`)
-		}
-		for i, s := range *doc.Segments {
-			if s.StartTime == nil || s.Body == nil {
-				return fmt.Errorf("JSON transcript segment %d has no startTime or body", i+1)
-			}
-		}
-	case "text/html":
-		if !bytes.Contains(b, []byte("<")) {
-			return errors.New("HTML transcript has no markup")
-		}
-	case "text/plain":
-		if len(bytes.TrimSpace(b)) == 0 {
-			return errors.New("text transcript is empty")
-		}
+	if f, _ := formats.ByMediaType(typ); f != nil && f.Check != nil {
+		return f.Check(b)
 	}
 	return nil
 }

@@ -13,11 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	xhtml "golang.org/x/net/html"
 
 	"github.com/podpipe/podpipe/rules"
+	clock "github.com/podpipe/podpipe/transcript" // its time notations
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 // Severity tells an error, which podcast apps or directories reject, from a
@@ -621,13 +624,13 @@ func (v *validator) checkTranscript(n *node, lang string) {
 		v.checkURL(n, u, true)
 	}
 	typ := n.attrOr("type")
-	switch err := rules.CheckTranscriptType(typ); {
+	switch f, canonical := formats.ByMediaType(typ); {
 	case typ == "":
 		v.errorf(n, "has no type")
-	case errors.Is(err, rules.ErrTranscriptAlias):
-		v.warnf(n, "%v", err)
-	case err != nil:
-		v.errorf(n, "%v", err)
+	case f == nil:
+		v.errorf(n, "type %q is not a transcript type (%s)", typ, strings.Join(formats.MediaTypes(), ", "))
+	case !canonical:
+		v.warnf(n, "type %q: use the canonical %s", typ, f.MediaType)
 	}
 	if rel, ok := n.get("rel"); ok && rel != "captions" {
 		v.warnf(n, "rel %q: the only rel is captions", rel)
@@ -661,12 +664,12 @@ func (v *validator) checkPSC(n *node) {
 	if ver := n.attrOr("version"); ver != "1.2" && ver != "1.1" {
 		v.warnf(n, "version %q is not 1.2", ver)
 	}
-	prev := -1.0
+	prev := time.Duration(-1)
 	for _, c := range n.all(NSPSC, "chapter") {
 		c.where = n.where + " <psc:chapter>"
-		s, ok := parseNPT(c.attrOr("start"))
+		s, err := clock.ParseNPT(c.attrOr("start"))
 		switch {
-		case !ok:
+		case err != nil:
 			v.errorf(c, "start %q is not a Normal Play Time such as 01:02:03.500", c.attrOr("start"))
 		case s < prev:
 			v.errorf(c, "start %s is before the previous chapter's", c.attrOr("start"))
@@ -825,36 +828,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// parseNPT parses Normal Play Time: seconds, MM:SS or HH:MM:SS, each with
-// optional milliseconds.
-func parseNPT(s string) (float64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	parts := strings.Split(s, ":")
-	if len(parts) > 3 {
-		return 0, false
-	}
-	var total float64
-	for i, p := range parts {
-		last := i == len(parts)-1
-		var x float64
-		var err error
-		if last {
-			x, err = strconv.ParseFloat(p, 64)
-		} else {
-			var n int
-			n, err = strconv.Atoi(p)
-			x = float64(n)
-		}
-		if err != nil || x < 0 || strings.ContainsAny(p, "eE+-") || (i > 0 && x >= 60) {
-			return 0, false
-		}
-		total = total*60 + x
-	}
-	return total, true
 }
 
 func tagName(n xml.Name) string {

@@ -253,24 +253,6 @@ func TestValidateUnreachable(t *testing.T) {
 	}
 }
 
-func TestParseNPT(t *testing.T) {
-	tests := []struct {
-		in   string
-		want float64
-		ok   bool
-	}{
-		{"37", 37, true}, {"7:48", 468, true}, {"01:35:52.250", 5752.25, true},
-		{"00:00:00.000", 0, true}, {"1:60", 0, false}, {"", 0, false}, {"-1", 0, false},
-		{"1:2:3:4", 0, false}, {"a", 0, false}, {"1e3", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseNPT(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseNPT(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 // FuzzValidate feeds Validate arbitrary documents: it must never panic nor
 // fail to return, and a document it calls well-formed must also be
 // well-formed to encoding/xml.

@@ -8,12 +8,7 @@ import (
 
 	"github.com/podpipe/podpipe/chapters"
 	"github.com/podpipe/podpipe/manifest"
-	"github.com/podpipe/podpipe/transcript"
-	"github.com/podpipe/podpipe/transcript/htmlpage"
-	"github.com/podpipe/podpipe/transcript/pijson"
-	"github.com/podpipe/podpipe/transcript/plaintext"
-	"github.com/podpipe/podpipe/transcript/srt"
-	"github.com/podpipe/podpipe/transcript/webvtt"
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 // rendered is every file an episode publishes, and its manifest record
@@ -22,18 +17,6 @@ type rendered struct {
 	artifacts []*artifact // in upload order, the audio of the tag step among them
 	episode   manifest.Episode
 	warnings  []string
-}
-
-// transcriptFormats are the formats an episode's transcript is published
-// in, besides its HTML page.
-var transcriptFormats = []struct {
-	format, ext, ctype string
-	write              func(io.Writer, *transcript.Transcript) error
-}{
-	{"vtt", ".vtt", "text/vtt", webvtt.Write},
-	{"srt", ".srt", "application/x-subrip", srt.Write},
-	{"json", ".json", "application/json", pijson.Write},
-	{"txt", ".txt", "text/plain; charset=utf-8", plaintext.Write},
 }
 
 // render writes into work the episode's files besides its audio: its
@@ -87,33 +70,37 @@ func render(e *episode, chs chapterList, audio *artifact, showTitle, work string
 	r.artifacts = append(r.artifacts, audio)
 
 	var trs []manifest.Transcript
-	for _, f := range transcriptFormats {
-		a := newArt(f.format, f.format)
-		if err := writeFile(a.path, func(w io.Writer) error { return f.write(w, e.t) }); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", e.md.name, f.format, err)
+	for _, f := range formats.Published() {
+		if f.Name == formats.HTML {
+			continue
 		}
-		a.contentType = f.ctype
-		if err := a.finish(dir, e.slug, f.ext, true); err != nil {
+		a := newArt(f.Name, f.Name)
+		if err := writeFile(a.path, func(w io.Writer) error { return f.Write(w, e.t, formats.Options{}) }); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", e.md.name, f.Name, err)
+		}
+		a.contentType = f.ContentType()
+		if err := a.finish(dir, e.slug, f.Ext(), true); err != nil {
 			return nil, err
 		}
-		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.format})
+		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.Name})
 	}
 
 	// The HTML page, under a stable name other pages link to.
-	page := newArt("page", "html")
-	opts := htmlpage.Options{
+	pageFormat := formats.ByName(formats.HTML)
+	page := newArt("page", formats.HTML)
+	opts := formats.Options{
 		AudioURL:  pageLink(audio.key),
-		Chapters:  chs.list,
+		Chapters:  chapters.Marks(chs.list),
 		ShowTitle: showTitle,
 	}
-	if err := writeFile(page.path, func(w io.Writer) error { return htmlpage.Write(w, e.t, opts) }); err != nil {
+	if err := writeFile(page.path, func(w io.Writer) error { return pageFormat.Write(w, e.t, opts) }); err != nil {
 		return nil, fmt.Errorf("%s: html: %w", e.md.name, err)
 	}
-	page.contentType = "text/html; charset=utf-8"
-	if err := page.finish(episodesFolder, e.slug, ".html", false); err != nil {
+	page.contentType = pageFormat.ContentType()
+	if err := page.finish(episodesFolder, e.slug, pageFormat.Ext(), false); err != nil {
 		return nil, err
 	}
-	trs = append(trs, manifest.Transcript{Object: page.object(), Format: "html"})
+	trs = append(trs, manifest.Transcript{Object: page.object(), Format: formats.HTML})
 
 	r.episode = episodeRecord(e, chs, audio, page, chJSON, image, trs)
 	return r, nil

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -67,9 +66,5 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 // does not know the file, so a problem at a line ("line 49: anchor …")
 // becomes "episodes/x.md:49: anchor …", the form of every other bad input.
 func timingError(md string, err error) error {
-	var pe *transcript.ParseError
-	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
-		return &transcript.ParseError{File: md, Line: pe.Line, Err: pe.Err}
-	}
-	return fmt.Errorf("%s: timing: %w", md, err)
+	return transcript.InFile(md, fmt.Errorf("timing: %w", err))
 }

@@ -1,7 +1,7 @@
 // Package rules holds what Apple Podcasts and the Podcasting 2.0 namespace
 // require of a show, in one place and in one wording each: the category
 // list, language codes, podcast:medium values, show and episode types,
-// itunes:explicit values, enclosure and transcript types, length limits,
+// itunes:explicit values, enclosure types, length limits,
 // artwork, the URLs a feed may carry, and the ranges of episode numbers and
 // dates.
 //
@@ -111,26 +111,6 @@ func CheckEnclosureType(s string) error {
 		return nil
 	}
 	return fmt.Errorf("type %q is not one Apple plays (%s)", s, strings.Join(EnclosureTypes, ", "))
-}
-
-// TranscriptTypes are the podcast:transcript types of the Podcasting 2.0
-// spec.
-var TranscriptTypes = []string{"text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain"}
-
-// ErrTranscriptAlias marks a transcript type players read as SRT but the
-// spec names application/x-subrip.
-var ErrTranscriptAlias = errors.New("use the canonical application/x-subrip")
-
-// CheckTranscriptType accepts a podcast:transcript type. The SRT aliases
-// give an error that wraps ErrTranscriptAlias.
-func CheckTranscriptType(s string) error {
-	switch {
-	case slices.Contains(TranscriptTypes, s):
-		return nil
-	case s == "application/srt" || s == "text/srt":
-		return fmt.Errorf("type %q: %w", s, ErrTranscriptAlias)
-	}
-	return fmt.Errorf("type %q is not a transcript type (%s)", s, strings.Join(TranscriptTypes, ", "))
 }
 
 // MaxDescription is the most of a show's or an episode's description

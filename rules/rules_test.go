@@ -61,7 +61,6 @@ func TestCheckValues(t *testing.T) {
 		{"explicit", CheckExplicit, []string{"true", "false"}, []string{"", "True", "1", "maybe", "yes", "clean"}},
 		{"person", CheckPersonName, []string{"Ann", strings.Repeat("字", 128)}, []string{"", "  ", strings.Repeat("字", 129)}},
 		{"enclosure type", CheckEnclosureType, []string{"audio/mpeg", "audio/x-m4a", "video/mp4"}, []string{"", "audio/mp3", "audio/ogg"}},
-		{"transcript type", CheckTranscriptType, []string{"text/vtt", "application/x-subrip", "application/json", "text/html", "text/plain"}, []string{"", "text/webvtt", "text/srt", "application/srt"}},
 		{"description", CheckDescription, []string{"", strings.Repeat("a", 4000)}, []string{strings.Repeat("a", 4001), strings.Repeat("字", 1334)}},
 	}
 	for _, tt := range tests {
@@ -80,14 +79,6 @@ func TestCheckValues(t *testing.T) {
 		if err := CheckExplicit(s); !errors.Is(err, ErrOldExplicit) {
 			t.Errorf("CheckExplicit(%q) = %v, want ErrOldExplicit", s, err)
 		}
-	}
-	for _, s := range []string{"text/srt", "application/srt"} {
-		if err := CheckTranscriptType(s); !errors.Is(err, ErrTranscriptAlias) {
-			t.Errorf("CheckTranscriptType(%q) = %v, want ErrTranscriptAlias", s, err)
-		}
-	}
-	if err := CheckTranscriptType("text/webvtt"); errors.Is(err, ErrTranscriptAlias) {
-		t.Errorf("CheckTranscriptType(text/webvtt) = %v, which is no alias", err)
 	}
 	if err := CheckExplicit("maybe"); errors.Is(err, ErrOldExplicit) {
 		t.Errorf("CheckExplicit(maybe) = %v, which is not an old value", err)

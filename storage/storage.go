@@ -14,6 +14,9 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 // ErrPreconditionFailed is returned by Put when PutOptions.IfMatch or
@@ -61,8 +64,8 @@ type Store interface {
 	// Delete removes the object. Deleting a missing object is not an error.
 	Delete(ctx context.Context, key string) error
 
-	// URL describes the store for messages, e.g. "s3://bucket/prefix" or a
-	// directory path. It never contains credentials.
+	// String describes the store for messages, e.g. "s3://bucket/prefix"
+	// or a directory path. It never contains credentials.
 	String() string
 }
 
@@ -82,14 +85,18 @@ const (
 )
 
 // ContentTypeFor returns the Content-Type podpipe publishes an object under,
-// chosen by the key's extension; a JSON file whose base name contains
-// ".chapters." is a Podcasting 2.0 chapters file. Unknown extensions are
+// chosen by the key's extension: a published transcript format's from the
+// formats table; a JSON file whose base name contains ".chapters." is a
+// Podcasting 2.0 chapters file. Unknown extensions are
 // application/octet-stream.
 func ContentTypeFor(key string) string {
 	base := path.Base(key)
 	ext := strings.ToLower(path.Ext(base))
 	if ext == ".json" && strings.Contains(strings.ToLower(base), ".chapters.") {
-		return "application/json+chapters"
+		return chapters.JSONType
+	}
+	if f := formats.ByExt(ext); f != nil && f.Published() {
+		return f.ContentType()
 	}
 	if ct, ok := contentTypes[ext]; ok {
 		return ct
@@ -97,15 +104,10 @@ func ContentTypeFor(key string) string {
 	return "application/octet-stream"
 }
 
+// contentTypes are the types of what is not a transcript.
 var contentTypes = map[string]string{
 	".mp3":  "audio/mpeg",
 	".m4a":  "audio/x-m4a",
-	".vtt":  "text/vtt",
-	".srt":  "application/x-subrip",
-	".json": "application/json",
-	".html": "text/html; charset=utf-8",
-	".htm":  "text/html; charset=utf-8",
-	".txt":  "text/plain; charset=utf-8",
 	".xml":  "application/rss+xml",
 	".rss":  "application/rss+xml",
 	".css":  "text/css; charset=utf-8",

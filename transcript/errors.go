@@ -21,8 +21,9 @@ var (
 	ErrFormat    = errors.New("unknown transcript format")
 )
 
-// ParseError is a problem in a transcript's source, with its position, in
-// the form editors and compilers use: "episodes/01-x.md:42: speaker turn has no text".
+// ParseError is a problem in a source file (a transcript, a chapters
+// file), with its position, in the form editors and compilers use:
+// "episodes/01-x.md:42: speaker turn has no text".
 //
 // A Timer, which is not told the file's name, returns one with File empty
 // ("line 42: …"); the caller that knows the name fills it in.
@@ -46,6 +47,27 @@ func (e *ParseError) Error() string {
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// InFile names the file an error is about. A *ParseError in err that
+// names no file, as a Timer's "line 49: anchor …", becomes one of name,
+// "episodes/x.md:49: anchor …"; a *ParseError that names its file is
+// returned as it is; any other error is wrapped as "name: …". A nil err
+// stays nil.
+func InFile(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		if pe.File != "" {
+			return err
+		}
+		named := *pe
+		named.File = name
+		return &named
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
 
 // Errorf returns a *ParseError for file and line with a formatted message;
 // %w in format wraps as with fmt.Errorf.

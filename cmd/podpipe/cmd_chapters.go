@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 func newChaptersCommand(gopts *globalOptions) *cli.Command {
@@ -60,7 +62,7 @@ func runChaptersShow(ctx context.Context, opts pipelineOptions, gopts globalOpti
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "START\tEND\tTITLE")
 	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", clock(c.Start), clock(c.End), c.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(c.End), c.Title)
 	}
 	return tw.Flush()
 }

@@ -106,13 +106,13 @@ func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, args [
 		if u.Anchor {
 			mark = " anchored"
 		}
-		fmt.Fprintf(stdout, "  %s:%-4d %s  %.2f  %s: %s%s\n", mdPath, u.Line, clock(u.Start), u.Confidence, who, excerpt(u.Text, 30), mark)
+		fmt.Fprintf(stdout, "  %s:%-4d %s  %.2f  %s: %s%s\n", mdPath, u.Line, transcript.FormatTimestamp(u.Start), u.Confidence, who, excerpt(u.Text, 30), mark)
 	}
 	sec := -2
 	for i, u := range t.Units {
 		if u.Section != sec && u.Section >= 0 && u.Section < len(t.Sections) {
 			s := t.Sections[u.Section]
-			fmt.Fprintf(stdout, "%s %s %s\n", strings.Repeat("#", s.Level), clock(s.Start), s.Title)
+			fmt.Fprintf(stdout, "%s %s %s\n", strings.Repeat("#", s.Level), transcript.FormatTimestamp(s.Start), s.Title)
 		}
 		sec = u.Section
 		line(i)
@@ -127,11 +127,6 @@ func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, args [
 		line(i)
 	}
 	return nil
-}
-
-func clock(d time.Duration) string {
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
 func excerpt(s string, n int) string {

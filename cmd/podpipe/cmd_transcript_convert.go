@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,12 +15,7 @@ import (
 	"github.com/podpipe/podpipe/mp3"
 	"github.com/podpipe/podpipe/mp4"
 	"github.com/podpipe/podpipe/transcript"
-	"github.com/podpipe/podpipe/transcript/detect"
-	"github.com/podpipe/podpipe/transcript/htmlpage"
-	"github.com/podpipe/podpipe/transcript/pijson"
-	"github.com/podpipe/podpipe/transcript/plaintext"
-	"github.com/podpipe/podpipe/transcript/srt"
-	"github.com/podpipe/podpipe/transcript/webvtt"
+	"github.com/podpipe/podpipe/transcript/formats"
 )
 
 func newTranscriptConvertCommand() *cli.Command {
@@ -91,29 +85,20 @@ type convertOptions struct {
 	duration time.Duration // durationText parsed
 }
 
-func validFormat(f string) bool {
-	switch f {
-	case "vtt", "srt", "json", "html", "txt":
-		return true
-	}
-	return false
-}
-
 // formatOf names the output format an output file's extension implies.
 func formatOf(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".vtt":
-		return "vtt"
-	case ".srt":
-		return "srt"
-	case ".json":
-		return "json"
-	case ".html", ".htm":
-		return "html"
-	case ".txt":
-		return "txt"
+	if f := formats.ByExt(filepath.Ext(name)); f != nil && f.Write != nil {
+		return f.Name
 	}
 	return ""
+}
+
+// oneOf lists choices as "a, b or c".
+func oneOf(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
+	}
+	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }
 
 func parseDuration(s string) (time.Duration, error) {
@@ -163,18 +148,19 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 	if o.to == "" {
 		o.to = formatOf(o.out)
 		if o.to == "" {
-			return usagef("transcript convert: say the format with --to (vtt, srt, json, html, txt) or an -o file extension")
+			return usagef("transcript convert: say the format with --to (%s) or an -o file extension", strings.Join(formats.Writable(), ", "))
 		}
 	}
-	if !validFormat(o.to) {
-		return usagef("transcript convert: --to %q: want vtt, srt, json, html or txt", o.to)
+	out := formats.ByName(o.to)
+	if out == nil || out.Write == nil {
+		return usagef("transcript convert: --to %q: want %s", o.to, oneOf(formats.Writable()))
 	}
 
 	f, err := os.Open(o.in)
 	if err != nil {
 		return fmt.Errorf("transcript convert: %w", err)
 	}
-	t, err := detect.Read(o.in, f)
+	t, err := formats.Read(o.in, f)
 	f.Close()
 	if err != nil {
 		return err
@@ -184,7 +170,7 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 		// <title> and <h1>), and so does the text's first line.
 		t.Title = strings.TrimSuffix(filepath.Base(o.in), filepath.Ext(o.in))
 	}
-	if t.Timing == transcript.Untimed && o.to != "txt" {
+	if t.Timing == transcript.Untimed && out.Times != formats.NoTimes {
 		d := o.duration
 		if o.audio != "" {
 			if d, err = audioDuration(o.audio); err != nil {
@@ -194,58 +180,35 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 		switch {
 		case d > 0:
 			if err := (transcript.Proportional{}).Time(ctx, t, transcript.Audio{Path: o.audio, Duration: d}); err != nil {
-				return inFile(o.in, err)
+				return transcript.InFile(o.in, err)
 			}
-		case o.to != "html":
+		case out.Times == formats.Timed:
 			return fmt.Errorf("transcript convert: %s has no times: give the audio with --audio FILE or its length with --duration D", o.in)
 		}
 	}
 
-	var buf bytes.Buffer
-	switch o.to {
-	case "vtt":
-		err = webvtt.Write(&buf, t)
-	case "srt":
-		err = srt.Write(&buf, t)
-	case "json":
-		err = pijson.Write(&buf, t)
-	case "txt":
-		err = plaintext.Write(&buf, t)
-	case "html":
-		url := o.audioURL
-		if url == "" && o.audio != "" {
-			url = filepath.ToSlash(o.audio)
-			if o.out != "" {
-				if abs, err := filepath.Abs(o.audio); err == nil {
-					if outDir, err := filepath.Abs(filepath.Dir(o.out)); err == nil {
-						if rel, err := filepath.Rel(outDir, abs); err == nil {
-							url = filepath.ToSlash(rel)
-						}
+	url := o.audioURL
+	if url == "" && o.audio != "" {
+		url = filepath.ToSlash(o.audio)
+		if o.out != "" {
+			if abs, err := filepath.Abs(o.audio); err == nil {
+				if outDir, err := filepath.Abs(filepath.Dir(o.out)); err == nil {
+					if rel, err := filepath.Rel(outDir, abs); err == nil {
+						url = filepath.ToSlash(rel)
 					}
 				}
 			}
 		}
-		err = htmlpage.Write(&buf, t, htmlpage.Options{AudioURL: url})
 	}
-	if err != nil {
-		return inFile(o.in, err)
+	var buf bytes.Buffer
+	if err := out.Write(&buf, t, formats.Options{AudioURL: url}); err != nil {
+		return transcript.InFile(o.in, err)
 	}
 	if o.out == "" {
 		_, err = stdout.Write(buf.Bytes())
 		return err
 	}
 	return writeFileAtomic(o.out, buf.Bytes())
-}
-
-// inFile names the input file in an error: a problem at a line of it
-// (an anchor out of order, found by the timer) reads "ep.md:7: …", as the
-// readers' errors do; any other error says which file it concerns.
-func inFile(name string, err error) error {
-	var pe *transcript.ParseError
-	if errors.As(err, &pe) && pe.File == "" && pe.Line > 0 {
-		return &transcript.ParseError{File: name, Line: pe.Line, Err: pe.Err}
-	}
-	return fmt.Errorf("transcript convert: %s: %w", name, err)
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same

@@ -18,7 +18,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"podpipe": func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+		"podpipe":     func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+		"podpipe-tsv": runWithTSV,
 	})
 }
 

@@ -22,11 +22,9 @@ import (
 	"html/template"
 	"io"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/podpipe/podpipe/chapters"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -34,9 +32,10 @@ import (
 type Options struct {
 	AudioURL  string // the episode's audio; no player when empty
 	AudioType string // its MIME type; guessed from AudioURL's extension when empty
-	// Chapters for the chapter list; when nil, the transcript's front
-	// matter chapters, or else its sections (not the show-notes ones).
-	Chapters []chapters.Chapter
+	// Chapters for the chapter list (the visible ones: chapters.Marks
+	// gives them); when nil, the transcript's front matter chapters, or
+	// else its sections (not the show-notes ones).
+	Chapters []transcript.ChapterMark
 	// PageURL maps a sibling episode's slug to the URL of its published
 	// page, for the previous/next links; default "./"+slug+".html".
 	PageURL   func(slug string) string
@@ -199,15 +198,10 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 	}
 	marks := o.Chapters
 	if marks == nil && len(t.Chapters) > 0 {
-		for _, c := range t.Chapters {
-			marks = append(marks, chapters.Chapter{Start: c.Start, Title: c.Title, URL: c.URL, Image: c.Image})
-		}
+		marks = t.Chapters
 	}
 	if marks != nil {
 		for _, c := range marks {
-			if c.Hidden {
-				continue
-			}
 			cv := chapterView{Title: c.Title, Target: "transcript"}
 			if timed {
 				cv.Clock, cv.Seconds, cv.Target = transcript.FormatClock(c.Start), seconds(c.Start), unitAt(c.Start)
@@ -252,9 +246,7 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 	return nil
 }
 
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', -1, 64)
-}
+func seconds(d time.Duration) string { return transcript.FormatSeconds(d) }
 
 // isoDuration formats d as an HTML duration string, as <time datetime>
 // wants: "PT62.5S".

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/podpipe/podpipe/chapters"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/htmlpage"
 )
@@ -33,7 +32,7 @@ func TestWriteEscapes(t *testing.T) {
 	err := htmlpage.Write(&b, small(), htmlpage.Options{
 		AudioURL: "javascript:alert(1)",
 		PageURL:  func(slug string) string { return "/episodes/" + slug + "/" },
-		Chapters: []chapters.Chapter{{Start: 0, Title: "Start"}, {Start: 3 * time.Second, Title: "<i>Later</i>"}, {Start: 4 * time.Second, Title: "hidden", Hidden: true}},
+		Chapters: []transcript.ChapterMark{{Start: 0, Title: "Start"}, {Start: 3 * time.Second, Title: "<i>Later</i>"}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -47,13 +47,16 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err != nil {
 		return fmt.Errorf("pijson: %w", err)
 	}
+	if err := transcript.CheckCaptions(t, cs); err != nil {
+		return fmt.Errorf("pijson: %w", err)
+	}
 	doc := document{Version: Version, Segments: []segment{}}
 	if t.Timing == transcript.Estimated {
 		doc.Timing = "estimated"
 	}
 	for _, c := range cs {
 		doc.Segments = append(doc.Segments, segment{
-			Speaker: c.Speaker, StartTime: jsonseg.MS(c.Start), EndTime: jsonseg.MS(c.End), Body: c.Text(),
+			Speaker: c.Speaker, StartTime: transcript.ToSeconds(c.Start), EndTime: transcript.ToSeconds(c.End), Body: c.Text(),
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -90,11 +93,11 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		if s.StartTime == nil || s.EndTime == nil || s.Body == nil {
 			return transcript.Errorf(name, line, "segment needs startTime, endTime and body")
 		}
-		start, err := jsonseg.Seconds(*s.StartTime)
+		start, err := transcript.FromSeconds(*s.StartTime)
 		if err != nil {
 			return transcript.Errorf(name, line, "startTime: %w", err)
 		}
-		end, err := jsonseg.Seconds(*s.EndTime)
+		end, err := transcript.FromSeconds(*s.EndTime)
 		if err != nil {
 			return transcript.Errorf(name, line, "endTime: %w", err)
 		}

@@ -31,10 +31,17 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err != nil {
 		return fmt.Errorf("srt: %w", err)
 	}
+	if err := transcript.CheckCaptions(t, cs); err != nil {
+		return fmt.Errorf("srt: %w", err)
+	}
 	bw := bufio.NewWriter(w)
 	for i, c := range cs {
-		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, FormatTime(c.Start), FormatTime(c.End))
-		for _, l := range c.Lines {
+		lines, err := textLines(c.Lines)
+		if err != nil {
+			return fmt.Errorf("srt: %w", &transcript.ParseError{Line: t.Units[c.Unit].Line, Err: err})
+		}
+		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatSRT(c.Start), transcript.FormatSRT(c.End))
+		for _, l := range lines {
 			bw.WriteString(l + "\n")
 		}
 		bw.WriteString("\n")
@@ -42,29 +49,23 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	return bw.Flush()
 }
 
-// FormatTime formats d as an SRT timestamp, hh:mm:ss,mmm.
-func FormatTime(d time.Duration) string {
-	ms := d.Round(time.Millisecond).Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d,%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-}
-
-var timeRE = regexp.MustCompile(`^(\d{1,3}):(\d{2}):(\d{2})[,.](\d{3})$`)
-
-// ParseTime parses an SRT timestamp, hh:mm:ss,mmm (a full stop is accepted
-// for the comma, as many tools write one).
-func ParseTime(s string) (time.Duration, error) {
-	m := timeRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("%w %q: want hh:mm:ss,mmm", transcript.ErrTimestamp, s)
+// textLines returns a cue's lines with none that Read would take for the
+// timing line of a new cue: such a line is joined to the one before it,
+// past the width, so that the text reads back as it was. SRT has no way to
+// escape one that starts the cue's text.
+func textLines(lines []string) ([]string, error) {
+	var out []string
+	for _, l := range lines {
+		if timingRE.MatchString(l) {
+			if len(out) == 0 {
+				return nil, fmt.Errorf("text %q would read as a timing line", l)
+			}
+			out[len(out)-1] = transcript.Join(out[len(out)-1], l)
+			continue
+		}
+		out = append(out, l)
 	}
-	var v [4]int64
-	for i := range v {
-		v[i], _ = strconv.ParseInt(m[i+1], 10, 64)
-	}
-	if v[1] > 59 || v[2] > 59 {
-		return 0, fmt.Errorf("%w %q: minutes and seconds run to 59", transcript.ErrTimestamp, s)
-	}
-	return time.Duration(((v[0]*60+v[1])*60+v[2])*1000+v[3]) * time.Millisecond, nil
+	return out, nil
 }
 
 // formatting tags players honour in SRT; they are dropped, other text in
@@ -138,21 +139,21 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		if len(fields) == 0 {
 			return nil, transcript.Errorf(name, timingLine, "%w: timing line has no end time", transcript.ErrTimestamp)
 		}
-		start, err := ParseTime(strings.TrimSpace(a))
+		start, err := transcript.ParseSRT(strings.TrimSpace(a))
 		if err != nil {
 			return nil, transcript.Errorf(name, timingLine, "%w", err)
 		}
-		end, err := ParseTime(fields[0])
+		end, err := transcript.ParseSRT(fields[0])
 		if err != nil {
 			return nil, transcript.Errorf(name, timingLine, "%w", err)
 		}
 		switch {
 		case end <= start:
-			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", FormatTime(end), FormatTime(start), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", transcript.FormatSRT(end), transcript.FormatSRT(start), transcript.ErrOrder)
 		case start < prevStart:
-			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", FormatTime(start), FormatTime(prevStart), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", transcript.FormatSRT(start), transcript.FormatSRT(prevStart), transcript.ErrOrder)
 		case start < prevEnd:
-			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", FormatTime(start), FormatTime(prevEnd), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", transcript.FormatSRT(start), transcript.FormatSRT(prevEnd), transcript.ErrOrder)
 		}
 		prevStart, prevEnd = start, end
 		i++

@@ -58,6 +58,7 @@ func TestReadErrors(t *testing.T) {
 		{"broken arrow", "1\n00:00:01,000 --> 00:00:03,000\nhi\n\n2\n00:00:05,000 -> 00:00:06,000\nho\n", `x.srt:6: bad timestamp: want a timing line (start --> end) after the cue number, not "00:00:05,000 -> 00:00:06,000"`, transcript.ErrTimestamp},
 		{"no blank line before an overlapping cue", "1\n00:00:01,000 --> 00:00:03,000\nhi\n2\n00:00:02,000 --> 00:00:06,000\nho\n", "x.srt:5: cue starts at 00:00:02,000, before the previous cue ends (00:00:03,000): cues out of order or overlapping", transcript.ErrOrder},
 		{"broken timestamp", "1\n00:00:00,000 --> 00:00:1,000\nhi\n", `x.srt:2: bad timestamp "00:00:1,000": want hh:mm:ss,mmm`, transcript.ErrTimestamp},
+		{"four hour digits", "1\n00:00:00,000 --> 1000:00:00,000\nhi\n", `x.srt:2: bad timestamp "1000:00:00,000": want hh:mm:ss,mmm`, transcript.ErrTimestamp},
 		{"seconds 60", "1\n00:00:60,000 --> 00:01:01,000\nhi\n", `x.srt:2: bad timestamp "00:00:60,000": minutes and seconds run to 59`, transcript.ErrTimestamp},
 		{"backwards", "1\n00:00:02,000 --> 00:00:01,000\nhi\n", "x.srt:2: cue ends at 00:00:01,000, not after it starts at 00:00:02,000: cues out of order or overlapping", transcript.ErrOrder},
 		{"out of order", "1\n00:00:05,000 --> 00:00:06,000\na\n\n2\n00:00:01,000 --> 00:00:02,000\nb\n", "x.srt:6: cue starts at 00:00:01,000, before the previous cue (00:00:05,000): cues out of order or overlapping", transcript.ErrOrder},

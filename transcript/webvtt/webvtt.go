@@ -15,7 +15,6 @@ import (
 	"html"
 	"io"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +35,9 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err != nil {
 		return fmt.Errorf("webvtt: %w", err)
 	}
+	if err := transcript.CheckCaptions(t, cs); err != nil {
+		return fmt.Errorf("webvtt: %w", err)
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString("WEBVTT\n\n")
 	if t.Timing == transcript.Estimated {
@@ -43,7 +45,7 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	}
 	last := ""
 	for i, c := range cs {
-		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, FormatTime(c.Start), FormatTime(c.End))
+		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(c.End))
 		for j, l := range c.Lines {
 			if j == 0 && c.Kind == transcript.Speech && c.Speaker != "" {
 				_, cueLike := transcript.CueText(c.Text())
@@ -64,52 +66,6 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 // escape escapes cue text; "-->" can then never appear in a payload.
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// FormatTime formats d as a WebVTT timestamp, hh:mm:ss.ttt.
-func FormatTime(d time.Duration) string {
-	ms := d.Round(time.Millisecond).Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-}
-
-// ParseTime parses a WebVTT timestamp: [hh:]mm:ss.ttt.
-func ParseTime(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%w %q: want hh:mm:ss.ttt", transcript.ErrTimestamp, s)
-	main, frac, ok := strings.Cut(s, ".")
-	if !ok || len(frac) != 3 || !digits(frac) {
-		return 0, bad
-	}
-	parts := strings.Split(main, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return 0, bad
-	}
-	var h, m, sec int64
-	if len(parts) == 3 {
-		if len(parts[0]) < 2 || !digits(parts[0]) {
-			return 0, bad
-		}
-		h, _ = strconv.ParseInt(parts[0], 10, 32)
-		parts = parts[1:]
-	}
-	if len(parts[0]) != 2 || len(parts[1]) != 2 || !digits(parts[0]) || !digits(parts[1]) {
-		return 0, bad
-	}
-	m, _ = strconv.ParseInt(parts[0], 10, 64)
-	sec, _ = strconv.ParseInt(parts[1], 10, 64)
-	ms, _ := strconv.ParseInt(frac, 10, 64)
-	if m > 59 || sec > 59 {
-		return 0, bad
-	}
-	return time.Duration(((h*60+m)*60+sec)*1000+ms) * time.Millisecond, nil
-}
-
-func digits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // Read reads a WebVTT file. name is used in errors.
@@ -176,11 +132,11 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		}
 		switch {
 		case end <= start:
-			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", FormatTime(end), FormatTime(start), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue ends at %s, not after it starts at %s: %w", transcript.FormatTimestamp(end), transcript.FormatTimestamp(start), transcript.ErrOrder)
 		case start < prevStart:
-			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", FormatTime(start), FormatTime(prevStart), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue (%s): %w", transcript.FormatTimestamp(start), transcript.FormatTimestamp(prevStart), transcript.ErrOrder)
 		case start < prevEnd:
-			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", FormatTime(start), FormatTime(prevEnd), transcript.ErrOrder)
+			return nil, transcript.Errorf(name, timingLine, "cue starts at %s, before the previous cue ends (%s): %w", transcript.FormatTimestamp(start), transcript.FormatTimestamp(prevEnd), transcript.ErrOrder)
 		}
 		prevStart, prevEnd = start, end
 		voice, text := parsePayload(payload)
@@ -220,10 +176,10 @@ func parseTiming(l string) (start, end time.Duration, err error) {
 	if len(fields) == 0 {
 		return 0, 0, fmt.Errorf("%w: timing line has no end time", transcript.ErrTimestamp)
 	}
-	if start, err = ParseTime(strings.TrimSpace(a)); err != nil {
+	if start, err = transcript.ParseTimestamp(strings.TrimSpace(a)); err != nil {
 		return 0, 0, err
 	}
-	if end, err = ParseTime(fields[0]); err != nil {
+	if end, err = transcript.ParseTimestamp(fields[0]); err != nil {
 		return 0, 0, err
 	}
 	return start, end, nil

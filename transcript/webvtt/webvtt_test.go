@@ -65,6 +65,11 @@ func TestReadErrors(t *testing.T) {
 		{"no header", "00:00.000 --> 00:01.000\nhi\n", "x.vtt:1: unknown transcript format: not WebVTT: the first line must be WEBVTT", transcript.ErrFormat},
 		{"broken timestamp", "WEBVTT\n\n00:00.000 --> 00:01.00\nhi\n", `x.vtt:3: bad timestamp "00:01.00": want hh:mm:ss.ttt`, transcript.ErrTimestamp},
 		{"minutes 60", "WEBVTT\n\n00:60.000 --> 01:01.000\nhi\n", `x.vtt:3: bad timestamp "00:60.000": want hh:mm:ss.ttt`, transcript.ErrTimestamp},
+		// Hours past any episode once overflowed: the first converted
+		// with exit 0 to 487600:38:35,698, the second reported negative times.
+		{"hours overflow", "WEBVTT\n\n00:00.000 --> 99999999999:00:00.000\nhi\n", `x.vtt:3: bad timestamp "99999999999:00:00.000": after 999:59:59.999, the latest time podpipe handles`, transcript.ErrTimestamp},
+		{"hours wrap negative", "WEBVTT\n\n9999999:00:00.000 --> 9999999:00:01.000\nhi\n", `x.vtt:3: bad timestamp "9999999:00:00.000": after 999:59:59.999, the latest time podpipe handles`, transcript.ErrTimestamp},
+		{"just past the latest", "WEBVTT\n\n00:00.000 --> 1000:00:00.000\nhi\n", `x.vtt:3: bad timestamp "1000:00:00.000": after 999:59:59.999, the latest time podpipe handles`, transcript.ErrTimestamp},
 		{"no end", "WEBVTT\n\n00:00.000 -->\nhi\n", "x.vtt:3: bad timestamp: timing line has no end time", transcript.ErrTimestamp},
 		{"backwards", "WEBVTT\n\n00:02.000 --> 00:01.000\nhi\n", "x.vtt:3: cue ends at 00:00:01.000, not after it starts at 00:00:02.000: cues out of order or overlapping", transcript.ErrOrder},
 		{"zero length", "WEBVTT\n\n00:01.000 --> 00:01.000\nhi\n", "x.vtt:3: cue ends at 00:00:01.000, not after it starts at 00:00:01.000: cues out of order or overlapping", transcript.ErrOrder},

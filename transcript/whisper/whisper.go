@@ -43,10 +43,13 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err != nil {
 		return fmt.Errorf("whisper: %w", err)
 	}
+	if err := transcript.CheckCaptions(t, cs); err != nil {
+		return fmt.Errorf("whisper: %w", err)
+	}
 	doc := document{Language: t.Language, Segments: []segment{}}
 	var all []string
 	for i, c := range cs {
-		doc.Segments = append(doc.Segments, segment{ID: i, Start: jsonseg.MS(c.Start), End: jsonseg.MS(c.End), Text: c.Text(), Speaker: c.Speaker})
+		doc.Segments = append(doc.Segments, segment{ID: i, Start: transcript.ToSeconds(c.Start), End: transcript.ToSeconds(c.End), Text: c.Text(), Speaker: c.Speaker})
 		all = append(all, c.Text())
 	}
 	doc.Text = transcript.JoinAll(all)
@@ -89,11 +92,11 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		if s.Start == nil || s.End == nil || s.Text == nil {
 			return transcript.Errorf(name, line, "segment needs start, end and text")
 		}
-		start, err := jsonseg.Seconds(*s.Start)
+		start, err := transcript.FromSeconds(*s.Start)
 		if err != nil {
 			return transcript.Errorf(name, line, "start: %w", err)
 		}
-		end, err := jsonseg.Seconds(*s.End)
+		end, err := transcript.FromSeconds(*s.End)
 		if err != nil {
 			return transcript.Errorf(name, line, "end: %w", err)
 		}

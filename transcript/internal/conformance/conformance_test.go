@@ -16,7 +16,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/podpipe/podpipe/transcript"
-	"github.com/podpipe/podpipe/transcript/detect"
+	"github.com/podpipe/podpipe/transcript/formats"
 	"github.com/podpipe/podpipe/transcript/htmlpage"
 	"github.com/podpipe/podpipe/transcript/internal/ttest"
 	"github.com/podpipe/podpipe/transcript/markdown"
@@ -208,11 +208,11 @@ func checkItems(t *testing.T, subs *astisub.Subtitles, cols int) {
 	}
 }
 
-// readBack reads an output with detect (so by content) and checks that
+// readBack reads an output with formats.Read (so by content) and checks that
 // it is the transcript that was written.
 func readBack(t *testing.T, name string, data []byte, want *transcript.Transcript) {
 	t.Helper()
-	got, err := detect.Read(name, bytes.NewReader(data))
+	got, err := formats.Read(name, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,26 +335,26 @@ func checkHTML(t *testing.T, page []byte, tr *transcript.Transcript) {
 	}
 }
 
-// TestSniff checks that detect tells each format by its content, whatever
+// TestSniff checks that formats.Detect tells each format by its content, whatever
 // the name says.
 func TestSniff(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
-		{"a.txt", "WEBVTT\n\n00:00.000 --> 00:01.000\nx\n", detect.WebVTT},
-		{"a.txt", "\uFEFF1\n00:00:00,000 --> 00:00:01,000\nx\n", detect.SRT},
-		{"a.vtt", "1\r\n00:00:00,000 --> 00:00:01,000\r\nx\r\n", detect.SRT},
-		{"a", `{"version":"1.0.0","segments":[{"startTime":0,"endTime":1,"body":"x"}]}`, detect.PIJSON},
-		{"a.json", `{"text":"x","segments":[{"id":0,"start":0,"end":1,"text":"x"}]}`, detect.Whisper},
-		{"a.srt", "# Title\n\n**A:** hi\n", detect.Markdown},
-		{"a.md", "# Title\n\n**A:** hi\n", detect.Markdown},
-		{"a.vtt", "not a vtt\n", detect.WebVTT},
+		{"a.txt", "WEBVTT\n\n00:00.000 --> 00:01.000\nx\n", formats.VTT},
+		{"a.txt", "\uFEFF1\n00:00:00,000 --> 00:00:01,000\nx\n", formats.SRT},
+		{"a.vtt", "1\r\n00:00:00,000 --> 00:00:01,000\r\nx\r\n", formats.SRT},
+		{"a", `{"version":"1.0.0","segments":[{"startTime":0,"endTime":1,"body":"x"}]}`, formats.JSON},
+		{"a.json", `{"text":"x","segments":[{"id":0,"start":0,"end":1,"text":"x"}]}`, formats.Whisper},
+		{"a.srt", "# Title\n\n**A:** hi\n", formats.Markdown},
+		{"a.md", "# Title\n\n**A:** hi\n", formats.Markdown},
+		{"a.vtt", "not a vtt\n", formats.VTT},
 	} {
-		if got := detect.Sniff(tc.name, []byte(tc.src)); got != tc.want {
-			t.Errorf("Sniff(%q, %q) = %s, want %s", tc.name, tc.src, got, tc.want)
+		if got := formats.Detect(tc.name, []byte(tc.src)).Name; got != tc.want {
+			t.Errorf("Detect(%q, %q) = %s, want %s", tc.name, tc.src, got, tc.want)
 		}
 	}
 }
 
-// TestBadInput checks that every reader, reached through detect, reports
+// TestBadInput checks that every reader, reached through formats.Read, reports
 // bad input in one line naming the file and line.
 func TestBadInput(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
@@ -367,7 +367,7 @@ func TestBadInput(t *testing.T) {
 		{"overlap.srt", "1\n00:00:01,000 --> 00:00:03,000\na\n\n2\n00:00:02,000 --> 00:00:04,000\nb\n", "overlap.srt:6: cue starts at 00:00:02,000, before the previous cue ends (00:00:03,000): cues out of order or overlapping"},
 		{"broken.json", "{\"version\": \"1.0.0\",\n\"segments\": [\n{\"startTime\": 0 \"endTime\": 1}]}", "broken.json:3: invalid character '\"' after object key:value pair"},
 	} {
-		_, err := detect.Read(tc.name, strings.NewReader(tc.src))
+		_, err := formats.Read(tc.name, strings.NewReader(tc.src))
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: error %v\nwant  %s", tc.name, err, tc.want)
 		}

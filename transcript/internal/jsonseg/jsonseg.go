@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/podpipe/podpipe/transcript"
@@ -97,15 +96,6 @@ func LineAt(src []byte, off int64) int {
 	return bytes.Count(src[:off], []byte("\n")) + 1
 }
 
-// Seconds converts a JSON time in seconds to a duration on whole
-// milliseconds, refusing what no clock shows.
-func Seconds(v float64) (time.Duration, error) {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 1e6 {
-		return 0, fmt.Errorf("%w %v: want seconds, 0 or more", transcript.ErrTimestamp, v)
-	}
-	return time.Duration(math.Round(v*1000)) * time.Millisecond, nil
-}
-
 // Order checks a segment against the one before it, the way the subtitle
 // readers check cues.
 func Order(start, end, prevStart, prevEnd time.Duration) error {
@@ -118,9 +108,4 @@ func Order(start, end, prevStart, prevEnd time.Duration) error {
 		return fmt.Errorf("segment starts at %.3f, before the previous segment ends (%.3f): %w", start.Seconds(), prevEnd.Seconds(), transcript.ErrOrder)
 	}
 	return nil
-}
-
-// MS returns d in seconds on whole milliseconds, for writing.
-func MS(d time.Duration) float64 {
-	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
 }
