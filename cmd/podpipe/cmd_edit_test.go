@@ -261,6 +261,23 @@ func TestEditInChromium(t *testing.T) {
 	}
 	shot("edit-added.png")
 
+	// A click on the waveform seeks; a chapter added at the playhead is
+	// there, and deleted again.
+	do("seek on the waveform", chromedp.MouseClickXY(box.X-box.W*0.3, box.Y))
+	do("add at the playhead", chromedp.Click(chromedp.CSS("#add-playhead")))
+	poll("no chapter added at the playhead", `document.querySelectorAll("#chapters li").length === 6`, 5*time.Second)
+	playhead := eval(`String(document.getElementById("audio").currentTime.toFixed(3)) + " " + document.activeElement.closest("li").querySelector("input.start").value + " " + document.activeElement.value`)
+	if f := strings.Fields(playhead); len(f) != 4 || f[2] != "New" || f[1] == "0:00.0" {
+		t.Errorf("the chapter added at the playhead: %q (playhead, start, title)", playhead)
+	}
+	do("delete it", chromedp.Evaluate[chromedp.Void](`document.activeElement.closest("li").querySelector(".delete").click()`))
+	poll("not deleted", `document.querySelectorAll("#chapters li").length === 5 && document.querySelectorAll("#markers .marker").length === 5`, 5*time.Second)
+
+	// ▶ plays from 2 s before a chapter to 3 s after it.
+	do("hear 0:11", chromedp.Click(chromedp.CSS(`#chapters li:nth-child(2) .hear`)))
+	poll("hearing did not play around 0:11", `(function () { var a = document.getElementById("audio"); return !a.paused && a.currentTime >= 9 && a.currentTime < 14.5; })()`, 5*time.Second)
+	poll("hearing did not stop after 0:14", `(function () { var a = document.getElementById("audio"); return a.paused && a.currentTime >= 13.9 && a.currentTime < 14.6; })()`, 10*time.Second)
+
 	// Save: the chapters file holds the new chapter and the move.
 	do("save", chromedp.Click(chromedp.CSS("#save")))
 	poll("not saved", `document.body.dataset.state === "saved"`, 10*time.Second)
