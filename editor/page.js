@@ -146,7 +146,9 @@
   }
 
   function removeChapter(id) {
+    var c = find(id);
     state.chapters = state.chapters.filter(function (c) { return c.id !== id; });
+    status("Deleted “" + c.title + "” at " + fmt(c.start) + ".");
     markDirty();
     renderChapters();
   }

@@ -86,6 +86,9 @@ func runEdit(ctx context.Context, opts editOptions, gopts globalOptions, args []
 	if err != nil {
 		return err
 	}
+	for _, w := range ed.Warnings {
+		fmt.Fprintln(out, "warning:", w)
+	}
 	regenerate := func(ctx context.Context, log io.Writer) error {
 		// The page's button runs the command itself, logging to the
 		// terminal as well as to the page.

@@ -278,6 +278,17 @@ func TestEditInChromium(t *testing.T) {
 	poll("hearing did not play around 0:11", `(function () { var a = document.getElementById("audio"); return !a.paused && a.currentTime >= 9 && a.currentTime < 14.5; })()`, 5*time.Second)
 	poll("hearing did not stop after 0:14", `(function () { var a = document.getElementById("audio"); return a.paused && a.currentTime >= 13.9 && a.currentTime < 14.6; })()`, 10*time.Second)
 
+	// Zooming in around the playhead shows fewer markers; Fit all again.
+	// Twice 2× around 0:14 shows 0:10.5 to 0:27.2: the markers at 0:11
+	// and 0:24.
+	do("zoom in", chromedp.Click(chromedp.CSS("#zoom-in")), chromedp.Click(chromedp.CSS("#zoom-in")))
+	if n := eval(`Array.from(document.querySelectorAll("#markers .marker span")).map(function (s) { return s.textContent; }).join("|")`); n != "閒置的 CPU 與 request|讓每個團隊看見帳單" {
+		t.Errorf("zoomed in 4× around 0:14, the markers show %q", n)
+	}
+	shot("edit-zoomed.png")
+	do("fit", chromedp.Click(chromedp.CSS("#zoom-fit")))
+	poll("Fit does not show every marker", `document.querySelectorAll("#markers .marker").length === 5`, 2*time.Second)
+
 	// Save: the chapters file holds the new chapter and the move.
 	do("save", chromedp.Click(chromedp.CSS("#save")))
 	poll("not saved", `document.body.dataset.state === "saved"`, 10*time.Second)
