@@ -77,6 +77,9 @@ func New(ed *pipeline.Editing, opt Options) (*Handler, error) {
 		h.token = rand.Text()
 	}
 	h.warnings = append(h.warnings, ed.Warnings...)
+	if src := ed.ChaptersSource; strings.HasSuffix(src, ".json") || strings.HasSuffix(src, ".JSON") {
+		h.warnings = append(h.warnings, fmt.Sprintf("the chapters come from %s; Save writes %s, which takes precedence over it from then on", src, filepath.Base(ed.ChaptersFile)))
+	}
 	for _, c := range ed.Chapters {
 		// The chapters text format holds a start, a title and a link.
 		if c.Image != "" || c.Hidden {

@@ -393,8 +393,11 @@
   function renderMarkers() {
     var box = $("markers");
     box.textContent = "";
-    state.chapters.forEach(function (c) {
+    state.chapters.forEach(function (c, i) {
       if (c.start < state.v0 || c.start > state.v1) { return; }
+      // A label stops short of the next marker.
+      var next = i + 1 < state.chapters.length ? xOf(state.chapters[i + 1].start) : wrap.clientWidth;
+      var room = Math.min(180, next - xOf(c.start) - 8);
       var m = document.createElement("div");
       m.className = "marker" + (c.id === state.selected ? " selected" : "");
       m.dataset.id = c.id;
@@ -402,6 +405,8 @@
       m.title = fmt(c.start) + " " + c.title;
       var label = document.createElement("span");
       label.textContent = c.title;
+      label.style.maxWidth = Math.max(0, room) + "px";
+      if (room < 14) { label.style.display = "none"; }
       m.append(label);
       box.append(m);
     });

@@ -353,6 +353,9 @@ func TestEditInChromium(t *testing.T) {
 		t.Errorf("ffprobe does not read %q at %v from %s:\n%s", title, turnStart, mp3s[0], probe)
 	}
 
+	do("narrow", chromedp.EmulateViewport(700, 900))
+	shot("edit-narrow.png")
+
 	tcancel()
 	wg.Wait()
 	for _, p := range problems {
