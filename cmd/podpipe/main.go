@@ -59,6 +59,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		// In the order help lists them.
 		Commands: []*cli.Command{
 			newChaptersCommand(gopts),
+			newEditCommand(gopts),
 			newFeedCommand(gopts),
 			newPublishCommand(gopts),
 			newServeCommand(gopts),
