@@ -222,13 +222,28 @@ func (a *Aligner) espeak() string {
 func (a *Aligner) proportional(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
 	a.report.Tier = TierNone
 	if au.Duration <= 0 && au.Path != "" {
-		an, err := analyse(ctx, au.Path, 0, a.warnf)
+		d, err := probeDuration(au.Path)
 		if err != nil {
 			return err
 		}
-		au.Duration = time.Duration(an.f.Len()) * mfcc.FrameDuration
+		au.Duration = d
 	}
 	return transcript.Proportional{}.Time(ctx, t, au)
+}
+
+// probeDuration measures the audio at path from its headers, without
+// decoding it.
+func probeDuration(path string) (time.Duration, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("align: %w", err)
+	}
+	defer f.Close()
+	d, err := audio.Duration(f)
+	if err != nil {
+		return 0, fmt.Errorf("align: %s: %w", path, err)
+	}
+	return d, nil
 }
 
 // analyse decodes the audio and computes its features, streaming: only the

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
 
 	gomp3 "github.com/hajimehoshi/go-mp3"
 
@@ -67,6 +68,43 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, err
 	}
 	return &Reader{src: src, srcRate: rate, rs: newResampler(rate, Rate)}, nil
+}
+
+// Duration measures how long the MP3 or WAV in r plays without decoding
+// it: an MP3's header frames (the gapless length when a LAME tag declares
+// its delay and padding), a WAV's data chunk size.
+func Duration(r io.ReadSeeker) (time.Duration, error) {
+	var head [12]byte
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("audio: %w", err)
+	}
+	n, _ := io.ReadFull(r, head[:])
+	if n == 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WAVE" {
+		src, rate, err := newWAV(io.MultiReader(bytes.NewReader(head[:]), r))
+		if err != nil {
+			return 0, err
+		}
+		w := src.(*wavSource)
+		left := w.left
+		if left < 0 { // streamed: the data runs to the end of the file
+			pos, err := r.Seek(0, io.SeekCurrent)
+			if err != nil {
+				return 0, fmt.Errorf("audio: %w", err)
+			}
+			end, err := r.Seek(0, io.SeekEnd)
+			if err != nil {
+				return 0, fmt.Errorf("audio: %w", err)
+			}
+			left = end - pos
+		}
+		frames := left / int64(w.bits/8*w.channels)
+		return time.Duration(frames) * time.Second / time.Duration(rate), nil
+	}
+	info, err := mp3.Probe(r)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return info.Gapless(), nil
 }
 
 // SourceRate returns the sample rate of the decoded input.

@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/podpipe/podpipe/internal/testtool"
 	"github.com/podpipe/podpipe/mp3"
@@ -404,5 +406,31 @@ func TestFreeFormat(t *testing.T) {
 	_, err := ReadAll(bytes.NewReader(b))
 	if !errors.Is(err, mp3.ErrFreeFormat) || !errors.Is(err, ErrFormat) {
 		t.Errorf("error %v, want ErrFormat and mp3.ErrFreeFormat", err)
+	}
+}
+
+func TestDuration(t *testing.T) {
+	var w bytes.Buffer
+	WriteWAV(&w, make([]float32, 24000), 16000)
+	var m bytes.Buffer
+	mp3test.Write(&m, mp3test.Options{Frames: 1000, SampleRate: 44100, Header: mp3test.Info, Delay: 576, Padding: 1000})
+	tests := []struct {
+		name string
+		in   []byte
+		want time.Duration
+	}{
+		{"wav", w.Bytes(), 1500 * time.Millisecond},
+		{"mp3", m.Bytes(), time.Duration(1000*1152-576-1000) * time.Second / 44100},
+	}
+	for _, tt := range tests {
+		got, err := Duration(bytes.NewReader(tt.in))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		} else if d := got - tt.want; d < -time.Microsecond || d > time.Microsecond {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if _, err := Duration(strings.NewReader("not audio at all")); !errors.Is(err, ErrFormat) {
+		t.Errorf("text: error %v, want ErrFormat", err)
 	}
 }
