@@ -23,8 +23,7 @@ import (
 	"math"
 	"time"
 
-	gomp3 "github.com/hajimehoshi/go-mp3"
-
+	"github.com/podpipe/podpipe/align/audio/internal/mp3dec"
 	"github.com/podpipe/podpipe/mp3"
 )
 
@@ -166,8 +165,7 @@ func ReadAll(r io.Reader) ([]float32, error) {
 // the encoder's padding at the end, as the LAME tag declares them (the
 // timeline ffmpeg and browsers play, which the times are for).
 type mp3Source struct {
-	d    *gomp3.Decoder
-	raw  []byte
+	d    *mp3dec.Decoder
 	skip int64 // samples still to drop at the start
 	left int64 // samples still to give; <0 when unknown
 }
@@ -225,9 +223,8 @@ func streamMP3(br *bufio.Reader) (source, int, error) {
 }
 
 func newMP3(r io.Reader) (*mp3Source, int, error) {
-	// A plain reader: go-mp3 would otherwise scan the whole file first
-	// to learn a length nothing here uses.
-	d, err := gomp3.NewDecoder(struct{ io.Reader }{r})
+	// Only the band the 16 kHz output keeps is synthesised.
+	d, err := mp3dec.NewDecoder(r, Rate/2)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: mp3: %v", ErrFormat, err)
 	}
@@ -239,7 +236,13 @@ func newMP3(r io.Reader) (*mp3Source, int, error) {
 
 func (s *mp3Source) read(p []float32) (int, error) {
 	for {
-		n, err := s.decode(p)
+		n, err := s.d.Read(p)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = io.EOF
+		}
+		if err != nil && err != io.EOF {
+			err = fmt.Errorf("audio: mp3: %w", err)
+		}
 		if s.skip > 0 {
 			k := int(min(s.skip, int64(n)))
 			copy(p, p[k:n])
@@ -256,28 +259,6 @@ func (s *mp3Source) read(p []float32) (int, error) {
 			return n, err
 		}
 	}
-}
-
-func (s *mp3Source) decode(p []float32) (int, error) {
-	need := len(p) * 4
-	if cap(s.raw) < need {
-		s.raw = make([]byte, need)
-	}
-	b := s.raw[:need]
-	n, err := io.ReadFull(s.d, b)
-	n -= n % 4
-	for i := 0; i < n/4; i++ {
-		l := int16(binary.LittleEndian.Uint16(b[4*i:]))
-		r := int16(binary.LittleEndian.Uint16(b[4*i+2:]))
-		p[i] = (float32(l) + float32(r)) / 65536
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("audio: mp3: %w", err)
-	}
-	return n / 4, err
 }
 
 type wavSource struct {

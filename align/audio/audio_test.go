@@ -296,8 +296,11 @@ func TestMP3MatchesFFmpeg(t *testing.T) {
 			"ffmpeg-cbr": {ffmpeg, "-v", "error", "-i", src, "-c:a", "libmp3lame", "-b:a", "96k"},
 		}
 		if rate < 32000 {
-			delete(encoders, "ffmpeg-cbr") // go-mp3 decodes this MPEG-2 stream wrong
+			// MPEG-2 (22.05 kHz) from ffmpeg's encoder: the decoder, as
+			// go-mp3 before it, gets every other frame wrong. Not yet fixed.
+			delete(encoders, "ffmpeg-cbr")
 		}
+
 		for name, cmd := range encoders {
 			t.Run(fmt.Sprintf("%s-%d", name, rate), func(t *testing.T) {
 				out := filepath.Join(dir, fmt.Sprintf("%s-%d.mp3", name, rate))
@@ -321,7 +324,8 @@ func TestMP3MatchesFFmpeg(t *testing.T) {
 					t.Errorf("%d samples, ffmpeg %d", len(got), len(want))
 				}
 				l, c := lag(want, got, 1200)
-				if l < -2 || l > 2 || c < 0.9 {
+				t.Logf("lag %d, correlation %.4f", l, c)
+				if l < -2 || l > 2 || c < 0.98 {
 					t.Errorf("podpipe's decode is %d samples (%.1f ms) off ffmpeg's (correlation %.3f)", l, float64(l)*1000/Rate, c)
 				}
 			})
