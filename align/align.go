@@ -295,6 +295,9 @@ func analyse(ctx context.Context, path string, duration time.Duration, warnf fun
 	// The features are kept for the whole episode: size them once from
 	// the probed duration rather than by repeated doubling, which would
 	// hold old and new copies at once.
+	if duration <= 0 {
+		duration, _ = probeDuration(path) // 0 when unknown: grow as decoded
+	}
 	x.Grow(int(duration/mfcc.FrameDuration) + 1)
 	for c := range full {
 		if err := ctx.Err(); err != nil {

@@ -133,6 +133,9 @@ func (x *Extractor) Grow(n int) {
 	if n <= 0 {
 		return
 	}
+	// A little more than asked: a length measured from headers may be
+	// a few frames short, and one frame more would copy everything.
+	n += n/256 + 16
 	x.f.Energy = slices.Grow(x.f.Energy, n)
 	x.f.Flatness = slices.Grow(x.f.Flatness, n)
 	x.f.Flux = slices.Grow(x.f.Flux, n)
