@@ -6,10 +6,10 @@ import "math"
 // low-pass (so 44.1 kHz music does not fold back into the speech band the
 // aligner's features look at). It holds only a few thousand samples.
 type resampler struct {
-	step    float64 // input samples per output sample
-	pos     float64 // input position of the next output sample, relative to in[0]
-	in      []float32
-	table   []float32 // kernel sampled at 1/phases of an input sample
+	step  float64 // input samples per output sample
+	pos   float64 // input position of the next output sample, relative to in[0]
+	in    []float32
+	table []float32 // kernel sampled at 1/phases of an input sample
 	// byPhase holds, for each phase, the 2*taps weights of the input
 	// samples around an output sample, side by side: read in the order
 	// the inner loop needs them (table's stride of phases cost a cache
