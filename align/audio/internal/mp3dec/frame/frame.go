@@ -88,7 +88,11 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 		return nil, 0, fmt.Errorf("mp3: only layer3 (want %d; got %d) is supported", consts.Layer3, h.Layer())
 	}
 
-	si, err := sideinfo.Read(source, h)
+	var siReuse *sideinfo.SideInfo
+	if prev != nil {
+		siReuse = prev.sideInfo
+	}
+	si, err := sideinfo.Read(source, h, siReuse)
 	if err != nil {
 		return nil, 0, err
 	}

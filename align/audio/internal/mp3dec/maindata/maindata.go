@@ -33,6 +33,11 @@ type MainData struct {
 	ScalefacL [2][2][22]int      // 0-4 bits
 	ScalefacS [2][2][13][3]int   // 0-4 bits
 	Is        [2][2][576]float32 // Huffman coded freq. lines
+
+	// bufs hold the main data of this frame and the last one in turn,
+	// so the bit reservoir needs no new buffer per frame.
+	bufs [2][]byte
+	cur  int
 }
 
 var scalefacSizesMpeg1 = [16][2]int{
@@ -102,7 +107,8 @@ func Read(source FullReader, prev *bits.Bits, header frameheader.FrameHeader, si
 	// two frames. main_data_begin indicates how many bytes from previous
 	// frames that should be used. This buffer is later accessed by the
 	// Bits function in the same way as the side info is.
-	m, err := read(source, prev, main_data_size, sideInfo.MainDataBegin)
+	md = reset(md)
+	m, err := read(source, prev, main_data_size, sideInfo.MainDataBegin, md)
 	if err != nil {
 		// This could be due to not enough data in reservoir
 		return nil, nil, err
@@ -117,8 +123,6 @@ func Read(source FullReader, prev *bits.Bits, header frameheader.FrameHeader, si
 func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinfo.SideInfo, md *MainData) (*MainData, *bits.Bits, error) {
 
 	nch := header.NumberOfChannels()
-
-	md = reset(md)
 
 	for ch := 0; ch < nch; ch++ {
 		part_2_start := m.BitPos()
@@ -179,7 +183,6 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 }
 
 func getScaleFactorsMpeg1(nch int, m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinfo.SideInfo, md *MainData) (*MainData, *bits.Bits, error) {
-	md = reset(md)
 	for gr := 0; gr < 2; gr++ {
 		for ch := 0; ch < nch; ch++ {
 			part_2_start := m.BitPos()
@@ -270,7 +273,7 @@ func getScaleFactorsMpeg1(nch int, m *bits.Bits, header frameheader.FrameHeader,
 	return md, m, nil
 }
 
-func read(source FullReader, prev *bits.Bits, size int, offset int) (*bits.Bits, error) {
+func read(source FullReader, prev *bits.Bits, size int, offset int, md *MainData) (*bits.Bits, error) {
 	if size > 1500 {
 		return nil, fmt.Errorf("mp3: size = %d", size)
 	}
@@ -289,28 +292,32 @@ func read(source FullReader, prev *bits.Bits, size int, offset int) (*bits.Bits,
 		// TODO: Define a special error and enable to continue the next frame.
 		return bits.Append(prev, buf), nil
 	}
-	// Copy data from previous frames
-	vec := []byte{}
+	// The reservoir from the last frame, then this frame's main data, in
+	// the buffer the last frame did not use.
+	md.cur ^= 1
+	vec := md.bufs[md.cur][:0]
 	if prev != nil {
-		vec = prev.Tail(offset)
+		vec = append(vec, prev.Tail(offset)...)
 	}
-	// Read the main_data from file
-	buf := make([]byte, size)
-	if n, err := source.ReadFull(buf); n < size {
+	n := len(vec)
+	vec = append(vec, make([]byte, size)...)[:n+size]
+	md.bufs[md.cur] = vec
+	if m, err := source.ReadFull(vec[n:]); m < size {
 		if err == io.EOF {
 			return nil, &consts.UnexpectedEOF{At: "maindata.Read (2)"}
 		}
 		return nil, err
 	}
-	return bits.New(append(vec, buf...)), nil
+	return bits.New(vec), nil
 }
 
-// reset returns md cleared, or a new MainData: one per decoder, not one
-// per frame for the garbage collector.
+// reset returns md cleared but for its buffers, or a new MainData: one
+// per decoder, not one per frame for the garbage collector.
 func reset(md *MainData) *MainData {
 	if md == nil {
 		return &MainData{}
 	}
-	*md = MainData{}
+	bufs, cur := md.bufs, md.cur
+	*md = MainData{bufs: bufs, cur: cur}
 	return md
 }

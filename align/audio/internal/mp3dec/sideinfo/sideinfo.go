@@ -51,6 +51,8 @@ type SideInfo struct {
 	ScalefacScale     [2][2]int // 1 bit
 	Count1TableSelect [2][2]int // 1 bit
 	Count1            [2][2]int // Not in file, calc by huffman decoder
+
+	raw [32]byte // the side information as read
 }
 
 var sideInfoBitsToRead = [2][4]int{
@@ -62,7 +64,8 @@ var sideInfoBitsToRead = [2][4]int{
 	},
 }
 
-func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) {
+// Read reads a frame's side information; si, when not nil, is reused.
+func Read(source FullReader, header frameheader.FrameHeader, si *SideInfo) (*SideInfo, error) {
 	nch := header.NumberOfChannels()
 	framesize, err := header.FrameSize()
 	if err != nil {
@@ -80,7 +83,11 @@ func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) 
 		main_data_size -= 2
 	}
 	// Read sideinfo from bitstream into buffer used by Bits()
-	buf := make([]byte, sideinfo_size)
+	if si == nil {
+		si = &SideInfo{}
+	}
+	*si = SideInfo{}
+	buf := si.raw[:sideinfo_size]
 	n, err := source.ReadFull(buf)
 	if n < sideinfo_size {
 		if err == io.EOF {
@@ -95,7 +102,6 @@ func Read(source FullReader, header frameheader.FrameHeader) (*SideInfo, error) 
 
 	// Parse audio data
 	// Pointer to where we should start reading main data
-	si := &SideInfo{}
 	si.MainDataBegin = s.Bits(bitsToRead[0])
 	// Get private bits. Not used for anything.
 	if header.Mode() == consts.ModeSingleChannel {
