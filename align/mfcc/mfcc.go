@@ -250,6 +250,7 @@ type realFFT struct {
 	z   []complex128
 	tw  []complex128 // twiddles of the half-size FFT
 	rot []complex128 // e^{-2πik/n} for the split
+	rev []int        // bit-reversed index, where each input goes
 }
 
 func newRealFFT(n int) *realFFT {
@@ -261,6 +262,18 @@ func newRealFFT(n int) *realFFT {
 	for k := range r.rot {
 		r.rot[k] = cmplx.Exp(complex(0, -2*math.Pi*float64(k)/float64(n)))
 	}
+	r.rev = make([]int, h)
+	bits := 0
+	for 1<<bits < h {
+		bits++
+	}
+	for i := range r.rev {
+		for b := 0; b < bits; b++ {
+			if i&(1<<b) != 0 {
+				r.rev[i] |= 1 << (bits - 1 - b)
+			}
+		}
+	}
 	return r
 }
 
@@ -268,8 +281,8 @@ func newRealFFT(n int) *realFFT {
 func (r *realFFT) power(x []float64, p []float64) {
 	h := r.n / 2
 	z := r.z
-	for i := range z {
-		z[i] = complex(x[2*i], x[2*i+1])
+	for i, j := range r.rev {
+		z[j] = complex(x[2*i], x[2*i+1])
 	}
 	fft(z, r.tw)
 	for k := 0; k <= h; k++ {
@@ -282,19 +295,10 @@ func (r *realFFT) power(x []float64, p []float64) {
 	}
 }
 
-// fft is an in-place iterative radix-2 FFT; len(tw) must be len(z)/2.
+// fft is an in-place iterative radix-2 FFT of z given in bit-reversed
+// order; len(tw) must be len(z)/2.
 func fft(z []complex128, tw []complex128) {
 	n := len(z)
-	for i, j := 1, 0; i < n; i++ {
-		bit := n >> 1
-		for ; j&bit != 0; bit >>= 1 {
-			j ^= bit
-		}
-		j ^= bit
-		if i < j {
-			z[i], z[j] = z[j], z[i]
-		}
-	}
 	for size := 2; size <= n; size <<= 1 {
 		half := size / 2
 		step := n / size
