@@ -208,10 +208,10 @@ func openMP3(r io.ReadSeeker) (source, int, error) {
 func streamMP3(br *bufio.Reader) (source, int, error) {
 	for {
 		h, _ := br.Peek(10)
-		if len(h) < 10 || string(h[:3]) != "ID3" || h[6]|h[7]|h[8]|h[9] >= 0x80 {
+		if len(h) < 10 || string(h[:3]) != "ID3" || h[3] < 2 || h[3] > 4 || h[6]|h[7]|h[8]|h[9] >= 0x80 {
 			break
 		}
-		n := 10 + int(h[6])<<21 | int(h[7])<<14 | int(h[8])<<7 | int(h[9])
+		n := 10 + (int(h[6])<<21 | int(h[7])<<14 | int(h[8])<<7 | int(h[9]))
 		if h[3] == 4 && h[5]&0x10 != 0 {
 			n += 10
 		}

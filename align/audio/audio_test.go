@@ -438,3 +438,28 @@ func TestDuration(t *testing.T) {
 		t.Errorf("text: error %v, want ErrFormat", err)
 	}
 }
+
+// From a reader that cannot seek, ID3v2 tags are read past: the samples
+// are those of the same file read from a seekable reader, but for the
+// gapless trim (a file without a LAME tag has none).
+func TestMP3Stream(t *testing.T) {
+	var buf bytes.Buffer
+	tag := []byte{'I', 'D', '3', 3, 0, 0, 0, 0, 0, 0x1a} // 26 bytes: the size's low bits matter
+	body := make([]byte, 26)
+	copy(body[16:], "\xff\xfb\x94\x00") // a 48 kHz frame header, if the tag were misread
+	buf.Write(append(tag, body...))
+	if _, err := mp3test.Write(&buf, mp3test.Options{Frames: 40, SampleRate: 44100}); err != nil {
+		t.Fatal(err)
+	}
+	seek, err := ReadAll(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := ReadAll(io.MultiReader(bytes.NewReader(buf.Bytes())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seek) != len(stream) || len(seek) < 40*1152*Rate/44100-1 {
+		t.Errorf("%d samples streamed, %d seekable, want %d", len(stream), len(seek), 40*1152*Rate/44100)
+	}
+}
