@@ -191,8 +191,10 @@ func (f FrameHeader) FrameSize() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	size := ((144*f.Bitrate())/freq +
-		int(f.PaddingBit())) >> uint(f.LowSamplingFrequency())
+	// The padding byte is added after the halving for MPEG-2: go-mp3
+	// added it before, and lost it whenever 144·bitrate/rate was even
+	// (every padded frame of 96 kbit/s at 22.05 kHz).
+	size := (144*f.Bitrate())/freq>>uint(f.LowSamplingFrequency()) + int(f.PaddingBit())
 	return size, nil
 }
 
