@@ -291,12 +291,11 @@ func TestMP3MatchesFFmpeg(t *testing.T) {
 		WriteWAV(f, bursts(rate, 4), rate)
 		f.Close()
 		encoders := map[string][]string{
-			"lame-cbr":   {lame, "--quiet", "-b", "64", src},
-			"lame-vbr":   {lame, "--quiet", "-V", "5", src},
+			"lame-cbr": {lame, "--quiet", "-b", "64", src},
+			"lame-vbr": {lame, "--quiet", "-V", "5", src},
 			// 96 kbit/s: at 22.05 kHz, frames whose padding byte go-mp3 lost.
 			"ffmpeg-cbr": {ffmpeg, "-v", "error", "-i", src, "-c:a", "libmp3lame", "-b:a", "96k"},
 		}
-
 
 		for name, cmd := range encoders {
 			t.Run(fmt.Sprintf("%s-%d", name, rate), func(t *testing.T) {
