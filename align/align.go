@@ -222,13 +222,28 @@ func (a *Aligner) espeak() string {
 func (a *Aligner) proportional(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
 	a.report.Tier = TierNone
 	if au.Duration <= 0 && au.Path != "" {
-		an, err := analyse(ctx, au.Path, 0, a.warnf)
+		d, err := probeDuration(au.Path)
 		if err != nil {
 			return err
 		}
-		au.Duration = time.Duration(an.f.Len()) * mfcc.FrameDuration
+		au.Duration = d
 	}
 	return transcript.Proportional{}.Time(ctx, t, au)
+}
+
+// probeDuration measures the audio at path from its headers, without
+// decoding it.
+func probeDuration(path string) (time.Duration, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("align: %w", err)
+	}
+	defer f.Close()
+	d, err := audio.Duration(f)
+	if err != nil {
+		return 0, fmt.Errorf("align: %s: %w", path, err)
+	}
+	return d, nil
 }
 
 // analyse decodes the audio and computes its features, streaming: only the
@@ -280,6 +295,9 @@ func analyse(ctx context.Context, path string, duration time.Duration, warnf fun
 	// The features are kept for the whole episode: size them once from
 	// the probed duration rather than by repeated doubling, which would
 	// hold old and new copies at once.
+	if duration <= 0 {
+		duration, _ = probeDuration(path) // 0 when unknown: grow as decoded
+	}
 	x.Grow(int(duration/mfcc.FrameDuration) + 1)
 	for c := range full {
 		if err := ctx.Err(); err != nil {

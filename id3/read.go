@@ -43,22 +43,27 @@ type tags struct {
 // maxTagSize is the largest tag ID3v2 can declare (28-bit synchsafe size).
 const maxTagSize = 1<<28 - 1
 
+// maxFrame is the largest frame body kept: bigger ones (a 200 MB GEOB, a
+// camera-sized APIC) are dropped with a note rather than held in memory,
+// since the tag is read whole before it is written again. A tag's padding
+// is never read.
+const maxFrame = 16 << 20
+
 // readTags reads every ID3v2 tag at the start of r (v2.2, v2.3, v2.4) and
 // converts their frames to v2.3. A tag that runs past the end of the file
-// or a frame that runs past its tag is ErrCorrupt; memory use is bounded by
-// the tags' size, which is bounded by the file's.
+// or a frame that runs past its tag is ErrCorrupt. The tags are read frame
+// by frame where they lie: memory holds the frames kept (each at most
+// maxFrame), whatever size the tag declares.
 func readTags(r io.ReadSeeker) (tags, error) {
 	var t tags
 	size, err := r.Seek(0, io.SeekEnd)
 	if err != nil {
 		return t, fmt.Errorf("id3: %w", err)
 	}
+	ra := readerAt(r)
 	var h [10]byte
 	for {
-		if _, err := r.Seek(t.end, io.SeekStart); err != nil {
-			return t, fmt.Errorf("id3: %w", err)
-		}
-		if _, err := io.ReadFull(r, h[:]); err != nil {
+		if _, err := ra.ReadAt(h[:], t.end); err != nil {
 			return t, nil
 		}
 		if string(h[:3]) != "ID3" || h[3] < 2 || h[3] > 4 || h[6]|h[7]|h[8]|h[9] >= 0x80 {
@@ -73,11 +78,7 @@ func readTags(r io.ReadSeeker) (tags, error) {
 		if t.end+total > size {
 			return t, fmt.Errorf("%w: the ID3v2.%d tag at offset %d declares %d bytes, the file has %d after it", ErrCorrupt, version, t.end, total, size-t.end)
 		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r, body); err != nil {
-			return t, fmt.Errorf("id3: %w", err)
-		}
-		frames, dropped, err := parseTag(version, flags, body)
+		frames, dropped, err := parseTag(version, flags, io.NewSectionReader(ra, t.end+10, n))
 		if err != nil {
 			return t, fmt.Errorf("%w (ID3v2.%d tag at offset %d)", err, version, t.end)
 		}
@@ -85,6 +86,30 @@ func readTags(r io.ReadSeeker) (tags, error) {
 		t.dropped = append(t.dropped, dropped...)
 		t.end += total
 	}
+}
+
+// sizedReaderAt is a tag's or a frame's bytes, in a file or in memory.
+type sizedReaderAt interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// readerAt reads r at offsets: directly when it can (an *os.File, a
+// bytes.Reader), else by seeking.
+func readerAt(r io.ReadSeeker) io.ReaderAt {
+	if ra, ok := r.(io.ReaderAt); ok {
+		return ra
+	}
+	return seekReaderAt{r}
+}
+
+type seekReaderAt struct{ r io.ReadSeeker }
+
+func (s seekReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if _, err := s.r.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return io.ReadFull(s.r, p)
 }
 
 func syncsafe(b []byte) uint32 {
@@ -107,29 +132,39 @@ func resync(b []byte) []byte {
 }
 
 // parseTag parses the frames of one tag body (the bytes after the header).
-func parseTag(version, flags byte, body []byte) ([]frame, []string, error) {
+func parseTag(version, flags byte, body sizedReaderAt) ([]frame, []string, error) {
 	if version == 2 && flags&0x40 != 0 {
 		return nil, []string{"an ID3v2.2 tag with compression: no known scheme, all its frames"}, nil
 	}
 	if version < 4 && flags&0x80 != 0 {
-		body = resync(body)
+		// Unsynchronisation changes every offset: such a tag is undone in
+		// memory, so only up to the size of a frame podpipe keeps.
+		if body.Size() > maxFrame {
+			return nil, []string{fmt.Sprintf("an unsynchronised tag of %d MB, more than podpipe reads: all its frames", body.Size()>>20)}, nil
+		}
+		b := make([]byte, body.Size())
+		if _, err := body.ReadAt(b, 0); err != nil {
+			return nil, nil, fmt.Errorf("id3: %w", err)
+		}
+		body = bytes.NewReader(resync(b))
 	}
 	if flags&0x40 != 0 && version >= 3 { // extended header
-		if len(body) < 4 {
+		var ext [4]byte
+		if _, err := body.ReadAt(ext[:], 0); err != nil {
 			return nil, nil, fmt.Errorf("%w: the extended header is cut short", ErrCorrupt)
 		}
-		var n int
+		var n int64
 		if version == 3 {
-			n = 4 + int(binary.BigEndian.Uint32(body))
+			n = 4 + int64(binary.BigEndian.Uint32(ext[:]))
 		} else {
-			n = int(syncsafe(body))
+			n = int64(syncsafe(ext[:]))
 		}
-		if n < 4 || n > len(body) {
-			return nil, nil, fmt.Errorf("%w: the extended header declares %d bytes, the tag has %d", ErrCorrupt, n, len(body))
+		if n < 4 || n > body.Size() {
+			return nil, nil, fmt.Errorf("%w: the extended header declares %d bytes, the tag has %d", ErrCorrupt, n, body.Size())
 		}
-		body = body[n:]
+		body = io.NewSectionReader(body, n, body.Size()-n)
 	}
-	return parseFrames(version, version == 4 && flags&0x80 != 0, false, body)
+	return parseFramesAt(version, version == 4 && flags&0x80 != 0, false, body)
 }
 
 func validID(id []byte) bool {
@@ -141,39 +176,58 @@ func validID(id []byte) bool {
 	return true
 }
 
-// parseFrames parses a run of frames (a tag's, or those embedded in a CHAP
-// or CTOC) and converts them to v2.3. It stops at padding or at bytes that
-// cannot start a frame, as every reader does.
+// parseFrames parses a run of frames in memory (those embedded in a CHAP
+// or CTOC).
 func parseFrames(version byte, unsyncAll, nested bool, b []byte) ([]frame, []string, error) {
-	idLen, hdrLen := 4, 10
+	return parseFramesAt(version, unsyncAll, nested, bytes.NewReader(b))
+}
+
+// parseFramesAt parses a run of frames (a tag's, or those embedded in a
+// CHAP or CTOC) and converts them to v2.3. It stops at padding or at bytes
+// that cannot start a frame, as every reader does, and reads only the
+// frames it keeps.
+func parseFramesAt(version byte, unsyncAll, nested bool, b sizedReaderAt) ([]frame, []string, error) {
+	idLen, hdrLen := 4, int64(10)
 	if version == 2 {
 		idLen, hdrLen = 3, 6
 	}
 	var out []frame
 	var dropped []string
-	for p := 0; p+hdrLen <= len(b); {
-		id := b[p : p+idLen]
+	hdr := make([]byte, hdrLen)
+	end := b.Size()
+	for p := int64(0); p+hdrLen <= end; {
+		if _, err := b.ReadAt(hdr, p); err != nil {
+			return nil, nil, fmt.Errorf("id3: %w", err)
+		}
+		id := hdr[:idLen]
 		if id[0] == 0 || !validID(id) {
 			break
 		}
-		var size int
+		var size int64
 		var flags uint16
 		switch version {
 		case 2:
-			size = int(b[p+3])<<16 | int(b[p+4])<<8 | int(b[p+5])
+			size = int64(hdr[3])<<16 | int64(hdr[4])<<8 | int64(hdr[5])
 		case 3:
-			size = int(binary.BigEndian.Uint32(b[p+4:]))
-			flags = binary.BigEndian.Uint16(b[p+8:])
+			size = int64(binary.BigEndian.Uint32(hdr[4:]))
+			flags = binary.BigEndian.Uint16(hdr[8:])
 		case 4:
-			size = v24Size(b, p)
-			flags = binary.BigEndian.Uint16(b[p+8:])
+			size = v24Size(b, p, hdr)
+			flags = binary.BigEndian.Uint16(hdr[8:])
 		}
 		start := p + hdrLen
-		if size < 0 || size > len(b)-start {
-			return nil, nil, fmt.Errorf("%w: frame %s at byte %d of the tag declares %d bytes, %d are left", ErrCorrupt, id, p, size, len(b)-start)
+		if size < 0 || size > end-start {
+			return nil, nil, fmt.Errorf("%w: frame %s at byte %d of the tag declares %d bytes, %d are left", ErrCorrupt, id, p, size, end-start)
 		}
-		data := b[start : start+size]
 		p = start + size
+		if size > maxFrame {
+			dropped = append(dropped, fmt.Sprintf("%s: a frame of %d MB, more than podpipe keeps (%d MB)", id, size>>20, maxFrame>>20))
+			continue
+		}
+		data := make([]byte, size)
+		if _, err := b.ReadAt(data, start); err != nil {
+			return nil, nil, fmt.Errorf("id3: %w", err)
+		}
 		f, reason := convert(version, unsyncAll, nested, string(id), flags, data)
 		if reason != "" {
 			dropped = append(dropped, fmt.Sprintf("%s: %s", id, reason))
@@ -184,31 +238,37 @@ func parseFrames(version byte, unsyncAll, nested bool, b []byte) ([]frame, []str
 	return out, dropped, nil
 }
 
-// v24Size reads a v2.4 frame size. iTunes wrote plain 32-bit sizes into
-// v2.4 tags for years: when the bytes are no synchsafe integer, or when
-// only the plain reading lands on the next frame, the plain one is meant.
-func v24Size(b []byte, p int) int {
-	raw := b[p+4 : p+8]
-	plain := int(binary.BigEndian.Uint32(raw))
+// v24Size reads a v2.4 frame size from the frame header hdr at p. iTunes
+// wrote plain 32-bit sizes into v2.4 tags for years: when the bytes are no
+// synchsafe integer, or when only the plain reading lands on the next
+// frame, the plain one is meant.
+func v24Size(b sizedReaderAt, p int64, hdr []byte) int64 {
+	raw := hdr[4:8]
+	plain := int64(binary.BigEndian.Uint32(raw))
 	if raw[0]|raw[1]|raw[2]|raw[3] >= 0x80 {
 		return plain
 	}
-	safe := int(syncsafe(raw))
+	safe := int64(syncsafe(raw))
 	if safe == plain {
 		return safe
 	}
-	fits := func(n int) bool {
+	end := b.Size()
+	fits := func(n int64) bool {
 		next := p + 10 + n
-		if next == len(b) {
+		if next == end {
 			return true
 		}
-		if next < 0 || next > len(b) {
+		if next < 0 || next > end {
 			return false
 		}
-		if next+4 > len(b) || b[next] == 0 {
+		var id [4]byte
+		if next+4 > end {
+			return true
+		}
+		if _, err := b.ReadAt(id[:], next); err != nil || id[0] == 0 {
 			return true // padding
 		}
-		return validID(b[next : next+4])
+		return validID(id[:])
 	}
 	if !fits(safe) && fits(plain) {
 		return plain

@@ -121,3 +121,14 @@ func (h header) channels() int {
 	}
 	return 2
 }
+
+// isFreeFormat reports whether b is a valid Layer I–III frame header but
+// for its bitrate index 0, free format.
+func isFreeFormat(b []byte) bool {
+	if len(b) < 4 || b[2]>>4 != 0 {
+		return false
+	}
+	c := [4]byte{b[0], b[1], b[2] | 0x10, b[3]}
+	_, ok := parseHeader(c[:])
+	return ok
+}

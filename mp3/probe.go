@@ -13,9 +13,10 @@
 //	info, err := mp3.Probe(f)
 //	fmt.Println(info.Duration, info.Bitrate, info.VBR)
 //
-// The duration counts whole frames: encoder delay and padding declared in a
-// LAME header are not subtracted, so it can be up to two frames longer than
-// a gapless player's.
+// Duration counts whole frames. The encoder delay and padding a LAME tag
+// declares (the samples an encoder adds before and after the audio, which
+// players and ffmpeg drop) are in EncoderDelay and EncoderPadding, and
+// Gapless is the length of what a player plays.
 package mp3
 
 import (
@@ -39,6 +40,28 @@ type Info struct {
 	// the ID3v2 tags (AudioStart is the Xing/Info frame when there is one)
 	// and before any ID3v1/APE/Lyrics3 tag at the end.
 	AudioStart, AudioEnd int64
+	// HeaderFrame is the length in bytes of the Xing/Info/VBRI frame at
+	// AudioStart, which carries no audio; 0 when there is none.
+	HeaderFrame int
+	// EncoderDelay and EncoderPadding are the samples (per channel) the
+	// encoder added before and after the audio, as the LAME tag after an
+	// Xing/Info header declares them; 0 without one.
+	EncoderDelay, EncoderPadding int
+}
+
+// DecoderDelay is the delay, in samples, of an MPEG audio decoder's
+// synthesis filter bank. Players skip it along with the encoder delay, as
+// LAME's gapless convention says and ffmpeg does.
+const DecoderDelay = 529
+
+// Gapless returns the duration a gapless player (ffmpeg, browsers) plays:
+// Duration less the encoder delay and padding of the LAME tag.
+func (i Info) Gapless() time.Duration {
+	if i.SampleRate <= 0 {
+		return i.Duration
+	}
+	d := i.Duration - duration(int64(i.EncoderDelay+i.EncoderPadding), i.SampleRate)
+	return max(d, 0)
 }
 
 var (
@@ -46,6 +69,10 @@ var (
 	ErrNotMP3 = errors.New("mp3: not an MP3 file: no MPEG audio frames found")
 	// ErrTruncated means the file ends before a tag or a frame it declares.
 	ErrTruncated = errors.New("mp3: file is truncated")
+	// ErrFreeFormat means the MPEG frames use the free-format bitrate (the
+	// header gives no bitrate, so no frame length), which podpipe does not
+	// read; re-encode at a standard bitrate.
+	ErrFreeFormat = errors.New("mp3: free-format bitrate is not supported (re-encode at a standard bitrate)")
 )
 
 // firstFrameWindow bounds the search for the first frame after the tags,
@@ -79,6 +106,9 @@ func Probe(r io.ReadSeeker) (Info, error) {
 		return info, err
 	}
 	if !ok {
+		if s.freeFormat {
+			return info, ErrFreeFormat
+		}
 		return info, ErrNotMP3
 	}
 	info.AudioStart = s.pos
@@ -88,6 +118,10 @@ func Probe(r io.ReadSeeker) (Info, error) {
 
 	fb, _ := s.br.Peek(first.length)
 	vh := parseVBRHeader(first, fb)
+	if vh.found {
+		info.HeaderFrame = first.length
+		info.EncoderDelay, info.EncoderPadding = vh.delay, vh.padding
+	}
 	if vh.frames > 0 {
 		info.Frames = int64(vh.frames)
 		info.Duration = duration(info.Frames*int64(first.samples), first.sampleRate)
@@ -168,6 +202,9 @@ func duration(samples int64, rate int) time.Duration {
 type scanner struct {
 	br       *bufio.Reader
 	pos, end int64
+	// freeFormat records a header that would be a frame but for its
+	// free-format bitrate, to say why no frame was found.
+	freeFormat bool
 }
 
 func (s *scanner) skip(n int) error {
@@ -193,6 +230,9 @@ func (s *scanner) find(first *header, limit int64) (header, bool, error) {
 				return header{}, false, fmt.Errorf("mp3: %w", err)
 			}
 			return header{}, false, nil
+		}
+		if isFreeFormat(b) {
+			s.freeFormat = true
 		}
 		if h, ok := parseHeader(b); ok && (first == nil || h.sameStream(*first)) {
 			next := s.pos + int64(h.length)
@@ -221,7 +261,15 @@ type vbrHeader struct {
 	vbr    bool // Xing or VBRI; Info marks a CBR file
 	frames uint32
 	bytes  uint32
+	// delay and padding from the LAME tag that follows Xing/Info.
+	delay, padding int
 }
+
+// lameTag is the size of the LAME extension after the Xing/Info fields, up
+// to and including the delay and padding: the encoder version (9 bytes),
+// revision, lowpass, ReplayGain (8), flags, bitrate, then 12 bits of delay
+// and 12 of padding.
+const lameTag = 24
 
 func parseVBRHeader(h header, fb []byte) vbrHeader {
 	var v vbrHeader
@@ -239,6 +287,25 @@ func parseVBRHeader(h header, fb []byte) vbrHeader {
 			}
 			if flags&2 != 0 && p+4 <= len(fb) {
 				v.bytes = binary.BigEndian.Uint32(fb[p:])
+			}
+			if flags&2 != 0 {
+				p += 4
+			}
+			if flags&4 != 0 {
+				p += 100 // seek table
+			}
+			if flags&8 != 0 {
+				p += 4 // quality
+			}
+			// ffmpeg trusts the delay of the encoders known to write it
+			// right: LAME and ffmpeg's own muxer.
+			if p+lameTag <= len(fb) {
+				switch string(fb[p : p+4]) {
+				case "LAME", "Lavf", "Lavc":
+					d := fb[p+21:]
+					v.delay = int(d[0])<<4 | int(d[1])>>4
+					v.padding = int(d[1]&0xF)<<8 | int(d[2])
+				}
 			}
 			return v
 		}

@@ -90,6 +90,8 @@ func TestProbe(t *testing.T) {
 		{name: "ape-id3v1", opts: mp3test.Options{Frames: 20}, after: append(apeTag(), id3v1()...), rate: 128000},
 		{name: "lyrics3", opts: mp3test.Options{Frames: 20}, after: []byte("LYRICSBEGINhello000016LYRICS200"), rate: 128000},
 		{name: "xing-id3v1", opts: mp3test.Options{Frames: 20, VBR: true, Header: mp3test.Xing}, after: id3v1(), vbr: true, rate: 144000},
+		{name: "info-lame", opts: mp3test.Options{Frames: 300, SampleRate: 44100, Header: mp3test.Info, Delay: 576, Padding: 1234}, rate: 128000},
+		{name: "xing-lame", opts: mp3test.Options{Frames: 40, VBR: true, Header: mp3test.Xing, Delay: 4095, Padding: 1}, vbr: true, rate: 144000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,6 +114,10 @@ func TestProbe(t *testing.T) {
 			if tt.opts.Mono {
 				want.Channels = 1
 			}
+			if tt.opts.Header != mp3test.None {
+				want.HeaderFrame = 144 * max(cmp(tt.opts.Bitrate, 128), 128) * 1000 / want.SampleRate
+			}
+			want.EncoderDelay, want.EncoderPadding = tt.opts.Delay, tt.opts.Padding
 			if tt.name == "junk-after-tag" {
 				want.AudioStart = int64(len(tt.before))
 			}
@@ -121,6 +127,10 @@ func TestProbe(t *testing.T) {
 					t.Errorf("bitrate %d, want about %d", info.Bitrate, tt.rate)
 				}
 				info.Bitrate = tt.rate
+			}
+			gapless := want.Duration - time.Duration(tt.opts.Delay+tt.opts.Padding)*time.Second/time.Duration(want.SampleRate)
+			if d := info.Gapless() - gapless; d < -time.Microsecond || d > time.Microsecond {
+				t.Errorf("Gapless() = %v, want %v", info.Gapless(), gapless)
 			}
 			if info != want {
 				t.Errorf("Probe:\n got %+v\nwant %+v", info, want)
@@ -153,6 +163,7 @@ func TestProbeBad(t *testing.T) {
 		{"cut-mid-frame", good[:len(good)-100], mp3.ErrTruncated},
 		{"cut-info", info[:len(info)/2], mp3.ErrTruncated},
 		{"cut-xing", gen(t, mp3test.Options{Frames: 100, VBR: true, Header: mp3test.Xing})[:5000], mp3.ErrTruncated},
+		{"free-format", freeFormat(good, 384), mp3.ErrFreeFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +173,16 @@ func TestProbeBad(t *testing.T) {
 			}
 		})
 	}
+}
+
+// freeFormat rewrites the frames of a CBR file of frames of n bytes as
+// free-format frames: the same bytes, bitrate index 0.
+func freeFormat(b []byte, n int) []byte {
+	out := bytes.Clone(b)
+	for p := 0; p+4 <= len(out); p += n {
+		out[p+2] &= 0x0F
+	}
+	return out
 }
 
 // A frame of junk in the middle (a damaged file) is skipped: the frames

@@ -21,8 +21,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
 
-	"github.com/hajimehoshi/go-mp3"
+	"github.com/podpipe/podpipe/align/audio/internal/mp3dec"
+	"github.com/podpipe/podpipe/mp3"
 )
 
 // Rate is the sample rate of every Reader's output.
@@ -56,21 +58,52 @@ func NewReader(r io.Reader) (*Reader, error) {
 	)
 	if len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WAVE" {
 		src, rate, err = newWAV(br)
+	} else if s, ok := r.(io.ReadSeeker); ok {
+		src, rate, err = openMP3(s)
 	} else {
-		// go-mp3 finds its length by seeking when it can; hand it the
-		// original reader when that seeks, so a long file is not buffered.
-		var in io.Reader = br
-		if s, ok := r.(io.ReadSeeker); ok {
-			if _, serr := s.Seek(0, io.SeekStart); serr == nil {
-				in = s
-			}
-		}
-		src, rate, err = newMP3(in)
+		src, rate, err = streamMP3(br)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &Reader{src: src, srcRate: rate, rs: newResampler(rate, Rate)}, nil
+}
+
+// Duration measures how long the MP3 or WAV in r plays without decoding
+// it: an MP3's header frames (the gapless length when a LAME tag declares
+// its delay and padding), a WAV's data chunk size.
+func Duration(r io.ReadSeeker) (time.Duration, error) {
+	var head [12]byte
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("audio: %w", err)
+	}
+	n, _ := io.ReadFull(r, head[:])
+	if n == 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WAVE" {
+		src, rate, err := newWAV(io.MultiReader(bytes.NewReader(head[:]), r))
+		if err != nil {
+			return 0, err
+		}
+		w := src.(*wavSource)
+		left := w.left
+		if left < 0 { // streamed: the data runs to the end of the file
+			pos, err := r.Seek(0, io.SeekCurrent)
+			if err != nil {
+				return 0, fmt.Errorf("audio: %w", err)
+			}
+			end, err := r.Seek(0, io.SeekEnd)
+			if err != nil {
+				return 0, fmt.Errorf("audio: %w", err)
+			}
+			left = end - pos
+		}
+		frames := left / int64(w.bits/8*w.channels)
+		return time.Duration(frames) * time.Second / time.Duration(rate), nil
+	}
+	info, err := mp3.Probe(r)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return info.Gapless(), nil
 }
 
 // SourceRate returns the sample rate of the decoded input.
@@ -127,42 +160,105 @@ func ReadAll(r io.Reader) ([]float32, error) {
 	}
 }
 
+// mp3Source decodes MPEG audio and keeps the samples a player plays: the
+// encoder delay and the decoder's own delay are dropped at the start and
+// the encoder's padding at the end, as the LAME tag declares them (the
+// timeline ffmpeg and browsers play, which the times are for).
 type mp3Source struct {
-	d   *mp3.Decoder
-	raw []byte
+	d    *mp3dec.Decoder
+	skip int64 // samples still to drop at the start
+	left int64 // samples still to give; <0 when unknown
 }
 
-func newMP3(r io.Reader) (source, int, error) {
-	d, err := mp3.NewDecoder(r)
+// openMP3 probes a seekable MP3 (its tags, the Xing/Info frame, the LAME
+// tag) and decodes just its audio frames: tags are skipped by seeking, never
+// read, whatever size they claim.
+func openMP3(r io.ReadSeeker) (source, int, error) {
+	info, err := mp3.Probe(r)
+	if err != nil && !(errors.Is(err, mp3.ErrTruncated) && info.SampleRate > 0) {
+		// A file cut short still decodes up to the cut; anything else
+		// (no frames, free format, a tag past the end) does not.
+		return nil, 0, fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	start := info.AudioStart + int64(info.HeaderFrame)
+	if _, err := r.Seek(start, io.SeekStart); err != nil {
+		return nil, 0, fmt.Errorf("audio: mp3: %w", err)
+	}
+	in := bufio.NewReaderSize(io.LimitReader(r, max(info.AudioEnd-start, 0)), 64<<10)
+	s, rate, err := newMP3(in)
+	if err != nil {
+		return nil, 0, err
+	}
+	if info.EncoderDelay > 0 || info.EncoderPadding > 0 {
+		spf := int64(1152)
+		if info.SampleRate < 32000 {
+			spf = 576 // MPEG-2 and 2.5 Layer III
+		}
+		s.skip = int64(info.EncoderDelay) + mp3.DecoderDelay
+		if info.Frames > 0 {
+			s.left = max(info.Frames*spf-int64(info.EncoderDelay)-int64(info.EncoderPadding), 0)
+		}
+	}
+	return s, rate, nil
+}
+
+// streamMP3 decodes an MP3 from a reader that cannot seek: ID3v2 tags are
+// read past without keeping them, and every frame is played (no gapless
+// trim: that needs the probe).
+func streamMP3(br *bufio.Reader) (source, int, error) {
+	for {
+		h, _ := br.Peek(10)
+		if len(h) < 10 || string(h[:3]) != "ID3" || h[3] < 2 || h[3] > 4 || h[6]|h[7]|h[8]|h[9] >= 0x80 {
+			break
+		}
+		n := 10 + (int(h[6])<<21 | int(h[7])<<14 | int(h[8])<<7 | int(h[9]))
+		if h[3] == 4 && h[5]&0x10 != 0 {
+			n += 10
+		}
+		if _, err := br.Discard(n); err != nil {
+			return nil, 0, fmt.Errorf("%w: %w: an ID3v2 tag declares %d bytes, the file is shorter", ErrFormat, mp3.ErrTruncated, n)
+		}
+	}
+	return newMP3(br)
+}
+
+func newMP3(r io.Reader) (*mp3Source, int, error) {
+	// Only the band the 16 kHz output keeps is synthesised.
+	d, err := mp3dec.NewDecoder(r, Rate/2)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: mp3: %v", ErrFormat, err)
 	}
 	if d.SampleRate() <= 0 {
 		return nil, 0, fmt.Errorf("%w: mp3: no sample rate", ErrFormat)
 	}
-	return &mp3Source{d: d}, d.SampleRate(), nil
+	return &mp3Source{d: d, left: -1}, d.SampleRate(), nil
 }
 
 func (s *mp3Source) read(p []float32) (int, error) {
-	need := len(p) * 4
-	if cap(s.raw) < need {
-		s.raw = make([]byte, need)
+	for {
+		n, err := s.d.Read(p)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = io.EOF
+		}
+		if err != nil && err != io.EOF {
+			err = fmt.Errorf("audio: mp3: %w", err)
+		}
+		if s.skip > 0 {
+			k := int(min(s.skip, int64(n)))
+			copy(p, p[k:n])
+			n -= k
+			s.skip -= int64(k)
+		}
+		if s.left >= 0 {
+			if int64(n) >= s.left {
+				n, err = int(s.left), io.EOF
+			}
+			s.left -= int64(n)
+		}
+		if n > 0 || err != nil {
+			return n, err
+		}
 	}
-	b := s.raw[:need]
-	n, err := io.ReadFull(s.d, b)
-	n -= n % 4
-	for i := 0; i < n/4; i++ {
-		l := int16(binary.LittleEndian.Uint16(b[4*i:]))
-		r := int16(binary.LittleEndian.Uint16(b[4*i+2:]))
-		p[i] = (float32(l) + float32(r)) / 65536
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("audio: mp3: %w", err)
-	}
-	return n / 4, err
 }
 
 type wavSource struct {

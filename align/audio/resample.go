@@ -6,10 +6,15 @@ import "math"
 // low-pass (so 44.1 kHz music does not fold back into the speech band the
 // aligner's features look at). It holds only a few thousand samples.
 type resampler struct {
-	step    float64 // input samples per output sample
-	pos     float64 // input position of the next output sample, relative to in[0]
-	in      []float32
-	table   []float32 // kernel sampled at 1/phases of an input sample
+	step  float64 // input samples per output sample
+	pos   float64 // input position of the next output sample, relative to in[0]
+	in    []float32
+	table []float32 // kernel sampled at 1/phases of an input sample
+	// byPhase holds, for each phase, the 2*taps weights of the input
+	// samples around an output sample, side by side: read in the order
+	// the inner loop needs them (table's stride of phases cost a cache
+	// line per product).
+	byPhase [][2 * taps]float32
 	flushed bool
 	nIn     int64 // input samples seen
 	nOut    int64 // output samples made
@@ -36,6 +41,12 @@ func newResampler(from, to int) *resampler {
 			s = math.Sin(x) / x
 		}
 		r.table[i] = float32(fc * s * w)
+	}
+	r.byPhase = make([][2 * taps]float32, phases)
+	for ph := range r.byPhase {
+		for k := range 2 * taps {
+			r.byPhase[ph][k] = r.table[(k+1)*phases-ph]
+		}
 	}
 	// Start with taps of silence so the first output sample is centred on
 	// the first input sample.
@@ -96,12 +107,11 @@ func (r *resampler) out(p []float32) int {
 				break
 			}
 		}
-		// Kernel index for input sample i+k is (k - frac + taps)*phases.
 		var acc float32
-		base := taps*phases - ph
-		x := r.in[i-taps+1 : i+taps+1]
+		w := &r.byPhase[ph]
+		x := (*[2 * taps]float32)(r.in[i-taps+1 : i+taps+1])
 		for k := range x {
-			acc += x[k] * r.table[base+(k-taps+1)*phases]
+			acc += x[k] * w[k]
 		}
 		p[n] = acc
 		n++

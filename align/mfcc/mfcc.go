@@ -71,10 +71,10 @@ type Extractor struct {
 	nprev int
 
 	window  [Window]float32
-	twiddle []complex128
+	rf      *realFFT
 	fb      [Filters]filter
 	dct     [Coeffs][Filters]float32
-	scratch []complex128
+	frameIn [fftSize]float64
 	power   []float64
 	last    float32 // last sample before buf, for pre-emphasis
 }
@@ -87,15 +87,11 @@ type filter struct {
 // NewExtractor returns an Extractor for 16 kHz input.
 func NewExtractor() *Extractor {
 	x := &Extractor{
-		scratch: make([]complex128, fftSize),
-		power:   make([]float64, fftSize/2+1),
+		rf:    newRealFFT(fftSize),
+		power: make([]float64, fftSize/2+1),
 	}
 	for i := range x.window {
 		x.window[i] = float32(0.54 - 0.46*math.Cos(2*math.Pi*float64(i)/(Window-1)))
-	}
-	x.twiddle = make([]complex128, fftSize/2)
-	for i := range x.twiddle {
-		x.twiddle[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/fftSize))
 	}
 	mel := func(f float64) float64 { return 2595 * math.Log10(1+f/700) }
 	hz := func(m float64) float64 { return 700 * (math.Pow(10, m/2595) - 1) }
@@ -137,6 +133,9 @@ func (x *Extractor) Grow(n int) {
 	if n <= 0 {
 		return
 	}
+	// A little more than asked: a length measured from headers may be
+	// a few frames short, and one frame more would copy everything.
+	n += n/256 + 16
 	x.f.Energy = slices.Grow(x.f.Energy, n)
 	x.f.Flatness = slices.Grow(x.f.Flatness, n)
 	x.f.Flux = slices.Grow(x.f.Flux, n)
@@ -174,32 +173,37 @@ func Compute(samples []float32) *Features {
 }
 
 func (x *Extractor) frame(s []float32, prev float32) {
-	z := x.scratch
+	z := &x.frameIn
 	var e float64
 	for i, v := range s {
 		e += float64(v) * float64(v)
 		pre := v - 0.97*prev
 		prev = v
-		z[i] = complex(float64(pre*x.window[i]), 0)
+		z[i] = float64(pre * x.window[i])
 	}
 	for i := Window; i < fftSize; i++ {
 		z[i] = 0
 	}
-	fft(z, x.twiddle)
-	for k := range x.power {
-		r, im := real(z[k]), imag(z[k])
-		x.power[k] = r*r + im*im
-	}
+	x.rf.power(z[:], x.power)
 	energy := 10 * math.Log10(e/Window+1e-12)
 
 	// Flatness over the band where speech and music both live.
 	lo, hi := 100*fftSize/Rate, 4000*fftSize/Rate
-	var lg, ar float64
+	// The sum of logs as the log of a product kept in range: one Log
+	// instead of one per bin.
+	var ar float64
+	prod, exp := 1.0, 0
 	for k := lo; k <= hi; k++ {
 		p := x.power[k] + 1e-10
-		lg += math.Log(p)
 		ar += p
+		prod *= p
+		if prod > 1e100 || prod < 1e-100 {
+			m, ex := math.Frexp(prod)
+			prod, exp = m, exp+ex
+		}
 	}
+	m, ex := math.Frexp(prod)
+	lg := math.Log(m) + float64(exp+ex)*math.Ln2
 	n := float64(hi - lo + 1)
 	flat := math.Exp(lg/n) / (ar / n)
 
@@ -238,19 +242,63 @@ func (x *Extractor) frame(s []float32, prev float32) {
 	x.f.Flux = append(x.f.Flux, flux)
 }
 
-// fft is an in-place iterative radix-2 FFT; len(z) must be fftSize.
-func fft(z []complex128, tw []complex128) {
-	n := len(z)
-	for i, j := 1, 0; i < n; i++ {
-		bit := n >> 1
-		for ; j&bit != 0; bit >>= 1 {
-			j ^= bit
-		}
-		j ^= bit
-		if i < j {
-			z[i], z[j] = z[j], z[i]
+// realFFT computes the power spectrum of a real signal with a complex FFT
+// of half its length (the even samples as real parts, the odd ones as
+// imaginary parts, then split), half the work of a complex FFT of it.
+type realFFT struct {
+	n   int
+	z   []complex128
+	tw  []complex128 // twiddles of the half-size FFT
+	rot []complex128 // e^{-2πik/n} for the split
+	rev []int        // bit-reversed index, where each input goes
+}
+
+func newRealFFT(n int) *realFFT {
+	h := n / 2
+	r := &realFFT{n: n, z: make([]complex128, h), tw: make([]complex128, h/2), rot: make([]complex128, h+1)}
+	for i := range r.tw {
+		r.tw[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/float64(h)))
+	}
+	for k := range r.rot {
+		r.rot[k] = cmplx.Exp(complex(0, -2*math.Pi*float64(k)/float64(n)))
+	}
+	r.rev = make([]int, h)
+	bits := 0
+	for 1<<bits < h {
+		bits++
+	}
+	for i := range r.rev {
+		for b := 0; b < bits; b++ {
+			if i&(1<<b) != 0 {
+				r.rev[i] |= 1 << (bits - 1 - b)
+			}
 		}
 	}
+	return r
+}
+
+// power writes |X[k]|² for k = 0..n/2 of the DFT of x (len n) to p.
+func (r *realFFT) power(x []float64, p []float64) {
+	h := r.n / 2
+	z := r.z
+	for i, j := range r.rev {
+		z[j] = complex(x[2*i], x[2*i+1])
+	}
+	fft(z, r.tw)
+	for k := 0; k <= h; k++ {
+		a := z[k%h]
+		b := cmplx.Conj(z[(h-k)%h])
+		even := (a + b) * 0.5
+		odd := (a - b) * complex(0, -0.5)
+		v := even + r.rot[k]*odd
+		p[k] = real(v)*real(v) + imag(v)*imag(v)
+	}
+}
+
+// fft is an in-place iterative radix-2 FFT of z given in bit-reversed
+// order; len(tw) must be len(z)/2.
+func fft(z []complex128, tw []complex128) {
+	n := len(z)
 	for size := 2; size <= n; size <<= 1 {
 		half := size / 2
 		step := n / size

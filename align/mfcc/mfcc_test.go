@@ -116,3 +116,25 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// The half-size real FFT gives the power spectrum of a plain DFT.
+func TestRealFFT(t *testing.T) {
+	x := make([]float64, fftSize)
+	for i := range x {
+		x[i] = math.Sin(float64(i)*0.3) + 0.5*math.Cos(float64(i*i)*0.01)
+	}
+	got := make([]float64, fftSize/2+1)
+	newRealFFT(fftSize).power(x, got)
+	for k := range got {
+		var re, im float64
+		for n, v := range x {
+			a := -2 * math.Pi * float64(k*n) / fftSize
+			re += v * math.Cos(a)
+			im += v * math.Sin(a)
+		}
+		want := re*re + im*im
+		if math.Abs(got[k]-want) > 1e-6*(1+want) {
+			t.Fatalf("power[%d] = %v, want %v", k, got[k], want)
+		}
+	}
+}

@@ -35,6 +35,9 @@ type Options struct {
 	Mono       bool   // one channel
 	VBR        bool   // cycle the frames through 96, 128, 160 and 192 kbit/s
 	Header     string // None, Xing, Info or VBRI
+	// Delay and Padding, with an Xing or Info header, write a LAME tag
+	// declaring that many samples of encoder delay and padding.
+	Delay, Padding int
 }
 
 // SamplesPerFrame is the number of samples per channel in an MPEG-1 Layer
@@ -143,6 +146,13 @@ func Write(w io.Writer, o Options) (int64, error) {
 			binary.BigEndian.PutUint32(head[p+12:], uint32(total))
 			for i := range 100 {
 				head[p+16+i] = byte(i * 256 / 100)
+			}
+			if o.Delay != 0 || o.Padding != 0 {
+				lame := head[p+116:]
+				copy(lame, "LAME3.100")
+				lame[21] = byte(o.Delay >> 4)
+				lame[22] = byte(o.Delay<<4) | byte(o.Padding>>8&0xF)
+				lame[23] = byte(o.Padding)
 			}
 		case VBRI:
 			p := 36
