@@ -89,7 +89,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 				}
 				pieces, n := splitText(txt, o, prefix)
 				at := len(out)
-				out = appendPieces(out, pieces, txt, ss, se, u, i, o)
+				out = appendPieces(out, pieces, prefix, txt, ss, se, u, i, o)
 				named += min(n, len(out)-at)
 				start = se
 				if len(out) > first {
@@ -101,7 +101,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 			if u.Kind == Speech {
 				pieces, named = splitText(text, o, prefix)
 			}
-			out = appendPieces(out, pieces, text, start, end, u, i, o)
+			out = appendPieces(out, pieces, prefix, text, start, end, u, i, o)
 		}
 		// A name wider than a caption runs on into the next ones.
 		for k := first; k < min(first+named, len(out)); k++ {
@@ -117,14 +117,15 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 
 // appendPieces appends the captions of pieces (each a list of lines),
 // sharing [start, end) among them by weight on whole milliseconds; with less
-// than a millisecond for each it makes one caption of the whole text.
-func appendPieces(out []Caption, pieces [][]string, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
+// than a millisecond for each it makes one caption of the whole text (after
+// the prefix the pieces start with).
+func appendPieces(out []Caption, pieces [][]string, prefix, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
 	span := end - start
 	if span < time.Duration(len(pieces))*time.Millisecond {
 		if u.Kind == Cue {
 			text = "[" + text + "]"
 		}
-		pieces = [][]string{wrap(text, o.MaxCols)}
+		pieces = [][]string{wrap(prefix+text, o.MaxCols)}
 	}
 	weights := make([]float64, len(pieces))
 	total := 0.0
@@ -554,7 +555,10 @@ func names(cs []Caption, o CaptionOptions) []Caption {
 			c.Named = true
 			m := measure(prefix + text)
 			lines := m.wrap(o.MaxCols)
-			if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond {
+			// A caption of more lines than a caption has (a unit too short
+			// to cut) keeps them: splitting it line by line would measure
+			// the rest of its text again for each.
+			if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond || len(c.Lines) > o.MaxLines {
 				c.Lines = m.layout(o)
 				if len(lines) > o.MaxLines {
 					c.Lines = lines

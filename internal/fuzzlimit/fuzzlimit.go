@@ -12,15 +12,24 @@
 package fuzzlimit
 
 import (
+	"os"
 	"testing"
 	"time"
 )
 
-// PerInput is how long one input may take. It is far more than any reader
-// needs for the inputs a fuzzer makes (a few kilobytes), and far less than
-// a loop or a quadratic blow-up takes. The race detector makes code up to
-// ten times slower.
-var PerInput = perInput
+// PerInput is how long one input may take: 2 s, 20 s under the race
+// detector (which makes code up to ten times slower), or what
+// $FUZZ_INPUT_LIMIT says ("10s") on a machine slower still. It is far more
+// than any reader needs for the inputs a fuzzer makes (a few kilobytes),
+// and far less than a loop or a quadratic blow-up takes.
+var PerInput = limit()
+
+func limit() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("FUZZ_INPUT_LIMIT")); err == nil && d > 0 {
+		return d
+	}
+	return perInput
+}
 
 // Run runs f and fails t if f takes longer than PerInput, or with the
 // error f returns. f runs on its own goroutine, so it must not call t's
