@@ -30,6 +30,9 @@ targets=(
 	"./align/audio FuzzDecode"
 )
 
+# inputs counts the files in a corpus directory, which may not exist.
+inputs() { { find "$1" -type f 2>/dev/null || true; } | wc -l; }
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$SECONDS
@@ -40,7 +43,7 @@ for t in "${targets[@]}"; do
 	fi
 	echo "fuzz: $pkg $name for $FUZZTIME"
 	corpus="$pkg/testdata/fuzz/$name"
-	before=$(ls "$corpus" 2>/dev/null | wc -l)
+	before=$(inputs "$corpus")
 	# A failing input is minimized for at most a few runs: a hanging one
 	# takes fuzzlimit's whole limit each time.
 	if "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5x -timeout 10m "$pkg" >"$log" 2>&1; then
@@ -52,7 +55,7 @@ for t in "${targets[@]}"; do
 	# deadline exceeded" when -fuzztime runs out under load, with no input
 	# at fault (go.dev/issue/75804, fixed in Go 1.27). Only a failure that
 	# wrote a failing input, or any other failure, fails the run.
-	if [ "$(ls "$corpus" 2>/dev/null | wc -l)" -eq "$before" ] && grep -q '^    context deadline exceeded$' "$log" &&
+	if [ "$(inputs "$corpus")" -eq "$before" ] && grep -q '^    context deadline exceeded$' "$log" &&
 		[ "$(grep -c -e '^--- FAIL' -e '^    ' "$log")" -eq 2 ]; then
 		echo "fuzz: $name: the fuzzer's own deadline race (go.dev/issue/75804), no failing input: not a failure"
 		continue
