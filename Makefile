@@ -4,7 +4,7 @@ GO ?= go
 GOBIN := $(shell $(GO) env GOPATH)/bin
 export PATH := $(PATH):$(GOBIN)
 
-.PHONY: all build test test-short tools publish serve bench bench-align clean
+.PHONY: all build test test-short fuzz tools publish serve bench bench-align clean
 
 all: build
 
@@ -12,10 +12,18 @@ build:
 	$(GO) build -o bin/podpipe ./cmd/podpipe
 
 # Every test, with the race detector. Tools a test needs and cannot find
-# make it skip locally and fail under CI=true.
+# make it skip locally and fail under CI=true. Then every reader of outside
+# input is fuzzed for a few seconds (FUZZTIME each; FUZZTIME=0 skips it).
+FUZZTIME ?= 4s
+
 test: tools
 	$(GO) vet ./...
 	$(GO) test -race -timeout 9m ./...
+	@if [ "$(FUZZTIME)" != 0 ]; then GO="$(GO)" FUZZTIME="$(FUZZTIME)" scripts/fuzz.sh; fi
+
+# Fuzz the readers for longer: make fuzz FUZZTIME=1m
+fuzz:
+	GO="$(GO)" FUZZTIME="$(FUZZTIME)" scripts/fuzz.sh
 
 test-short:
 	$(GO) test -short ./...

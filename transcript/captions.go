@@ -25,7 +25,7 @@ type Caption struct {
 	Speaker    string
 	Lines      []string // Join(Lines...) is the caption's text
 	Unit       int      // index of the unit in Transcript.Units
-	Named      bool     // the first line starts with "Speaker: " (CaptionOptions.Names)
+	Named      bool     // the first line starts with "Speaker: " (CaptionOptions.Names), or with the rest of a name too wide for one caption
 }
 
 // Text returns the caption's text on one line.
@@ -59,6 +59,9 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 		if text == "" {
 			continue
 		}
+		if len(text)+len(u.Speaker) > maxMeasured-len(": []") {
+			return nil, Errorf("", u.Line, "captions: unit of %d bytes is over the %d captions can lay out", len(text)+len(u.Speaker), maxMeasured)
+		}
 		start, end := u.Start.Round(time.Millisecond), u.End.Round(time.Millisecond)
 		// Rounding may make neighbours touch or cross by a millisecond.
 		start = max(start, prevEnd)
@@ -72,7 +75,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 		if u.Kind == Speech {
 			last = u.Speaker
 		}
-		first, named := len(out), prefix != ""
+		first, named := len(out), 0 // named: how many captions hold a part of prefix
 		if len(u.Sentences) > 0 && u.Kind == Speech {
 			// An aligner timed each sentence: split within each one's span.
 			for k, sp := range u.Sentences {
@@ -84,7 +87,10 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 				if txt == "" || se <= ss {
 					continue
 				}
-				out = appendPieces(out, splitText(txt, o, prefix), txt, ss, se, u, i, o)
+				pieces, n := splitText(txt, o, prefix)
+				at := len(out)
+				out = appendPieces(out, pieces, prefix, txt, ss, se, u, i, o)
+				named += min(n, len(out)-at)
 				start = se
 				if len(out) > first {
 					prefix = ""
@@ -93,12 +99,13 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 		} else {
 			pieces := [][]string{layout("["+text+"]", o)}
 			if u.Kind == Speech {
-				pieces = splitText(text, o, prefix)
+				pieces, named = splitText(text, o, prefix)
 			}
-			out = appendPieces(out, pieces, text, start, end, u, i, o)
+			out = appendPieces(out, pieces, prefix, text, start, end, u, i, o)
 		}
-		if named && len(out) > first {
-			out[first].Named = true
+		// A name wider than a caption runs on into the next ones.
+		for k := first; k < min(first+named, len(out)); k++ {
+			out[k].Named = true
 		}
 		prevEnd = end
 	}
@@ -110,14 +117,15 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 
 // appendPieces appends the captions of pieces (each a list of lines),
 // sharing [start, end) among them by weight on whole milliseconds; with less
-// than a millisecond for each it makes one caption of the whole text.
-func appendPieces(out []Caption, pieces [][]string, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
+// than a millisecond for each it makes one caption of the whole text (after
+// the prefix the pieces start with).
+func appendPieces(out []Caption, pieces [][]string, prefix, text string, start, end time.Duration, u Unit, unit int, o CaptionOptions) []Caption {
 	span := end - start
 	if span < time.Duration(len(pieces))*time.Millisecond {
 		if u.Kind == Cue {
 			text = "[" + text + "]"
 		}
-		pieces = [][]string{wrap(text, o.MaxCols)}
+		pieces = [][]string{wrap(prefix+text, o.MaxCols)}
 	}
 	weights := make([]float64, len(pieces))
 	total := 0.0
@@ -140,25 +148,86 @@ func appendPieces(out []Caption, pieces [][]string, text string, start, end time
 	return out
 }
 
-// breaks returns the byte offsets in s where a line or cue may break: at a
-// space (the space is dropped) or where NoSpaceBetween holds, but not
-// before closing or after opening punctuation.
-func breaks(s string) []int {
-	var at []int
+// A measured text is a caption text with its break offsets and its
+// display width up to each of them, found in one pass so that wrapping
+// and balancing it cost time linear in its length, however long it is and
+// however many times it is wrapped.
+//
+// Widths add up: the width of s[at[i]:at[j]] is w[j]-w[i]. That holds at
+// the breaks of normalized text (a space, or between two wide characters),
+// which are where grapheme clusters end too.
+type measured struct {
+	s     string
+	at    []int32 // byte offsets where a line may break, ascending
+	w     []int32 // w[k] is the display width of s[:at[k]]
+	total int     // display width of s
+}
+
+// maxMeasured is the longest text measure takes: its offsets are 32-bit.
+const maxMeasured = 1<<31 - 1
+
+// measure finds where s may break: at a space (the space is dropped) or
+// where NoSpaceBetween holds, but not before closing or after opening
+// punctuation. s must be shorter than maxMeasured bytes.
+func measure(s string) *measured {
+	m := &measured{s: s}
+	last, wLast := 0, 0 // the previous break and the width before it
+	m.breaks(func(i int) {
+		wLast += Width(s[last:i])
+		last = i
+		m.at = append(m.at, int32(i))
+		m.w = append(m.w, int32(wLast))
+	})
+	m.total = wLast + Width(s[last:])
+	return m
+}
+
+// breaks calls at with each offset of m.s where a line may break, in order.
+// It is NoSpaceBetween rune by rune, with the width of each rune looked up
+// once.
+func (m *measured) breaks(at func(i int)) {
 	prev := rune(-1)
-	for i, r := range s {
+	var pu, pf bool // unspaced(prev), and prev is full-width punctuation
+	for i, r := range m.s {
+		u, f := false, false // no ASCII character is wide
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF: // the common CJK ideographs, most of a Chinese text
+			u = true
+		case r >= utf8.RuneSelf && Wide(r):
+			u, f = unspaced(r), unicode.IsPunct(r)
+		}
 		if prev != -1 {
 			switch {
 			case r == ' ':
-				at = append(at, i)
+				at(i)
 			case prev == ' ':
-			case NoSpaceBetween(prev, r) && !strings.ContainsRune(noBreakBefore, r) && !strings.ContainsRune(noBreakAfter, prev):
-				at = append(at, i)
+			case (pu && u || pf || f) && !noBreakBeforeSet[r] && !noBreakAfterSet[prev]:
+				at(i)
 			}
 		}
-		prev = r
+		prev, pu, pf = r, u, f
 	}
-	return at
+}
+
+// after returns where the text after break k starts (past the spaces a
+// cut drops) and the width before that.
+func (m *measured) after(k int) (int, int) {
+	i, w := int(m.at[k]), int(m.w[k])
+	for i < len(m.s) && m.s[i] == ' ' {
+		i++
+		w++
+	}
+	return i, w
+}
+
+// end returns where the text before break k ends (before the spaces a cut
+// drops).
+func (m *measured) end(k int) int {
+	i := int(m.at[k])
+	for i > 0 && m.s[i-1] == ' ' {
+		i--
+	}
+	return i
 }
 
 const (
@@ -169,6 +238,21 @@ const (
 	closingMarks  = "」』）)】〉》”’\"'"
 )
 
+// The sets of the loops over every rune of a text.
+var (
+	noBreakBeforeSet = runeSet(noBreakBefore)
+	noBreakAfterSet  = runeSet(noBreakAfter)
+	closingSet       = runeSet(closingMarks + sentenceEnd)
+)
+
+func runeSet(s string) map[rune]bool {
+	set := map[rune]bool{}
+	for _, r := range s {
+		set[r] = true
+	}
+	return set
+}
+
 // cut splits s at break offset b, dropping the space there.
 func cut(s string, b int) (string, string) {
 	return strings.TrimRight(s[:b], " "), strings.TrimLeft(s[b:], " ")
@@ -177,39 +261,65 @@ func cut(s string, b int) (string, string) {
 // wrap breaks s greedily into lines of at most cols columns; a line is
 // longer only when it has no break at all (a long URL).
 func wrap(s string, cols int) []string {
+	return measure(s).wrap(cols)
+}
+
+func (m *measured) wrap(cols int) []string {
 	var lines []string
-	for Width(s) > cols {
+	m.greedy(cols, -1, func(from, to int) { lines = append(lines, m.s[from:to]) })
+	return lines
+}
+
+// greedy breaks m's text into lines of at most cols columns as wrap does,
+// calling line (unless nil) with the offsets of each. It returns how many
+// lines there are, or limit+1 as soon as there are more than limit (when
+// limit >= 0).
+func (m *measured) greedy(cols, limit int, line func(from, to int)) int {
+	n := 0
+	from, wFrom := 0, 0 // where the current line starts, and the width before it
+	k := 0              // the first break after from
+	for m.total-wFrom > cols {
 		best := -1
-		for _, b := range breaks(s) {
-			if Width(strings.TrimRight(s[:b], " ")) <= cols {
-				best = b
-			} else {
-				if best < 0 {
-					best = b
-				}
-				break
+		for ; k < len(m.at); k++ {
+			if int(m.w[k])-wFrom <= cols {
+				best = k
+				continue
 			}
+			if best < 0 {
+				best = k
+			}
+			break
 		}
 		if best < 0 {
 			break
 		}
-		var line string
-		line, s = cut(s, best)
-		lines = append(lines, line)
+		if n++; limit >= 0 && n > limit {
+			return n
+		}
+		if line != nil {
+			line(from, m.end(best))
+		}
+		from, wFrom = m.after(best)
+		for k = best + 1; k < len(m.at) && int(m.at[k]) <= from; k++ {
+		}
 	}
-	return append(lines, s)
+	if line != nil {
+		line(from, len(m.s))
+	}
+	return n + 1
 }
 
 // wrapBalanced wraps s into as few lines as wrap does, but of even width:
 // a long clause becomes two lines of 15 characters, not 20 and 10.
 func wrapBalanced(s string, cols int) []string {
-	lines := wrap(s, cols)
+	m := measure(s)
+	lines := m.wrap(cols)
 	if len(lines) < 2 {
 		return lines
 	}
-	for lim := Width(s) / len(lines); lim < cols; lim++ {
-		if l := wrap(s, lim); len(l) <= len(lines) {
-			return l
+	for lim := m.total / len(lines); lim < cols; lim++ {
+		if m.greedy(lim, len(lines), nil) <= len(lines) {
+			return m.wrap(lim)
 		}
 	}
 	return lines
@@ -218,32 +328,38 @@ func wrapBalanced(s string, cols int) []string {
 // layout lays out a piece that fits in o.MaxLines lines; two lines are
 // balanced, preferring a break after punctuation.
 func layout(s string, o CaptionOptions) []string {
-	if Width(s) <= o.MaxCols || o.MaxLines < 2 {
+	return measure(s).layout(o)
+}
+
+func (m *measured) layout(o CaptionOptions) []string {
+	s := m.s
+	if m.total <= o.MaxCols || o.MaxLines < 2 {
 		return []string{s}
 	}
-	lines := wrap(s, o.MaxCols)
+	lines := m.wrap(o.MaxCols)
 	if len(lines) != 2 {
 		return lines
 	}
 	bestCost, best := 1<<30, -1
-	for _, b := range breaks(s) {
-		l, r := cut(s, b)
-		wl, wr := Width(l), Width(r)
+	for k := range m.at {
+		end := m.end(k)
+		_, wr := m.after(k)
+		wl, wr := int(m.w[k]), m.total-wr
 		if wl > o.MaxCols || wr > o.MaxCols {
 			continue
 		}
 		cost := max(wl, wr)
-		if last, _ := utf8.DecodeLastRuneInString(l); unicode.IsPunct(last) {
+		if last, _ := utf8.DecodeLastRuneInString(s[:end]); unicode.IsPunct(last) {
 			cost -= 6
 		}
 		if cost < bestCost {
-			bestCost, best = cost, b
+			bestCost, best = cost, k
 		}
 	}
 	if best < 0 {
 		return lines
 	}
-	l, r := cut(s, best)
+	l, r := cut(s, int(m.at[best]))
 	return []string{l, r}
 }
 
@@ -252,7 +368,10 @@ func layout(s string, o CaptionOptions) []string {
 // of a long sentence, or width-wrapped pieces of a long clause. Atoms are
 // then packed into lines and lines into captions, so that lines end at
 // punctuation wherever the text allows.
-func splitText(s string, o CaptionOptions, prefix string) [][]string {
+//
+// It also returns how many of the captions hold a part of prefix ("Name: "):
+// one, unless the name is wider than a caption.
+func splitText(s string, o CaptionOptions, prefix string) ([][]string, int) {
 	var atoms []string
 	for _, sentence := range splitAfter(prefix+s, isSentenceEnd) {
 		if Width(sentence) <= o.MaxCols {
@@ -270,12 +389,25 @@ func splitText(s string, o CaptionOptions, prefix string) [][]string {
 		}
 	}
 	var lines []string
+	lastW := 0 // the width of the last line
 	for _, a := range atoms {
-		if n := len(lines); n > 0 && Width(Join(lines[n-1], a)) <= o.MaxCols {
-			lines[n-1] = Join(lines[n-1], a)
-			continue
+		wa := Width(a)
+		if n := len(lines); n > 0 {
+			if w := joinedWidth(lines[n-1], lastW, a, wa); w <= o.MaxCols {
+				lines[n-1], lastW = Join(lines[n-1], a), w
+				continue
+			}
 		}
-		lines = append(lines, a)
+		lines, lastW = append(lines, a), wa
+	}
+	// The lines that hold a part of "Name:" (the space after it is where
+	// the text starts): Join puts back a name split across lines as it was.
+	named, name := 0, strings.TrimSuffix(prefix, " ")
+	for n := 0; named < len(lines) && n < len(name); named++ {
+		if named > 0 && !joinsTight(lines[named-1], lines[named]) {
+			n++
+		}
+		n += len(lines[named])
 	}
 	var caps [][]string
 	for len(lines) > 0 {
@@ -283,7 +415,22 @@ func splitText(s string, o CaptionOptions, prefix string) [][]string {
 		caps = append(caps, lines[:n])
 		lines = lines[n:]
 	}
-	return caps
+	return caps, (named + o.MaxLines - 1) / o.MaxLines
+}
+
+// joinedWidth returns Width(Join(a, b)) from the widths of a and b.
+func joinedWidth(a string, wa int, b string, wb int) int {
+	if a == "" || b == "" || joinsTight(a, b) {
+		return wa + wb
+	}
+	return wa + 1 + wb
+}
+
+// joinsTight reports whether Join(a, b) puts nothing between a and b.
+func joinsTight(a, b string) bool {
+	last, _ := utf8.DecodeLastRuneInString(a)
+	first, _ := utf8.DecodeRuneInString(b)
+	return NoSpaceBetween(last, first)
 }
 
 func isSentenceEnd(s string, i int, r rune) bool {
@@ -302,10 +449,8 @@ func isSentenceEnd(s string, i int, r rune) bool {
 // splitAfter splits s after each rune for which end is true (and any closing
 // quotes or brackets after it), but only at a break where Join restores s.
 func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
-	ok := map[int]bool{}
-	for _, b := range breaks(s) {
-		ok[b] = true
-	}
+	var at []int32
+	(&measured{s: s}).breaks(func(i int) { at = append(at, int32(i)) })
 	var out []string
 	from := 0
 	for i := 0; i < len(s); {
@@ -316,12 +461,15 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 		}
 		for i < len(s) {
 			c, n := utf8.DecodeRuneInString(s[i:])
-			if !strings.ContainsRune(closingMarks+sentenceEnd, c) {
+			if !closingSet[c] {
 				break
 			}
 			i += n
 		}
-		if ok[i] && i < len(s) {
+		for len(at) > 0 && int(at[0]) < i {
+			at = at[1:]
+		}
+		if len(at) > 0 && int(at[0]) == i {
 			piece, rest := cut(s[from:], i-from)
 			out = append(out, piece)
 			from = len(s) - len(rest)
@@ -378,40 +526,66 @@ func SplitSpeaker(s string) (name, rest string, ok bool) {
 // names puts "Name: " before the captions whose text alone would read
 // as a name or a cue, so that a reader of a format without voice spans (SRT)
 // reads them as the speaker's words. A caption that no longer fits is split
-// in two, sharing its time.
+// in two, sharing its time, when the first part holds the whole name and
+// some of the text; the second is checked again, and as it is shorter than
+// the text before, this ends. A name that fills a caption by itself stays
+// with its text in one caption of more lines.
+//
+// A name wider than a whole caption is left to the first caption of its
+// turn: it could only stand alone before each piece of text, at a cost that
+// grows with the name on every caption.
 func names(cs []Caption, o CaptionOptions) []Caption {
-	for i := 0; i < len(cs); i++ {
-		c := cs[i]
-		if c.Kind != Speech || c.Speaker == "" || c.Named {
-			continue
+	out := make([]Caption, 0, len(cs))
+	speaker, prefix, fits := "", "", false // the last speaker's
+	for _, c := range cs {
+		if c.Speaker != speaker {
+			speaker, prefix = c.Speaker, Normalize(c.Speaker)+": "
+			fits = Width(prefix) <= o.MaxCols*o.MaxLines
 		}
-		text := c.Text()
-		_, _, nameLike := SplitSpeaker(text)
-		_, cueLike := CueText(text)
-		if !nameLike && !cueLike {
-			continue
-		}
-		cs[i].Named = true
-		full := Normalize(c.Speaker) + ": " + text
-		lines := wrap(full, o.MaxCols)
-		if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond {
-			cs[i].Lines = layout(full, o)
-			if len(lines) > o.MaxLines {
-				cs[i].Lines = lines
+		for {
+			if c.Kind != Speech || c.Speaker == "" || c.Named || !fits {
+				break
 			}
-			continue
+			text := c.Text()
+			_, _, nameLike := SplitSpeaker(text)
+			_, cueLike := CueText(text)
+			if !nameLike && !cueLike {
+				break
+			}
+			c.Named = true
+			m := measure(prefix + text)
+			lines := m.wrap(o.MaxCols)
+			// A caption of more lines than a caption has (a unit too short
+			// to cut) keeps them: splitting it line by line would measure
+			// the rest of its text again for each.
+			if len(lines) <= o.MaxLines || c.End-c.Start < 2*time.Millisecond || len(c.Lines) > o.MaxLines {
+				c.Lines = m.layout(o)
+				if len(lines) > o.MaxLines {
+					c.Lines = lines
+				}
+				break
+			}
+			head, tail := JoinAll(lines[:o.MaxLines]), JoinAll(lines[o.MaxLines:])
+			nameColon := strings.TrimSuffix(prefix, " ")
+			if !strings.HasPrefix(head, nameColon) || strings.TrimSpace(head[len(nameColon):]) == "" {
+				// The name fills the first part: nothing of the text would
+				// be left to it, and the rest would carry the name again.
+				c.Lines = lines
+				break
+			}
+			_, headText, _ := strings.Cut(head, ": ")
+			wh, wt := Weight(headText), Weight(tail)
+			mid := c.Start + time.Duration(float64(c.End-c.Start)*wh/(wh+wt)).Round(time.Millisecond)
+			mid = min(max(mid, c.Start+time.Millisecond), c.End-time.Millisecond)
+			first, second := c, c
+			first.End, first.Lines = mid, layout(head, o)
+			second.Start, second.Lines, second.Named = mid, layout(tail, o), false
+			out = append(out, first)
+			// The tail is checked on the next turn of the loop: it gets a
+			// name only if it reads like one.
+			c = second
 		}
-		head, tail := JoinAll(lines[:o.MaxLines]), JoinAll(lines[o.MaxLines:])
-		_, headText, _ := strings.Cut(head, ": ")
-		wh, wt := Weight(headText), Weight(tail)
-		mid := c.Start + time.Duration(float64(c.End-c.Start)*wh/(wh+wt)).Round(time.Millisecond)
-		mid = min(max(mid, c.Start+time.Millisecond), c.End-time.Millisecond)
-		first, second := c, c
-		first.End, first.Lines, first.Named = mid, layout(head, o), true
-		second.Start, second.Lines = mid, layout(tail, o)
-		cs = append(cs[:i], append([]Caption{first, second}, cs[i+1:]...)...)
-		// The tail is checked on the next turn of the loop: it gets a
-		// name only if it reads like one.
+		out = append(out, c)
 	}
-	return cs
+	return out
 }

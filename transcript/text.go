@@ -81,13 +81,26 @@ func Join(a, b string) string {
 	return a + " " + b
 }
 
-// JoinAll joins pieces with Join.
+// JoinAll joins pieces with Join, in time linear in their length.
 func JoinAll(pieces []string) string {
-	s := ""
+	n := len(pieces)
 	for _, p := range pieces {
-		s = Join(s, p)
+		n += len(p)
 	}
-	return s
+	var b strings.Builder
+	b.Grow(n)
+	var last rune = -1 // the last rune written
+	for _, p := range pieces {
+		if p == "" {
+			continue
+		}
+		if first, _ := utf8.DecodeRuneInString(p); last != -1 && !NoSpaceBetween(last, first) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p)
+		last, _ = utf8.DecodeLastRuneInString(p)
+	}
+	return b.String()
 }
 
 // Weight is how long s takes to say, in units of one CJK character: Latin

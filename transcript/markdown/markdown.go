@@ -50,6 +50,9 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 	if err := transcript.CheckText(name, src); err != nil {
 		return nil, err
 	}
+	if err := checkLimits(name, src); err != nil {
+		return nil, err
+	}
 	fm, body, skipped, err := splitFrontMatter(name, []byte(strings.TrimPrefix(string(src), "\uFEFF")))
 	if err != nil {
 		return nil, err
