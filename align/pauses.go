@@ -2,6 +2,7 @@ package align
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -32,7 +33,13 @@ const (
 	// change at a gap inside a turn costs this much. (Rewarding changes
 	// at turn boundaries was tried and hurt: synthetic voices of one
 	// engine, and real people, vary as much within a turn as between.)
-	sameVoiceCost = 0.3
+)
+
+var (
+	sameVoiceCost = 0.5
+	// A boundary between two speakers gains this much per z of voice
+	// change measured at its gap.
+	changeGain = 0.5
 )
 
 // item is what tier 1 places: a speech unit or sentence, or a cue.
@@ -42,6 +49,7 @@ type item struct {
 	rate     float64 // seconds of speech per syllable
 	anchored bool
 	anchor   time.Duration
+	speaker  string
 }
 
 // gap is a pause or music stretch, in frames [start, end).
@@ -66,8 +74,12 @@ type layout struct {
 }
 
 // newLayout finds the gaps in frames [from, to). There is always a gap at
-// from and one at to (empty when sound runs up to the edge).
-func newLayout(v *vad.Result, from, to int) *layout {
+// from and one at to (empty when sound runs up to the edge). Besides the
+// pauses the detector found, every dip of the energy inside a stretch of
+// sound (see dips) is a candidate gap: a turn that follows another with
+// next to no pause, or whose pause a room's reverberation filled, still has
+// somewhere to start.
+func newLayout(v *vad.Result, energy []float32, from, to int) *layout {
 	l := &layout{}
 	add := func(g gap) {
 		if n := len(l.gaps); n > 0 && g.start <= l.gaps[n-1].end {
@@ -81,7 +93,16 @@ func newLayout(v *vad.Result, from, to int) *layout {
 	add(gap{start: from, end: from})
 	for i := from; i < to; {
 		if v.Labels[i] == vad.Speech {
-			i++
+			j := i
+			for j < to && v.Labels[j] == vad.Speech {
+				j++
+			}
+			if energy != nil {
+				for _, d := range dips(energy, v.Threshold, i, j) {
+					add(d)
+				}
+			}
+			i = j
 			continue
 		}
 		j := i
@@ -115,94 +136,143 @@ func newLayout(v *vad.Result, from, to int) *layout {
 	return l
 }
 
+const (
+	dipDepth   = 15 // dB under the loudest sound on either side within dipReach
+	dipReach   = 30 // frames
+	dipMinimum = 10 // frames: the dip is the lowest point this far either way
+	dipWidth   = 4  // frames within 6 dB of the bottom
+)
+
+// dips finds the dips of energy inside the sound [from, to): frames that
+// are the quietest for dipMinimum frames either way, dipDepth dB under the
+// loudest sound on both sides, and broad enough (dipWidth frames within
+// 6 dB of the bottom) not to be a plosive's closure. Each becomes a gap
+// spanning its frames within 3 dB of the bottom, or under the threshold.
+func dips(e []float32, threshold float32, from, to int) []gap {
+	var out []gap
+	smooth := func(i int) float32 {
+		a, b := max(i-1, from), min(i+1, to-1)
+		var s float32
+		for k := a; k <= b; k++ {
+			s += e[k]
+		}
+		return s / float32(b-a+1)
+	}
+	for i := from + 2; i < to-2; i++ {
+		m := smooth(i)
+		lowest := true
+		for k := max(i-dipMinimum, from); k <= min(i+dipMinimum, to-1) && lowest; k++ {
+			if k != i && (smooth(k) < m || (smooth(k) == m && k < i)) {
+				lowest = false
+			}
+		}
+		if !lowest {
+			continue
+		}
+		var left, right float32 = -200, -200
+		for k := max(i-dipReach, from); k < i; k++ {
+			left = max(left, e[k])
+		}
+		for k := i + 1; k <= min(i+dipReach, to-1); k++ {
+			right = max(right, e[k])
+		}
+		if min(left, right)-m < dipDepth {
+			continue
+		}
+		s, t := i, i+1
+		for s > from && smooth(s-1) < m+6 {
+			s--
+		}
+		for t < to && smooth(t) < m+6 {
+			t++
+		}
+		if t-s < dipWidth {
+			continue
+		}
+		s, t = i, i+1
+		for s > from && (smooth(s-1) < m+3 || e[s-1] < threshold) {
+			s--
+		}
+		for t < to && (smooth(t) < m+3 || e[t] < threshold) {
+			t++
+		}
+		out = append(out, gap{start: s, end: t})
+		i = t
+	}
+	return out
+}
+
 // islandSeconds returns the sound in islands g..e-1.
 func (l *layout) islandSeconds(g, e int) float64 { return l.speech[e] - l.speech[g] }
 
-// voiceWindow is how much speech on each side of a gap is averaged to
-// compare voices.
-const voiceWindow = 150 // frames
+// voiceWindow is how much speech on each side of a gap is compared to
+// tell whether the voice changes there.
+var voiceWindow = 150 // frames
 
-// measureChange fills l.change from the features: the distance between
-// the mean cepstra (c1…c12, each scaled by its spread over all speech) of
-// the speech just before and just after each gap, as a z-score over the
-// gaps of the episode.
+// measureChange fills l.change from the features: a generalized likelihood
+// ratio test of "one voice" against "two voices" on the cepstra (c1…c12)
+// of the speech just before and just after each gap. Each side is modelled
+// by a Gaussian with diagonal covariance; the statistic is the log-likelihood
+// gained per frame by giving each side its own Gaussian. It is reported as a
+// z-score over the gaps of the episode: high where the speaker changes.
 func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 	const dims = mfcc.Coeffs - 1
-	var sd [dims]float64
-	{
-		var s, ss [dims]float64
-		n := 0
-		for i, c := range v.Labels {
-			if c != vad.Speech {
-				continue
-			}
-			for d := 0; d < dims; d++ {
-				x := float64(f.Coef[i*mfcc.Coeffs+1+d])
-				s[d] += x
-				ss[d] += x * x
-			}
-			n++
-		}
-		if n < 2 {
-			return
-		}
-		for d := range sd {
-			m := s[d] / float64(n)
-			sd[d] = math.Sqrt(max(ss[d]/float64(n)-m*m, 1e-9))
-		}
+	type stats struct {
+		n     int
+		s, ss [dims]float64
 	}
-	mean := func(from, to, step int) ([dims]float64, bool) {
-		var m [dims]float64
-		n := 0
-		for i := from; i != to && n < voiceWindow; i += step {
+	collect := func(from, to, step int) (st stats) {
+		for i := from; i != to && st.n < voiceWindow; i += step {
 			if i < 0 || i >= len(v.Labels) {
 				break
 			}
 			if v.Labels[i] != vad.Speech {
 				continue
 			}
-			for d := 0; d < dims; d++ {
-				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d]) / sd[d]
+			c := f.Coef[i*mfcc.Coeffs+1 : i*mfcc.Coeffs+1+dims]
+			for d, x := range c {
+				st.s[d] += float64(x)
+				st.ss[d] += float64(x) * float64(x)
 			}
-			n++
+			st.n++
 		}
-		if n < 20 {
-			return m, false
-		}
-		for d := range m {
-			m[d] /= float64(n)
-		}
-		return m, true
+		return st
+	}
+	logVar := func(n int, s, ss float64) float64 {
+		m := s / float64(n)
+		return math.Log(max(ss/float64(n)-m*m, 1e-6))
 	}
 	raw := make([]float64, len(l.gaps))
 	ok := make([]bool, len(l.gaps))
 	var vals []float64
 	for g, gp := range l.gaps {
-		a, okA := mean(gp.start-1, -1, -1)
-		b, okB := mean(gp.end, len(v.Labels), 1)
-		if !okA || !okB {
+		a := collect(gp.start-1, -1, -1)
+		b := collect(gp.end, len(v.Labels), 1)
+		if a.n < 30 || b.n < 30 {
 			continue
 		}
-		var d2 float64
-		for d := range a {
-			d2 += (a[d] - b[d]) * (a[d] - b[d])
+		n := a.n + b.n
+		var glr float64
+		for d := 0; d < dims; d++ {
+			glr += float64(n)*logVar(n, a.s[d]+b.s[d], a.ss[d]+b.ss[d]) -
+				float64(a.n)*logVar(a.n, a.s[d], a.ss[d]) - float64(b.n)*logVar(b.n, b.s[d], b.ss[d])
 		}
-		raw[g], ok[g] = math.Sqrt(d2), true
+		raw[g], ok[g] = 0.5*glr/float64(n), true
 		vals = append(vals, raw[g])
 	}
 	if len(vals) < 3 {
 		return
 	}
-	var s, ss float64
-	for _, x := range vals {
-		s += x
-		ss += x * x
-	}
-	m := s / float64(len(vals))
-	sdev := math.Sqrt(max(ss/float64(len(vals))-m*m, 1e-9))
+	// Robust z-score: median and the spread of the lower half, so that the
+	// real changes (the upper tail) do not set the scale.
+	sorted := slices.Clone(vals)
+	slices.Sort(sorted)
+	med := sorted[len(sorted)/2]
+	q := sorted[len(sorted)/4]
+	scale := max((med-q)/0.6745, 1e-6)
 	for g := range raw {
 		if ok[g] {
-			l.change[g] = (raw[g] - m) / sdev
+			l.change[g] = min(max((raw[g]-med)/scale, -3), 3)
 		}
 		l.changeSum[g+1] = l.changeSum[g] + max(l.change[g], 0)
 	}
@@ -284,6 +354,9 @@ func place(items []item, l *layout, pinned bool) []placement {
 				total := c + uc
 				if u+1 < n {
 					total += bonus(e)
+					if nx := items[u+1]; !it.cue && !nx.cue && nx.speaker != it.speaker {
+						total -= changeGain * l.change[e]
+					}
 				} else {
 					if pinned && e != G-1 {
 						continue

@@ -61,7 +61,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 	totalSyl := 0.0
 	for i, u := range t.Units {
 		r := ps.units[i]
-		it := item{cue: u.Kind == transcript.Cue}
+		it := item{cue: u.Kind == transcript.Cue, speaker: u.Speaker}
 		for _, p := range ps.list[r[0]:r[1]] {
 			it.syl += p.syl
 		}
@@ -79,7 +79,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 		}
 	}
 	frames := an.f.Len()
-	l := newLayout(an.v, 0, frames)
+	l := newLayout(an.v, an.f.Energy, 0, frames)
 	l.measureChange(an.f, an.v)
 	sound := l.speech[len(l.speech)-1]
 	a.report.Speech = time.Duration(sound * float64(time.Second))
