@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"time"
@@ -172,7 +173,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		return fmt.Errorf("align: %s: %w (nothing above %.0f dB)", au.Path, ErrSilent, an.v.Peak)
 	}
 	pieces := newPieces(t)
-	spans, err := a.pauses(an, t, pieces)
+	spans, err := a.pauses(an, t, pieces, nil)
 	if err != nil {
 		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
@@ -188,8 +189,15 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 				return ctx.Err()
 			}
 			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
-		} else {
-			spans = refined
+		} else if again, err := a.pauses(an, t, pieces, refined); err == nil {
+			// One search weighs the warp with the pauses, the voice
+			// changes and the lengths; where the warp and that search
+			// disagree, the confidence drops.
+			for i := range again {
+				d := (again[i].start - refined[i].start).Seconds() / 0.6
+				again[i].conf *= 0.4 + 0.6*math.Exp(-0.5*d*d)
+			}
+			spans = again
 			a.report.Tier = TierTTS
 		}
 	}

@@ -50,6 +50,10 @@ type item struct {
 	anchored bool
 	anchor   time.Duration
 	speaker  string
+	// hint is where the synthesised speech, warped onto the audio, says
+	// the item starts; a soft, bounded pull (see hintCost).
+	hinted bool
+	hint   time.Duration
 }
 
 // gap is a pause or music stretch, in frames [start, end).
@@ -286,6 +290,20 @@ type placement struct {
 	z           float64 // how far its sound time was from the expected, in sigmas
 }
 
+// hintCost is what placing an item d seconds from where the warp put it
+// costs: quadratic near the warp, bounded far from it, so that a warp gone
+// astray cannot drag a turn off a clear pause and a change of voice.
+func hintCost(d float64) float64 {
+	z := d / hintSigma
+	return hintWeight * min(0.5*z*z, hintCap)
+}
+
+var (
+	hintSigma  = 0.5 // seconds
+	hintWeight = 0.5
+	hintCap    = 1.0
+)
+
 func sigma(expected float64) float64 { return 0.2*expected + 0.5 }
 
 // place runs the dynamic programme. When pinned, the first item starts at
@@ -322,6 +340,9 @@ func place(items []item, l *layout, pinned bool) []placement {
 				}
 				d := (at - it.anchor.Seconds()) / anchorSigma
 				c += 0.5 * d * d
+			}
+			if it.hinted && !it.cue {
+				c += hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
 			}
 			for e := g; e < G; e++ {
 				var uc float64

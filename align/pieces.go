@@ -53,9 +53,10 @@ const (
 // engines) talk at; outside it the aligner warns.
 var typicalRate = [2]float64{0.1, 0.45}
 
-// pauses is tier 1: it times every piece on the pauses and music of the
-// audio.
-func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]span, error) {
+// pauses times every piece on the pauses, voice changes and music of the
+// audio. hints, when not nil, are the pieces' times from the speech
+// synthesis warp (tier 2), weighed in the same search as a bounded pull.
+func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hints []span) ([]span, error) {
 	n := len(t.Units)
 	items := make([]item, n)
 	totalSyl := 0.0
@@ -67,6 +68,9 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 		}
 		if u.Anchor {
 			it.anchored, it.anchor = true, u.Start
+		}
+		if hints != nil && !it.cue {
+			it.hinted, it.hint = true, hints[r[0]].start
 		}
 		items[i] = it
 		if !it.cue {
@@ -136,8 +140,12 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 			continue
 		}
 		sub := make([]item, 0, r[1]-r[0])
-		for _, p := range ps.list[r[0]:r[1]] {
-			sub = append(sub, item{syl: p.syl})
+		for k, p := range ps.list[r[0]:r[1]] {
+			si := item{syl: p.syl}
+			if hints != nil && k > 0 {
+				si.hinted, si.hint = true, hints[r[0]+k].start
+			}
+			sub = append(sub, si)
 		}
 		var ss []span
 		if pl[i].last-pl[i].first >= 2 {
