@@ -317,7 +317,11 @@ func place(items []item, l *layout, pinned bool) []placement {
 	for i := range cost {
 		cost[i] = inf
 	}
-	bonus := func(g int) float64 { return -gapBonus * min(l.gaps[g].seconds(), gapBonusCap) }
+	// A boundary's pause is the silence of its gap: music is no pause
+	// (a cue's own music must not draw the next turn's start onto it).
+	bonus := func(g int) float64 {
+		return -gapBonus * min(l.gaps[g].seconds()-float64(l.gaps[g].music)/100, gapBonusCap)
+	}
 	for g := 0; g < G; g++ {
 		if pinned && g > 0 {
 			break
