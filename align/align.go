@@ -102,8 +102,10 @@ type Report struct {
 
 // Aligner is a transcript.Timer that aligns to the audio.
 type Aligner struct {
-	opts   Options
-	report Report
+	opts       Options
+	report     Report
+	matchScore float64 // see checkMatch
+	audioPath  string
 }
 
 var _ transcript.Timer = (*Aligner)(nil)
@@ -143,6 +145,7 @@ func (a *Aligner) warnf(format string, args ...any) {
 func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
 	began := time.Now()
 	a.report = Report{}
+	a.audioPath = au.Path
 	defer func() { a.report.Elapsed = time.Since(began) }()
 	if t.Timing == transcript.Source {
 		a.report.Tier = TierNone

@@ -29,16 +29,17 @@ const (
 	cueSpeechCost = 3.0 // per second of speech a cue swallows
 	zeroIsland    = 5.0 // a speech item with no island of its own
 	anchorSigma   = 0.3 // seconds
-	// A turn's islands should sound like one voice: each z of voice
-	// change at a gap inside a turn costs this much. (Rewarding changes
-	// at turn boundaries was tried and hurt: synthetic voices of one
-	// engine, and real people, vary as much within a turn as between.)
 )
 
-var (
-	sameVoiceCost = 0.5
+const (
+	// A boundary on a dip, with no pause at all, costs this much: turns
+	// mostly start after a pause.
+	dipCost = 0.5
 	// A boundary between two speakers gains this much per z of voice
-	// change measured at its gap.
+	// change measured at its gap. (Charging changes inside a turn as
+	// well was tried and hurt: one voice varies from sentence to
+	// sentence, most of all a speech engine's, and a long turn's length
+	// prior is too loose to hold a boundary against it.)
 	changeGain = 0.5
 )
 
@@ -59,7 +60,8 @@ type item struct {
 // gap is a pause or music stretch, in frames [start, end).
 type gap struct {
 	start, end int
-	music      int // music frames inside
+	music      int  // music frames inside
+	dip        bool // a dip inside sound, no pause
 }
 
 func (g gap) seconds() float64 { return float64(g.end-g.start) / 100 }
@@ -73,8 +75,6 @@ type layout struct {
 	// voice after it, in standard deviations over all gaps: high where
 	// the speaker changes.
 	change []float64
-	// changeSum are prefix sums of the positive part of change.
-	changeSum []float64
 }
 
 // newLayout finds the gaps in frames [from, to). There is always a gap at
@@ -90,6 +90,7 @@ func newLayout(v *vad.Result, energy []float32, from, to int) *layout {
 			last := &l.gaps[n-1]
 			last.end = max(last.end, g.end)
 			last.music += g.music
+			last.dip = last.dip && g.dip
 			return
 		}
 		l.gaps = append(l.gaps, g)
@@ -126,7 +127,6 @@ func newLayout(v *vad.Result, energy []float32, from, to int) *layout {
 		add(gap{start: to, end: to})
 	}
 	l.change = make([]float64, len(l.gaps))
-	l.changeSum = make([]float64, len(l.gaps)+1)
 	l.speech = make([]float64, len(l.gaps))
 	l.music = make([]float64, len(l.gaps)+1)
 	for i := range l.gaps {
@@ -200,7 +200,7 @@ func dips(e []float32, threshold float32, from, to int) []gap {
 		for t < to && (smooth(t) < m+3 || e[t] < threshold) {
 			t++
 		}
-		out = append(out, gap{start: s, end: t})
+		out = append(out, gap{start: s, end: t, dip: true})
 		i = t
 	}
 	return out
@@ -278,7 +278,6 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 		if ok[g] {
 			l.change[g] = min(max((raw[g]-med)/scale, -3), 3)
 		}
-		l.changeSum[g+1] = l.changeSum[g] + max(l.change[g], 0)
 	}
 }
 
@@ -298,9 +297,9 @@ func hintCost(d float64) float64 {
 	return hintWeight * min(0.5*z*z, hintCap)
 }
 
-var (
+const (
 	hintSigma  = 0.5 // seconds
-	hintWeight = 0.5
+	hintWeight = 0.75
 	hintCap    = 1.0
 )
 
@@ -310,6 +309,12 @@ func sigma(expected float64) float64 { return 0.2*expected + 0.5 }
 // gap 0 and the last ends at the last gap; otherwise sound before and after
 // may be left out at a cost.
 func place(items []item, l *layout, pinned bool) []placement {
+	p, _ := placeCost(items, l, pinned)
+	return p
+}
+
+// placeCost is place, also returning the placement's total cost.
+func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
 	n, G := len(items), len(l.gaps)
 	inf := math.Inf(1)
 	cost := make([]float64, (n+1)*G)
@@ -320,6 +325,9 @@ func place(items []item, l *layout, pinned bool) []placement {
 	// A boundary's pause is the silence of its gap: music is no pause
 	// (a cue's own music must not draw the next turn's start onto it).
 	bonus := func(g int) float64 {
+		if l.gaps[g].dip {
+			return dipCost
+		}
 		return -gapBonus * min(l.gaps[g].seconds()-float64(l.gaps[g].music)/100, gapBonusCap)
 	}
 	for g := 0; g < G; g++ {
@@ -370,10 +378,9 @@ func place(items []item, l *layout, pinned bool) []placement {
 					if e == g {
 						uc += zeroIsland
 					}
-					// Music or a change of voice inside a turn is unlikely.
+					// Music inside a turn is unlikely.
 					if e > g+1 {
 						uc += l.music[e] - l.music[g+1]
-						uc += sameVoiceCost * (l.changeSum[e] - l.changeSum[g+1])
 					}
 				}
 				total := c + uc
@@ -403,7 +410,7 @@ func place(items []item, l *layout, pinned bool) []placement {
 		}
 	}
 	if bestE < 0 {
-		return nil
+		return nil, inf
 	}
 	out := make([]placement, n)
 	e := bestE
@@ -416,5 +423,5 @@ func place(items []item, l *layout, pinned bool) []placement {
 		}
 		e = g
 	}
-	return out
+	return out, best
 }

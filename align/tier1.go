@@ -124,10 +124,7 @@ func shareSqueezed(items []item, p []placement, out []span) {
 // sub returns the layout between gaps a and b (inclusive).
 func (l *layout) sub(a, b int) *layout {
 	s := &layout{gaps: l.gaps[a : b+1], speech: make([]float64, b-a+1), music: make([]float64, b-a+2),
-		change: l.change[a : b+1], changeSum: make([]float64, b-a+2)}
-	for i := range s.changeSum {
-		s.changeSum[i] = l.changeSum[a+i] - l.changeSum[a]
-	}
+		change: l.change[a : b+1]}
 	for i := range s.speech {
 		s.speech[i] = l.speech[a+i] - l.speech[a]
 	}
