@@ -24,10 +24,11 @@ type analysis struct {
 // onsetTime is when sound starts in frame f, the first sounding frame
 // after a gap: the frame's energy crossed the threshold somewhere in its
 // window, so step back (up to 250 ms) over quieter frames that are still
-// above the floor (a soft consonant: th, f, h), then take the frame's start.
+// above the floor (a soft consonant: th, f, h), but never into music, then
+// take the frame's start.
 func (a *analysis) onsetTime(f, limit int) time.Duration {
 	soft := a.v.Floor + 0.3*(a.v.Threshold-a.v.Floor)
-	for k := 0; k < 25 && f-1 > limit && a.f.Energy[f-1] > soft; k++ {
+	for k := 0; k < 25 && f-1 > limit && a.f.Energy[f-1] > soft && a.v.Labels[f-1] != vad.Music; k++ {
 		f--
 	}
 	return time.Duration(f)*frameDur + 5*time.Millisecond
