@@ -287,6 +287,7 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 type placement struct {
 	first, last int
 	z           float64 // how far its sound time was from the expected, in sigmas
+	margin      float64 // see search; +Inf when not measured
 }
 
 // hintCost is what placing an item d seconds from where the warp put it
@@ -315,6 +316,19 @@ func place(items []item, l *layout, pinned bool) []placement {
 
 // placeCost is place, also returning the placement's total cost.
 func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
+	return search(items, l, pinned, false)
+}
+
+// marginReach is how far another start must be from the chosen one to
+// count as a different placement for the margin (see search).
+const marginReach = 0.5 // seconds
+
+// search runs the dynamic programme. With margins, it also runs it
+// backwards, which gives for every item and gap the cost of the best
+// placement that starts the item on that gap; an item's margin is how much
+// more the best placement that starts it elsewhere (marginReach or more
+// away) costs than the best: small when another start is nearly as good.
+func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
 	n, G := len(items), len(l.gaps)
 	inf := math.Inf(1)
 	cost := make([]float64, (n+1)*G)
@@ -330,72 +344,91 @@ func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
 		}
 		return -gapBonus * min(l.gaps[g].seconds()-float64(l.gaps[g].music)/100, gapBonusCap)
 	}
+	// enter is what starting item u on gap g costs: anchors and hints.
+	enter := func(u, g int) float64 {
+		it := items[u]
+		var c float64
+		if it.anchored {
+			at := float64(l.gaps[g].end) / 100
+			if it.cue {
+				at = float64(l.gaps[g].start) / 100
+			}
+			d := (at - it.anchor.Seconds()) / anchorSigma
+			c += 0.5 * d * d
+		}
+		if it.hinted && !it.cue {
+			c += hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
+		}
+		return c
+	}
+	// step is what item u costs from gap g to gap e, with the boundary
+	// at e (or the end). stop: no later e fits either; skip: this e
+	// does not fit.
+	step := func(u, g, e int) (c float64, stop, skip bool) {
+		it := items[u]
+		sound := l.islandSeconds(g, e)
+		if it.cue {
+			if sound > 3 {
+				return 0, true, false
+			}
+			c = cueSpeechCost * sound
+			if l.music[e+1]-l.music[g] >= 0.5 {
+				c += cueMusicGain
+			} else {
+				c += cueNoMusic
+			}
+		} else {
+			expected := it.rate * it.syl
+			sg := sigma(expected)
+			if e > g && sound > expected+5*sg {
+				return 0, true, false
+			}
+			z := (sound - expected) / sg
+			c = 0.5 * z * z
+			if e == g {
+				c += zeroIsland
+			}
+			// Music inside a turn is unlikely.
+			if e > g+1 {
+				c += l.music[e] - l.music[g+1]
+			}
+		}
+		if u+1 < n {
+			c += bonus(e)
+			if nx := items[u+1]; !it.cue && !nx.cue && nx.speaker != it.speaker {
+				c -= changeGain * l.change[e]
+			}
+		} else {
+			if pinned && e != G-1 {
+				return 0, false, true
+			}
+			c += skipCostPerS * l.islandSeconds(e, G-1)
+		}
+		return c, false, false
+	}
 	for g := 0; g < G; g++ {
 		if pinned && g > 0 {
 			break
 		}
 		cost[g] = skipCostPerS*l.islandSeconds(0, g) + bonus(g)
 	}
-	for u, it := range items {
+	for u := range items {
 		row, next := cost[u*G:(u+1)*G], cost[(u+1)*G:(u+2)*G]
 		nback := back[(u+1)*G : (u+2)*G]
-		expected := it.rate * it.syl
-		sg := sigma(expected)
 		for g, c := range row {
 			if c == inf {
 				continue
 			}
-			if it.anchored {
-				at := float64(l.gaps[g].end) / 100
-				if it.cue {
-					at = float64(l.gaps[g].start) / 100
-				}
-				d := (at - it.anchor.Seconds()) / anchorSigma
-				c += 0.5 * d * d
-			}
-			if it.hinted && !it.cue {
-				c += hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
-			}
+			c += enter(u, g)
 			for e := g; e < G; e++ {
-				var uc float64
-				sound := l.islandSeconds(g, e)
-				if it.cue {
-					if sound > 3 {
-						break
-					}
-					uc = cueSpeechCost * sound
-					if l.music[e+1]-l.music[g] >= 0.5 {
-						uc += cueMusicGain
-					} else {
-						uc += cueNoMusic
-					}
-				} else {
-					if e > g && sound > expected+5*sg {
-						break
-					}
-					z := (sound - expected) / sg
-					uc = 0.5 * z * z
-					if e == g {
-						uc += zeroIsland
-					}
-					// Music inside a turn is unlikely.
-					if e > g+1 {
-						uc += l.music[e] - l.music[g+1]
-					}
+				uc, stop, skip := step(u, g, e)
+				if stop {
+					break
 				}
-				total := c + uc
-				if u+1 < n {
-					total += bonus(e)
-					if nx := items[u+1]; !it.cue && !nx.cue && nx.speaker != it.speaker {
-						total -= changeGain * l.change[e]
-					}
-				} else {
-					if pinned && e != G-1 {
-						continue
-					}
-					total += skipCostPerS * l.islandSeconds(e, G-1)
+				if skip {
+					continue
 				}
-				if total < next[e] {
+				if total := c + uc; total < next[e] {
 					next[e] = total
 					nback[e] = int32(g)
 				}
@@ -416,12 +449,49 @@ func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
 	e := bestE
 	for u := n - 1; u >= 0; u-- {
 		g := int(back[(u+1)*G+e])
-		out[u] = placement{first: g, last: e}
+		out[u] = placement{first: g, last: e, margin: math.Inf(1)}
 		if it := items[u]; !it.cue {
 			exp := it.rate * it.syl
 			out[u].z = (l.islandSeconds(g, e) - exp) / sigma(exp)
 		}
 		e = g
+	}
+	if !margins {
+		return out, best
+	}
+	// Backwards: rest[u*G+g] is the least cost of items u… when item u
+	// starts on gap g.
+	rest := make([]float64, (n+1)*G)
+	for u := n - 1; u >= 0; u-- {
+		for g := 0; g < G; g++ {
+			rest[u*G+g] = inf
+			if cost[u*G+g] == inf {
+				continue
+			}
+			r := inf
+			for e := g; e < G; e++ {
+				uc, stop, skip := step(u, g, e)
+				if stop {
+					break
+				}
+				if skip {
+					continue
+				}
+				r = min(r, uc+rest[(u+1)*G+e])
+			}
+			rest[u*G+g] = enter(u, g) + r
+		}
+	}
+	for u := range out {
+		at := float64(l.gaps[out[u].first].end) / 100
+		for g := 0; g < G; g++ {
+			if math.Abs(float64(l.gaps[g].end)/100-at) < marginReach {
+				continue
+			}
+			if m := cost[u*G+g] + rest[u*G+g] - best; m < out[u].margin {
+				out[u].margin = m
+			}
+		}
 	}
 	return out, best
 }

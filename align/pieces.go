@@ -132,9 +132,10 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 			items[i].rate = (c.sound + prior*rate) / (c.syl + prior)
 		}
 	}
-	if p2 := place(items, l, false); p2 != nil {
+	if p2, _ := search(items, l, false, true); p2 != nil {
 		pl = p2
 	}
+
 	unitSpans := an.times(items, l, pl)
 
 	// Sentences inside each turn, on the turn's own pauses.

@@ -73,10 +73,30 @@ func (a *analysis) times(items []item, l *layout, p []placement) []span {
 		if p[i].first == p[i].last {
 			out[i].conf = 0.1
 		}
+		// Another start nearly as good as the chosen one: unsure.
+		if m := p[i].margin; !math.IsInf(m, 1) {
+			out[i].conf = min(out[i].conf, 1-math.Exp(-max(m, 0)/marginScale))
+		}
+	}
+	// A cue that found no music cannot tell where the turns around it
+	// end and start.
+	for i, it := range items {
+		if !it.cue || out[i].conf > 0.5 {
+			continue
+		}
+		for _, k := range []int{i - 1, i + 1} {
+			if k >= 0 && k < len(items) && !items[k].cue {
+				out[k].conf = min(out[k].conf, 0.45)
+			}
+		}
 	}
 	shareSqueezed(items, p, out)
 	return out
 }
+
+// marginScale turns a placement's margin (see search) into confidence:
+// 1-exp(-margin/marginScale).
+const marginScale = 1.0
 
 // shareSqueezed gives speech items without an island of their own a share
 // of the span of the speech item before them (or after, at the start).
