@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"time"
@@ -101,8 +102,10 @@ type Report struct {
 
 // Aligner is a transcript.Timer that aligns to the audio.
 type Aligner struct {
-	opts   Options
-	report Report
+	opts       Options
+	report     Report
+	matchScore float64 // see checkMatch
+	audioPath  string
 }
 
 var _ transcript.Timer = (*Aligner)(nil)
@@ -142,6 +145,7 @@ func (a *Aligner) warnf(format string, args ...any) {
 func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcript.Audio) error {
 	began := time.Now()
 	a.report = Report{}
+	a.audioPath = au.Path
 	defer func() { a.report.Elapsed = time.Since(began) }()
 	if t.Timing == transcript.Source {
 		a.report.Tier = TierNone
@@ -172,7 +176,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		return fmt.Errorf("align: %s: %w (nothing above %.0f dB)", au.Path, ErrSilent, an.v.Peak)
 	}
 	pieces := newPieces(t)
-	spans, err := a.pauses(an, t, pieces)
+	spans, err := a.pauses(an, t, pieces, nil)
 	if err != nil {
 		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
@@ -188,8 +192,15 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 				return ctx.Err()
 			}
 			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
-		} else {
-			spans = refined
+		} else if again, err := a.pauses(an, t, pieces, refined); err == nil {
+			// One search weighs the warp with the pauses, the voice
+			// changes and the lengths; where the warp and that search
+			// disagree, the confidence drops.
+			for i := range again {
+				d := (again[i].start - refined[i].start).Seconds() / 0.6
+				again[i].conf *= 0.4 + 0.6*math.Exp(-0.5*d*d)
+			}
+			spans = again
 			a.report.Tier = TierTTS
 		}
 	}

@@ -282,12 +282,42 @@ func TestParseTier(t *testing.T) {
 
 func TestVoice(t *testing.T) {
 	for lang, want := range map[string]string{
-		"": "cmn", "zh-TW": "cmn", "zh": "cmn", "zh-Hant-TW": "cmn", "cmn": "cmn",
+		"": "cmn-latn-pinyin", "zh-TW": "cmn-latn-pinyin", "zh": "cmn-latn-pinyin",
+		"zh-Hant-TW": "cmn-latn-pinyin", "cmn": "cmn-latn-pinyin",
 		"zh-HK": "yue", "yue": "yue", "en-US": "en", "en": "en", "fr_CA": "fr",
 	} {
 		if got := Voice(lang); got != want {
 			t.Errorf("Voice(%q) = %q, want %q", lang, got, want)
 		}
+	}
+}
+
+// A Chinese sentence with an English word in it is spoken as Mandarin, in
+// Mandarin phonemes (no character spelt out as English pinyin), and the
+// English word in English phonemes.
+func TestMixedScriptPhonemes(t *testing.T) {
+	prog := testtool.Need(t, "espeak-ng")
+	voice := Voice("zh-TW")
+	text := "我們用GPU訓練模型，這是廣州。"
+	cmd := exec.Command(prog, "-q", "-x", "-m", "-v", voice)
+	cmd.Stdin = strings.NewReader("<speak>" + ssmlText(voice, text) + "</speak>")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("espeak-ng: %v", err)
+	}
+	ph := strings.Join(strings.Fields(string(out)), " ")
+	// 們 and 廣 are missing from the plain cmn voice's dictionary: it
+	// reads them as "men two" and "guang three" in English, "(en)".
+	for _, want := range []string{"w'o21", "'yu51N", "dZ,i:p,i:j'u:", "kw'a21N", "ts.'ou55"} {
+		if !strings.Contains(ph, want) {
+			t.Errorf("phonemes %q lack %q", ph, want)
+		}
+	}
+	if strings.Contains(ph, "(en)") || strings.Contains(ph, "kphu") {
+		t.Errorf("phonemes %q read Chinese as English or GPU as pinyin", ph)
+	}
+	if got := latinRuns(text); len(got) != 3 || !got[1].latin || got[1].text != "GPU" {
+		t.Errorf("latinRuns(%q) = %+v", text, got)
 	}
 }
 

@@ -2,6 +2,7 @@ package align
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -28,11 +29,18 @@ const (
 	cueSpeechCost = 3.0 // per second of speech a cue swallows
 	zeroIsland    = 5.0 // a speech item with no island of its own
 	anchorSigma   = 0.3 // seconds
-	// A turn's islands should sound like one voice: each z of voice
-	// change at a gap inside a turn costs this much. (Rewarding changes
-	// at turn boundaries was tried and hurt: synthetic voices of one
-	// engine, and real people, vary as much within a turn as between.)
-	sameVoiceCost = 0.3
+)
+
+const (
+	// A boundary on a dip, with no pause at all, costs this much: turns
+	// mostly start after a pause.
+	dipCost = 0.5
+	// A boundary between two speakers gains this much per z of voice
+	// change measured at its gap. (Charging changes inside a turn as
+	// well was tried and hurt: one voice varies from sentence to
+	// sentence, most of all a speech engine's, and a long turn's length
+	// prior is too loose to hold a boundary against it.)
+	changeGain = 0.5
 )
 
 // item is what tier 1 places: a speech unit or sentence, or a cue.
@@ -42,12 +50,18 @@ type item struct {
 	rate     float64 // seconds of speech per syllable
 	anchored bool
 	anchor   time.Duration
+	speaker  string
+	// hint is where the synthesised speech, warped onto the audio, says
+	// the item starts; a soft, bounded pull (see hintCost).
+	hinted bool
+	hint   time.Duration
 }
 
 // gap is a pause or music stretch, in frames [start, end).
 type gap struct {
 	start, end int
-	music      int // music frames inside
+	music      int  // music frames inside
+	dip        bool // a dip inside sound, no pause
 }
 
 func (g gap) seconds() float64 { return float64(g.end-g.start) / 100 }
@@ -61,19 +75,22 @@ type layout struct {
 	// voice after it, in standard deviations over all gaps: high where
 	// the speaker changes.
 	change []float64
-	// changeSum are prefix sums of the positive part of change.
-	changeSum []float64
 }
 
 // newLayout finds the gaps in frames [from, to). There is always a gap at
-// from and one at to (empty when sound runs up to the edge).
-func newLayout(v *vad.Result, from, to int) *layout {
+// from and one at to (empty when sound runs up to the edge). Besides the
+// pauses the detector found, every dip of the energy inside a stretch of
+// sound (see dips) is a candidate gap: a turn that follows another with
+// next to no pause, or whose pause a room's reverberation filled, still has
+// somewhere to start.
+func newLayout(v *vad.Result, energy []float32, from, to int) *layout {
 	l := &layout{}
 	add := func(g gap) {
 		if n := len(l.gaps); n > 0 && g.start <= l.gaps[n-1].end {
 			last := &l.gaps[n-1]
 			last.end = max(last.end, g.end)
 			last.music += g.music
+			last.dip = last.dip && g.dip
 			return
 		}
 		l.gaps = append(l.gaps, g)
@@ -81,7 +98,16 @@ func newLayout(v *vad.Result, from, to int) *layout {
 	add(gap{start: from, end: from})
 	for i := from; i < to; {
 		if v.Labels[i] == vad.Speech {
-			i++
+			j := i
+			for j < to && v.Labels[j] == vad.Speech {
+				j++
+			}
+			if energy != nil {
+				for _, d := range dips(energy, v.Threshold, i, j) {
+					add(d)
+				}
+			}
+			i = j
 			continue
 		}
 		j := i
@@ -101,7 +127,6 @@ func newLayout(v *vad.Result, from, to int) *layout {
 		add(gap{start: to, end: to})
 	}
 	l.change = make([]float64, len(l.gaps))
-	l.changeSum = make([]float64, len(l.gaps)+1)
 	l.speech = make([]float64, len(l.gaps))
 	l.music = make([]float64, len(l.gaps)+1)
 	for i := range l.gaps {
@@ -115,96 +140,144 @@ func newLayout(v *vad.Result, from, to int) *layout {
 	return l
 }
 
+const (
+	dipDepth   = 15 // dB under the loudest sound on either side within dipReach
+	dipReach   = 30 // frames
+	dipMinimum = 10 // frames: the dip is the lowest point this far either way
+	dipWidth   = 4  // frames within 6 dB of the bottom
+)
+
+// dips finds the dips of energy inside the sound [from, to): frames that
+// are the quietest for dipMinimum frames either way, dipDepth dB under the
+// loudest sound on both sides, and broad enough (dipWidth frames within
+// 6 dB of the bottom) not to be a plosive's closure. Each becomes a gap
+// spanning its frames within 3 dB of the bottom, or under the threshold.
+func dips(e []float32, threshold float32, from, to int) []gap {
+	var out []gap
+	smooth := func(i int) float32 {
+		a, b := max(i-1, from), min(i+1, to-1)
+		var s float32
+		for k := a; k <= b; k++ {
+			s += e[k]
+		}
+		return s / float32(b-a+1)
+	}
+	for i := from + 2; i < to-2; i++ {
+		m := smooth(i)
+		lowest := true
+		for k := max(i-dipMinimum, from); k <= min(i+dipMinimum, to-1) && lowest; k++ {
+			if k != i && (smooth(k) < m || (smooth(k) == m && k < i)) {
+				lowest = false
+			}
+		}
+		if !lowest {
+			continue
+		}
+		var left, right float32 = -200, -200
+		for k := max(i-dipReach, from); k < i; k++ {
+			left = max(left, e[k])
+		}
+		for k := i + 1; k <= min(i+dipReach, to-1); k++ {
+			right = max(right, e[k])
+		}
+		if min(left, right)-m < dipDepth {
+			continue
+		}
+		s, t := i, i+1
+		for s > from && smooth(s-1) < m+6 {
+			s--
+		}
+		for t < to && smooth(t) < m+6 {
+			t++
+		}
+		if t-s < dipWidth {
+			continue
+		}
+		s, t = i, i+1
+		for s > from && (smooth(s-1) < m+3 || e[s-1] < threshold) {
+			s--
+		}
+		for t < to && (smooth(t) < m+3 || e[t] < threshold) {
+			t++
+		}
+		out = append(out, gap{start: s, end: t, dip: true})
+		i = t
+	}
+	return out
+}
+
 // islandSeconds returns the sound in islands g..e-1.
 func (l *layout) islandSeconds(g, e int) float64 { return l.speech[e] - l.speech[g] }
 
-// voiceWindow is how much speech on each side of a gap is averaged to
-// compare voices.
-const voiceWindow = 150 // frames
+// voiceWindow is how much speech on each side of a gap is compared to
+// tell whether the voice changes there.
+var voiceWindow = 150 // frames
 
-// measureChange fills l.change from the features: the distance between
-// the mean cepstra (c1…c12, each scaled by its spread over all speech) of
-// the speech just before and just after each gap, as a z-score over the
-// gaps of the episode.
+// measureChange fills l.change from the features: a generalized likelihood
+// ratio test of "one voice" against "two voices" on the cepstra (c1…c12)
+// of the speech just before and just after each gap. Each side is modelled
+// by a Gaussian with diagonal covariance; the statistic is the log-likelihood
+// gained per frame by giving each side its own Gaussian. It is reported as a
+// z-score over the gaps of the episode: high where the speaker changes.
 func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 	const dims = mfcc.Coeffs - 1
-	var sd [dims]float64
-	{
-		var s, ss [dims]float64
-		n := 0
-		for i, c := range v.Labels {
-			if c != vad.Speech {
-				continue
-			}
-			for d := 0; d < dims; d++ {
-				x := float64(f.Coef[i*mfcc.Coeffs+1+d])
-				s[d] += x
-				ss[d] += x * x
-			}
-			n++
-		}
-		if n < 2 {
-			return
-		}
-		for d := range sd {
-			m := s[d] / float64(n)
-			sd[d] = math.Sqrt(max(ss[d]/float64(n)-m*m, 1e-9))
-		}
+	type stats struct {
+		n     int
+		s, ss [dims]float64
 	}
-	mean := func(from, to, step int) ([dims]float64, bool) {
-		var m [dims]float64
-		n := 0
-		for i := from; i != to && n < voiceWindow; i += step {
+	collect := func(from, to, step int) (st stats) {
+		for i := from; i != to && st.n < voiceWindow; i += step {
 			if i < 0 || i >= len(v.Labels) {
 				break
 			}
 			if v.Labels[i] != vad.Speech {
 				continue
 			}
-			for d := 0; d < dims; d++ {
-				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d]) / sd[d]
+			c := f.Coef[i*mfcc.Coeffs+1 : i*mfcc.Coeffs+1+dims]
+			for d, x := range c {
+				st.s[d] += float64(x)
+				st.ss[d] += float64(x) * float64(x)
 			}
-			n++
+			st.n++
 		}
-		if n < 20 {
-			return m, false
-		}
-		for d := range m {
-			m[d] /= float64(n)
-		}
-		return m, true
+		return st
+	}
+	logVar := func(n int, s, ss float64) float64 {
+		m := s / float64(n)
+		return math.Log(max(ss/float64(n)-m*m, 1e-6))
 	}
 	raw := make([]float64, len(l.gaps))
 	ok := make([]bool, len(l.gaps))
 	var vals []float64
 	for g, gp := range l.gaps {
-		a, okA := mean(gp.start-1, -1, -1)
-		b, okB := mean(gp.end, len(v.Labels), 1)
-		if !okA || !okB {
+		a := collect(gp.start-1, -1, -1)
+		b := collect(gp.end, len(v.Labels), 1)
+		if a.n < 30 || b.n < 30 {
 			continue
 		}
-		var d2 float64
-		for d := range a {
-			d2 += (a[d] - b[d]) * (a[d] - b[d])
+		n := a.n + b.n
+		var glr float64
+		for d := 0; d < dims; d++ {
+			glr += float64(n)*logVar(n, a.s[d]+b.s[d], a.ss[d]+b.ss[d]) -
+				float64(a.n)*logVar(a.n, a.s[d], a.ss[d]) - float64(b.n)*logVar(b.n, b.s[d], b.ss[d])
 		}
-		raw[g], ok[g] = math.Sqrt(d2), true
+		raw[g], ok[g] = 0.5*glr/float64(n), true
 		vals = append(vals, raw[g])
 	}
 	if len(vals) < 3 {
 		return
 	}
-	var s, ss float64
-	for _, x := range vals {
-		s += x
-		ss += x * x
-	}
-	m := s / float64(len(vals))
-	sdev := math.Sqrt(max(ss/float64(len(vals))-m*m, 1e-9))
+	// Robust z-score: median and the spread of the lower half, so that the
+	// real changes (the upper tail) do not set the scale.
+	sorted := slices.Clone(vals)
+	slices.Sort(sorted)
+	med := sorted[len(sorted)/2]
+	q := sorted[len(sorted)/4]
+	scale := max((med-q)/0.6745, 1e-6)
 	for g := range raw {
 		if ok[g] {
-			l.change[g] = (raw[g] - m) / sdev
+			l.change[g] = min(max((raw[g]-med)/scale, -3), 3)
 		}
-		l.changeSum[g+1] = l.changeSum[g] + max(l.change[g], 0)
 	}
 }
 
@@ -214,7 +287,22 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 type placement struct {
 	first, last int
 	z           float64 // how far its sound time was from the expected, in sigmas
+	margin      float64 // see search; +Inf when not measured
 }
+
+// hintCost is what placing an item d seconds from where the warp put it
+// costs: quadratic near the warp, bounded far from it, so that a warp gone
+// astray cannot drag a turn off a clear pause and a change of voice.
+func hintCost(d float64) float64 {
+	z := d / hintSigma
+	return hintWeight * min(0.5*z*z, hintCap)
+}
+
+const (
+	hintSigma  = 0.5 // seconds
+	hintWeight = 0.75
+	hintCap    = 1.0
+)
 
 func sigma(expected float64) float64 { return 0.2*expected + 0.5 }
 
@@ -222,6 +310,25 @@ func sigma(expected float64) float64 { return 0.2*expected + 0.5 }
 // gap 0 and the last ends at the last gap; otherwise sound before and after
 // may be left out at a cost.
 func place(items []item, l *layout, pinned bool) []placement {
+	p, _ := placeCost(items, l, pinned)
+	return p
+}
+
+// placeCost is place, also returning the placement's total cost.
+func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
+	return search(items, l, pinned, false)
+}
+
+// marginReach is how far another start must be from the chosen one to
+// count as a different placement for the margin (see search).
+const marginReach = 0.5 // seconds
+
+// search runs the dynamic programme. With margins, it also runs it
+// backwards, which gives for every item and gap the cost of the best
+// placement that starts the item on that gap; an item's margin is how much
+// more the best placement that starts it elsewhere (marginReach or more
+// away) costs than the best: small when another start is nearly as good.
+func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
 	n, G := len(items), len(l.gaps)
 	inf := math.Inf(1)
 	cost := make([]float64, (n+1)*G)
@@ -229,68 +336,99 @@ func place(items []item, l *layout, pinned bool) []placement {
 	for i := range cost {
 		cost[i] = inf
 	}
-	bonus := func(g int) float64 { return -gapBonus * min(l.gaps[g].seconds(), gapBonusCap) }
+	// A boundary's pause is the silence of its gap: music is no pause
+	// (a cue's own music must not draw the next turn's start onto it).
+	bonus := func(g int) float64 {
+		if l.gaps[g].dip {
+			return dipCost
+		}
+		return -gapBonus * min(l.gaps[g].seconds()-float64(l.gaps[g].music)/100, gapBonusCap)
+	}
+	// enter is what starting item u on gap g costs: anchors and hints.
+	enter := func(u, g int) float64 {
+		it := items[u]
+		var c float64
+		if it.anchored {
+			at := float64(l.gaps[g].end) / 100
+			if it.cue {
+				at = float64(l.gaps[g].start) / 100
+			}
+			d := (at - it.anchor.Seconds()) / anchorSigma
+			c += 0.5 * d * d
+		}
+		if it.hinted && !it.cue {
+			c += hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
+		}
+		return c
+	}
+	// step is what item u costs from gap g to gap e, with the boundary
+	// at e (or the end). stop: no later e fits either; skip: this e
+	// does not fit.
+	step := func(u, g, e int) (c float64, stop, skip bool) {
+		it := items[u]
+		sound := l.islandSeconds(g, e)
+		if it.cue {
+			if sound > 3 {
+				return 0, true, false
+			}
+			c = cueSpeechCost * sound
+			if l.music[e+1]-l.music[g] >= 0.5 {
+				c += cueMusicGain
+			} else {
+				c += cueNoMusic
+			}
+		} else {
+			expected := it.rate * it.syl
+			sg := sigma(expected)
+			if e > g && sound > expected+5*sg {
+				return 0, true, false
+			}
+			z := (sound - expected) / sg
+			c = 0.5 * z * z
+			if e == g {
+				c += zeroIsland
+			}
+			// Music inside a turn is unlikely.
+			if e > g+1 {
+				c += l.music[e] - l.music[g+1]
+			}
+		}
+		if u+1 < n {
+			c += bonus(e)
+			if nx := items[u+1]; !it.cue && !nx.cue && nx.speaker != it.speaker {
+				c -= changeGain * l.change[e]
+			}
+		} else {
+			if pinned && e != G-1 {
+				return 0, false, true
+			}
+			c += skipCostPerS * l.islandSeconds(e, G-1)
+		}
+		return c, false, false
+	}
 	for g := 0; g < G; g++ {
 		if pinned && g > 0 {
 			break
 		}
 		cost[g] = skipCostPerS*l.islandSeconds(0, g) + bonus(g)
 	}
-	for u, it := range items {
+	for u := range items {
 		row, next := cost[u*G:(u+1)*G], cost[(u+1)*G:(u+2)*G]
 		nback := back[(u+1)*G : (u+2)*G]
-		expected := it.rate * it.syl
-		sg := sigma(expected)
 		for g, c := range row {
 			if c == inf {
 				continue
 			}
-			if it.anchored {
-				at := float64(l.gaps[g].end) / 100
-				if it.cue {
-					at = float64(l.gaps[g].start) / 100
-				}
-				d := (at - it.anchor.Seconds()) / anchorSigma
-				c += 0.5 * d * d
-			}
+			c += enter(u, g)
 			for e := g; e < G; e++ {
-				var uc float64
-				sound := l.islandSeconds(g, e)
-				if it.cue {
-					if sound > 3 {
-						break
-					}
-					uc = cueSpeechCost * sound
-					if l.music[e+1]-l.music[g] >= 0.5 {
-						uc += cueMusicGain
-					} else {
-						uc += cueNoMusic
-					}
-				} else {
-					if e > g && sound > expected+5*sg {
-						break
-					}
-					z := (sound - expected) / sg
-					uc = 0.5 * z * z
-					if e == g {
-						uc += zeroIsland
-					}
-					// Music or a change of voice inside a turn is unlikely.
-					if e > g+1 {
-						uc += l.music[e] - l.music[g+1]
-						uc += sameVoiceCost * (l.changeSum[e] - l.changeSum[g+1])
-					}
+				uc, stop, skip := step(u, g, e)
+				if stop {
+					break
 				}
-				total := c + uc
-				if u+1 < n {
-					total += bonus(e)
-				} else {
-					if pinned && e != G-1 {
-						continue
-					}
-					total += skipCostPerS * l.islandSeconds(e, G-1)
+				if skip {
+					continue
 				}
-				if total < next[e] {
+				if total := c + uc; total < next[e] {
 					next[e] = total
 					nback[e] = int32(g)
 				}
@@ -305,18 +443,55 @@ func place(items []item, l *layout, pinned bool) []placement {
 		}
 	}
 	if bestE < 0 {
-		return nil
+		return nil, inf
 	}
 	out := make([]placement, n)
 	e := bestE
 	for u := n - 1; u >= 0; u-- {
 		g := int(back[(u+1)*G+e])
-		out[u] = placement{first: g, last: e}
+		out[u] = placement{first: g, last: e, margin: math.Inf(1)}
 		if it := items[u]; !it.cue {
 			exp := it.rate * it.syl
 			out[u].z = (l.islandSeconds(g, e) - exp) / sigma(exp)
 		}
 		e = g
 	}
-	return out
+	if !margins {
+		return out, best
+	}
+	// Backwards: rest[u*G+g] is the least cost of items u… when item u
+	// starts on gap g.
+	rest := make([]float64, (n+1)*G)
+	for u := n - 1; u >= 0; u-- {
+		for g := 0; g < G; g++ {
+			rest[u*G+g] = inf
+			if cost[u*G+g] == inf {
+				continue
+			}
+			r := inf
+			for e := g; e < G; e++ {
+				uc, stop, skip := step(u, g, e)
+				if stop {
+					break
+				}
+				if skip {
+					continue
+				}
+				r = min(r, uc+rest[(u+1)*G+e])
+			}
+			rest[u*G+g] = enter(u, g) + r
+		}
+	}
+	for u := range out {
+		at := float64(l.gaps[out[u].first].end) / 100
+		for g := 0; g < G; g++ {
+			if math.Abs(float64(l.gaps[g].end)/100-at) < marginReach {
+				continue
+			}
+			if m := cost[u*G+g] + rest[u*G+g] - best; m < out[u].margin {
+				out[u].margin = m
+			}
+		}
+	}
+	return out, best
 }

@@ -2,6 +2,9 @@ package align
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/podpipe/podpipe/transcript"
@@ -53,20 +56,24 @@ const (
 // engines) talk at; outside it the aligner warns.
 var typicalRate = [2]float64{0.1, 0.45}
 
-// pauses is tier 1: it times every piece on the pauses and music of the
-// audio.
-func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]span, error) {
+// pauses times every piece on the pauses, voice changes and music of the
+// audio. hints, when not nil, are the pieces' times from the speech
+// synthesis warp (tier 2), weighed in the same search as a bounded pull.
+func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hints []span) ([]span, error) {
 	n := len(t.Units)
 	items := make([]item, n)
 	totalSyl := 0.0
 	for i, u := range t.Units {
 		r := ps.units[i]
-		it := item{cue: u.Kind == transcript.Cue}
+		it := item{cue: u.Kind == transcript.Cue, speaker: u.Speaker}
 		for _, p := range ps.list[r[0]:r[1]] {
 			it.syl += p.syl
 		}
 		if u.Anchor {
 			it.anchored, it.anchor = true, u.Start
+		}
+		if hints != nil && !it.cue {
+			it.hinted, it.hint = true, hints[r[0]].start
 		}
 		items[i] = it
 		if !it.cue {
@@ -79,7 +86,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 		}
 	}
 	frames := an.f.Len()
-	l := newLayout(an.v, 0, frames)
+	l := newLayout(an.v, an.f.Energy, 0, frames)
 	l.measureChange(an.f, an.v)
 	sound := l.speech[len(l.speech)-1]
 	a.report.Speech = time.Duration(sound * float64(time.Second))
@@ -98,9 +105,12 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 	for i := range items {
 		items[i].rate = rate
 	}
-	pl := place(items, l, false)
+	pl, cost := placeCost(items, l, false)
 	if pl == nil {
 		return nil, fmt.Errorf("%w: no placement of %d units on %d pauses", ErrMismatch, n, len(l.gaps))
+	}
+	if hints == nil {
+		a.checkMatch(items, l, cost)
 	}
 	// Speakers talk at their own pace: measure it and place again.
 	type acc struct{ sound, syl float64 }
@@ -122,9 +132,10 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 			items[i].rate = (c.sound + prior*rate) / (c.syl + prior)
 		}
 	}
-	if p2 := place(items, l, false); p2 != nil {
+	if p2, _ := search(items, l, false, true); p2 != nil {
 		pl = p2
 	}
+
 	unitSpans := an.times(items, l, pl)
 
 	// Sentences inside each turn, on the turn's own pauses.
@@ -136,8 +147,12 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces) ([]
 			continue
 		}
 		sub := make([]item, 0, r[1]-r[0])
-		for _, p := range ps.list[r[0]:r[1]] {
-			sub = append(sub, item{syl: p.syl})
+		for k, p := range ps.list[r[0]:r[1]] {
+			si := item{syl: p.syl}
+			if hints != nil && k > 0 {
+				si.hinted, si.hint = true, hints[r[0]+k].start
+			}
+			sub = append(sub, si)
 		}
 		var ss []span
 		if pl[i].last-pl[i].first >= 2 {
@@ -239,4 +254,65 @@ func apply(t *transcript.Transcript, ps *pieces, spans []span) {
 		}
 	}
 	t.Timing = transcript.Aligned
+}
+
+// Wrong audio. A transcript fits its own audio far better than it fits the
+// same audio with its turns in another order: the turns' lengths, the
+// pauses and the changes of voice all line up only in the true order.
+// Under audio of another episode, the true order is no better than a
+// shuffled one. checkMatch places shuffles of the speech turns (cues stay
+// where they are), compares their costs with the true order's and warns
+// when the true order is hardly better.
+//
+// Measured on the real-speech set and the sample show (8 episodes, all 56
+// swaps): correct pairs score 2.0–6.0, swaps -0.8–3.9. The two overlap, so
+// this only warns, and only under matchMargin (about half the swaps); a
+// refusal needs a sharper test (for example, whether the turns given to
+// one name sound alike).
+const (
+	matchShuffles = 12
+	minMatchTurns = 6 // fewer turns cannot tell
+	// matchMargin is how many standard deviations of the shuffles' cost
+	// the true order must beat their mean by.
+	matchMargin = 1.0
+)
+
+func (a *Aligner) checkMatch(items []item, l *layout, cost float64) {
+	var speech []int
+	for i, it := range items {
+		if !it.cue && !it.anchored {
+			speech = append(speech, i)
+		}
+	}
+	if len(speech) < minMatchTurns {
+		return
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(items)), uint64(len(l.gaps))))
+	shuffled := slices.Clone(items)
+	var costs []float64
+	for range matchShuffles {
+		perm := rng.Perm(len(speech))
+		for k, j := range perm {
+			shuffled[speech[k]] = items[speech[j]]
+		}
+		if _, c := placeCost(shuffled, l, false); !math.IsInf(c, 1) {
+			costs = append(costs, c)
+		}
+	}
+	if len(costs) < matchShuffles/2 {
+		return
+	}
+	var s, ss float64
+	for _, c := range costs {
+		s += c
+		ss += c * c
+	}
+	mean := s / float64(len(costs))
+	sd := math.Sqrt(max(ss/float64(len(costs))-mean*mean, 1e-9))
+	a.matchScore = (mean - cost) / sd
+	a.logf("the transcript's order beats %d shuffles of it by %.1f standard deviations", len(costs), a.matchScore)
+	if a.matchScore < matchMargin {
+		a.warnf("%s fits the transcript hardly better than the transcript's own turns shuffled (by %.1f standard deviations): is it this episode's audio? (--align none publishes without aligning)",
+			a.audioPath, a.matchScore)
+	}
 }

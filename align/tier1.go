@@ -24,10 +24,11 @@ type analysis struct {
 // onsetTime is when sound starts in frame f, the first sounding frame
 // after a gap: the frame's energy crossed the threshold somewhere in its
 // window, so step back (up to 250 ms) over quieter frames that are still
-// above the floor (a soft consonant: th, f, h), then take the frame's start.
+// above the floor (a soft consonant: th, f, h), but never into music, then
+// take the frame's start.
 func (a *analysis) onsetTime(f, limit int) time.Duration {
 	soft := a.v.Floor + 0.3*(a.v.Threshold-a.v.Floor)
-	for k := 0; k < 25 && f-1 > limit && a.f.Energy[f-1] > soft; k++ {
+	for k := 0; k < 25 && f-1 > limit && a.f.Energy[f-1] > soft && a.v.Labels[f-1] != vad.Music; k++ {
 		f--
 	}
 	return time.Duration(f)*frameDur + 5*time.Millisecond
@@ -72,10 +73,30 @@ func (a *analysis) times(items []item, l *layout, p []placement) []span {
 		if p[i].first == p[i].last {
 			out[i].conf = 0.1
 		}
+		// Another start nearly as good as the chosen one: unsure.
+		if m := p[i].margin; !math.IsInf(m, 1) {
+			out[i].conf = min(out[i].conf, 1-math.Exp(-max(m, 0)/marginScale))
+		}
+	}
+	// A cue that found no music cannot tell where the turns around it
+	// end and start.
+	for i, it := range items {
+		if !it.cue || out[i].conf > 0.5 {
+			continue
+		}
+		for _, k := range []int{i - 1, i + 1} {
+			if k >= 0 && k < len(items) && !items[k].cue {
+				out[k].conf = min(out[k].conf, 0.45)
+			}
+		}
 	}
 	shareSqueezed(items, p, out)
 	return out
 }
+
+// marginScale turns a placement's margin (see search) into confidence:
+// 1-exp(-margin/marginScale).
+const marginScale = 1.0
 
 // shareSqueezed gives speech items without an island of their own a share
 // of the span of the speech item before them (or after, at the start).
@@ -124,10 +145,7 @@ func shareSqueezed(items []item, p []placement, out []span) {
 // sub returns the layout between gaps a and b (inclusive).
 func (l *layout) sub(a, b int) *layout {
 	s := &layout{gaps: l.gaps[a : b+1], speech: make([]float64, b-a+1), music: make([]float64, b-a+2),
-		change: l.change[a : b+1], changeSum: make([]float64, b-a+2)}
-	for i := range s.changeSum {
-		s.changeSum[i] = l.changeSum[a+i] - l.changeSum[a]
-	}
+		change: l.change[a : b+1]}
 	for i := range s.speech {
 		s.speech[i] = l.speech[a+i] - l.speech[a]
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/podpipe/podpipe/align/audio"
 	"github.com/podpipe/podpipe/align/dtw"
@@ -33,24 +34,94 @@ const (
 var ErrLanguage = errors.New("no espeak-ng voice for the language")
 
 // Voice returns the espeak-ng voice for a BCP 47 language tag: Mandarin
-// (zh, zh-TW, zh-Hant, cmn) is "cmn", Cantonese (yue, zh-HK, zh-MO) "yue",
-// anything else its primary subtag ("en-GB" → "en"). Latin words inside
-// Chinese text are read as English by the cmn and yue voices.
+// (zh, zh-TW, zh-Hant, cmn) is "cmn-latn-pinyin", Cantonese (yue, zh-HK,
+// zh-MO) "yue", anything else its primary subtag ("en-GB" → "en").
+//
+// espeak-ng 1.51's "cmn" voice reads a character missing from its
+// dictionary as pinyin spelt out in English ("zhe four"); its
+// "cmn-latn-pinyin" voice speaks every character as Mandarin, and so reads
+// Latin letters as pinyin too: Latin words inside Chinese text go to
+// LatinVoice instead (see ssmlText).
 func Voice(lang string) string {
 	l := strings.ToLower(strings.ReplaceAll(lang, "_", "-"))
 	switch {
 	case l == "" || l == "cmn" || strings.HasPrefix(l, "cmn-"):
-		return "cmn"
+		return "cmn-latn-pinyin"
 	case l == "yue" || strings.HasPrefix(l, "yue-") || strings.HasPrefix(l, "zh-hk") ||
 		strings.HasPrefix(l, "zh-mo") || strings.HasPrefix(l, "zh-yue"):
 		return "yue"
 	case l == "zh" || strings.HasPrefix(l, "zh-"):
-		return "cmn"
+		return "cmn-latn-pinyin"
 	}
 	if i := strings.IndexByte(l, '-'); i > 0 {
 		return l[:i]
 	}
 	return l
+}
+
+// LatinVoice is the voice that reads runs of Latin script (names, AI, GPU)
+// inside the text of a voice that does not read them itself.
+const LatinVoice = "en"
+
+// mixedScript reports whether a voice reads Chinese and needs its Latin
+// runs spoken by LatinVoice.
+func mixedScript(voice string) bool {
+	return strings.HasPrefix(voice, "cmn") || strings.HasPrefix(voice, "yue")
+}
+
+// ssmlText returns text as SSML content for voice: escaped, and for a
+// Chinese voice cut into runs of Latin script, each read by LatinVoice,
+// and runs of everything else, each read by voice. Every run names its
+// voice: espeak-ng 1.51 does not return to the outer voice after a
+// <voice> element closes.
+func ssmlText(voice, text string) string {
+	if !mixedScript(voice) {
+		return html.EscapeString(text)
+	}
+	var b strings.Builder
+	runs := latinRuns(text)
+	for _, r := range runs {
+		v := voice
+		if r.latin {
+			v = LatinVoice
+		}
+		fmt.Fprintf(&b, `<voice name="%s">%s</voice>`, v, html.EscapeString(r.text))
+	}
+	return b.String()
+}
+
+type run struct {
+	text  string
+	latin bool
+}
+
+// latinRuns cuts text into runs of Latin letters (with the digits,
+// spaces and punctuation between them) and runs of anything else. Digits
+// and punctuation on their own belong to the run around them.
+func latinRuns(text string) []run {
+	var out []run
+	var cur []rune
+	curLatin := false
+	flush := func() {
+		if strings.TrimSpace(string(cur)) != "" {
+			out = append(out, run{string(cur), curLatin})
+		} else if len(out) > 0 {
+			out[len(out)-1].text += string(cur)
+		}
+		cur = cur[:0]
+	}
+	for _, r := range text {
+		latin := r < 0x250 && unicode.IsLetter(r)
+		han := unicode.IsLetter(r) && !latin
+		switch {
+		case latin && !curLatin, han && curLatin:
+			flush()
+			curLatin = latin
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	return out
 }
 
 // speakFeatures runs espeak-ng on text (SSML when ssml is set) and returns
@@ -102,7 +173,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]fl
 			if k > 0 {
 				b.WriteString(`<break time="1500ms"/>`)
 			}
-			b.WriteString(html.EscapeString(t))
+			b.WriteString(ssmlText(voice, t))
 		}
 		b.WriteString("</speak>")
 		f, err := speakFeatures(ctx, prog, voice, b.String(), true)
@@ -114,7 +185,11 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]fl
 		}
 	}
 	for k, t := range texts {
-		f, err := speakFeatures(ctx, prog, voice, t, false)
+		ssml := mixedScript(voice)
+		if ssml {
+			t = "<speak>" + ssmlText(voice, t) + "</speak>"
+		}
+		f, err := speakFeatures(ctx, prog, voice, t, ssml)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", t, err)
 		}

@@ -143,8 +143,92 @@ func Detect(f *mfcc.Features) *Result {
 		i = j
 	}
 	relabel(r.Labels, Music, Speech, minMusicFrames)
+	extendFades(f, r.Labels)
 	r.Segments = segments(r.Labels)
 	return r
+}
+
+const (
+	fadeBlock = 10  // frames compared at a time
+	maxFade   = 300 // frames: fades longer than 3 s are not followed
+)
+
+// extendFades gives music its fades. As music fades in or out its tonal
+// peaks sink into the noise and the flatness test calls it speech, so a
+// turn after a cue would start inside the fade-out. The cepstrum's shape
+// (c1…c12) does not depend on the level: sound that touches a music
+// stretch and whose cepstra are nearer the stretch's mean than the mean of
+// all speech is the music going on, fading; it is relabelled, a block of
+// fadeBlock frames at a time, outwards from the music.
+func extendFades(f *mfcc.Features, l []Class) {
+	const dims = mfcc.Coeffs - 1
+	var sm, sd [dims]float64
+	n := 0
+	for i, c := range l {
+		if c != Speech {
+			continue
+		}
+		for d := 0; d < dims; d++ {
+			x := float64(f.Coef[i*mfcc.Coeffs+1+d])
+			sm[d] += x
+			sd[d] += x * x
+		}
+		n++
+	}
+	if n < 100 {
+		return
+	}
+	for d := range sm {
+		sm[d] /= float64(n)
+		sd[d] = math.Sqrt(max(sd[d]/float64(n)-sm[d]*sm[d], 1e-9))
+	}
+	mean := func(from, to int) (m [dims]float64) {
+		for i := from; i < to; i++ {
+			for d := 0; d < dims; d++ {
+				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d])
+			}
+		}
+		for d := range m {
+			m[d] /= float64(to - from)
+		}
+		return m
+	}
+	dist := func(a, b [dims]float64) float64 {
+		var s float64
+		for d := range a {
+			x := (a[d] - b[d]) / sd[d]
+			s += x * x
+		}
+		return s
+	}
+	musicLike := func(from, to int, music [dims]float64) bool {
+		m := mean(from, to)
+		return dist(m, music) < dist(m, sm)
+	}
+	for _, seg := range segments(l) {
+		if seg.Class != Music {
+			continue
+		}
+		mm := mean(seg.Start, seg.End)
+		// Out: the fade-out.
+		for i := seg.End; i+fadeBlock <= len(l) && i-seg.End < maxFade; i += fadeBlock {
+			if l[i] != Speech || !musicLike(i, i+fadeBlock, mm) {
+				break
+			}
+			for k := i; k < i+fadeBlock && l[k] == Speech; k++ {
+				l[k] = Music
+			}
+		}
+		// In: the fade-in.
+		for i := seg.Start; i-fadeBlock >= 0 && seg.Start-i < maxFade; i -= fadeBlock {
+			if l[i-1] != Speech || !musicLike(i-fadeBlock, i, mm) {
+				break
+			}
+			for k := i - 1; k >= i-fadeBlock && l[k] == Speech; k-- {
+				l[k] = Music
+			}
+		}
+	}
 }
 
 // fill flips runs of value v shorter than minLen to !v, leaving runs at the

@@ -158,7 +158,7 @@ func run(ctx context.Context, w io.Writer, dir, samples string, minutes, long, e
 	var eps []*episode
 	zh := &episode{name: fmt.Sprintf("Chinese, %.0f min, espeak-ng voices", minutes), lang: "zh-TW"}
 	if err := build(ctx, zh, dir, "zh", synth, chinese(turns, minutes, seed), "espeak-ng",
-		"林雅婷=cmn+f2/62,王怡君=cmn+f4/75,陳柏宇=cmn+m7/30,Marcus Lee=cmn+m3/42", 150, seed); err != nil {
+		"林雅婷=cmn-latn-pinyin+f2/62,王怡君=cmn-latn-pinyin+f4/75,陳柏宇=cmn-latn-pinyin+m7/30,Marcus Lee=cmn-latn-pinyin+m3/42", 150, seed); err != nil {
 		return err
 	}
 	eps = append(eps, zh)
@@ -177,7 +177,7 @@ func run(ctx context.Context, w io.Writer, dir, samples string, minutes, long, e
 	// ms, as in a lively conversation: few pauses to place boundaries on.
 	tight := &episode{name: fmt.Sprintf("Chinese, %.0f min, gaps of 50–300 ms", minutes), lang: "zh-TW"}
 	if err := build(ctx, tight, dir, "tight", synth, chinese(turns, minutes, seed), "espeak-ng",
-		"林雅婷=cmn+f2/62,王怡君=cmn+f4/75,陳柏宇=cmn+m7/30,Marcus Lee=cmn+m3/42", 150, seed, 0.05, 0.3); err != nil {
+		"林雅婷=cmn-latn-pinyin+f2/62,王怡君=cmn-latn-pinyin+f4/75,陳柏宇=cmn-latn-pinyin+m7/30,Marcus Lee=cmn-latn-pinyin+m3/42", 150, seed, 0.05, 0.3); err != nil {
 		return err
 	}
 	eps = append(eps, tight)
@@ -192,7 +192,7 @@ func run(ctx context.Context, w io.Writer, dir, samples string, minutes, long, e
 	if long > 0 {
 		longEp = &episode{name: fmt.Sprintf("Chinese, %.0f min", long), lang: "zh-TW"}
 		if err := build(ctx, longEp, dir, "long", synth, chinese(turns, long, seed+1), "espeak-ng",
-			"林雅婷=cmn+f2/62,王怡君=cmn+f4/75,陳柏宇=cmn+m7/30,Marcus Lee=cmn+m3/42", 170, seed+1); err != nil {
+			"林雅婷=cmn-latn-pinyin+f2/62,王怡君=cmn-latn-pinyin+f4/75,陳柏宇=cmn-latn-pinyin+m7/30,Marcus Lee=cmn-latn-pinyin+m3/42", 170, seed+1); err != nil {
 			return err
 		}
 	}
