@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/podpipe/podpipe/align"
 )
 
 // TestEpisodeLanguageReachesAligner: the aligner speaks the episode's own
@@ -27,8 +29,8 @@ func TestEpisodeLanguageReachesAligner(t *testing.T) {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 
 	for _, tc := range []struct{ fm, want string }{
-		{`language = "en"`, "-v en "},
-		{"", "-v cmn "}, // show.language, zh-TW
+		{`language = "en"`, "-v " + align.Voice("en") + " "},
+		{"", "-v " + align.Voice("zh-TW") + " "}, // show.language
 	} {
 		cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
 		if cfg.Show.Language != "zh-TW" {
