@@ -255,6 +255,11 @@ func (c *Config) Check() error {
 	if u, _ := url.Parse(c.Publish.BaseURL); u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.Contains(c.Publish.BaseURL, "#") {
 		return bad("publish.base_url", "%q has a query or fragment; give the URL of the storage root, e.g. https://cdn.example.org/show/", c.Publish.BaseURL)
 	}
+	if k := c.Publish.KeepSuperseded; k != "" {
+		if _, err := parseKeep(k); err != nil {
+			return bad("publish.keep_superseded", "%v", err)
+		}
+	}
 	if c.Storage.URL == "" {
 		return bad("storage.url", "empty: give a directory or s3://bucket/prefix")
 	}
