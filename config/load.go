@@ -109,6 +109,7 @@ var env = []struct {
 }{
 	{"PODPIPE_BASE_URL", "publish.base_url", func(c *Config) any { return &c.Publish.BaseURL }},
 	{"PODPIPE_EPISODES", "publish.episodes", func(c *Config) any { return &c.Publish.Episodes }},
+	{"PODPIPE_KEEP_SUPERSEDED", "publish.keep_superseded", func(c *Config) any { return &c.Publish.KeepSuperseded }},
 	{"PODPIPE_STORAGE_URL", "storage.url", func(c *Config) any { return &c.Storage.URL }},
 	{"PODPIPE_STORAGE_ENDPOINT", "storage.endpoint", func(c *Config) any { return &c.Storage.Endpoint }},
 	{"PODPIPE_STORAGE_REGION", "storage.region", func(c *Config) any { return &c.Storage.Region }},

@@ -248,7 +248,9 @@ const workPrefix = "podpipe-work-"
 // incomplete multipart uploads. A failure only leaves garbage, so it
 // warns.
 func (w *publisher) sweep(ctx context.Context, res *Result) {
-	before := w.now().Add(-staleAfter)
+	// The files' times are the real clock's, whatever clock the publish
+	// runs on (Options.Now).
+	before := time.Now().Add(-staleAfter)
 	verb := "removed"
 	if w.dryRun {
 		verb = "would remove"
