@@ -21,6 +21,16 @@ const cacheNone = "no-cache"
 // readManifest returns the published manifest and its ETag, or an empty
 // manifest and "" when nothing is published yet.
 func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, string, error) {
+	if w.planned != nil {
+		// A dry run reads the manifest it would have written, as the real
+		// run reads the one it wrote.
+		data, err := encodeManifest(w.planned)
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := manifest.Read(bytes.NewReader(data))
+		return m, "planned", err
+	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &manifest.Manifest{Version: 1}, "", nil
@@ -68,6 +78,7 @@ func (w *publisher) updateManifest(ctx context.Context, showGUID string, change 
 		m.Generation++
 		if w.dryRun {
 			w.logf("would update: %s (generation %d)", manifest.Key, m.Generation)
+			w.planned = m
 			return m, nil
 		}
 		data, err := encodeManifest(m)

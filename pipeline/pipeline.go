@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/storage"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // Options change how a Pipeline publishes.
@@ -74,6 +76,14 @@ type Result struct {
 	FeedURL       string
 }
 
+func (r *Result) add(o *Result) {
+	r.Uploaded = append(r.Uploaded, o.Uploaded...)
+	r.Skipped = append(r.Skipped, o.Skipped...)
+	r.Deleted = append(r.Deleted, o.Deleted...)
+	r.Removed = append(r.Removed, o.Removed...)
+	r.BytesUploaded += o.BytesUploaded
+}
+
 // Publish builds and uploads the episodes named by slug or path, then
 // updates the manifest and replaces the episodes' pages and the feed, in
 // that order: a failure at any point leaves the published feed and pages
@@ -88,7 +98,7 @@ func (p *Pipeline) Publish(ctx context.Context, episodes []string) (*Result, err
 		}
 		srcs = append(srcs, s)
 	}
-	return p.publish(ctx, srcs, false)
+	return p.publish(ctx, srcs, false, nil)
 }
 
 // PublishAll publishes every episode in the episodes folder but those
@@ -98,10 +108,14 @@ func (p *Pipeline) PublishAll(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.publish(ctx, srcs, true)
+	return p.publish(ctx, srcs, true, nil)
 }
 
-func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool) (*Result, error) {
+// publish publishes the episodes of srcs (all: every one of the show's,
+// which passes the unpublished over) over old, the published manifest
+// (read when nil), and rebuilds the pages of the published episodes whose
+// previous/next link starts or stops leading to a published page.
+func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *manifest.Manifest) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	show, err := p.showFolder()
 	if err != nil {
@@ -112,9 +126,10 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool) (*Resu
 		return nil, err
 	}
 	serial := p.cfg.Show.Type == "serial"
-	old, _, err := p.readManifest(ctx)
-	if err != nil {
-		return nil, err
+	if old == nil {
+		if old, _, err = p.readManifest(ctx); err != nil {
+			return nil, err
+		}
 	}
 
 	// Load: read and check every source before anything is built or
@@ -139,15 +154,30 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool) (*Resu
 		eps = append(eps, e)
 		batch[e.slug] = true
 	}
+	if !all {
+		nb, err := p.neighbours(show, old, batch, newlyPublished(old, batch))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range nb {
+			eps = append(eps, e)
+			batch[e.slug] = true
+		}
+	}
 	if err := checkGUIDs(eps, old); err != nil {
 		return nil, err
 	}
 	if err := checkSerial(old, batch, serial, p.cfg.File); err != nil {
 		return nil, err
 	}
-	siblings, err := siblingSlugs(eps)
-	if err != nil {
-		return nil, err
+	// A page links the pages of the published episodes only: the rest
+	// would be a 404.
+	live := map[string]bool{}
+	for _, e := range old.Episodes {
+		live[e.Slug] = true
+	}
+	for s := range batch {
+		live[s] = true
 	}
 	work, err := newWorkDir()
 	if err != nil {
@@ -161,7 +191,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool) (*Resu
 	var pages []*artifact // uploaded once the manifest that links them is written
 	var stale []string    // objects of the previous publish no longer linked
 	for _, e := range eps {
-		hash, err := sourceHash(e, inputs, siblings[e.dir])
+		hash, err := sourceHash(e, inputs, keepLiveLinks(e, live))
 		if err != nil {
 			return nil, err
 		}
@@ -229,6 +259,76 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool) (*Resu
 		p.logf("dry run: nothing was written")
 	}
 	return res, nil
+}
+
+// newlyPublished lists the slugs of batch that old does not publish: the
+// pages that link them gain a link.
+func newlyPublished(old *manifest.Manifest, batch map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for s := range batch {
+		if old.Find(s) == nil {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// neighbours loads the episodes m publishes, outside batch, whose sources
+// link (previous/next) one of the slugs changed: their pages must gain or
+// lose that link. One whose sources are gone keeps its page, with a
+// warning.
+func (p *Pipeline) neighbours(show *showFolder, m *manifest.Manifest, batch, changed map[string]bool) ([]*episode, error) {
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	var out []*episode
+	for _, pub := range m.Episodes {
+		if batch[pub.Slug] {
+			continue
+		}
+		src, err := FindEpisode(p.cfg, pub.Slug)
+		if err != nil {
+			continue // published from elsewhere, or its sources are gone
+		}
+		e, err := load(show, src)
+		if err != nil {
+			p.logf("warning: %s: its page may link an episode no longer published, and cannot be rebuilt: %v", pub.Slug, err)
+			continue
+		}
+		if slices.ContainsFunc(e.t.Links, func(l transcript.Link) bool { return changed[l.Slug] }) {
+			p.logf("rebuilding: %s (its page links %s)", e.slug, strings.Join(sortedKeys(changed), ", "))
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// keepLiveLinks drops the episode's previous/next links to pages not
+// published, and returns the slugs of those it keeps, sorted, which its
+// page depends on.
+func keepLiveLinks(e *episode, live map[string]bool) []string {
+	var kept []transcript.Link
+	var slugs []string
+	for _, l := range e.t.Links {
+		if l.Slug == "" || live[l.Slug] {
+			kept = append(kept, l)
+			if l.Slug != "" {
+				slugs = append(slugs, l.Rel+" "+l.Slug)
+			}
+		}
+	}
+	e.t.Links = kept
+	slices.Sort(slugs)
+	return slugs
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // splitStable separates the artifacts with stable names (the page), which
@@ -363,6 +463,30 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		p.logf("would remove %s from the feed", slug)
 	} else {
 		p.logf("removed from the feed: %s", slug)
+	}
+	// The pages that link it lose the link, before its page goes.
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	nb, err := p.neighbours(show, m, nil, map[string]bool{slug: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(nb) > 0 {
+		var srcs []*Source
+		for _, e := range nb {
+			src, err := FindEpisode(p.cfg, e.slug)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, src)
+		}
+		more, err := p.publish(ctx, srcs, false, m)
+		if err != nil {
+			return nil, err
+		}
+		res.add(more)
 	}
 	if deleteObjects {
 		linked := m.Linked()

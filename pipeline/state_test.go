@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -273,5 +277,91 @@ func TestSweepLeftovers(t *testing.T) {
 		if strings.HasPrefix(e.Name(), workPrefix) {
 			t.Errorf("%s left in the temporary folder", e.Name())
 		}
+	}
+}
+
+var hrefs = regexp.MustCompile(`(?:href|src)="([^"#]+)"`)
+
+// checkPagesResolve checks that every relative link of every published
+// page names an object of the store, and returns the links.
+func checkPagesResolve(t *testing.T, st storage.Store) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	links := map[string][]string{}
+	for _, e := range readManifest(t, st).Episodes {
+		rc, _, err := st.Get(ctx, e.Page.Key)
+		if err != nil {
+			t.Errorf("page of %s: %v", e.Slug, err)
+			continue
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		for _, m := range hrefs.FindAllStringSubmatch(string(data), -1) {
+			ref := html.UnescapeString(m[1])
+			if strings.Contains(ref, "://") || strings.HasPrefix(ref, "mailto:") || strings.HasPrefix(ref, "data:") {
+				continue
+			}
+			key, err := url.PathUnescape(path.Join(path.Dir(e.Page.Key), ref))
+			if err != nil {
+				t.Errorf("%s links %q: %v", e.Page.Key, ref, err)
+				continue
+			}
+			links[e.Slug] = append(links[e.Slug], key)
+			if _, err := st.Stat(ctx, key); err != nil {
+				t.Errorf("%s links %s: %v", e.Page.Key, ref, err)
+			}
+		}
+	}
+	return links
+}
+
+// TestNeighbourPages: an episode's previous/next links lead only to
+// published pages. Publishing an episode rebuilds the pages that link
+// it; unpublishing it (and deleting it) rebuilds them without the link,
+// and leaves no folder behind.
+func TestNeighbourPages(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	ctx := context.Background()
+	st := mustOpen(t, cfg)
+	const next = "episodes/03-edge-ai-inference.html"
+	linksNext := func() bool { return slices.Contains(checkPagesResolve(t, st)["02-kubernetes-cost"], next) }
+
+	if _, err := newPipeline(t, cfg, st, Options{}).Publish(ctx, []string{"01-p99-observability", "02-kubernetes-cost"}); err != nil {
+		t.Fatal(err)
+	}
+	if linksNext() {
+		t.Errorf("02's page links 03, not published")
+	}
+	if !slices.Contains(checkPagesResolve(t, st)["02-kubernetes-cost"], "episodes/01-p99-observability.html") {
+		t.Errorf("02's page does not link 01: %v", checkPagesResolve(t, st))
+	}
+	p, log := logged(t, cfg, st, Options{})
+	if _, err := p.Publish(ctx, []string{"03-edge-ai-inference"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "rebuilding: 02-kubernetes-cost (its page links 03-edge-ai-inference)") {
+		t.Errorf("publishing 03 does not say it rebuilds 02")
+	}
+	if !linksNext() {
+		t.Errorf("02's page does not link 03 once 03 is published")
+	}
+	if _, err := newPipeline(t, cfg, st, Options{}).Unpublish(ctx, "03-edge-ai-inference", true); err != nil {
+		t.Fatal(err)
+	}
+	if linksNext() {
+		t.Errorf("02's page links 03 after unpublish --delete")
+	}
+	if _, err := os.Stat(filepath.Join(cfg.LocalStorageDir(), "episodes", "03-edge-ai-inference")); !os.IsNotExist(err) {
+		t.Errorf("unpublish --delete left the episode's folder: %v", err)
+	}
+	checkFeedResolves(t, cfg, st)
+	// Republishing the show changes nothing: 03 stays unpublished, 02's
+	// page as it is.
+	res, err := newPipeline(t, cfg, st, Options{}).PublishAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Uploaded) != 0 {
+		t.Errorf("publish show uploaded %v", res.Uploaded)
 	}
 }

@@ -24,6 +24,9 @@ type publisher struct {
 	dryRun bool // say what would be written, write nothing
 	log    io.Writer
 	now    func() time.Time
+	// planned is the manifest a dry run would have written, which the
+	// rest of the run reads in its place.
+	planned *manifest.Manifest
 }
 
 func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
