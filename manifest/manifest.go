@@ -15,6 +15,11 @@ import (
 // Key is the manifest's object key in storage.
 const Key = "manifest.json"
 
+// CurrentVersion is the version Write writes. Version 2 added the
+// generation, the unpublished episodes and the superseded objects, which a
+// podpipe that reads version 1 only would drop; Read reads both.
+const CurrentVersion = 2
+
 // Manifest is the published state of a show.
 type Manifest struct {
 	Version int `json:"version"`
@@ -324,17 +329,15 @@ func Read(r io.Reader) (*Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	if m.Version != 1 {
-		return nil, fmt.Errorf("manifest: unsupported version %d", m.Version)
+	if m.Version != 1 && m.Version != CurrentVersion {
+		return nil, fmt.Errorf("manifest: unsupported version %d: written by a newer podpipe", m.Version)
 	}
 	return &m, nil
 }
 
 // Write encodes m as indented JSON.
 func (m *Manifest) Write(w io.Writer) error {
-	if m.Version == 0 {
-		m.Version = 1
-	}
+	m.Version = CurrentVersion
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -107,3 +107,22 @@ func TestSupersedeExpire(t *testing.T) {
 		t.Errorf("forgotten, still %v", m.Superseded)
 	}
 }
+
+// TestVersions: a version 1 manifest (before the generation) is read, and
+// written back as version 2; a version from a newer podpipe is refused.
+func TestVersions(t *testing.T) {
+	m, err := Read(bytes.NewReader([]byte(`{"version": 1, "updated": "2025-01-01T00:00:00Z", "episodes": []}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := Read(&buf); err != nil || back.Version != CurrentVersion {
+		t.Errorf("written back as version %v, %v; want %d", back, err, CurrentVersion)
+	}
+	if _, err := Read(bytes.NewReader([]byte(`{"version": 3, "episodes": []}`))); err == nil {
+		t.Errorf("version 3 read without complaint")
+	}
+}

@@ -33,7 +33,7 @@ func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, strin
 	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &manifest.Manifest{Version: 1}, "", nil
+		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read manifest from %s: %w", w.store, err)
