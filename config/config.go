@@ -5,7 +5,14 @@
 //	fmt.Println(cfg.Show.Title, cfg.FeedURL())
 package config
 
-import "github.com/podpipe/podpipe/manifest"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/podpipe/podpipe/manifest"
+)
 
 // Config is a show's whole configuration.
 type Config struct {
@@ -69,6 +76,43 @@ type License struct {
 type Publish struct {
 	BaseURL  string `toml:"base_url"` // public URL of the storage root, ends in "/"
 	Episodes string `toml:"episodes"` // source folder, relative to the config file
+	// KeepSuperseded is how long an object no episode links any more (an
+	// edit's old audio, say) stays in storage: apps still holding the
+	// previous feed fetch it. "7d", "36h"; DefaultKeepSuperseded when empty.
+	KeepSuperseded string `toml:"keep_superseded"`
+}
+
+// DefaultKeepSuperseded is publish.keep_superseded when unset: a week,
+// longer than podcast apps and directories take to fetch a feed again.
+const DefaultKeepSuperseded = 7 * 24 * time.Hour
+
+// Keep is the grace period of superseded objects, publish.keep_superseded.
+// Check has refused a value it cannot parse.
+func (c *Config) Keep() time.Duration {
+	d, err := parseKeep(c.Publish.KeepSuperseded)
+	if err != nil || c.Publish.KeepSuperseded == "" {
+		return DefaultKeepSuperseded
+	}
+	return d
+}
+
+// parseKeep reads a duration in days ("7d") or as Go writes one ("36h",
+// "90m", "0s"); it may not be negative.
+func parseKeep(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseUint(n, 10, 16)
+		if err != nil {
+			return 0, fmt.Errorf("want a number of days such as \"7d\", or hours such as \"36h\", got %q", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil || d < 0 {
+			return 0, fmt.Errorf("want a number of days such as \"7d\", or hours such as \"36h\", got %q", s)
+		}
+	}
+	return d, nil
 }
 
 // Storage says where objects are written.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const validShow = `
@@ -65,6 +66,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: \"example.org\" is not an absolute http or https URL"},
 		{"bad storage", validShow + "[storage]\nurl = \"ftp://x\"\n", ": storage.url: unsupported scheme"},
 		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit:"},
+		{"bad keep", validShow + "[publish]\nkeep_superseded = \"a week\"\n", ":9: publish.keep_superseded: want a number of days"},
+		{"negative keep", validShow + "[publish]\nkeep_superseded = \"-1h\"\n", ":9: publish.keep_superseded: want a number of days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +84,32 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error %T is not a *config.Error", err)
 			}
 		})
+	}
+}
+
+// TestKeepSuperseded: the grace period of superseded objects, in days or
+// as a Go duration, a week when unset.
+func TestKeepSuperseded(t *testing.T) {
+	for _, tt := range []struct {
+		set  string
+		want time.Duration
+	}{
+		{"", 7 * 24 * time.Hour},
+		{"3d", 3 * 24 * time.Hour},
+		{"36h", 36 * time.Hour},
+		{"0s", 0},
+	} {
+		body := validShow
+		if tt.set != "" {
+			body += "[publish]\nkeep_superseded = \"" + tt.set + "\"\n"
+		}
+		cfg, err := Load(writeConfig(t, body))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.set, err)
+		}
+		if got := cfg.Keep(); got != tt.want {
+			t.Errorf("keep_superseded %q: Keep() = %v, want %v", tt.set, got, tt.want)
+		}
 	}
 }
 

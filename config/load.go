@@ -109,6 +109,7 @@ var env = []struct {
 }{
 	{"PODPIPE_BASE_URL", "publish.base_url", func(c *Config) any { return &c.Publish.BaseURL }},
 	{"PODPIPE_EPISODES", "publish.episodes", func(c *Config) any { return &c.Publish.Episodes }},
+	{"PODPIPE_KEEP_SUPERSEDED", "publish.keep_superseded", func(c *Config) any { return &c.Publish.KeepSuperseded }},
 	{"PODPIPE_STORAGE_URL", "storage.url", func(c *Config) any { return &c.Storage.URL }},
 	{"PODPIPE_STORAGE_ENDPOINT", "storage.endpoint", func(c *Config) any { return &c.Storage.Endpoint }},
 	{"PODPIPE_STORAGE_REGION", "storage.region", func(c *Config) any { return &c.Storage.Region }},
@@ -254,6 +255,11 @@ func (c *Config) Check() error {
 	// the middle of every URL.
 	if u, _ := url.Parse(c.Publish.BaseURL); u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.Contains(c.Publish.BaseURL, "#") {
 		return bad("publish.base_url", "%q has a query or fragment; give the URL of the storage root, e.g. https://cdn.example.org/show/", c.Publish.BaseURL)
+	}
+	if k := c.Publish.KeepSuperseded; k != "" {
+		if _, err := parseKeep(k); err != nil {
+			return bad("publish.keep_superseded", "%v", err)
+		}
 	}
 	if c.Storage.URL == "" {
 		return bad("storage.url", "empty: give a directory or s3://bucket/prefix")

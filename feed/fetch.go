@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	xhtml "golang.org/x/net/html"
+
 	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript/formats"
 )
@@ -222,7 +224,7 @@ func (f dirFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
 type fetchJob struct {
 	n      *node
 	url    string
-	kind   string // enclosure, transcript, chapters
+	kind   string // enclosure, transcript, chapters, page
 	typ    string // transcript type
 	length int64  // enclosure length in the feed
 }
@@ -322,6 +324,10 @@ func (v *validator) fetchAll(ctx context.Context) {
 					}
 					continue
 				}
+				if j.kind == "page" {
+					v.checkPage(ctx, j, r.body)
+					continue
+				}
 				v.checkFetched(j, r.size, r.body)
 			}
 		}()
@@ -389,6 +395,50 @@ func (v *validator) checkFetched(j fetchJob, size int64, body []byte) {
 	case "transcript":
 		if err := checkTranscriptBody(j.typ, body); err != nil {
 			v.errorf(j.n, "%s: %v", j.url, err)
+		}
+	}
+}
+
+// maxPageLinks bounds how many links of one page are checked.
+const maxPageLinks = 500
+
+// checkPage checks that every relative link and source of an item's page
+// (previous/next episodes, the audio) leads to an object: a page linking
+// an episode deleted since is an error, as the feed's own links are.
+// Links to other sites are the other sites' business.
+func (v *validator) checkPage(ctx context.Context, j fetchJob, body []byte) {
+	base, err := url.Parse(j.url)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	z := xhtml.NewTokenizer(bytes.NewReader(body))
+	for len(seen) < maxPageLinks {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return
+		}
+		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
+			continue
+		}
+		for {
+			key, val, more := z.TagAttr()
+			if k := string(key); k == "href" || k == "src" {
+				ref := strings.TrimSpace(string(val))
+				if u, err := url.Parse(ref); err == nil && ref != "" && u.Scheme == "" && u.Host == "" && u.Path != "" {
+					target := base.ResolveReference(u)
+					target.Fragment = ""
+					if t := target.String(); !seen[t] {
+						seen[t] = true
+						if _, err := v.opts.Fetcher.Size(ctx, t); err != nil {
+							v.errorf(j.n, "the page %s links %s: %v", j.url, ref, err)
+						}
+					}
+				}
+			}
+			if !more {
+				break
+			}
 		}
 	}
 }

@@ -477,6 +477,12 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 			}
 		}
 	}
+	// The episode's page: every link on it must lead somewhere too.
+	if n := it.one("", "link"); n != nil {
+		if u := n.Text(); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+			v.jobs = append(v.jobs, fetchJob{n: n, url: u, kind: "page"})
+		}
+	}
 	if n := v.required(it, "", "pubDate", Warning); n != nil {
 		v.checkDate(n)
 	}

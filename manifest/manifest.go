@@ -15,15 +15,50 @@ import (
 // Key is the manifest's object key in storage.
 const Key = "manifest.json"
 
+// CurrentVersion is the version Write writes. Version 2 added the
+// generation, the unpublished episodes and the superseded objects, which a
+// podpipe that reads version 1 only would drop; Read reads both.
+const CurrentVersion = 2
+
 // Manifest is the published state of a show.
 type Manifest struct {
-	Version int    `json:"version"`
-	GUID    string `json:"guid,omitempty"` // podcast:guid, fixed once published
+	Version int `json:"version"`
+	// Generation counts the manifest's committed writes. The feed and the
+	// pages with stable names carry the generation they were rendered
+	// from, and are never replaced by the rendering of an older one: the
+	// newest manifest's feed is what stays published.
+	Generation int64  `json:"generation,omitempty"`
+	GUID       string `json:"guid,omitempty"` // podcast:guid, fixed once published
 	// ShowImage is the show's published artwork (config show.image), under
 	// a content-hashed key so a new cover gets a new URL.
 	ShowImage *Object   `json:"showImage,omitempty"`
 	Updated   time.Time `json:"updated"`
-	Episodes  []Episode `json:"episodes"`
+	Episodes  []Episode `json:"episodes"` // the episodes in the feed
+
+	// Unpublished are the episodes taken out of the feed: publishing the
+	// whole show passes them over, publishing one by name restores it.
+	Unpublished []Unpublished `json:"unpublished,omitempty"`
+	// Superseded are objects no episode links any more, kept for a grace
+	// period since apps may still hold a feed that links them.
+	Superseded []Superseded `json:"superseded,omitempty"`
+}
+
+// Unpublished is an episode taken out of the feed.
+type Unpublished struct {
+	Slug string    `json:"slug"`
+	GUID string    `json:"guid"` // kept should it be published again
+	Date time.Time `json:"date"` // its pubDate while it was published
+	At   time.Time `json:"at"`   // when it was unpublished
+	// Objects are the episode's objects, still in storage; none when they
+	// were deleted (unpublish --delete).
+	Objects []Object `json:"objects,omitempty"`
+}
+
+// Superseded is an object that no episode links any more since Since; it is
+// deleted once the grace period (publish.keep_superseded) has passed.
+type Superseded struct {
+	Key   string    `json:"key"`
+	Since time.Time `json:"since"`
 }
 
 // Object is one published object.
@@ -137,6 +172,140 @@ func (m *Manifest) Remove(slug string) (Episode, bool) {
 	return Episode{}, false
 }
 
+// FindUnpublished returns the unpublished episode with the slug, or nil.
+func (m *Manifest) FindUnpublished(slug string) *Unpublished {
+	for i := range m.Unpublished {
+		if m.Unpublished[i].Slug == slug {
+			return &m.Unpublished[i]
+		}
+	}
+	return nil
+}
+
+// Unpublish takes the episode with the slug out of the feed and records it
+// as unpublished at the time given, with its objects unless deleted (they
+// are then recorded as none). It reports whether the episode was published.
+func (m *Manifest) Unpublish(slug string, at time.Time, deleted bool) bool {
+	e, ok := m.Remove(slug)
+	if !ok {
+		return false
+	}
+	u := Unpublished{Slug: e.Slug, GUID: e.GUID, Date: e.Date, At: at}
+	if !deleted {
+		u.Objects = uniqueObjects(e.Objects())
+	}
+	m.Restore(slug)
+	m.Unpublished = append(m.Unpublished, u)
+	sort.Slice(m.Unpublished, func(i, j int) bool { return m.Unpublished[i].Slug < m.Unpublished[j].Slug })
+	return true
+}
+
+// Restore drops the episode with the slug from the unpublished ones, as it
+// is published again, and returns its record.
+func (m *Manifest) Restore(slug string) (Unpublished, bool) {
+	for i, u := range m.Unpublished {
+		if u.Slug == slug {
+			m.Unpublished = append(m.Unpublished[:i], m.Unpublished[i+1:]...)
+			return u, true
+		}
+	}
+	return Unpublished{}, false
+}
+
+// Linked returns the key of every object the manifest keeps: the
+// episodes', the unpublished episodes' still stored, and the show's
+// artwork.
+func (m *Manifest) Linked() map[string]bool {
+	keys := map[string]bool{}
+	for i := range m.Episodes {
+		for _, o := range m.Episodes[i].Objects() {
+			keys[o.Key] = true
+		}
+	}
+	for _, u := range m.Unpublished {
+		for _, o := range u.Objects {
+			keys[o.Key] = true
+		}
+	}
+	if m.ShowImage != nil {
+		keys[m.ShowImage.Key] = true
+	}
+	return keys
+}
+
+// Supersede records the keys as superseded since the time given, unless the
+// manifest still keeps them or already records them (the earlier time
+// stays). A key kept again is no longer superseded: call it after every
+// change to the episodes.
+func (m *Manifest) Supersede(keys []string, since time.Time) {
+	linked := m.Linked()
+	have := map[string]bool{}
+	kept := m.Superseded[:0]
+	for _, s := range m.Superseded {
+		if !linked[s.Key] && !have[s.Key] {
+			kept = append(kept, s)
+			have[s.Key] = true
+		}
+	}
+	m.Superseded = kept
+	for _, k := range keys {
+		if k != "" && !linked[k] && !have[k] {
+			m.Superseded = append(m.Superseded, Superseded{Key: k, Since: since})
+			have[k] = true
+		}
+	}
+	sort.SliceStable(m.Superseded, func(i, j int) bool { return m.Superseded[i].Key < m.Superseded[j].Key })
+	if len(m.Superseded) == 0 {
+		m.Superseded = nil
+	}
+}
+
+// Expired returns the superseded objects whose grace period keep has passed
+// at now and that nothing links, oldest first.
+func (m *Manifest) Expired(now time.Time, keep time.Duration) []Superseded {
+	linked := m.Linked()
+	var out []Superseded
+	for _, s := range m.Superseded {
+		if !linked[s.Key] && !s.Since.Add(keep).After(now) {
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
+	return out
+}
+
+// Forget drops the keys from the superseded objects, once deleted.
+func (m *Manifest) Forget(keys []string) {
+	gone := map[string]bool{}
+	for _, k := range keys {
+		gone[k] = true
+	}
+	kept := m.Superseded[:0]
+	for _, s := range m.Superseded {
+		if !gone[s.Key] {
+			kept = append(kept, s)
+		}
+	}
+	m.Superseded = kept
+	if len(m.Superseded) == 0 {
+		m.Superseded = nil
+	}
+}
+
+// uniqueObjects lists objects once each, in order: an episode's page is
+// also its html transcript.
+func uniqueObjects(objs []Object) []Object {
+	seen := map[string]bool{}
+	var out []Object
+	for _, o := range objs {
+		if o.Key != "" && !seen[o.Key] {
+			seen[o.Key] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // Sort orders episodes newest first (by date, then number, then slug), the
 // order of the feed.
 func (m *Manifest) Sort() {
@@ -160,17 +329,15 @@ func Read(r io.Reader) (*Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	if m.Version != 1 {
-		return nil, fmt.Errorf("manifest: unsupported version %d", m.Version)
+	if m.Version != 1 && m.Version != CurrentVersion {
+		return nil, fmt.Errorf("manifest: unsupported version %d: written by a newer podpipe", m.Version)
 	}
 	return &m, nil
 }
 
 // Write encodes m as indented JSON.
 func (m *Manifest) Write(w io.Writer) error {
-	if m.Version == 0 {
-		m.Version = 1
-	}
+	m.Version = CurrentVersion
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -21,9 +21,19 @@ const cacheNone = "no-cache"
 // readManifest returns the published manifest and its ETag, or an empty
 // manifest and "" when nothing is published yet.
 func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, string, error) {
+	if w.planned != nil {
+		// A dry run reads the manifest it would have written, as the real
+		// run reads the one it wrote.
+		data, err := encodeManifest(w.planned)
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := manifest.Read(bytes.NewReader(data))
+		return m, "planned", err
+	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &manifest.Manifest{Version: 1}, "", nil
+		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read manifest from %s: %w", w.store, err)
@@ -41,6 +51,8 @@ func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, strin
 // it in between, so that neither loses the other's episodes (step 7,
 // manifest). showGUID is the show's podcast:guid should the manifest have
 // none yet. It writes nothing when change leaves the manifest as it was.
+// Each write takes the next generation, which the feed and the pages
+// rendered from it carry. A dry run returns the manifest it would write.
 func (w *publisher) updateManifest(ctx context.Context, showGUID string, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
 	for attempt := 0; ; attempt++ {
 		m, etag, err := w.readManifest(ctx)
@@ -63,6 +75,12 @@ func (w *publisher) updateManifest(ctx context.Context, showGUID string, change 
 			return m, nil
 		}
 		m.Updated = w.now().UTC().Truncate(time.Second)
+		m.Generation++
+		if w.dryRun {
+			w.logf("would update: %s (generation %d)", manifest.Key, m.Generation)
+			w.planned = m
+			return m, nil
+		}
 		data, err := encodeManifest(m)
 		if err != nil {
 			return nil, err
@@ -88,26 +106,48 @@ func (w *publisher) updateManifest(ctx context.Context, showGUID string, change 
 
 // upsertEpisodes is the change a publish makes to the manifest: the
 // episodes built, each keeping the guid and date it was first published
-// with, and the show's cover.
-func upsertEpisodes(episodes []manifest.Episode, cover *manifest.Object, now func() time.Time) func(*manifest.Manifest) {
+// with (an unpublished one published again is restored), and the show's
+// cover; what the episodes and the cover no longer link is recorded as
+// superseded since now.
+func upsertEpisodes(episodes []manifest.Episode, cover *manifest.Object, stale []string, now time.Time) func(*manifest.Manifest) {
 	return func(m *manifest.Manifest) {
+		stale := append([]string(nil), stale...) // the change may be applied again
 		for _, e := range episodes {
-			if prev := m.Find(e.Slug); prev != nil && prev.GUID != "" {
-				e.GUID = prev.GUID
+			var guid string
+			var date time.Time
+			if prev := m.Find(e.Slug); prev != nil {
+				guid, date = prev.GUID, prev.Date
+			} else if u, ok := m.Restore(e.Slug); ok {
+				guid, date = u.GUID, u.Date
+				for _, o := range u.Objects {
+					stale = append(stale, o.Key)
+				}
+			}
+			if guid != "" {
+				e.GUID = guid
 			} else if e.GUID == "" {
 				e.GUID = episodeGUID(m.GUID, e.Slug)
 			}
 			if e.Date.IsZero() {
-				if prev := m.Find(e.Slug); prev != nil {
-					e.Date = prev.Date
-				} else {
-					e.Date = now().UTC().Truncate(time.Second)
+				e.Date = date
+				if e.Date.IsZero() {
+					e.Date = now.UTC().Truncate(time.Second)
 				}
 			}
 			m.Upsert(e)
 		}
+		stale = append(stale, replacedCover(m, cover)...)
 		m.ShowImage = cover
+		m.Supersede(stale, now.UTC().Truncate(time.Second))
 	}
+}
+
+// replacedCover is the key of the show's artwork that cover replaces.
+func replacedCover(m *manifest.Manifest, cover *manifest.Object) []string {
+	if m.ShowImage != nil && (cover == nil || m.ShowImage.Key != cover.Key) {
+		return []string{m.ShowImage.Key}
+	}
+	return nil
 }
 
 // encodeManifest encodes m as it is stored.

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/storage"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // Options change how a Pipeline publishes.
@@ -69,14 +71,24 @@ type Result struct {
 	Uploaded      []string // keys
 	Skipped       []string // keys already published with the same content
 	Deleted       []string
+	Removed       []string // what interrupted runs left behind: temporary files, incomplete uploads
 	BytesUploaded int64
 	FeedURL       string
 }
 
+func (r *Result) add(o *Result) {
+	r.Uploaded = append(r.Uploaded, o.Uploaded...)
+	r.Skipped = append(r.Skipped, o.Skipped...)
+	r.Deleted = append(r.Deleted, o.Deleted...)
+	r.Removed = append(r.Removed, o.Removed...)
+	r.BytesUploaded += o.BytesUploaded
+}
+
 // Publish builds and uploads the episodes named by slug or path, then
-// updates the manifest and replaces the feed, in that order: a failure at
-// any point leaves the published feed as it was, linking only objects that
-// exist.
+// updates the manifest and replaces the episodes' pages and the feed, in
+// that order: a failure at any point leaves the published feed and pages
+// as they were, linking only objects that exist. An unpublished episode
+// named here is published again.
 func (p *Pipeline) Publish(ctx context.Context, episodes []string) (*Result, error) {
 	var srcs []*Source
 	for _, arg := range episodes {
@@ -86,19 +98,24 @@ func (p *Pipeline) Publish(ctx context.Context, episodes []string) (*Result, err
 		}
 		srcs = append(srcs, s)
 	}
-	return p.publish(ctx, srcs)
+	return p.publish(ctx, srcs, false, nil)
 }
 
-// PublishAll publishes every episode in the episodes folder.
+// PublishAll publishes every episode in the episodes folder but those
+// unpublished, which it names.
 func (p *Pipeline) PublishAll(ctx context.Context) (*Result, error) {
 	srcs, err := ListEpisodes(p.cfg)
 	if err != nil {
 		return nil, err
 	}
-	return p.publish(ctx, srcs)
+	return p.publish(ctx, srcs, true, nil)
 }
 
-func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error) {
+// publish publishes the episodes of srcs (all: every one of the show's,
+// which passes the unpublished over) over old, the published manifest
+// (read when nil), and rebuilds the pages of the published episodes whose
+// previous/next link starts or stops leading to a published page.
+func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *manifest.Manifest) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	show, err := p.showFolder()
 	if err != nil {
@@ -109,12 +126,24 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		return nil, err
 	}
 	serial := p.cfg.Show.Type == "serial"
+	if old == nil {
+		if old, _, err = p.readManifest(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	// Load: read and check every source before anything is built or
 	// uploaded.
 	var eps []*episode
 	batch := map[string]bool{}
 	for _, s := range srcs {
+		if u := old.FindUnpublished(s.Slug); u != nil {
+			if all {
+				p.logf("skipped: %s (unpublished on %s; `podpipe publish episode %s` publishes it again)", s.Slug, fmtDate(u.At), s.Slug)
+				continue
+			}
+			p.logf("publishing again: %s (unpublished on %s)", s.Slug, fmtDate(u.At))
+		}
 		e, err := load(show, s)
 		if err != nil {
 			return nil, err
@@ -125,9 +154,15 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		eps = append(eps, e)
 		batch[e.slug] = true
 	}
-	old, _, err := p.readManifest(ctx)
-	if err != nil {
-		return nil, err
+	if !all {
+		nb, err := p.neighbours(show, old, batch, newlyPublished(old, batch))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range nb {
+			eps = append(eps, e)
+			batch[e.slug] = true
+		}
 	}
 	if err := checkGUIDs(eps, old); err != nil {
 		return nil, err
@@ -135,11 +170,16 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err := checkSerial(old, batch, serial, p.cfg.File); err != nil {
 		return nil, err
 	}
-	siblings, err := siblingSlugs(eps)
-	if err != nil {
-		return nil, err
+	// A page links the pages of the published episodes only: the rest
+	// would be a 404.
+	live := map[string]bool{}
+	for _, e := range old.Episodes {
+		live[e.Slug] = true
 	}
-	work, err := os.MkdirTemp("", "podpipe-*")
+	for s := range batch {
+		live[s] = true
+	}
+	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
 	}
@@ -148,9 +188,10 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	tm := p.timing()
 	inputs := showInputs{timing: tm.tier.String(), show: p.cfg.Show, baseURL: p.cfg.Publish.BaseURL, cover: cover}
 	var published []manifest.Episode
-	var stale []string // objects of the previous publish no longer linked
+	var pages []*artifact // uploaded once the manifest that links them is written
+	var stale []string    // objects of the previous publish no longer linked
 	for _, e := range eps {
-		hash, err := sourceHash(e, inputs, siblings[e.dir])
+		hash, err := sourceHash(e, inputs, keepLiveLinks(e, live))
 		if err != nil {
 			return nil, err
 		}
@@ -186,9 +227,11 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 			p.logf("warning: %s", w)
 		}
 		p.logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, fmtDuration(e.info.Duration), len(chs.list), chs.source, how.description)
-		if err := p.upload(ctx, r.artifacts, res); err != nil {
+		hashed, stable := splitStable(r.artifacts)
+		if err := p.upload(ctx, hashed, res); err != nil {
 			return nil, err
 		}
+		pages = append(pages, stable...)
 		r.episode.SourceHash = hash
 		if prev != nil {
 			stale = append(stale, unlinked(objectsOf(prev), objectsOf(&r.episode))...)
@@ -200,19 +243,105 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	if p.opt.DryRun {
-		p.logf("dry run: nothing was written")
-		return res, nil
-	}
-	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(published, coverObj, p.opt.Now))
+	expired := p.deleteExpired(ctx, res)
+	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) {
+		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
+		m.Forget(expired)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := p.publishFeed(ctx, m, work, res); err != nil {
+	if err := p.publishStable(ctx, m, pages, work, res); err != nil {
 		return nil, err
 	}
-	p.deleteStale(ctx, m, stale, "superseded", res)
+	p.sweep(ctx, res)
+	if p.opt.DryRun {
+		p.logf("dry run: nothing was written")
+	}
 	return res, nil
+}
+
+// newlyPublished lists the slugs of batch that old does not publish: the
+// pages that link them gain a link.
+func newlyPublished(old *manifest.Manifest, batch map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for s := range batch {
+		if old.Find(s) == nil {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// neighbours loads the episodes m publishes, outside batch, whose sources
+// link (previous/next) one of the slugs changed: their pages must gain or
+// lose that link. One whose sources are gone keeps its page, with a
+// warning.
+func (p *Pipeline) neighbours(show *showFolder, m *manifest.Manifest, batch, changed map[string]bool) ([]*episode, error) {
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	var out []*episode
+	for _, pub := range m.Episodes {
+		if batch[pub.Slug] {
+			continue
+		}
+		src, err := FindEpisode(p.cfg, pub.Slug)
+		if err != nil {
+			continue // published from elsewhere, or its sources are gone
+		}
+		e, err := load(show, src)
+		if err != nil {
+			p.logf("warning: %s: its page may link an episode no longer published, and cannot be rebuilt: %v", pub.Slug, err)
+			continue
+		}
+		if slices.ContainsFunc(e.t.Links, func(l transcript.Link) bool { return changed[l.Slug] }) {
+			p.logf("rebuilding: %s (its page links %s)", e.slug, strings.Join(sortedKeys(changed), ", "))
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// keepLiveLinks drops the episode's previous/next links to pages not
+// published, and returns the slugs of those it keeps, sorted, which its
+// page depends on.
+func keepLiveLinks(e *episode, live map[string]bool) []string {
+	var kept []transcript.Link
+	var slugs []string
+	for _, l := range e.t.Links {
+		if l.Slug == "" || live[l.Slug] {
+			kept = append(kept, l)
+			if l.Slug != "" {
+				slugs = append(slugs, l.Rel+" "+l.Slug)
+			}
+		}
+	}
+	e.t.Links = kept
+	slices.Sort(slugs)
+	return slugs
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// splitStable separates the artifacts with stable names (the page), which
+// follow the manifest, from the content-hashed ones, which precede it.
+func splitStable(arts []*artifact) (hashed, stable []*artifact) {
+	for _, a := range arts {
+		if a.cacheControl == storage.CacheImmutable {
+			hashed = append(hashed, a)
+		} else {
+			stable = append(stable, a)
+		}
+	}
+	return hashed, stable
 }
 
 // Chapters reads and times an episode and returns its chapters, the source
@@ -267,7 +396,7 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	work, err := os.MkdirTemp("", "podpipe-*")
+	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
 	}
@@ -278,23 +407,20 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m *manifest.Manifest
-	if p.opt.DryRun {
-		if m, _, err = p.readManifest(ctx); err != nil {
-			return nil, err
-		}
-		m.ShowImage = coverObj
-	} else if m, err = p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.ShowImage = coverObj }); err != nil {
+	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+	if err != nil {
 		return nil, err
 	}
-	if err := p.publishFeed(ctx, m, work, res); err != nil {
+	if err := p.publishStable(ctx, m, nil, work, res); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// Unpublish removes an episode from the manifest and the feed; with
-// deleteObjects it then deletes the episode's objects.
+// Unpublish takes an episode out of the feed and records it as unpublished
+// in the manifest: publishing the show passes it over, and only publishing
+// it by name brings it back. Its objects stay in storage unless
+// deleteObjects, which deletes them once the feed no longer links them.
 func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	cur, _, err := p.readManifest(ctx)
@@ -302,43 +428,130 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 		return nil, err
 	}
 	slug := unpublishSlug(cur, arg)
-	ep := cur.Find(slug)
-	if ep == nil {
+	var objs []manifest.Object
+	if ep := cur.Find(slug); ep != nil {
+		objs = objectsOf(ep)
+	} else if u := cur.FindUnpublished(slug); u != nil {
+		if !deleteObjects || len(u.Objects) == 0 {
+			p.logf("already unpublished: %s (on %s)", slug, fmtDate(u.At))
+			return res, nil
+		}
+		objs = u.Objects
+	} else {
 		return nil, fmt.Errorf("%s: not published (not in %s/%s)", slug, p.store, manifest.Key)
 	}
-	objs := objectsOf(ep)
-	if p.opt.DryRun {
-		// The plan, as publish's dry run prints one; nothing is written.
-		p.logf("would remove %s from the feed", slug)
-		if deleteObjects {
-			for _, o := range objs {
-				p.logf("would delete: %s (%s)", o.Key, FormatBytes(o.Size))
-				res.Deleted = append(res.Deleted, o.Key)
+	now := p.opt.Now().UTC().Truncate(time.Second)
+	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) {
+		if !m.Unpublish(slug, now, deleteObjects) && deleteObjects {
+			if u := m.FindUnpublished(slug); u != nil {
+				u.Objects = nil
 			}
 		}
-		return res, nil
-	}
-	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.Remove(slug) })
+	})
 	if err != nil {
 		return nil, err
 	}
-	work, err := os.MkdirTemp("", "podpipe-*")
+	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	if err := p.publishFeed(ctx, m, work, res); err != nil {
+	if err := p.publishStable(ctx, m, nil, work, res); err != nil {
 		return nil, err
 	}
-	p.logf("removed from the feed: %s", slug)
+	if p.opt.DryRun {
+		p.logf("would remove %s from the feed", slug)
+	} else {
+		p.logf("removed from the feed: %s", slug)
+	}
+	// The pages that link it lose the link, before its page goes.
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	nb, err := p.neighbours(show, m, nil, map[string]bool{slug: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(nb) > 0 {
+		var srcs []*Source
+		for _, e := range nb {
+			src, err := FindEpisode(p.cfg, e.slug)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, src)
+		}
+		more, err := p.publish(ctx, srcs, false, m)
+		if err != nil {
+			return nil, err
+		}
+		res.add(more)
+	}
 	if deleteObjects {
+		linked := m.Linked()
 		var keys []string
 		for _, o := range objs {
-			keys = append(keys, o.Key)
+			if !linked[o.Key] {
+				keys = append(keys, o.Key)
+			}
 		}
-		p.deleteStale(ctx, m, keys, "unpublished", res)
+		p.deleteKeys(ctx, keys, func(string) string { return "unpublished" }, res)
+	}
+	if p.opt.DryRun {
+		p.logf("dry run: nothing was written")
 	}
 	return res, nil
+}
+
+// GC deletes the superseded objects whose grace period
+// (publish.keep_superseded) has passed and what interrupted writes left in
+// the store, as a publish does after its work.
+func (p *Pipeline) GC(ctx context.Context) (*Result, error) {
+	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
+	expired := p.deleteExpired(ctx, res)
+	if len(expired) > 0 {
+		m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.Forget(expired) })
+		if err != nil {
+			return nil, err
+		}
+		work, err := newWorkDir()
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(work)
+		// The manifest's new generation is the feed's to carry.
+		if err := p.publishStable(ctx, m, nil, work, res); err != nil {
+			return nil, err
+		}
+	}
+	p.sweep(ctx, res)
+	if p.opt.DryRun {
+		p.logf("dry run: nothing was written")
+	}
+	return res, nil
+}
+
+// deleteExpired deletes (a dry run lists) the superseded objects of the
+// published manifest whose grace period has passed, and returns their
+// keys, for the manifest to forget. Nothing links them: apps have had the
+// grace period to fetch a feed that does not.
+func (p *Pipeline) deleteExpired(ctx context.Context, res *Result) []string {
+	m, _, err := p.readManifest(ctx)
+	if err != nil {
+		p.logf("warning: superseded objects not deleted: %v", err)
+		return nil
+	}
+	keep := p.cfg.Keep()
+	since := map[string]time.Time{}
+	var keys []string
+	for _, s := range m.Expired(p.opt.Now(), keep) {
+		keys = append(keys, s.Key)
+		since[s.Key] = s.Since
+	}
+	return p.deleteKeys(ctx, keys, func(k string) string {
+		return fmt.Sprintf("superseded on %s, kept %s", fmtDate(since[k]), fmtKeep(keep))
+	}, res)
 }
 
 // The settings each step takes, drawn from the config here and nowhere
@@ -393,9 +606,15 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 	return &o, nil
 }
 
-// publishFeed renders the feed of m and replaces the published one unless
-// it is the same.
-func (p *Pipeline) publishFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
+// publishStable puts the pages and then the feed rendered from m, the
+// manifest just written, each unless the store holds one rendered from a
+// newer manifest (putStable).
+func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, pages []*artifact, work string, res *Result) error {
+	for _, a := range pages {
+		if err := p.putStable(ctx, a, m.Generation, res); err != nil {
+			return err
+		}
+	}
 	a, warnings, err := renderFeed(p.cfg, m, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
@@ -403,7 +622,25 @@ func (p *Pipeline) publishFeed(ctx context.Context, m *manifest.Manifest, work s
 	if err != nil {
 		return err
 	}
-	return p.upload(ctx, []*artifact{a}, res)
+	return p.putStable(ctx, a, m.Generation, res)
+}
+
+// newWorkDir makes the folder a run builds its files in, removed when the
+// run ends, interrupted or not; one a killed run left behind is removed
+// by a later run (sweep).
+func newWorkDir() (string, error) {
+	return os.MkdirTemp("", workPrefix+"*")
+}
+
+func fmtDate(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// fmtKeep writes a grace period as publish.keep_superseded may: in days
+// when whole.
+func fmtKeep(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 func concat(lists ...[]string) []string {
@@ -419,7 +656,7 @@ func concat(lists ...[]string) []string {
 // (episodes/01.intro.md), whose sources may be gone by now.
 func unpublishSlug(m *manifest.Manifest, arg string) string {
 	base := filepath.Base(arg)
-	if m.Find(base) != nil {
+	if m.Find(base) != nil || m.FindUnpublished(base) != nil {
 		return base
 	}
 	slug := strings.TrimSuffix(base, filepath.Ext(base))

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -260,7 +261,14 @@ func TestInterruptedPublish(t *testing.T) {
 	if err := os.WriteFile(md, bytes.Replace(src, []byte("## 對談內容"), []byte("## 對談內容\n\n### 開場"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, at := range []string{".mp3", ".vtt", ".html", "manifest.json", "feed.xml"} {
+	pagePath := filepath.Join(cfg.LocalStorageDir(), "episodes", "01-p99-observability.html")
+	pageBefore, err := os.ReadFile(pagePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In the order of a publish: the content-hashed objects, the manifest,
+	// the pages with stable names, the feed.
+	for _, at := range []string{".mp3", ".vtt", "manifest.json", ".html", "feed.xml"} {
 		_, err := newPipeline(t, cfg, failingStore{st, at}, Options{}).Publish(ctx, []string{"01-p99-observability", "02-kubernetes-cost"})
 		if !errors.Is(err, errInjected) {
 			t.Fatalf("failing at %s: err = %v", at, err)
@@ -271,6 +279,14 @@ func TestInterruptedPublish(t *testing.T) {
 		}
 		if at != "feed.xml" && !bytes.Equal(feedNow, feedBefore) {
 			t.Errorf("failing at %s changed the published feed", at)
+		}
+		// The page never runs ahead of the manifest.
+		pageNow, err := os.ReadFile(pagePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (at == ".mp3" || at == ".vtt" || at == "manifest.json") && !bytes.Equal(pageNow, pageBefore) {
+			t.Errorf("failing at %s changed the episode's page before the manifest", at)
 		}
 		checkFeedResolves(t, cfg, st)
 	}
@@ -358,12 +374,18 @@ func concurrentPublishers(t *testing.T, cfg *config.Config) {
 	if len(got) != len(slugs) {
 		t.Errorf("manifest holds %v, want all of %v", got, slugs)
 	}
-	// The feed of the last writer may predate another's manifest write;
-	// one feed build brings it up to date.
-	if _, err := newPipeline(t, cfg, nil, Options{}).BuildFeed(ctx); err != nil {
-		t.Fatal(err)
+	// The feed is the newest manifest's, whoever wrote it last: no feed
+	// build is needed to bring it up to date.
+	var guids []string
+	for _, e := range m.Episodes {
+		guids = append(guids, e.GUID)
+	}
+	slices.Sort(guids)
+	if items := feedItems(t, st); !slices.Equal(items, guids) {
+		t.Errorf("the feed lists %v, the manifest %v", items, guids)
 	}
 	checkFeedResolves(t, cfg, st)
+	checkPagesResolve(t, st)
 }
 
 // TestRegenerateChapters: an editor adds a line to the chapters file; only
@@ -409,15 +431,48 @@ func TestRegenerateChapters(t *testing.T) {
 	if last := e.ChapterList[len(e.ChapterList)-1]; last.Title != "結語" || last.Start != 55 {
 		t.Errorf("last chapter = %+v, want 結語 at 55 s", last)
 	}
-	// The superseded audio is gone.
-	for _, k := range res.Deleted {
-		if _, err := mustOpen(t, cfg).Stat(ctx, k); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("deleted %s still there: %v", k, err)
+	// The superseded audio and chapters are kept, recorded as superseded,
+	// for apps that still hold the previous feed.
+	if len(res.Deleted) != 0 {
+		t.Errorf("deleted %v at once; apps holding the previous feed still link them", res.Deleted)
+	}
+	if len(m.Superseded) != 2 {
+		t.Fatalf("superseded %+v, want the previous audio and chapters JSON", m.Superseded)
+	}
+	st := mustOpen(t, cfg)
+	for _, s := range m.Superseded {
+		if _, err := st.Stat(ctx, s.Key); err != nil {
+			t.Errorf("superseded %s: %v", s.Key, err)
 		}
 	}
-	if len(res.Deleted) == 0 {
-		t.Errorf("nothing superseded was deleted")
+	// A publish within the grace period keeps them; one after it deletes
+	// them and forgets them.
+	later := func(d time.Duration) Options {
+		return Options{Now: func() time.Time { return time.Now().Add(d) }}
 	}
+	res, err = newPipeline(t, cfg, nil, later(6*24*time.Hour)).Publish(ctx, []string{"02-kubernetes-cost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Deleted) != 0 || len(res.Uploaded) != 0 {
+		t.Errorf("within the grace period: uploaded %v, deleted %v", res.Uploaded, res.Deleted)
+	}
+	res, err = newPipeline(t, cfg, nil, later(7*24*time.Hour+time.Minute)).Publish(ctx, []string{"02-kubernetes-cost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Deleted) != 2 {
+		t.Errorf("after the grace period deleted %v, want the 2 superseded", res.Deleted)
+	}
+	for _, s := range m.Superseded {
+		if _, err := st.Stat(ctx, s.Key); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("expired %s still there: %v", s.Key, err)
+		}
+	}
+	if m := readManifest(t, st); len(m.Superseded) != 0 {
+		t.Errorf("the manifest still records %+v", m.Superseded)
+	}
+	checkFeedResolves(t, cfg, st)
 }
 
 func mustOpen(t *testing.T, cfg *config.Config) storage.Store {

@@ -24,7 +24,8 @@ type showInputs struct {
 
 // sourceHash identifies everything an episode is built from, so that an
 // unchanged episode is neither rebuilt nor re-uploaded. siblings are the
-// slugs of the episodes beside it, whose pages its page links.
+// published episodes its page links (previous/next): when one is
+// published or unpublished, the page changes.
 func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
@@ -47,21 +48,4 @@ func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
 		fmt.Fprintf(h, "episode %s\n", s)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// siblingSlugs lists the episodes beside each of eps, reading each folder
-// once.
-func siblingSlugs(eps []*episode) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, e := range eps {
-		if _, done := out[e.dir]; done {
-			continue
-		}
-		slugs, err := slugsIn(e.dir)
-		if err != nil {
-			return nil, fmt.Errorf("list the episodes beside %s: %w", e.md.name, err)
-		}
-		out[e.dir] = slugs
-	}
-	return out, nil
 }

@@ -76,8 +76,9 @@ func TestUnpublishDryRun(t *testing.T) {
 	if after := snapshot(t, cfg.LocalStorageDir()); !bytes.Equal(before, after) {
 		t.Errorf("the dry run changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
-	// A dry run's result lists what it would do, marked as such.
-	if !res.DryRun || len(res.Uploaded) != 0 || len(res.Deleted) != len(objectKeys(t, cfg.LocalStorageDir(), "episodes/")) {
+	// A dry run's result lists what it would do, marked as such: the
+	// feed without the episode, and the episode's objects deleted.
+	if !res.DryRun || len(res.Uploaded) != 1 || res.Uploaded[0] != "feed.xml" || len(res.Deleted) != len(objectKeys(t, cfg.LocalStorageDir(), "episodes/")) {
 		t.Errorf("the dry run reports (dry %v) uploads %v and deletions %v", res.DryRun, res.Uploaded, res.Deleted)
 	}
 	for _, k := range objectKeys(t, cfg.LocalStorageDir(), "episodes/") {

@@ -7,6 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/manifest"
@@ -21,6 +24,9 @@ type publisher struct {
 	dryRun bool // say what would be written, write nothing
 	log    io.Writer
 	now    func() time.Time
+	// planned is the manifest a dry run would have written, which the
+	// rest of the run reads in its place.
+	planned *manifest.Manifest
 }
 
 func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
@@ -74,8 +80,74 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 	return nil
 }
 
-// allExist says whether the store holds every object, at its size: an
-// episode whose sources are as published is then skipped whole.
+// genKey is the metadata that carries the manifest generation a
+// stable-named object (the feed, an episode's page) was rendered from.
+const genKey = "generation"
+
+// putStable puts an object with a stable name (the feed, an episode's
+// page) rendered from the manifest of generation gen, with a conditional
+// write, unless the store holds one rendered from a newer manifest: a
+// publisher whose upload is delayed past another's never puts back an
+// older rendering. The same generation is replaced only when its content
+// differs (or with force).
+func (w *publisher) putStable(ctx context.Context, a *artifact, gen int64, res *Result) error {
+	for attempt := 0; ; attempt++ {
+		opts := storage.PutOptions{
+			ContentType:  a.contentType,
+			CacheControl: a.cacheControl,
+			Metadata:     map[string]string{"sha256": a.sha256, genKey: strconv.FormatInt(gen, 10)},
+		}
+		info, err := w.store.Stat(ctx, a.key)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			opts.IfNoneMatch = true
+		case err != nil:
+			return err
+		default:
+			have, _ := strconv.ParseInt(info.Metadata[genKey], 10, 64)
+			same := info.Size == a.size && info.Metadata["sha256"] == a.sha256
+			if have > gen {
+				res.Skipped = append(res.Skipped, a.key)
+				w.logf("newer: %s (rendered from manifest generation %d; this one is %d)", a.key, have, gen)
+				return nil
+			}
+			if have == gen && same && !w.force {
+				res.Skipped = append(res.Skipped, a.key)
+				w.logf("unchanged: %s", a.key)
+				return nil
+			}
+			opts.IfMatch = info.ETag
+		}
+		if w.dryRun {
+			w.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
+			res.Uploaded = append(res.Uploaded, a.key)
+			res.BytesUploaded += a.size
+			return nil
+		}
+		f, err := os.Open(a.path)
+		if err != nil {
+			return err
+		}
+		_, err = w.store.Put(ctx, a.key, f, a.size, opts)
+		f.Close()
+		if errors.Is(err, storage.ErrPreconditionFailed) && attempt < 10 {
+			w.logf("%s changed while publishing; comparing again", a.key)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
+		}
+		res.Uploaded = append(res.Uploaded, a.key)
+		res.BytesUploaded += a.size
+		w.logf("uploaded: %s (%s)", a.key, FormatBytes(a.size))
+		return nil
+	}
+}
+
+// allExist says whether the store holds every object, at its size and,
+// where the store recorded it, its hash: an episode whose sources are as
+// published is then skipped whole. A page whose upload failed after the
+// manifest was written is not the manifest's, and the episode is rebuilt.
 func (w *publisher) allExist(ctx context.Context, objs []manifest.Object) (bool, error) {
 	for _, o := range objs {
 		info, err := w.store.Stat(ctx, o.Key)
@@ -88,32 +160,39 @@ func (w *publisher) allExist(ctx context.Context, objs []manifest.Object) (bool,
 		if info.Size != o.Size {
 			return false, nil
 		}
+		if sum := info.Metadata["sha256"]; sum != "" && o.SHA256 != "" && sum != o.SHA256 {
+			return false, nil
+		}
 	}
 	return true, nil
 }
 
-// deleteStale removes objects that the feed no longer links, after the new
-// feed is in place. A failure only leaves garbage behind, so it warns.
-func (w *publisher) deleteStale(ctx context.Context, m *manifest.Manifest, keys []string, why string, res *Result) {
-	linked := map[string]bool{}
-	for i := range m.Episodes {
-		for _, o := range m.Episodes[i].Objects() {
-			linked[o.Key] = true
-		}
-	}
+// deleteKeys deletes the objects (a dry run lists them), each once, saying
+// why with each. A failure only leaves garbage behind, so it warns; it
+// returns the keys deleted.
+func (w *publisher) deleteKeys(ctx context.Context, keys []string, why func(key string) string, res *Result) []string {
+	var deleted []string
 	done := map[string]bool{}
 	for _, k := range keys {
-		if linked[k] || done[k] {
+		if done[k] {
 			continue
 		}
 		done[k] = true
+		if w.dryRun {
+			w.logf("would delete: %s (%s)", k, why(k))
+			res.Deleted = append(res.Deleted, k)
+			deleted = append(deleted, k)
+			continue
+		}
 		if err := w.store.Delete(ctx, k); err != nil {
-			w.logf("warning: could not delete the %s %s: %v", why, k, err)
+			w.logf("warning: could not delete the %s %s: %v", why(k), k, err)
 			continue
 		}
 		res.Deleted = append(res.Deleted, k)
-		w.logf("deleted: %s (%s)", k, why)
+		deleted = append(deleted, k)
+		w.logf("deleted: %s (%s)", k, why(k))
 	}
+	return deleted
 }
 
 // objectsOf lists the episode's objects once each: its page is also one of
@@ -155,4 +234,70 @@ func FormatBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// staleAfter is how old what an interrupted run left behind must be before
+// a later run removes it: no publish runs for a day, so nothing younger is
+// taken from a run still going.
+const staleAfter = 24 * time.Hour
+
+// workPrefix starts the names of the work folders in the system's
+// temporary folder.
+const workPrefix = "podpipe-work-"
+
+// sweep removes (a dry run lists) what interrupted runs left behind longer
+// than staleAfter ago: work folders in the system's temporary folder
+// (a killed run cannot remove its own), temporary files in the store and
+// incomplete multipart uploads. A failure only leaves garbage, so it
+// warns.
+func (w *publisher) sweep(ctx context.Context, res *Result) {
+	// The files' times are the real clock's, whatever clock the publish
+	// runs on (Options.Now).
+	before := time.Now().Add(-staleAfter)
+	verb := "removed"
+	if w.dryRun {
+		verb = "would remove"
+	}
+	tmp := os.TempDir()
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), workPrefix) {
+			continue
+		}
+		if fi, err := e.Info(); err != nil || !fi.ModTime().Before(before) {
+			continue
+		}
+		dir := filepath.Join(tmp, e.Name())
+		if !w.dryRun {
+			if err := os.RemoveAll(dir); err != nil {
+				w.logf("warning: could not remove the work folder of an interrupted run: %v", err)
+				continue
+			}
+		}
+		w.logf("%s: %s (the work folder of an interrupted run)", verb, dir)
+		res.Removed = append(res.Removed, dir)
+	}
+	sw, ok := w.store.(storage.Sweeper)
+	if !ok {
+		return
+	}
+	left, err := sw.Leftovers(ctx, before)
+	if err != nil {
+		w.logf("warning: could not look for what interrupted uploads left: %v", err)
+		return
+	}
+	for _, l := range left {
+		if !w.dryRun {
+			if err := sw.RemoveLeftover(ctx, l); err != nil {
+				w.logf("warning: could not remove what an interrupted upload left: %v", err)
+				continue
+			}
+		}
+		what := "an interrupted upload, begun " + fmtDate(l.Started)
+		if l.Size >= 0 {
+			what += ", " + FormatBytes(l.Size)
+		}
+		w.logf("%s: %s (%s)", verb, l.Name, what)
+		res.Removed = append(res.Removed, l.Name)
+	}
 }

@@ -75,6 +75,27 @@ type Lister interface {
 	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
 }
 
+// Leftover is what an interrupted write (a killed podpipe) left in a store:
+// a temporary file, an incomplete multipart upload. Neither is an object,
+// but both take room, and an incomplete upload's parts are billed.
+type Leftover struct {
+	Name    string    // for messages: the key the write was for, or the file
+	Started time.Time // when the write began
+	Size    int64     // bytes it holds, when known; else -1
+	ID      string    // the backend's handle for it
+}
+
+// Sweeper is implemented by stores where an interrupted Put can leave
+// something behind.
+type Sweeper interface {
+	// Leftovers lists what writes started before the time given left
+	// behind; never an object, never a write started after it.
+	Leftovers(ctx context.Context, before time.Time) ([]Leftover, error)
+	// RemoveLeftover removes one; removing one already gone is not an
+	// error.
+	RemoveLeftover(ctx context.Context, l Leftover) error
+}
+
 // Cache-Control values for Put. What an editor may change and is reached
 // through a stable name (the feed, the manifest, an episode's HTML page) is
 // cached briefly; an object whose name or URL changes with its content is

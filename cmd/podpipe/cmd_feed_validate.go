@@ -34,7 +34,9 @@ and item tags, Apple's categories, explicit values, durations, RFC 2822 dates,
 unique guids and enclosure URLs, podcast:guid, transcript and chapter types,
 https where the spec asks for it (not for localhost previews). It then fetches
 every enclosure (HEAD, to compare its length), transcript and chapters file
-and parses them; an object that cannot be reached at all is a warning.
+and parses them, and every item's page, whose every relative link (previous
+and next episode, audio) must lead to an object; an object that cannot be
+reached at all is a warning.
 
 Without an argument it checks the show's published feed: with local storage
 the feed.xml in the storage directory, whose objects are read from the

@@ -166,6 +166,9 @@ func printResult(out io.Writer, cfg *config.Config, res *pipeline.Result) {
 	if len(res.Deleted) > 0 {
 		fmt.Fprintf(out, ", %d %sdeleted", len(res.Deleted), verb)
 	}
+	if len(res.Removed) > 0 {
+		fmt.Fprintf(out, ", %d left by interrupted runs %sremoved", len(res.Removed), verb)
+	}
 	fmt.Fprintln(out)
 	if dir := cfg.LocalStorageDir(); dir != "" {
 		rel := dir

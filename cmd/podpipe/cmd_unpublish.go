@@ -15,7 +15,7 @@ type unpublishOptions struct {
 func newUnpublishCommand(gopts *globalOptions) *cli.Command {
 	return &cli.Command{
 		Name:      "unpublish",
-		Usage:     "remove an episode from the feed",
+		Usage:     "take an episode out of the feed, recorded as unpublished",
 		UsageText: "podpipe unpublish episode 01-some-slug",
 		Commands:  []*cli.Command{newUnpublishEpisodeCommand(gopts)},
 	}
@@ -25,9 +25,13 @@ func newUnpublishEpisodeCommand(gopts *globalOptions) *cli.Command {
 	var opts unpublishOptions
 	return &cli.Command{
 		Name:      "episode",
-		Usage:     "remove an episode from the feed; with --delete also its objects",
+		Usage:     "take an episode out of the feed; with --delete also delete its objects",
 		ArgsUsage: "EPISODE",
 		UsageText: "podpipe unpublish episode 01-some-slug\npodpipe unpublish episode --delete 01-some-slug",
+		Description: "The manifest records the episode as unpublished: publish show passes it\n" +
+			"over, and only publish episode brings it back (with the guid it had). The\n" +
+			"pages that link it (previous/next) are rebuilt without the link. Its\n" +
+			"objects stay in storage unless --delete, which deletes them at once.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "delete", Usage: "also delete the episode's published objects", Sources: cli.EnvVars("PODPIPE_DELETE"), Destination: &opts.delete},
 			newDryRunFlag(&opts.dryRun),

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/urfave/cli/v3"
 )
@@ -61,6 +63,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			newChaptersCommand(gopts),
 			newEditCommand(gopts),
 			newFeedCommand(gopts),
+			newGCCommand(gopts),
 			newPublishCommand(gopts),
 			newServeCommand(gopts),
 			newTranscriptCommand(),
@@ -89,7 +92,14 @@ func markUsageErrors(c *cli.Command) {
 }
 
 func main() {
-	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+	// SIGINT or SIGTERM cancels the command, which then removes its work
+	// folder and leaves the published feed as it was; a second one kills
+	// at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }()
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run executes the command line and maps its error to an exit status: 0 on

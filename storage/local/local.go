@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/podpipe/podpipe/storage"
 )
@@ -59,8 +60,9 @@ type Store struct {
 }
 
 var (
-	_ storage.Store  = (*Store)(nil)
-	_ storage.Lister = (*Store)(nil)
+	_ storage.Store   = (*Store)(nil)
+	_ storage.Lister  = (*Store)(nil)
+	_ storage.Sweeper = (*Store)(nil)
 )
 
 // New returns the store in dir. The directory is created by the first Put
@@ -424,7 +426,21 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(s.metaFile(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("local: delete %s: %w", key, err)
 	}
-	return syncDir(filepath.Dir(name))
+	// A folder is no object: like S3's, it goes with its last object.
+	s.removeEmpty(filepath.Dir(s.metaFile(key)), filepath.Join(s.dir, HiddenDir))
+	return syncDir(s.removeEmpty(filepath.Dir(name), s.dir))
+}
+
+// removeEmpty removes dir and its parents below root while they are empty,
+// and returns the first folder it left.
+func (s *Store) removeEmpty(dir, root string) string {
+	for dir != root && strings.HasPrefix(dir, root+string(filepath.Separator)) {
+		if os.Remove(dir) != nil { // not empty, or gone
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	return dir
 }
 
 // List implements storage.Lister.
@@ -480,6 +496,53 @@ func (s *Store) List(ctx context.Context, prefix string) ([]storage.ObjectInfo, 
 		infos = append(infos, info)
 	}
 	return infos, nil
+}
+
+// Leftovers implements storage.Sweeper: the temporary files of writes that
+// never finished, beside their targets or the metadata sidecars, last
+// written before the time given.
+func (s *Store) Leftovers(ctx context.Context, before time.Time) ([]storage.Leftover, error) {
+	var out []storage.Leftover
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tmpPrefix) {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil || !fi.ModTime().Before(before) {
+			return nil // gone since, or still being written
+		}
+		rel, err := filepath.Rel(s.dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		out = append(out, storage.Leftover{Name: rel, Started: fi.ModTime(), Size: fi.Size(), ID: rel})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local: leftovers: %w", err)
+	}
+	return out, nil
+}
+
+// RemoveLeftover implements storage.Sweeper.
+func (s *Store) RemoveLeftover(ctx context.Context, l storage.Leftover) error {
+	if !strings.HasPrefix(path.Base(l.ID), tmpPrefix) || !filepath.IsLocal(filepath.FromSlash(l.ID)) {
+		return fmt.Errorf("local: %q is not a temporary file of the store: %w", l.ID, fs.ErrInvalid)
+	}
+	if err := os.Remove(filepath.Join(s.dir, filepath.FromSlash(l.ID))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("local: remove %s: %w", l.ID, err)
+	}
+	return nil
 }
 
 // lock takes the store's lock, exclusive for writers, shared for readers.

@@ -191,3 +191,52 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+// TestSweeper: the temporary file of a Put killed half way is a leftover,
+// and the sweep removes it and nothing else.
+func TestSweeper(t *testing.T) {
+	st, err := New(filepath.Join(t.TempDir(), "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	storagetest.RunSweeper(t, st, func(t *testing.T, key string) {
+		// What Put had written when it was killed: its temporary file,
+		// never renamed.
+		if _, _, err := st.writeTemp(context.Background(), st.file(key), strings.NewReader("half"), 4); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestDeleteRemovesEmptyFolders: deleting a folder's last object removes
+// the folder, as on S3, and its metadata's; a folder with objects stays.
+func TestDeleteRemovesEmptyFolders(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	st, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, k := range []string{"episodes/03-x/a.mp3", "episodes/03-x/b.vtt", "episodes/02-y/a.mp3"} {
+		if _, err := st.Put(ctx, k, strings.NewReader("x"), 1, storage.PutOptions{Metadata: map[string]string{"sha256": "x"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Delete(ctx, "episodes/03-x/a.mp3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "episodes", "03-x")); err != nil {
+		t.Errorf("the folder went while it held b.vtt: %v", err)
+	}
+	if err := st.Delete(ctx, "episodes/03-x/b.vtt"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(dir, "episodes", "03-x"), filepath.Join(dir, HiddenDir, "meta", "episodes", "03-x")} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left after its last object was deleted: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "episodes", "02-y", "a.mp3")); err != nil {
+		t.Errorf("another episode's object: %v", err)
+	}
+}

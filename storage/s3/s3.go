@@ -97,8 +97,9 @@ type Store struct {
 }
 
 var (
-	_ storage.Store  = (*Store)(nil)
-	_ storage.Lister = (*Store)(nil)
+	_ storage.Store   = (*Store)(nil)
+	_ storage.Lister  = (*Store)(nil)
+	_ storage.Sweeper = (*Store)(nil)
 )
 
 // New returns the store for o. It loads the AWS standard chain's
@@ -688,6 +689,50 @@ func (s *Store) List(ctx context.Context, prefix string) ([]storage.ObjectInfo, 
 	// S3 sorts by UTF-8 bytes already; a compatible server might not.
 	sort.Slice(infos, func(i, j int) bool { return infos[i].Key < infos[j].Key })
 	return infos, nil
+}
+
+// Leftovers implements storage.Sweeper: the incomplete multipart uploads
+// under the store's prefix begun before the time given, which a killed
+// writer could not abort. A bucket lifecycle rule
+// (AbortIncompleteMultipartUpload) removes them too.
+func (s *Store) Leftovers(ctx context.Context, before time.Time) ([]storage.Leftover, error) {
+	var out []storage.Leftover
+	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix)}
+	for {
+		page, err := s.client.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return nil, s.wrap("list uploads", s.prefix+"*", err)
+		}
+		for _, u := range page.Uploads {
+			if !aws.ToTime(u.Initiated).Before(before) {
+				continue
+			}
+			out = append(out, storage.Leftover{
+				Name:    strings.TrimPrefix(aws.ToString(u.Key), s.prefix),
+				Started: aws.ToTime(u.Initiated),
+				Size:    -1,
+				ID:      aws.ToString(u.UploadId),
+			})
+		}
+		if !aws.ToBool(page.IsTruncated) || page.NextKeyMarker == nil {
+			break
+		}
+		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// RemoveLeftover implements storage.Sweeper: it aborts the upload, which
+// frees its parts.
+func (s *Store) RemoveLeftover(ctx context.Context, l storage.Leftover) error {
+	_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + l.Name), UploadId: aws.String(l.ID),
+	})
+	if code, _ := apiCode(err); err != nil && code != "NoSuchUpload" {
+		return s.wrap("abort upload of", l.Name, err)
+	}
+	return nil
 }
 
 // checkKey rejects keys S3 would store but whose URL a browser or an HTTP

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/podpipe/podpipe/internal/s3test"
@@ -289,4 +290,28 @@ func TestStreamMemory(t *testing.T) {
 	if limit := uint64(5*minPartSize + 16<<20); grew > limit {
 		t.Errorf("heap grew by %d MiB streaming %d MiB; want at most %d MiB", grew>>20, size>>20, limit>>20)
 	}
+}
+
+// TestSweeper: a multipart upload a killed writer never completed nor
+// aborted is a leftover, and the sweep aborts it and nothing else.
+func TestSweeper(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	st, err := New(ctx, Options{Bucket: bucket, Prefix: "show", Endpoint: endpoint, PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storagetest.RunSweeper(t, st, func(t *testing.T, key string) {
+		// What a multipart Put had done when it was killed: created the
+		// upload and sent a part.
+		up, err := st.client.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: &st.bucket, Key: aws.String(st.prefix + key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := bytes.Repeat([]byte("x"), minPartSize)
+		_, err = st.client.UploadPart(ctx, &awss3.UploadPartInput{Bucket: &st.bucket, Key: aws.String(st.prefix + key), UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(part)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -26,6 +26,7 @@ import (
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -579,5 +580,50 @@ func testList(t *testing.T, st storage.Store) {
 func testString(t *testing.T, st storage.Store) {
 	if st.String() == "" {
 		t.Error("String() is empty")
+	}
+}
+
+// RunSweeper checks a storage.Sweeper. leave does to st what a writer
+// killed half way through a Put of key leaves behind (a temporary file, an
+// upload never completed).
+func RunSweeper(t *testing.T, st storage.Store, leave func(t *testing.T, key string)) {
+	ctx := context.Background()
+	sw, ok := st.(storage.Sweeper)
+	if !ok {
+		t.Fatalf("%T is no storage.Sweeper", st)
+	}
+	put(t, st, "a/done.txt", "kept", storage.PutOptions{ContentType: "text/plain"})
+	start := time.Now()
+	leave(t, "a/killed.mp3")
+
+	if got, err := sw.Leftovers(ctx, start.Add(-time.Hour)); err != nil || len(got) != 0 {
+		t.Errorf("Leftovers before the write began = %v, %v; want none", got, err)
+	}
+	got, err := sw.Leftovers(ctx, time.Now().Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0].Name, "a/") || got[0].Started.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("Leftovers = %+v, want the one write to a/", got)
+	}
+	if l, ok := st.(storage.Lister); ok {
+		infos, err := l.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(infos) != 1 || infos[0].Key != "a/done.txt" {
+			t.Errorf("List shows %+v, want only a/done.txt", infos)
+		}
+	}
+	for range 2 { // the second finds it gone
+		if err := sw.RemoveLeftover(ctx, got[0]); err != nil {
+			t.Errorf("RemoveLeftover(%+v): %v", got[0], err)
+		}
+	}
+	if left, err := sw.Leftovers(ctx, time.Now().Add(time.Minute)); err != nil || len(left) != 0 {
+		t.Errorf("Leftovers after removal = %+v, %v; want none", left, err)
+	}
+	if content, _ := get(t, st, "a/done.txt"); content != "kept" {
+		t.Errorf("a/done.txt holds %q after the sweep", content)
 	}
 }
