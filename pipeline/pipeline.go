@@ -359,7 +359,7 @@ func (p *Pipeline) cover(show *showFolder) (sourceFile, error) {
 }
 
 func (p *Pipeline) timing() timing {
-	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log}
+	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache()}
 }
 
 func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {
