@@ -230,10 +230,10 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 	if err != nil {
 		return nil, "", nil, err
 	}
-	// Only the headings' chapters need the transcript timed: with a
-	// chapters file or front matter, or no headings, show the chapters
+	// Only the headings' and the suggested chapters need the transcript
+	// timed: with a chapters file or front matter, show the chapters
 	// without decoding the audio (minutes for a long episode).
-	if !e.chapters.ok() && len(e.t.Chapters) == 0 && len(chapters.FromTranscript(e.t)) > 0 {
+	if needsTiming(e) {
 		how, err := p.timing().time(ctx, e)
 		if err != nil {
 			return nil, "", nil, err
