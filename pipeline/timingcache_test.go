@@ -56,3 +56,44 @@ func TestTimingCache(t *testing.T) {
 		t.Errorf("an edited transcript was not aligned again:\n%s", log)
 	}
 }
+
+// TestRegenerateFromCache: regenerating the chapters of a published
+// episode after an edit to its chapters file does not align it again,
+// and uploads only the audio, the chapters JSON, the page and the feed.
+func TestRegenerateFromCache(t *testing.T) {
+	const slug = "02-kubernetes-cost"
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	ctx := context.Background()
+	var log bytes.Buffer
+	if _, err := NewWithStore(cfg, mustOpen(t, cfg), Options{Log: &log, Align: "pauses"}).Publish(ctx, []string{slug}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "align: decoded") {
+		t.Fatalf("the first publish did not align:\n%s", log.String())
+	}
+	f, err := os.OpenFile(filepath.Join(cfg.EpisodesDir(), slug+".chapters.txt"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("00:00:55 結語\n")
+	f.Close()
+	log.Reset()
+	res, err := NewWithStore(cfg, mustOpen(t, cfg), Options{Log: &log, Align: "pauses"}).Publish(ctx, []string{slug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "align: decoded") || !strings.Contains(log.String(), "(cached)") {
+		t.Errorf("the regenerate aligned again:\n%s", log.String())
+	}
+	var got []string
+	for _, k := range res.Uploaded {
+		switch {
+		case strings.HasSuffix(k, ".chapters.json"), strings.HasSuffix(k, ".mp3"), k == "episodes/"+slug+".html", k == "feed.xml":
+		default:
+			got = append(got, k)
+		}
+	}
+	if len(got) > 0 || len(res.Uploaded) != 4 {
+		t.Errorf("uploaded %v; want only the audio, the chapters JSON, the page and the feed", res.Uploaded)
+	}
+}
