@@ -80,7 +80,7 @@ func turnStarts(tr *transcript.Transcript) map[time.Duration]bool {
 	return starts
 }
 
-// TestSampleLongEpisode: the sample show's 35-minute conversation of a
+// TestSampleLongEpisode: the sample show's 30-minute conversation of a
 // host and two guests, with no headings, gets 5 to 12 chapters, each
 // starting at a turn start (the first at 0), none shorter than 60 s, all
 // titled in under 50 characters, and each start at one of the host's
