@@ -15,7 +15,7 @@
 // whole. Terms are weighted by their rarity across the episode's turns,
 // so the words every turn shares do not mask a change of subject.
 //
-// How many: about one chapter per five minutes, none shorter than
+// How many: about one chapter per four minutes, none shorter than
 // MinLength and none longer than MaxLength where a turn start allows it.
 //
 // Titles: the host's question that opens the chapter, made short (its

@@ -120,7 +120,7 @@ func newChaptersSuggestCommand(gopts *globalOptions) *cli.Command {
 		Description: "Times the transcript (or takes its timing from the cache), then starts a\n" +
 			"chapter at each speaker turn where the conversation turns to a new subject:\n" +
 			"where the words before and after it differ most, and a host asks after a\n" +
-			"long answer. About one chapter per five minutes, none under a minute,\n" +
+			"long answer. About one chapter per four minutes, none under a minute,\n" +
 			"each titled by the host's question made short, else by the clause with the\n" +
 			"chapter's key terms. Writes `00:00:00.000 Title` lines to stdout, or to\n" +
 			"FILE: saved as EPISODE.chapters.txt beside the episode, edited, and\n" +
