@@ -132,3 +132,28 @@ func checkTimes(list []Chapter) error {
 	}
 	return nil
 }
+
+// WriteText writes a text list that Parse reads back: one chapter a line,
+// `00:04:36.145 Title`, with ` <url>` after the title when it links
+// somewhere. Hidden chapters are left out: a text list cannot hide one.
+func WriteText(w io.Writer, list []Chapter) error {
+	if err := checkTimes(list); err != nil {
+		return fmt.Errorf("chapters: write text: %w", err)
+	}
+	var b strings.Builder
+	for _, c := range list {
+		if c.Hidden {
+			continue
+		}
+		title := strings.Join(strings.Fields(c.Title), " ") // one line
+		b.WriteString(transcript.FormatTimestamp(c.Start) + " " + title)
+		if c.URL != "" {
+			b.WriteString(" <" + c.URL + ">")
+		}
+		b.WriteByte('\n')
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("chapters: write text: %w", err)
+	}
+	return nil
+}

@@ -410,7 +410,8 @@ func transcriptType(t manifest.Transcript) (typ, rel string) {
 // first chapter's start, because Apple ignores a list that does not begin
 // there; anything before it belongs to the first chapter. Lines must rise:
 // of chapters that start within the same second only the last is listed,
-// since it is the one that plays from that second on.
+// since it is the one that plays from that second on. Fewer than
+// rules.MinTimestampChapters lines make no list: Apple would ignore it.
 func chapterList(chs []manifest.Chapter) string {
 	type line struct {
 		at    int64 // whole seconds, as shown
@@ -430,6 +431,9 @@ func chapterList(chs []manifest.Chapter) string {
 			continue
 		}
 		lines = append(lines, line{at, c.Title})
+	}
+	if len(lines) < rules.MinTimestampChapters {
+		return ""
 	}
 	var b strings.Builder
 	for i, l := range lines {

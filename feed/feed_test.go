@@ -363,14 +363,19 @@ func TestChapterList(t *testing.T) {
 		{"none", nil, ""},
 		{"plain", []manifest.Chapter{{Start: 0, Title: "Intro"}, {Start: 61.9, Title: "A & B"}, {Start: 3600, Title: "C"}},
 			"<p>00:00:00 Intro</p>\n<p>00:01:01 A &amp; B</p>\n<p>01:00:00 C</p>"},
-		{"late first chapter starts the list at zero", []manifest.Chapter{{Start: 5, Title: "A"}, {Start: 70, Title: "B"}},
-			"<p>00:00:00 A</p>\n<p>00:01:10 B</p>"},
-		{"hidden chapters are left out", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 30, Title: "Ad", Hidden: true}, {Start: 60, Title: "B"}},
-			"<p>00:00:00 A</p>\n<p>00:01:00 B</p>"},
-		{"same second keeps the later", []manifest.Chapter{{Start: 0, Title: "Intro"}, {Start: 0.525, Title: "Talk"}, {Start: 46, Title: "Q&A"}},
-			"<p>00:00:00 Talk</p>\n<p>00:00:46 Q&amp;A</p>"},
-		{"long show", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 36000, Title: "B"}},
-			"<p>00:00:00 A</p>\n<p>10:00:00 B</p>"},
+		{"late first chapter starts the list at zero", []manifest.Chapter{{Start: 5, Title: "A"}, {Start: 70, Title: "B"}, {Start: 130, Title: "C"}},
+			"<p>00:00:00 A</p>\n<p>00:01:10 B</p>\n<p>00:02:10 C</p>"},
+		{"hidden chapters are left out", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 30, Title: "Ad", Hidden: true}, {Start: 60, Title: "B"}, {Start: 90, Title: "C"}},
+			"<p>00:00:00 A</p>\n<p>00:01:00 B</p>\n<p>00:01:30 C</p>"},
+		{"same second keeps the later", []manifest.Chapter{{Start: 0, Title: "Intro"}, {Start: 0.525, Title: "Talk"}, {Start: 46, Title: "Q&A"}, {Start: 99, Title: "End"}},
+			"<p>00:00:00 Talk</p>\n<p>00:00:46 Q&amp;A</p>\n<p>00:01:39 End</p>"},
+		{"long show", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 36000, Title: "B"}, {Start: 36060, Title: "C"}},
+			"<p>00:00:00 A</p>\n<p>10:00:00 B</p>\n<p>10:01:00 C</p>"},
+		// Apple's rule: fewer than three lines are no chapters.
+		{"one chapter", []manifest.Chapter{{Start: 0, Title: "Whole"}}, ""},
+		{"two chapters", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 60, Title: "B"}}, ""},
+		{"two visible of three", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 30, Title: "Ad", Hidden: true}, {Start: 60, Title: "B"}}, ""},
+		{"three in two seconds", []manifest.Chapter{{Start: 0, Title: "A"}, {Start: 0.5, Title: "B"}, {Start: 60, Title: "C"}}, ""},
 	}
 	for _, tt := range tests {
 		if got := chapterList(tt.in); got != tt.want {

@@ -2,13 +2,16 @@ package pipeline
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/chapters"
+	"github.com/podpipe/podpipe/chapters/suggest"
 	"github.com/podpipe/podpipe/id3"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // chapterList is an episode's chapters, checked, and where they came from
@@ -25,8 +28,10 @@ const headingLeadIn = 5 * time.Second
 
 // resolveChapters picks the episode's chapters by precedence: a chapters
 // file beside the episode, then the front matter, then the transcript's
-// headings, then chapters already embedded in the source MP3. The
-// transcript must be timed. showLanguage titles an added first chapter for
+// headings when it has two spoken sections or more, then chapters already
+// embedded in the source MP3, then chapters suggested from the transcript.
+// A single chapter covering the episode is never the result: it is
+// dropped with a warning. The transcript must be timed. showLanguage titles an added first chapter for
 // an episode that does not say its language.
 func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 	var ch chapterList
@@ -46,7 +51,7 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 	case len(e.t.Chapters) > 0:
 		list = chapters.FromMarks(e.t.Chapters)
 		ch.source = e.md.name + " (front matter)"
-	default:
+	case spokenSections(e.t) >= 2:
 		list = chapters.FromTranscript(e.t)
 		ch.source = e.md.name + " (headings)"
 		// Errors about a heading's chapter name its line.
@@ -63,7 +68,11 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 		if len(list) > 0 && list[0].Start < headingLeadIn {
 			list[0].Start = 0
 		}
-		if len(list) == 0 && e.audio.ext() == ".mp3" {
+	default:
+		// One spoken section (the editors' single 對談內容) would be one
+		// chapter covering the whole episode: chapters embedded in the
+		// source MP3, else chapters suggested from the transcript.
+		if e.audio.ext() == ".mp3" {
 			f, err := os.Open(e.audio.path)
 			if err != nil {
 				return ch, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
@@ -74,6 +83,10 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 				return ch, fmt.Errorf("%s: %w", e.audio.name, err)
 			}
 			ch.source = e.audio.name + " (embedded)"
+		}
+		if len(list) < 2 {
+			list = suggest.Chapters(e.t, e.info.Duration, suggest.Options{})
+			ch.source = e.md.name + " " + SuggestedSource
 		}
 	}
 	if len(list) == 0 {
@@ -108,8 +121,49 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 	for _, w := range warns {
 		ch.warnings = append(ch.warnings, ch.source+": "+w)
 	}
+	if visible(fixed) < 2 {
+		// A listener can jump nowhere, and Apple shows the feed's
+		// chapters instead of its own.
+		ch.warnings = append(ch.warnings, ch.source+": one chapter covering the whole episode is not published")
+		ch.source = "none"
+		return ch, nil
+	}
 	ch.list = fixed
 	return ch, nil
+}
+
+// SuggestedSource is how a chapter source says the chapters were
+// suggested from the transcript (chapters show prints it after the
+// transcript's name).
+const SuggestedSource = "(suggested from the transcript)"
+
+// spokenSections counts the transcript's sections that hold speech: each
+// is a chapter.
+func spokenSections(t *transcript.Transcript) int {
+	n := 0
+	for _, s := range t.Sections {
+		if !s.Notes {
+			n++
+		}
+	}
+	return n
+}
+
+// needsTiming says whether the episode's chapters come from its timed
+// transcript (its headings or a suggestion), not a chapters file or the
+// front matter.
+func needsTiming(e *episode) bool {
+	return !e.chapters.ok() && len(e.t.Chapters) == 0
+}
+
+func visible(list []chapters.Chapter) int {
+	n := 0
+	for _, c := range list {
+		if !c.Hidden {
+			n++
+		}
+	}
+	return n
 }
 
 // withIntro adds a chapter at 0 when none starts there (players and Apple
@@ -129,4 +183,33 @@ func withIntro(list []chapters.Chapter, lang string) ([]chapters.Chapter, string
 		title = "オープニング"
 	}
 	return append([]chapters.Chapter{{Title: title}}, list...), title
+}
+
+// Suggestion is what Suggest proposes for an episode.
+type Suggestion struct {
+	Chapters []chapters.Chapter // nil when the episode is too short for two
+	Timing   string             // how the transcript was timed
+	Warnings []string
+}
+
+// Suggest proposes chapters for an episode from its timed transcript,
+// whatever chapters it has: the list an editor starts from.
+func (p *Pipeline) Suggest(ctx context.Context, arg string) (*Suggestion, error) {
+	src, err := FindEpisode(p.cfg, arg)
+	if err != nil {
+		return nil, err
+	}
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	e, err := load(show, src)
+	if err != nil {
+		return nil, err
+	}
+	how, err := p.timing().time(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return &Suggestion{Chapters: suggest.Chapters(e.t, e.info.Duration, suggest.Options{}), Timing: how.description, Warnings: how.warnings}, nil
 }

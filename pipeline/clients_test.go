@@ -32,8 +32,8 @@ func TestSampleShowFeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := readManifest(t, mustOpen(t, cfg))
-	if len(m.Episodes) != 3 {
-		t.Fatalf("manifest holds %d episodes, want the sample's 3", len(m.Episodes))
+	if len(m.Episodes) != 4 {
+		t.Fatalf("manifest holds %d episodes, want the sample's 4", len(m.Episodes))
 	}
 
 	t.Run("validate", func(t *testing.T) {

@@ -359,10 +359,10 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 	if err != nil {
 		return nil, "", nil, err
 	}
-	// Only the headings' chapters need the transcript timed: with a
-	// chapters file or front matter, or no headings, show the chapters
+	// Only the headings' and the suggested chapters need the transcript
+	// timed: with a chapters file or front matter, show the chapters
 	// without decoding the audio (minutes for a long episode).
-	if !e.chapters.ok() && len(e.t.Chapters) == 0 && len(chapters.FromTranscript(e.t)) > 0 {
+	if needsTiming(e) {
 		how, err := p.timing().time(ctx, e)
 		if err != nil {
 			return nil, "", nil, err
@@ -572,7 +572,7 @@ func (p *Pipeline) cover(show *showFolder) (sourceFile, error) {
 }
 
 func (p *Pipeline) timing() timing {
-	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log}
+	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache()}
 }
 
 func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {

@@ -35,8 +35,8 @@ func TestFindEpisode(t *testing.T) {
 		t.Error("FindEpisode found an episode that does not exist")
 	}
 	all, err := ListEpisodes(cfg)
-	if err != nil || len(all) != 3 {
-		t.Fatalf("ListEpisodes = %d episodes, %v; want the sample's 3", len(all), err)
+	if err != nil || len(all) != 4 {
+		t.Fatalf("ListEpisodes = %d episodes, %v; want the sample's 4", len(all), err)
 	}
 }
 

@@ -15,6 +15,7 @@ type timing struct {
 	tier     align.Tier // auto already resolved to the best this machine has
 	language string     // show.language, for an episode that does not say its own
 	log      io.Writer  // the aligner's progress and warnings
+	cache    timingCache
 }
 
 // resolveTier is the tier the --align option asks for, auto resolved to
@@ -37,7 +38,10 @@ type timed struct {
 // time times the episode's transcript against its audio, in place (the
 // transcript.Timer contract). The aligner falls back on a lower tier, with
 // a warning in the log, when a higher one cannot run; it decodes MP3 only,
-// so AAC audio is timed by the estimate.
+// so AAC audio is timed by the estimate. An alignment is kept in the
+// timing cache, keyed by what it was computed from, and taken from there
+// the next time: showing or regenerating the chapters of an unchanged
+// episode then takes milliseconds instead of an alignment.
 func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 	var res timed
 	var timer transcript.Timer = transcript.Proportional{}
@@ -49,8 +53,22 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 	default:
 		// The episode's own language first: a show may hold episodes
 		// in several.
-		aligner = align.New(align.Options{Tier: tm.tier, Language: cmp.Or(e.t.Language, tm.language), Log: tm.log})
+		lang := cmp.Or(e.t.Language, tm.language)
+		key := tm.cache.key(e, tm.tier, lang)
+		if tier, warnings, ok := tm.cache.load(key, e.t); ok {
+			for _, w := range warnings {
+				fmt.Fprintln(tm.log, "align: warning:", w)
+			}
+			res.description = "aligned to the audio, tier " + tier + " (cached)"
+			return res, nil
+		}
+		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log})
 		timer = aligner
+		defer func() {
+			if res.description != "" {
+				tm.cache.store(key, e.t, aligner.Tier().String(), aligner.Report().Warnings)
+			}
+		}()
 	}
 	if err := timer.Time(ctx, e.t, transcript.Audio{Path: e.audio.path, Duration: e.info.Duration}); err != nil {
 		return res, timingError(e.md.name, err)

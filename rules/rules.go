@@ -125,6 +125,11 @@ func CheckDescription(s string) error {
 	return nil
 }
 
+// MinTimestampChapters is the fewest timestamp lines, the first at
+// 00:00:00, from which Apple builds chapters out of an episode's
+// description; a shorter list is noise to a listener.
+const MinTimestampChapters = 3
+
 // MaxPersonName is the longest podcast:person name, in characters.
 const MaxPersonName = 128
 

@@ -208,7 +208,10 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 		_, err = stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(o.out, buf.Bytes())
+	if err := writeFileAtomic(o.out, buf.Bytes()); err != nil {
+		return fmt.Errorf("transcript convert: %w", err)
+	}
+	return nil
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same
@@ -217,7 +220,7 @@ func writeFileAtomic(name string, data []byte) (err error) {
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("transcript convert: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -226,19 +229,19 @@ func writeFileAtomic(name string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("transcript convert: write %s: %w", name, err)
+		return fmt.Errorf("write %s: %w", name, err)
 	}
 	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("transcript convert: %w", err)
+		return err
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("transcript convert: sync %s: %w", name, err)
+		return fmt.Errorf("sync %s: %w", name, err)
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("transcript convert: close %s: %w", name, err)
+		return fmt.Errorf("close %s: %w", name, err)
 	}
 	if err = os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("transcript convert: %w", err)
+		return err
 	}
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync()

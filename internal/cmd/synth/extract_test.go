@@ -156,8 +156,14 @@ func TestSampleEpisodes(t *testing.T) {
 				t.Errorf("%s:%d: markup left in spoken text %q", f, u.Line, u.Text)
 			}
 		}
-		if turns < 8 || turns > 15 || cues == 0 {
-			t.Errorf("%s: %d speech units and %d cues, want 8–15 and at least one cue", f, turns, cues)
+		// The one-minute episodes, and the half-hour conversation that
+		// chapters are suggested for.
+		most := 15
+		if filepath.Base(f) == "04-platform-engineering.md" {
+			most = 120
+		}
+		if turns < 8 || turns > most || cues == 0 {
+			t.Errorf("%s: %d speech units and %d cues, want 8–%d and at least one cue", f, turns, cues, most)
 		}
 	}
 }

@@ -336,7 +336,9 @@ func encodeMP3(ctx context.Context, out string, mix []float64, kbps int) error {
 		return err
 	}
 	tmp := out + ".tmp"
-	cmd := exec.CommandContext(ctx, "lame", "--quiet", "--cbr", "-b", strconv.Itoa(kbps), "-m", "m", "-", tmp)
+	// --resample keeps the mix's rate: at 24 kbps and below lame would
+	// otherwise drop to 16 kHz, and the aligner times such audio wrongly.
+	cmd := exec.CommandContext(ctx, "lame", "--quiet", "--cbr", "-b", strconv.Itoa(kbps), "-m", "m", "--resample", strconv.FormatFloat(rate/1000.0, 'f', -1, 64), "-", tmp)
 	cmd.Stdin = &wav
 	if b, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(tmp)
