@@ -50,10 +50,10 @@ func TestDryRunPlans(t *testing.T) {
 			func(up, del []string) bool { return len(up) == 4 && len(del) == 0 }},
 		{"unpublish episode", nil,
 			func(p *Pipeline) (*Result, error) { return p.Unpublish(ctx, "03-edge-ai-inference", false) },
-			// The page of 02, which linked 03, and the feed, twice: once
-			// without 03, once with 02's new page.
+			// The pages of 02 and 04, which linked 03, and the feed, twice:
+			// once without 03, once with their new pages.
 			func(up, del []string) bool {
-				return slices.Equal(up, []string{"episodes/02-kubernetes-cost.html", "feed.xml", "feed.xml"}) && len(del) == 0
+				return slices.Equal(up, []string{"episodes/02-kubernetes-cost.html", "episodes/04-platform-engineering.html", "feed.xml", "feed.xml"}) && len(del) == 0
 			}},
 		{"unpublish episode --delete", nil,
 			func(p *Pipeline) (*Result, error) { return p.Unpublish(ctx, "01-p99-observability", true) },
