@@ -31,10 +31,13 @@ func newUnpublishEpisodeCommand(gopts *globalOptions) *cli.Command {
 		Description: "The manifest records the episode as unpublished: publish show passes it\n" +
 			"over, and only publish episode brings it back (with the guid it had). The\n" +
 			"pages that link it (previous/next) are rebuilt without the link. Its\n" +
-			"objects stay in storage unless --delete, which deletes them at once.",
+			"objects stay in storage unless --delete, which deletes them at once.\n" +
+			"Rebuilding a page times its transcript as publish does (--align).",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "delete", Usage: "also delete the episode's published objects", Sources: cli.EnvVars("PODPIPE_DELETE"), Destination: &opts.delete},
 			newDryRunFlag(&opts.dryRun),
+			// The pages rebuilt without the link are timed like a publish.
+			newAlignFlag(&opts.align),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runUnpublishEpisode(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
