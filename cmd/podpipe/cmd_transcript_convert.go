@@ -208,41 +208,8 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 		_, err = stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(o.out, buf.Bytes())
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so that name is never left half written.
-func writeFileAtomic(name string, data []byte) (err error) {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
+	if err := writeFileAtomic(o.out, buf.Bytes()); err != nil {
 		return fmt.Errorf("transcript convert: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("transcript convert: write %s: %w", name, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("transcript convert: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("transcript convert: sync %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("transcript convert: close %s: %w", name, err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("transcript convert: %w", err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
