@@ -54,7 +54,7 @@ with --addr 0.0.0.0:8080.`,
 			&cli.StringFlag{
 				Name:        "dir",
 				Usage:       "serve `DIR` instead of the config's storage directory",
-				Sources:     cli.EnvVars("PODPIPE_SERVE_DIR"),
+				Sources:     cli.EnvVars("PODPIPE_DIR", "PODPIPE_SERVE_DIR"),
 				Destination: &opts.dir,
 			},
 		},

@@ -67,7 +67,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			newInitCommand(gopts),
 			newPublishCommand(gopts),
 			newServeCommand(gopts),
-			newTranscriptCommand(),
+			newTranscriptCommand(gopts),
 			newUnpublishCommand(gopts),
 		},
 		Writer:                stdout,
@@ -146,7 +146,11 @@ func main() {
 // run executes the command line and maps its error to an exit status: 0 on
 // success, 2 on a usage error, 1 on anything else.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).Run(ctx, args)
+	app := newApp(stdout, stderr)
+	args, err := checkArgs(app, args)
+	if err == nil {
+		err = app.Run(ctx, args)
+	}
 	if err == nil {
 		return 0
 	}
