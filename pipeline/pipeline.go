@@ -178,7 +178,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		r, err := render(e, chs, audio, p.cfg.Show.Title, work)
+		r, err := render(e, chs, audio, p.pageSite(cover), work)
 		if err != nil {
 			return nil, err
 		}
@@ -206,6 +206,9 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	}
 	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(published, coverObj, p.opt.Now))
 	if err != nil {
+		return nil, err
+	}
+	if err := p.publishSite(ctx, m, work, res); err != nil {
 		return nil, err
 	}
 	if err := p.publishFeed(ctx, m, work, res); err != nil {
