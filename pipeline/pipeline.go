@@ -208,9 +208,6 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.publishSite(ctx, m, work, res); err != nil {
-		return nil, err
-	}
 	if err := p.publishFeed(ctx, m, work, res); err != nil {
 		return nil, err
 	}
@@ -399,6 +396,10 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 // publishFeed renders the feed of m and replaces the published one unless
 // it is the same.
 func (p *Pipeline) publishFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
+	// The home page lists what the feed does: it changes with it.
+	if err := p.publishSite(ctx, m, work, res); err != nil {
+		return err
+	}
 	a, warnings, err := renderFeed(p.cfg, m, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)

@@ -113,6 +113,9 @@ func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args 
 			fmt.Fprint(w, msg)
 		}
 	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
+		fmt.Fprintf(w, "home page: %s\n", base)
+	}
 	if _, err := os.Stat(filepath.Join(dir, feedKey)); err == nil {
 		fmt.Fprintf(w, "feed: %s%s\n", base, feedKey)
 	}
