@@ -84,7 +84,7 @@ func TestChromiumPublishedPage(t *testing.T) {
 	var page bytes.Buffer
 	err = htmlpage.Write(&page, tr, htmlpage.Options{
 		AudioURL: "ep.wav", ShowTitle: "工程師的午餐時間", ShowURL: "index.html",
-		CoverURL: "cover.jpg", FeedURL: base + "feed.xml", PageSelfURL: base + "ep.html", CaptionsURL: "ep.vtt",
+		CoverURL: "cover.jpg", AbsCoverURL: base + "cover.jpg", FeedURL: base + "feed.xml", PageSelfURL: base + "ep.html", CaptionsURL: "ep.vtt",
 	})
 	if err != nil {
 		t.Fatal(err)
