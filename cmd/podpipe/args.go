@@ -58,7 +58,7 @@ func checkArgs(app *cli.Command, args []string) ([]string, error) {
 		}
 		sub := cmd.Command(a)
 		if sub == nil {
-			return nil, unknownCommand(path, a)
+			return nil, unknownCommand(path, a, rest[i+1:])
 		}
 		cmd = sub
 		path = append(path, sub)
@@ -156,8 +156,9 @@ func prefix(path []*cli.Command) string {
 }
 
 // unknownCommand explains a word that is not a subcommand of the last
-// command of path.
-func unknownCommand(path []*cli.Command, word string) error {
+// command of path; after is the rest of the command line, for the
+// corrected one.
+func unknownCommand(path []*cli.Command, word string, after []string) error {
 	cmd := path[len(path)-1]
 	var names []string
 	for _, s := range cmd.Commands {
@@ -168,13 +169,13 @@ func unknownCommand(path []*cli.Command, word string) error {
 	line := commandLine(path)
 	msg := fmt.Sprintf("%sunknown command %q", prefix(path), word)
 	if s := nearest(word, names); s != "" {
-		return usagef("%s; did you mean %q? (%s %s)", msg, s, line, s)
+		return usagef("%s; did you mean %q? %s", msg, s, strings.Join(append([]string{line, s}, after...), " "))
 	}
 	// An episode where a subcommand was expected: the subcommand that
 	// takes one.
 	for _, s := range cmd.Commands {
 		if strings.Contains(s.ArgsUsage, "EPISODE") {
-			return usagef("%s; to name an episode: %s %s %s", msg, line, s.Name, word)
+			return usagef("%s; to name an episode: %s", msg, strings.Join(append([]string{line, s.Name, word}, after...), " "))
 		}
 	}
 	return usagef("%s; the commands are: %s (%s --help)", msg, strings.Join(names, ", "), line)
