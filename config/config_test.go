@@ -194,3 +194,42 @@ func TestLoadArtworkNotAnImage(t *testing.T) {
 func pngEncode(w *bytes.Buffer) error {
 	return png.Encode(w, image.NewRGBA(image.Rect(0, 0, 16, 16)))
 }
+
+func TestFindWalksUp(t *testing.T) {
+	root := t.TempDir()
+	deep := filepath.Join(root, "episodes", "drafts")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := Find(deep); ok {
+		t.Fatalf("Find with no config.toml anywhere below %s = %q", root, p)
+	}
+	if err := os.WriteFile(filepath.Join(root, FileName), []byte("[show]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := Find(deep)
+	if !ok || p != filepath.Join(root, FileName) {
+		t.Fatalf("Find(%s) = %q, %v; want %s", deep, p, ok, filepath.Join(root, FileName))
+	}
+	t.Chdir(deep)
+	p, ok = Find(".")
+	if !ok || p != filepath.Join("..", "..", FileName) {
+		t.Fatalf("Find(.) from %s = %q, %v; want ../../config.toml", deep, p, ok)
+	}
+}
+
+func TestLoadNamesEveryMissingKey(t *testing.T) {
+	p := writeConfig(t, "[show]\nlanguage = \"en\"\n")
+	_, err := Load(p)
+	if err == nil {
+		t.Fatal("Load succeeded with no required key")
+	}
+	for _, key := range []string{"show.title", "show.description", "show.owner_email", "show.image", "show.categories"} {
+		if want := p + ": " + key + ": required key is missing"; !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", key, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n != 5 {
+		t.Errorf("error has %d lines, want 5 (one a key):\n%v", n, err)
+	}
+}

@@ -141,7 +141,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 	return nil
 }
 
-// Check reports the first missing or invalid key, with its line in the
+// Check reports every missing required key, or else the first invalid key, with its line in the
 // file when it is there (or the PODPIPE_* variable that set it).
 func (c *Config) Check() error {
 	bad := func(key, format string, args ...any) error {
@@ -154,10 +154,19 @@ func (c *Config) Check() error {
 		{"show.owner_email", s.OwnerEmail},
 		{"show.image", s.Image},
 	}
+	// Every missing key at once, one a line: a new show fills them in one
+	// pass rather than one run per key.
+	var missing []error
 	for _, r := range required {
 		if strings.TrimSpace(r.val) == "" {
-			return bad(r.key, "required key is missing")
+			missing = append(missing, bad(r.key, "required key is missing"))
 		}
+	}
+	if len(s.Categories) == 0 {
+		missing = append(missing, bad("show.categories", "required key is missing (Apple's categories, e.g. [\"Technology\"])"))
+	}
+	if len(missing) > 0 {
+		return errors.Join(missing...)
 	}
 	// The address goes into itunes:email and podcast:locked's owner as it
 	// is: "Name <addr>" there is not an address Apple can mail.
@@ -169,9 +178,6 @@ func (c *Config) Check() error {
 	}
 	if err := rules.CheckLanguage(s.Language); err != nil {
 		return bad("show.language", "%v", err)
-	}
-	if len(s.Categories) == 0 {
-		return bad("show.categories", "required key is missing (Apple's categories, e.g. [\"Technology\"])")
 	}
 	for _, cat := range s.Categories {
 		if err := rules.CheckCategory(cat); err != nil {

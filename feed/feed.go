@@ -65,6 +65,10 @@ const Generator = "podpipe (https://github.com/podpipe/podpipe)"
 // seen. Empty optional fields get the defaults Apple and the Podcasting 2.0
 // spec name (episodic, podcast, the title as author).
 type Show struct {
+	// Stylesheet is the URL of an XSL stylesheet that shows the feed as a
+	// page in a browser (<?xml-stylesheet?>); none when empty. Apps ignore it.
+	Stylesheet string
+
 	Title       string
 	Description string
 	Link        string // the show's website; the base URL when empty
@@ -116,6 +120,13 @@ func Write(w io.Writer, show *Show, m *manifest.Manifest, now time.Time) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := io.WriteString(bw, xml.Header); err != nil {
 		return fmt.Errorf("feed: %w", err)
+	}
+	if show.Stylesheet != "" {
+		var href strings.Builder
+		xml.EscapeText(&href, []byte(show.Stylesheet))
+		if _, err := fmt.Fprintf(bw, "<?xml-stylesheet type=\"text/xsl\" href=\"%s\"?>\n", strings.ReplaceAll(href.String(), `"`, "&#34;")); err != nil {
+			return fmt.Errorf("feed: %w", err)
+		}
 	}
 	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")

@@ -4,6 +4,7 @@ import (
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/site"
 )
 
 // feedShow is what the feed says about the show, from its config: package
@@ -11,6 +12,7 @@ import (
 func feedShow(cfg *config.Config) *feed.Show {
 	s := cfg.Show
 	fs := &feed.Show{
+		Stylesheet:  site.XSLKey, // beside the feed; publishSite uploads it
 		Title:       s.Title,
 		Description: s.Description,
 		Link:        s.Link,

@@ -219,7 +219,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		if err != nil {
 			return nil, err
 		}
-		r, err := render(e, chs, audio, p.cfg.Show.Title, work)
+		r, err := render(e, chs, audio, p.pageSite(cover), work)
 		if err != nil {
 			return nil, err
 		}
@@ -606,11 +606,16 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 	return &o, nil
 }
 
-// publishStable puts the pages and then the feed rendered from m, the
-// manifest just written, each unless the store holds one rendered from a
-// newer manifest (putStable).
+// publishStable puts the pages, the show's home page and then the feed
+// rendered from m, the manifest just written, each unless the store holds
+// one rendered from a newer manifest (putStable).
 func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, pages []*artifact, work string, res *Result) error {
-	for _, a := range pages {
+	// The home page lists what the feed does: it changes with it.
+	home, err := p.renderSite(m, work)
+	if err != nil {
+		return err
+	}
+	for _, a := range append(pages, home...) {
 		if err := p.putStable(ctx, a, m.Generation, res); err != nil {
 			return err
 		}

@@ -21,8 +21,10 @@ type rendered struct {
 
 // render writes into work the episode's files besides its audio: its
 // artwork, the chapters JSON, the transcripts and the HTML page, which
-// plays audio. showTitle goes into the chapters JSON and the page.
-func render(e *episode, chs chapterList, audio *artifact, showTitle, work string) (*rendered, error) {
+// plays audio. The show's title goes into the chapters JSON and the page,
+// with its cover, home page and feed.
+func render(e *episode, chs chapterList, audio *artifact, show pageSite, work string) (*rendered, error) {
+	showTitle := show.title
 	r := &rendered{}
 	dir := episodeDir(e.slug)
 	newArt := func(role, name string) *artifact {
@@ -70,6 +72,7 @@ func render(e *episode, chs chapterList, audio *artifact, showTitle, work string
 	r.artifacts = append(r.artifacts, audio)
 
 	var trs []manifest.Transcript
+	var captions *artifact
 	for _, f := range formats.Published() {
 		if f.Name == formats.HTML {
 			continue
@@ -83,6 +86,9 @@ func render(e *episode, chs chapterList, audio *artifact, showTitle, work string
 			return nil, err
 		}
 		trs = append(trs, manifest.Transcript{Object: a.object(), Format: f.Name})
+		if f.Name == formats.VTT {
+			captions = a
+		}
 	}
 
 	// The HTML page, under a stable name other pages link to.
@@ -92,6 +98,23 @@ func render(e *episode, chs chapterList, audio *artifact, showTitle, work string
 		AudioURL:  pageLink(audio.key),
 		Chapters:  chapters.Marks(chs.list),
 		ShowTitle: showTitle,
+	}
+	if show.urlFor != nil {
+		po := &opts.Page
+		po.ShowURL, po.ShowAbsURL = pageLink(homeKey), show.urlFor(homeKey)
+		po.FeedURL = show.feedURL
+		po.PageSelfURL = show.urlFor(pageKey(e.slug))
+		po.AbsAudioURL = show.urlFor(audio.key)
+		cover := show.coverKey
+		if image != nil {
+			cover = image.key
+		}
+		if cover != "" {
+			po.CoverURL, po.AbsCoverURL = pageLink(cover), show.urlFor(cover)
+		}
+		if captions != nil {
+			po.CaptionsURL = pageLink(captions.key)
+		}
 	}
 	if err := writeFile(page.path, func(w io.Writer) error { return pageFormat.Write(w, e.t, opts) }); err != nil {
 		return nil, fmt.Errorf("%s: html: %w", e.md.name, err)

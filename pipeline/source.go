@@ -31,7 +31,11 @@ var leadingNumber = regexp.MustCompile(`^(\d+)[-_.]`)
 // episode's Markdown (or audio), to its sources.
 func FindEpisode(cfg *config.Config, arg string) (*Source, error) {
 	dir := cfg.EpisodesDir()
-	slug := arg
+	// A bare file name of a source, 03-x.md or 03-x.mp3, names its slug.
+	slug := strings.TrimSuffix(arg, ".chapters.txt")
+	for _, ext := range []string{".md", ".mp3", ".m4a", ".chapters.json"} {
+		slug = strings.TrimSuffix(slug, ext)
+	}
 	if strings.ContainsAny(arg, `/\`) || filepath.Ext(arg) != "" && isFile(arg) {
 		dir = filepath.Dir(arg)
 		base := filepath.Base(arg)
@@ -40,12 +44,29 @@ func FindEpisode(cfg *config.Config, arg string) (*Source, error) {
 	}
 	md := filepath.Join(dir, slug+".md")
 	if !exists(md) {
+		if near := nearSlugs(dir, slug); len(near) > 0 {
+			return nil, fmt.Errorf("%s: no such episode (looked for %s); did you mean %s?", arg, md, strings.Join(near, " or "))
+		}
 		return nil, fmt.Errorf("%s: no such episode (looked for %s)", arg, md)
 	}
 	if err := checkSlug(slug); err != nil {
 		return nil, fmt.Errorf("%s: %w", rel(md), err)
 	}
 	return sourceIn(dir, slug), nil
+}
+
+// nearSlugs lists the slugs in dir that slug may have meant: those that
+// start with it or contain it, or share its episode number.
+func nearSlugs(dir, slug string) []string {
+	slugs, _ := slugsIn(dir)
+	num := leadingNumber.FindString(slug)
+	var near []string
+	for _, s := range slugs {
+		if slug != "" && strings.Contains(s, slug) || num != "" && strings.HasPrefix(s, num) {
+			near = append(near, s)
+		}
+	}
+	return near
 }
 
 // checkSlug refuses a slug that cannot name an episode's objects in

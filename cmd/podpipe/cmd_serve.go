@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -53,7 +54,7 @@ with --addr 0.0.0.0:8080.`,
 			&cli.StringFlag{
 				Name:        "dir",
 				Usage:       "serve `DIR` instead of the config's storage directory",
-				Sources:     cli.EnvVars("PODPIPE_SERVE_DIR"),
+				Sources:     cli.EnvVars("PODPIPE_DIR", "PODPIPE_SERVE_DIR"),
 				Destination: &opts.dir,
 			},
 		},
@@ -73,6 +74,7 @@ func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args 
 	}
 	dir, addr := opts.dir, opts.addr
 	feedKey := config.FeedKey
+	var baseURL string // the config's publish.base_url, when there is a config
 	if dir == "" {
 		cfg, err := config.Load(gopts.config)
 		if err != nil {
@@ -81,6 +83,9 @@ func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args 
 		if dir = cfg.LocalStorageDir(); dir == "" {
 			return fmt.Errorf("serve: storage.url is %s, not a local directory: serve it with --dir DIR", cfg.Storage.URL)
 		}
+		baseURL = cfg.Publish.BaseURL
+	} else if cfg, err := config.Load(gopts.config); err == nil && sameDir(cfg.LocalStorageDir(), dir) {
+		baseURL = cfg.Publish.BaseURL
 	}
 	if fi, err := os.Stat(dir); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -102,6 +107,15 @@ func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args 
 	}
 	base := "http://" + l.Addr().String() + "/"
 	fmt.Fprintf(w, "serving %s at %s\n", dir, base)
+	// Before the feed's line, which a reader waits for.
+	if baseURL != "" {
+		if msg := baseURLMismatch(baseURL, l.Addr().String(), gopts.config); msg != "" {
+			fmt.Fprint(w, msg)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
+		fmt.Fprintf(w, "home page: %s\n", base)
+	}
 	if _, err := os.Stat(filepath.Join(dir, feedKey)); err == nil {
 		fmt.Fprintf(w, "feed: %s%s\n", base, feedKey)
 	}
@@ -119,4 +133,68 @@ func runServe(ctx context.Context, opts serveOptions, gopts globalOptions, args 
 		srv.Close()
 	}
 	return nil
+}
+
+// sameDir reports whether a and b name the same folder.
+func sameDir(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// baseURLMismatch says, when the feed's URLs (under baseURL) do not lead to
+// this server listening on addr, that podcast apps will not find the audio,
+// and gives the command that republishes for this address; "" when they
+// agree. A server on every interface (0.0.0.0, ::) matches any host on its
+// port; one on loopback only matches a loopback base_url.
+func baseURLMismatch(baseURL, addr, configPath string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	bport := u.Port()
+	if bport == "" {
+		bport = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	bhost := u.Hostname()
+	agree := bport == port && u.Scheme == "http" && (u.Path == "" || u.Path == "/")
+	if agree {
+		ip := net.ParseIP(host)
+		switch {
+		case ip == nil || ip.IsUnspecified():
+		case ip.IsLoopback():
+			agree = bhost == "localhost" || isLoopback(bhost)
+		default:
+			agree = bhost == host
+		}
+	}
+	if agree {
+		return ""
+	}
+	// The URL to publish for: this server as a browser on this machine
+	// reaches it, or as phones on the LAN do when it listens everywhere.
+	pubHost := host
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		pubHost = "YOUR-LAN-IP"
+	}
+	fix := "http://" + net.JoinHostPort(pubHost, port) + "/"
+	cfgFlag := ""
+	if configPath != "" && configPath != config.FileName {
+		cfgFlag = " --config " + configPath
+	}
+	return fmt.Sprintf("warning: the feed's episode URLs point at base_url %s, not at this server (%s): a podcast app will not find the audio.\n"+
+		"  republish for this address:  PODPIPE_BASE_URL=%s podpipe%s publish show\n"+
+		"  or set base_url = %q in [publish] of the config and publish again\n", baseURL, addr, fix, cfgFlag, fix)
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -85,6 +85,11 @@ func TestServe(t *testing.T) {
 		cancel()
 		t.Fatalf("no feed URL printed; output:\n%s", out.String())
 	}
+	// The config's base_url is the default, 8080: this server is not there.
+	port, _, _ := strings.Cut(strings.TrimPrefix(feedURL, "http://127.0.0.1:"), "/")
+	if want := "PODPIPE_BASE_URL=http://127.0.0.1:" + port + "/ podpipe --config " + cfgPath + " publish show"; !strings.Contains(out.String(), want) {
+		t.Errorf("no warning with %q; output:\n%s", want, out.String())
+	}
 	resp, err := http.Get(feedURL)
 	if err != nil {
 		t.Fatal(err)
@@ -129,5 +134,29 @@ func TestServeErrors(t *testing.T) {
 				t.Errorf("runServe: %v, want an error with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestBaseURLMismatch(t *testing.T) {
+	tests := []struct {
+		base, addr string
+		fix        string // "" when they agree
+	}{
+		{"http://127.0.0.1:8080/", "127.0.0.1:8080", ""},
+		{"http://localhost:8080/", "127.0.0.1:8080", ""},
+		{"http://192.168.1.20:8080/", "0.0.0.0:8080", ""},
+		{"http://127.0.0.1:8080/", "127.0.0.1:18080", "PODPIPE_BASE_URL=http://127.0.0.1:18080/ podpipe publish show"},
+		{"http://192.168.1.20:8080/", "127.0.0.1:8080", "PODPIPE_BASE_URL=http://127.0.0.1:8080/ podpipe publish show"},
+		{"http://127.0.0.1:8080/", "0.0.0.0:9000", "PODPIPE_BASE_URL=http://YOUR-LAN-IP:9000/ podpipe publish show"},
+		{"https://cdn.example.org/show/", "127.0.0.1:8080", "PODPIPE_BASE_URL=http://127.0.0.1:8080/ podpipe publish show"},
+	}
+	for _, tt := range tests {
+		got := baseURLMismatch(tt.base, tt.addr, "config.toml")
+		if tt.fix == "" && got != "" || tt.fix != "" && !strings.Contains(got, tt.fix) {
+			t.Errorf("baseURLMismatch(%s, %s) = %q, want %q", tt.base, tt.addr, got, tt.fix)
+		}
+	}
+	if got := baseURLMismatch("http://127.0.0.1:8080/", "127.0.0.1:18080", "../shows/a.toml"); !strings.Contains(got, "podpipe --config ../shows/a.toml publish show") {
+		t.Errorf("a config given with --config is not in the fix: %q", got)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/pipeline"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/markdown"
 )
@@ -22,12 +24,12 @@ type transcriptAlignOptions struct {
 	language string // the transcript's language when it does not say
 }
 
-func newTranscriptAlignCommand() *cli.Command {
+func newTranscriptAlignCommand(gopts *globalOptions) *cli.Command {
 	var opts transcriptAlignOptions
 	return &cli.Command{
 		Name:      "align",
 		Usage:     "time an untimed transcript against its audio and show how sure each turn is",
-		UsageText: "podpipe transcript align EPISODE.md [--audio FILE] [--align auto|none|pauses|tts]",
+		UsageText: "podpipe transcript align EPISODE [--audio FILE] [--align auto|none|pauses|tts]",
 		Description: `Aligns the editors' Markdown transcript to the audio (by default the .mp3 next
 to the .md) and prints every turn with its start time and confidence, then
 the turns the aligner is least sure of, so an editor can fix them with an
@@ -57,14 +59,15 @@ the turns the aligner is least sure of, so an editor can fix them with an
 			},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runTranscriptAlign(ctx, opts, cmd.Args().Slice(), cmd.Root().Writer, cmd.Root().ErrWriter)
+			return runTranscriptAlign(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer, cmd.Root().ErrWriter)
 		},
 	}
 }
 
-// runTranscriptAlign aligns the transcript args names and prints each
-// unit's time and confidence to stdout; the aligner logs to stderr.
-func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, args []string, stdout, stderr io.Writer) error {
+// runTranscriptAlign aligns the transcript args names (a path, or a slug
+// or file name in the show's episodes folder) and prints each unit's time
+// and confidence to stdout; the aligner logs to stderr.
+func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, gopts globalOptions, args []string, stdout, stderr io.Writer) error {
 	if len(args) != 1 {
 		return usagef("transcript align: want one EPISODE.md, got %d arguments", len(args))
 	}
@@ -73,6 +76,21 @@ func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, args [
 		return usagef("transcript align: --align: %v", err)
 	}
 	mdPath, audioPath, lang := args[0], opts.audio, opts.language
+	if _, err := os.Stat(mdPath); err != nil {
+		// Not a file here: an episode of the show, as publish names them.
+		cfg, cerr := config.Load(gopts.config)
+		if cerr != nil {
+			return fmt.Errorf("transcript align: %s: no such file, and no show to find it in: %w", mdPath, cerr)
+		}
+		ep, ferr := pipeline.FindEpisode(cfg, mdPath)
+		if ferr != nil {
+			return fmt.Errorf("transcript align: %w", ferr)
+		}
+		mdPath = ep.Markdown
+		if audioPath == "" {
+			audioPath = ep.Audio
+		}
+	}
 	src, err := os.ReadFile(mdPath)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ func newTranscriptConvertCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "convert",
 		Usage:     "convert a transcript between the editors' Markdown, WebVTT, SRT, JSON, HTML and text",
-		UsageText: "podpipe transcript convert [--to vtt|srt|json|html|txt] [--audio FILE | --duration D] IN [-o OUT]",
+		UsageText: "podpipe transcript convert [--to vtt|srt|json|html|txt] [--audio FILE | --duration D] [--title T] IN [-o OUT]",
 		Description: `Reads a transcript in any format podpipe knows (the editors' Markdown, WebVTT,
 SRT, Podcast Index JSON, Whisper JSON; told apart by content) and writes it as
 WebVTT, SRT, Podcast Index JSON, a standalone HTML page or plain text. The
@@ -64,6 +65,12 @@ or M4A) or its length with --duration (1h2m3s or 1:02:03).
 				Destination: &o.durationText,
 			},
 			&cli.StringFlag{
+				Name:        "title",
+				Usage:       "the page's and the text's `TITLE`; default: the transcript's own, else its file name without the content hash",
+				Sources:     cli.EnvVars("PODPIPE_TITLE"),
+				Destination: &o.title,
+			},
+			&cli.StringFlag{
 				Name:        "audio-url",
 				Usage:       "the `URL` the HTML page plays; default: the --audio file relative to -o",
 				Sources:     cli.EnvVars("PODPIPE_AUDIO_URL"),
@@ -80,10 +87,15 @@ type convertOptions struct {
 	out, to         string // -o and --to
 	audio, audioURL string // --audio and --audio-url
 	durationText    string // --duration as given
+	title           string // --title
 
 	in       string        // the input file, from the arguments
 	duration time.Duration // durationText parsed
 }
+
+// contentHash is the hash podpipe appends to a published object's name
+// (01-x-0123456789ab.vtt).
+var contentHash = regexp.MustCompile(`-[0-9a-f]{12}$`)
 
 // formatOf names the output format an output file's extension implies.
 func formatOf(name string) string {
@@ -165,10 +177,15 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(t.Title) == "" {
+	if o.title != "" {
+		t.Title = o.title
+	} else if strings.TrimSpace(t.Title) == "" {
 		// Timed formats seldom carry a title; a page needs one (its
-		// <title> and <h1>), and so does the text's first line.
-		t.Title = strings.TrimSuffix(filepath.Base(o.in), filepath.Ext(o.in))
+		// <title> and <h1>), and so does the text's first line. A
+		// published file's name ends in its content hash, which is no
+		// part of a title.
+		base := strings.TrimSuffix(filepath.Base(o.in), filepath.Ext(o.in))
+		t.Title = contentHash.ReplaceAllString(base, "")
 	}
 	if t.Timing == transcript.Untimed && out.Times != formats.NoTimes {
 		d := o.duration
@@ -210,42 +227,6 @@ func runTranscriptConvert(ctx context.Context, o convertOptions, args []string, 
 	}
 	if err := writeFileAtomic(o.out, buf.Bytes()); err != nil {
 		return fmt.Errorf("transcript convert: %w", err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so that name is never left half written.
-func writeFileAtomic(name string, data []byte) (err error) {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", name, err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -32,9 +32,11 @@ func TestEveryCommandDocumented(t *testing.T) {
 				t.Errorf("%s --%s: not a documented flag", path, f.Names()[0])
 				continue
 			}
+			// The README promises PODPIPE_<FLAG> for every flag.
 			vars := df.GetEnvVars()
-			if len(vars) == 0 || !strings.HasPrefix(vars[0], "PODPIPE_") {
-				t.Errorf("%s --%s: no PODPIPE_* variable (got %v)", path, f.Names()[0], vars)
+			want := "PODPIPE_" + strings.ToUpper(strings.ReplaceAll(f.Names()[0], "-", "_"))
+			if len(vars) == 0 || vars[0] != want {
+				t.Errorf("%s --%s: want the variable %s, got %v", path, f.Names()[0], want, vars)
 			}
 		}
 		for _, sub := range c.Commands {

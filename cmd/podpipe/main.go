@@ -17,8 +17,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/podpipe/podpipe/config"
 )
 
 // globalOptions holds the root command's flags, which every command may
@@ -43,8 +46,9 @@ func usagef(format string, args ...any) error {
 func newApp(stdout, stderr io.Writer) *cli.Command {
 	gopts := new(globalOptions)
 	app := &cli.Command{
-		Name:  "podpipe",
-		Usage: "publish podcast episodes: transcripts, chapters, tagged audio and the RSS feed",
+		Name:    "podpipe",
+		Version: version(debug.ReadBuildInfo()),
+		Usage:   "publish podcast episodes: transcripts, chapters, tagged audio and the RSS feed",
 		UsageText: "podpipe publish show                  # every episode, to ./public\n" +
 			"podpipe publish episode 01-some-slug  # one episode\n" +
 			"podpipe serve                         # serve ./public at http://127.0.0.1:8080/",
@@ -52,8 +56,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{
 				Name:        "config",
 				Aliases:     []string{"c"},
-				Value:       "config.toml",
-				Usage:       "the show's config `FILE`; paths inside it are relative to it",
+				Usage:       "the show's config `FILE` (default: config.toml here or in the nearest folder above); paths inside it are relative to it",
 				Sources:     cli.EnvVars("PODPIPE_CONFIG"),
 				Destination: &gopts.config,
 			},
@@ -64,20 +67,68 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			newEditCommand(gopts),
 			newFeedCommand(gopts),
 			newGCCommand(gopts),
+			newInitCommand(gopts),
 			newPublishCommand(gopts),
 			newServeCommand(gopts),
-			newTranscriptCommand(),
+			newTranscriptCommand(gopts),
 			newUnpublishCommand(gopts),
 		},
 		Writer:                stdout,
 		ErrWriter:             stderr,
 		EnableShellCompletion: true,
 		Suggest:               true,
+		// Without --config, the show is the one whose folder the working
+		// directory is in, as git finds its repository.
+		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
+			if gopts.config == "" {
+				gopts.config = config.FileName
+				if p, ok := config.Find("."); ok {
+					gopts.config = p
+				}
+			}
+			return ctx, nil
+		},
 		// Errors are mapped to exit codes in run, not inside the library.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	markUsageErrors(app)
 	return app
+}
+
+// version is the module version and VCS revision podpipe was built from,
+// as `podpipe --version` prints them: "v1.2.0", or for a build from a
+// checkout "(devel) rev 0f20348c1a2b (modified) 2026-11-30T08:00:00Z".
+func version(bi *debug.BuildInfo, ok bool) string {
+	if !ok {
+		return "unknown (built without module information)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = " (modified)"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " rev " + rev + modified
+		if at != "" {
+			v += " " + at
+		}
+	}
+	return v + " " + bi.GoVersion
 }
 
 // markUsageErrors makes a flag that does not parse, on any command, a
@@ -105,7 +156,11 @@ func main() {
 // run executes the command line and maps its error to an exit status: 0 on
 // success, 2 on a usage error, 1 on anything else.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).Run(ctx, args)
+	app := newApp(stdout, stderr)
+	args, err := checkArgs(app, args)
+	if err == nil {
+		err = app.Run(ctx, args)
+	}
 	if err == nil {
 		return 0
 	}

@@ -58,6 +58,10 @@ type Options struct {
 	// PageURL maps a sibling episode's slug to its page's URL, for the
 	// page's previous/next links; nil: "./"+slug+".html".
 	PageURL func(slug string) string
+	// Page has the HTML page's other options (cover, show page, feed,
+	// captions); its AudioURL, Chapters, ShowTitle and PageURL are the
+	// fields above.
+	Page htmlpage.Options
 }
 
 // Format is one row of the table.
@@ -128,7 +132,9 @@ var (
 )
 
 func writeHTML(w io.Writer, t *transcript.Transcript, o Options) error {
-	return htmlpage.Write(w, t, htmlpage.Options{AudioURL: o.AudioURL, Chapters: o.Chapters, ShowTitle: o.ShowTitle, PageURL: o.PageURL})
+	po := o.Page
+	po.AudioURL, po.Chapters, po.ShowTitle, po.PageURL = o.AudioURL, o.Chapters, o.ShowTitle, o.PageURL
+	return htmlpage.Write(w, t, po)
 }
 
 func readMarkdown(name string, r io.Reader) (*transcript.Transcript, error) {

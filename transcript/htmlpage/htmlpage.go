@@ -15,13 +15,17 @@
 package htmlpage
 
 import (
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -40,8 +44,23 @@ type Options struct {
 	// page, for the previous/next links; default "./"+slug+".html".
 	PageURL   func(slug string) string
 	ShowTitle string
-	ShowURL   string
+	ShowURL   string // the show's home page, which the show's name links
 	Language  string // overrides the transcript's language for lang=""
+
+	// For a page published with its show: the cover shown beside the
+	// title (the episode's own artwork, else the show's), the feed it
+	// belongs to (<link rel="alternate">), the page's own absolute URL
+	// (Open Graph and schema.org), and the WebVTT captions the player
+	// shows (<track kind="captions">). Each is left out when empty.
+	CoverURL    string
+	FeedURL     string
+	PageSelfURL string
+	CaptionsURL string
+	// AbsAudioURL and AbsCoverURL are the absolute URLs of the audio and
+	// cover, for Open Graph and schema.org, which want them whole;
+	// default AudioURL and CoverURL.
+	AbsAudioURL, AbsCoverURL string
+	ShowAbsURL               string // the home page's absolute URL, for schema.org
 }
 
 var (
@@ -89,6 +108,9 @@ type view struct {
 	Sections                                     []sectionView
 	Prev, Next                                   *linkView
 	Estimated                                    bool
+	CoverURL, FeedURL, SelfURL, CaptionsURL      string
+	OGImage, OGAudio                             string
+	JSONLD                                       template.JS
 	L                                            labels
 	CSS                                          template.CSS
 	JS                                           template.JS
@@ -127,6 +149,11 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 	if zh {
 		v.L = zhLabels
 	}
+	v.CoverURL, v.FeedURL, v.SelfURL, v.CaptionsURL = o.CoverURL, o.FeedURL, o.PageSelfURL, o.CaptionsURL
+	// Open Graph and schema.org want absolute http(s) URLs; anything
+	// else (a relative path, a javascript: URL) is left out.
+	v.SelfURL = httpURL(v.SelfURL)
+	v.OGImage, v.OGAudio = httpURL(cmpOr(o.AbsCoverURL, o.CoverURL)), httpURL(cmpOr(o.AbsAudioURL, o.AudioURL))
 	if v.AudioURL != "" && v.AudioType == "" {
 		v.AudioType = audioType(v.AudioURL)
 	}
@@ -140,6 +167,9 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 	v.Description = firstParagraph(t.Description)
 	if t.NotesHTML != "" {
 		v.Notes = template.HTML(sanitize(t.NotesHTML))
+		if zh {
+			v.Notes = template.HTML(latinInEmphasis(string(v.Notes)))
+		}
 	} else if t.Description != "" {
 		var b strings.Builder
 		for p := range strings.SplitSeq(t.Description, "\n\n") {
@@ -174,6 +204,9 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 			h = template.HTMLEscapeString(u.Text)
 		}
 		p.HTML = template.HTML(sanitize(h))
+		if zh {
+			p.HTML = template.HTML(latinInEmphasis(string(p.HTML)))
+		}
 		if timed {
 			p.Seconds, p.Clock, p.ISO = seconds(u.Start), transcript.FormatClock(u.Start), isoDuration(u.Start)
 		}
@@ -240,6 +273,13 @@ func Write(w io.Writer, t *transcript.Transcript, o Options) error {
 			v.Next = lv
 		}
 	}
+	if v.SelfURL != "" {
+		ld, err := jsonLD(t, o, v)
+		if err != nil {
+			return fmt.Errorf("htmlpage: %w", err)
+		}
+		v.JSONLD = ld
+	}
 	if err := page.Execute(w, v); err != nil {
 		return fmt.Errorf("htmlpage: %w", err)
 	}
@@ -272,4 +312,82 @@ func audioType(u string) string {
 		return "audio/wav"
 	}
 	return ""
+}
+
+func cmpOr(a, b string) string { return cmp.Or(a, b) }
+
+// httpURL is u when it is an absolute http(s) URL, else "".
+func httpURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" || p.Scheme != "http" && p.Scheme != "https" {
+		return ""
+	}
+	return u
+}
+
+// jsonLD is the page's schema.org PodcastEpisode, part of its
+// PodcastSeries, for search engines; json.Marshal escapes <, > and &, so
+// that nothing in it can close the script element.
+func jsonLD(t *transcript.Transcript, o Options, v view) (template.JS, error) {
+	type obj = map[string]any
+	ep := obj{"@context": "https://schema.org", "@type": "PodcastEpisode", "name": t.Title}
+	if v.SelfURL != "" {
+		ep["url"] = v.SelfURL
+	}
+	if v.Description != "" {
+		ep["description"] = v.Description
+	}
+	if v.DateISO != "" {
+		ep["datePublished"] = v.DateISO
+	}
+	if t.Episode > 0 {
+		ep["episodeNumber"] = t.Episode
+	}
+	if v.OGImage != "" {
+		ep["image"] = v.OGImage
+	}
+	if v.OGAudio != "" {
+		ep["associatedMedia"] = obj{"@type": "MediaObject", "contentUrl": v.OGAudio, "encodingFormat": v.AudioType}
+	}
+	if o.ShowTitle != "" {
+		series := obj{"@type": "PodcastSeries", "name": o.ShowTitle}
+		if u := httpURL(o.ShowAbsURL); u != "" {
+			series["url"] = u
+		}
+		if u := httpURL(v.FeedURL); u != "" {
+			series["webFeed"] = u
+		}
+		ep["partOfSeries"] = series
+	}
+	var people []obj
+	for _, p := range append(append([]transcript.Person{}, t.Hosts...), t.Guests...) {
+		people = append(people, obj{"@type": "Person", "name": p.Name})
+	}
+	if len(people) > 0 {
+		ep["actor"] = people
+	}
+	b, err := json.Marshal(ep)
+	return template.JS(b), err
+}
+
+var (
+	emphasis  = regexp.MustCompile(`(?s)<em>(.*?)</em>`)
+	tagOrText = regexp.MustCompile(`<[^>]*>|[^<]+`)
+	latinRun  = regexp.MustCompile(`[\p{Latin}\p{Nd}][\p{Latin}\p{Nd} '’.\-]*[\p{Latin}\p{Nd}]|[\p{Latin}\p{Nd}]`)
+)
+
+// latinInEmphasis marks the Latin words inside <em> in a Chinese page with
+// <span class="latn">: Chinese emphasis is dots under each character, which
+// do not belong under Latin letters; those are set in italics instead.
+func latinInEmphasis(h string) string {
+	return emphasis.ReplaceAllStringFunc(h, func(em string) string {
+		inner := em[len("<em>") : len(em)-len("</em>")]
+		out := tagOrText.ReplaceAllStringFunc(inner, func(part string) string {
+			if strings.HasPrefix(part, "<") {
+				return part
+			}
+			return latinRun.ReplaceAllString(part, `<span class="latn">$0</span>`)
+		})
+		return "<em>" + out + "</em>"
+	})
 }

@@ -30,6 +30,15 @@
       current = found;
     }
   });
-  var m = /^#t=(\d+(?:\.\d+)?)$/.exec(location.hash);
-  if (m) { audio.currentTime = parseFloat(m[1]); }
+  // A deep link seeks: #t=SECONDS, or a turn's or chapter's anchor (#u6).
+  function seekHash() {
+    var m = /^#t=(\d+(?:\.\d+)?)$/.exec(location.hash);
+    if (m) { audio.currentTime = parseFloat(m[1]); return; }
+    var id = location.hash.slice(1);
+    var el = id && document.getElementById(id);
+    var t = el && el.getAttribute("data-start");
+    if (t !== null && t !== "" && t !== undefined) { audio.currentTime = parseFloat(t); }
+  }
+  seekHash();
+  window.addEventListener("hashchange", seekHash);
 })();

@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/site"
+)
+
+// homeKey is the show's home page, at the root of the store, which
+// `podpipe serve` and a bucket website serve for "/".
+const homeKey = "index.html"
+
+// pageSite is what an episode's page needs of its show: its name, its
+// cover, its home page and feed, and the public URL of any object.
+type pageSite struct {
+	title    string
+	coverKey string // the show's published cover
+	urlFor   func(key string) string
+	feedURL  string
+}
+
+// pageSite describes the show for the episode pages: the cover's key is
+// the content-hashed one publishCover uploads it under.
+func (p *Pipeline) pageSite(cover sourceFile) pageSite {
+	s := pageSite{title: p.cfg.Show.Title, urlFor: p.cfg.URLFor, feedURL: p.cfg.FeedURL()}
+	if sum, _, err := hashFile(cover.path); err == nil {
+		s.coverKey = "cover-" + sum[:12] + cover.ext()
+	}
+	return s
+}
+
+// renderSite writes the show's home page and the feed's stylesheet into
+// work, from the manifest, which lists the episodes.
+func (p *Pipeline) renderSite(m *manifest.Manifest, work string) ([]*artifact, error) {
+	home := &artifact{role: "page", path: filepath.Join(work, homeKey), contentType: "text/html; charset=utf-8"}
+	if err := writeFile(home.path, func(w io.Writer) error { return site.WriteIndex(w, homeOf(p.cfg, m)) }); err != nil {
+		return nil, err
+	}
+	if err := home.finish("", "index", ".html", false); err != nil {
+		return nil, err
+	}
+	xsl := &artifact{role: "stylesheet", path: filepath.Join(work, site.XSLKey), contentType: "text/xsl; charset=utf-8"}
+	if err := writeFile(xsl.path, func(w io.Writer) error { _, err := w.Write(site.FeedXSL()); return err }); err != nil {
+		return nil, err
+	}
+	if err := xsl.finish("", "feed", ".xsl", false); err != nil {
+		return nil, err
+	}
+	return []*artifact{home, xsl}, nil
+}
+
+// homeOf is the home page of the show m publishes: its episodes newest
+// first, as apps list them.
+func homeOf(cfg *config.Config, m *manifest.Manifest) site.Show {
+	s := site.Show{
+		Title: cfg.Show.Title, Description: cfg.Show.Description, Author: cfg.Show.Author,
+		Language: cfg.Show.Language, Link: cfg.Show.Link,
+		FeedURL: cfg.FeedURL(), SelfURL: cfg.URLFor(homeKey),
+	}
+	if m.ShowImage != nil {
+		s.CoverURL = manifest.EscapeKey(m.ShowImage.Key)
+		s.AbsCoverURL = cfg.URLFor(m.ShowImage.Key)
+	}
+	for _, h := range cfg.Show.Hosts {
+		s.Hosts = append(s.Hosts, h.Name)
+	}
+	eps := append([]manifest.Episode(nil), m.Episodes...)
+	sort.SliceStable(eps, func(i, j int) bool {
+		if !eps[i].Date.Equal(eps[j].Date) {
+			return eps[i].Date.After(eps[j].Date)
+		}
+		return eps[i].Slug > eps[j].Slug
+	})
+	for _, e := range eps {
+		desc, _, _ := strings.Cut(e.Description, "\n\n")
+		s.Episodes = append(s.Episodes, site.Episode{
+			Title: e.Title, URL: manifest.EscapeKey(e.Page.Key), Date: e.Date, Description: strings.TrimSpace(desc),
+			Number: e.Number, Duration: time.Duration(e.Duration * float64(time.Second)),
+		})
+	}
+	return s
+}
