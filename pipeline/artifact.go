@@ -16,6 +16,10 @@ type artifact struct {
 	sha256       string
 	contentType  string
 	cacheControl string
+	// sameIsCurrent: for a stable-name page whose content alone says
+	// whether it changed (the home page), the same bytes published from
+	// an older manifest are not uploaded again.
+	sameIsCurrent bool
 }
 
 func (a *artifact) object() manifest.Object {

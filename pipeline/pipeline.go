@@ -610,12 +610,16 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 // rendered from m, the manifest just written, each unless the store holds
 // one rendered from a newer manifest (putStable).
 func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, pages []*artifact, work string, res *Result) error {
-	// The home page lists what the feed does: it changes with it.
-	home, err := p.renderSite(m, work)
+	// The home page lists what the feed does: it changes with it. The
+	// stylesheet is the same for every manifest.
+	home, xsl, err := p.renderSite(m, work)
 	if err != nil {
 		return err
 	}
-	for _, a := range append(pages, home...) {
+	if err := p.upload(ctx, []*artifact{xsl}, res); err != nil {
+		return err
+	}
+	for _, a := range append(pages, home) {
 		if err := p.putStable(ctx, a, m.Generation, res); err != nil {
 			return err
 		}

@@ -35,24 +35,24 @@ func (p *Pipeline) pageSite(cover sourceFile) pageSite {
 	return s
 }
 
-// renderSite writes the show's home page and the feed's stylesheet into
-// work, from the manifest, which lists the episodes.
-func (p *Pipeline) renderSite(m *manifest.Manifest, work string) ([]*artifact, error) {
-	home := &artifact{role: "page", path: filepath.Join(work, homeKey), contentType: "text/html; charset=utf-8"}
+// renderSite writes the show's home page, from the manifest, which lists
+// the episodes, and the feed's stylesheet into work.
+func (p *Pipeline) renderSite(m *manifest.Manifest, work string) (home, xsl *artifact, err error) {
+	home = &artifact{role: "page", path: filepath.Join(work, homeKey), contentType: "text/html; charset=utf-8", sameIsCurrent: true}
 	if err := writeFile(home.path, func(w io.Writer) error { return site.WriteIndex(w, homeOf(p.cfg, m)) }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := home.finish("", "index", ".html", false); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	xsl := &artifact{role: "stylesheet", path: filepath.Join(work, site.XSLKey), contentType: "text/xsl; charset=utf-8"}
+	xsl = &artifact{role: "stylesheet", path: filepath.Join(work, site.XSLKey), contentType: "text/xsl; charset=utf-8"}
 	if err := writeFile(xsl.path, func(w io.Writer) error { _, err := w.Write(site.FeedXSL()); return err }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := xsl.finish("", "feed", ".xsl", false); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return []*artifact{home, xsl}, nil
+	return home, xsl, nil
 }
 
 // homeOf is the home page of the show m publishes: its episodes newest

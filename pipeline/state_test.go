@@ -68,10 +68,11 @@ func TestUnpublishedState(t *testing.T) {
 		t.Fatal(err)
 	}
 	guid := readManifest(t, st).Find(slug).GUID
+	published := len(feedItems(t, st))
 	if _, err := newPipeline(t, cfg, st, Options{}).Unpublish(ctx, slug, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := feedItems(t, st); len(got) != 2 || slices.Contains(got, guid) {
+	if got := feedItems(t, st); len(got) != published-1 || slices.Contains(got, guid) {
 		t.Fatalf("after unpublish the feed lists %v", got)
 	}
 
@@ -90,7 +91,7 @@ func TestUnpublishedState(t *testing.T) {
 	if m.Find(slug) != nil || m.FindUnpublished(slug) == nil {
 		t.Fatalf("publish show brought %s back", slug)
 	}
-	if got := feedItems(t, st); len(got) != 2 || slices.Contains(got, guid) {
+	if got := feedItems(t, st); len(got) != published-1 || slices.Contains(got, guid) {
 		t.Errorf("after publish show the feed lists %v", got)
 	}
 	// Its objects stay, kept by the manifest: nothing is superseded.
@@ -109,7 +110,7 @@ func TestUnpublishedState(t *testing.T) {
 	if e := m.Find(slug); e == nil || e.GUID != guid || m.FindUnpublished(slug) != nil {
 		t.Fatalf("publish episode did not bring %s back with guid %s: %+v", slug, guid, e)
 	}
-	if got := feedItems(t, st); len(got) != 3 || !slices.Contains(got, guid) {
+	if got := feedItems(t, st); len(got) != published || !slices.Contains(got, guid) {
 		t.Errorf("after publish episode the feed lists %v", got)
 	}
 	checkFeedResolves(t, cfg, st)
@@ -326,7 +327,8 @@ func TestNeighbourPages(t *testing.T) {
 	const next = "episodes/03-edge-ai-inference.html"
 	linksNext := func() bool { return slices.Contains(checkPagesResolve(t, st)["02-kubernetes-cost"], next) }
 
-	if _, err := newPipeline(t, cfg, st, Options{}).Publish(ctx, []string{"01-p99-observability", "02-kubernetes-cost"}); err != nil {
+	// Every episode but 03, so that the show is whole once 03 is gone.
+	if _, err := newPipeline(t, cfg, st, Options{}).Publish(ctx, []string{"01-p99-observability", "02-kubernetes-cost", "04-platform-engineering"}); err != nil {
 		t.Fatal(err)
 	}
 	if linksNext() {

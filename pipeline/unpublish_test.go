@@ -77,8 +77,9 @@ func TestUnpublishDryRun(t *testing.T) {
 		t.Errorf("the dry run changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 	// A dry run's result lists what it would do, marked as such: the
-	// feed without the episode, and the episode's objects deleted.
-	if !res.DryRun || len(res.Uploaded) != 1 || res.Uploaded[0] != "feed.xml" || len(res.Deleted) != len(objectKeys(t, cfg.LocalStorageDir(), "episodes/")) {
+	// home page and the feed without the episode, and the episode's
+	// objects deleted.
+	if !res.DryRun || !slices.Equal(res.Uploaded, []string{homeKey, "feed.xml"}) || len(res.Deleted) != len(objectKeys(t, cfg.LocalStorageDir(), "episodes/")) {
 		t.Errorf("the dry run reports (dry %v) uploads %v and deletions %v", res.DryRun, res.Uploaded, res.Deleted)
 	}
 	for _, k := range objectKeys(t, cfg.LocalStorageDir(), "episodes/") {

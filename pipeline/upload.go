@@ -27,6 +27,9 @@ type publisher struct {
 	// planned is the manifest a dry run would have written, which the
 	// rest of the run reads in its place.
 	planned *manifest.Manifest
+	// wouldPut is the sha256 of each stable-name page a dry run would
+	// have put, which a later put in the same run compares against.
+	wouldPut map[string]string
 }
 
 func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
@@ -106,12 +109,15 @@ func (w *publisher) putStable(ctx context.Context, a *artifact, gen int64, res *
 		default:
 			have, _ := strconv.ParseInt(info.Metadata[genKey], 10, 64)
 			same := info.Size == a.size && info.Metadata["sha256"] == a.sha256
+			if sum, ok := w.wouldPut[a.key]; ok {
+				same = sum == a.sha256
+			}
 			if have > gen {
 				res.Skipped = append(res.Skipped, a.key)
 				w.logf("newer: %s (rendered from manifest generation %d; this one is %d)", a.key, have, gen)
 				return nil
 			}
-			if have == gen && same && !w.force {
+			if same && (have == gen || a.sameIsCurrent) && !w.force {
 				res.Skipped = append(res.Skipped, a.key)
 				w.logf("unchanged: %s", a.key)
 				return nil
@@ -122,6 +128,10 @@ func (w *publisher) putStable(ctx context.Context, a *artifact, gen int64, res *
 			w.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
 			res.Uploaded = append(res.Uploaded, a.key)
 			res.BytesUploaded += a.size
+			if w.wouldPut == nil {
+				w.wouldPut = map[string]string{}
+			}
+			w.wouldPut[a.key] = a.sha256
 			return nil
 		}
 		f, err := os.Open(a.path)
