@@ -396,14 +396,23 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 // publishFeed renders the feed of m and replaces the published one unless
 // it is the same.
 func (p *Pipeline) publishFeed(ctx context.Context, m *manifest.Manifest, work string, res *Result) error {
-	a, warnings, err := renderFeed(p.cfg, m, work)
+	built := p.feedBuilt(ctx, feedShow(p.cfg), m)
+	a, warnings, err := renderFeed(p.cfg, m, built, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
 	}
 	if err != nil {
 		return err
 	}
-	return p.upload(ctx, []*artifact{a}, res)
+	moved, err := p.movedFeeds(m, built, work)
+	if err != nil {
+		return err
+	}
+	if err := p.upload(ctx, append([]*artifact{a}, moved...), res); err != nil {
+		return err
+	}
+	p.pingHub(ctx, nil, res)
+	return nil
 }
 
 func concat(lists ...[]string) []string {
