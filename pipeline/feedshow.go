@@ -97,10 +97,12 @@ func movedFeedShow(cfg *config.Config, previousURL string) *feed.Show {
 // enclosures, and the links and groups of its people.
 func addFeedTags(e *episode, rec *manifest.Episode) {
 	ft := e.t.Feed
-	if rec.Number == 0 {
-		if ft.EpisodeZero {
-			rec.NumberZero = true
-		} else if m := leadingNumber.FindStringSubmatch(e.slug); m != nil && e.t.Episode == 0 {
+	if ft.EpisodeZero {
+		// The front matter's episode = 0 wins over the file name's
+		// number, as any episode it gives does.
+		rec.Number, rec.NumberZero = 0, true
+	} else if rec.Number == 0 {
+		if m := leadingNumber.FindStringSubmatch(e.slug); m != nil && e.t.Episode == 0 {
 			n, err := strconv.Atoi(m[1])
 			rec.NumberZero = err == nil && n == 0
 		}

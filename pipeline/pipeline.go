@@ -373,7 +373,7 @@ func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {
 // showGUID is the show's podcast:guid for a manifest that has none yet:
 // show.guid, else one derived from the feed's URL.
 func (p *Pipeline) showGUID() string {
-	return cmp.Or(p.cfg.Show.GUID, feed.GUID(p.cfg.FeedURL()))
+	return cmp.Or(feedShow(p.cfg).GUID, feed.GUID(p.cfg.FeedURL()))
 }
 
 // publishCover uploads the show's artwork and returns it as the manifest
