@@ -332,10 +332,10 @@ func applyFeedTags(name string, fm []byte, m *frontMatter, t *transcript.Transcr
 			return transcript.Errorf(name, lineOfKey(fm, "soundbites"), "front matter: soundbite %q: start: %v", b.Title, err)
 		}
 		dur, err := seconds(b.Duration)
-		if err == nil {
-			err = rules.CheckSoundbite(start.Seconds(), dur.Seconds(), 0)
-		}
 		if err != nil {
+			return transcript.Errorf(name, lineOfKey(fm, "soundbites"), "front matter: soundbite %q: duration: %v", b.Title, err)
+		}
+		if err := rules.CheckSoundbite(start.Seconds(), dur.Seconds(), 0); err != nil {
 			return transcript.Errorf(name, lineOfKey(fm, "soundbites"), "front matter: soundbite %q: %v", b.Title, err)
 		}
 		if b.Title != "" {
