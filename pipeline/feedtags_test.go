@@ -18,6 +18,7 @@ import (
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/internal/testtool"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // allTagsShow is the sample show's episodes under testdata/alltags: a
@@ -158,21 +159,21 @@ func TestAllFeedTags(t *testing.T) {
 		if bytes.Contains(data, []byte("new-feed-url")) {
 			t.Errorf("the current feed says it moved")
 		}
+		var pf struct {
+			ItunesNewFeedURL string
+			GUID             string
+			Items            []struct{ GUID string }
+		}
+		if err := json.Unmarshal(partytime(t, old), &pf); err != nil {
+			t.Fatal(err)
+		}
+		if pf.ItunesNewFeedURL != cfg.FeedURL() || pf.GUID != m.GUID || len(pf.Items) != len(m.Episodes) {
+			t.Errorf("partytime reads the final feed as %+v", pf)
+		}
 	})
 
 	t.Run("partytime", func(t *testing.T) {
-		node := testtool.Need(t, "node")
-		script, _ := filepath.Abs("../test/node/partytime.js")
-		if _, err := os.Stat("../test/node/node_modules/podcast-partytime"); err != nil {
-			testtool.Missing(t, "podcast-partytime is not installed (make tools)")
-		}
-		cmd := exec.Command(node, script)
-		cmd.Stdin = bytes.NewReader(data)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("partytime: %v", err)
-		}
-		checkPartytime(t, out, m)
+		checkPartytime(t, partytime(t, data), m)
 	})
 
 	t.Run("feedparser", func(t *testing.T) {
@@ -270,6 +271,24 @@ print(json.dumps({
 	})
 }
 
+// partytime reads a feed with podcast-partytime and returns what it
+// understood, as JSON.
+func partytime(t *testing.T, feed []byte) []byte {
+	t.Helper()
+	node := testtool.Need(t, "node")
+	script, _ := filepath.Abs("../test/node/partytime.js")
+	if _, err := os.Stat("../test/node/node_modules/podcast-partytime"); err != nil {
+		testtool.Missing(t, "podcast-partytime is not installed (make tools)")
+	}
+	cmd := exec.Command(node, script)
+	cmd.Stdin = bytes.NewReader(feed)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("partytime: %v", err)
+	}
+	return out
+}
+
 func checkPartytime(t *testing.T, out []byte, m *manifest.Manifest) {
 	t.Helper()
 	type person struct{ Name, Role, Group, Href, Img string }
@@ -362,5 +381,55 @@ func checkPartytime(t *testing.T, out []byte, m *manifest.Manifest) {
 	}
 	if guest == nil || !strings.EqualFold(guest.Role, "guest") || !strings.EqualFold(guest.Group, "cast") || guest.Href != "https://example.org/speakers/boyu" {
 		t.Errorf("guest %+v in %+v", guest, full.PodcastPeople)
+	}
+}
+
+// TestEpisodeZeroNumber: a source numbered 0 (by its file name or its
+// front matter) is podcast:episode 0; a date is no number at all.
+func TestEpisodeZeroNumber(t *testing.T) {
+	tests := []struct {
+		slug      string
+		fmEpisode int
+		fmZero    bool
+		number    int // the record's Number before the feed tags
+		wantNum   int
+		wantZero  bool
+	}{
+		{"00-pilot", 0, false, 0, 0, true},
+		{"000_pilot", 0, false, 0, 0, true},
+		{"20250924-x", 0, false, 0, 0, false},
+		{"pilot", 0, false, 0, 0, false},
+		{"00-pilot", 3, false, 3, 3, false}, // front matter's episode wins
+		{"03-bonus", 0, true, 3, 0, true},   // episode = 0 in front matter
+		{"01-first", 0, false, 1, 1, false},
+	}
+	for _, tt := range tests {
+		e := &episode{slug: tt.slug, t: &transcript.Transcript{Episode: tt.fmEpisode, Feed: transcript.FeedTags{EpisodeZero: tt.fmZero}}}
+		rec := manifest.Episode{Number: tt.number}
+		addFeedTags(e, &rec)
+		if rec.Number != tt.wantNum || rec.NumberZero != tt.wantZero {
+			t.Errorf("%s (front matter %d, zero %v): number %d zero %v, want %d %v", tt.slug, tt.fmEpisode, tt.fmZero, rec.Number, rec.NumberZero, tt.wantNum, tt.wantZero)
+		}
+	}
+}
+
+// TestHubFailureIsAWarning: the feed is published whatever the hub says.
+func TestHubFailureIsAWarning(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "hub down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	cfg := allTagsShow(t, srv.URL)
+	ctx := context.Background()
+	st := mustOpen(t, cfg)
+	var log bytes.Buffer
+	if _, err := NewWithStore(cfg, st, Options{Align: "none", Log: &log}).Publish(ctx, []string{"02-kubernetes-cost"}); err != nil {
+		t.Fatalf("publish failed for the hub's sake: %v", err)
+	}
+	if want := "warning: websub: ping " + srv.URL + ": 503 Service Unavailable: hub down"; !strings.Contains(log.String(), want) {
+		t.Errorf("the log has no %q:\n%s", want, log.String())
+	}
+	if readObject(t, st, config.FeedKey) == "" {
+		t.Errorf("no feed published")
 	}
 }
