@@ -245,6 +245,7 @@ func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
 	if len(c.Persons) == 0 {
 		c.Persons = showPersons(namedHosts(m.Episodes))
 	}
+	c.Items.hosts = c.Persons
 	if show.Block {
 		c.IBlock = "Yes"
 	}
@@ -305,11 +306,13 @@ func showPersons(hosts []manifest.Person) []person {
 
 // namedHosts are the hosts the episodes' transcripts name, for a show that
 // configures none: those named in the most episodes first, then by name,
-// each with the first link and picture given for them.
+// each as the newest episode spells them, with the newest link, picture
+// and group given for them.
 func namedHosts(eps []manifest.Episode) []manifest.Person {
 	count := map[string]int{}
 	first := map[string]manifest.Person{}
-	for _, e := range eps {
+	for _, i := range newestFirst(eps, PubDates(eps)) {
+		e := &eps[i]
 		seen := map[string]bool{}
 		for _, p := range e.Persons {
 			if p.Role != "host" && p.Role != "co-host" {
@@ -325,7 +328,7 @@ func namedHosts(eps []manifest.Episode) []manifest.Person {
 			if !ok {
 				f = manifest.Person{Name: strings.TrimSpace(p.Name), Role: p.Role, Group: p.Group}
 			}
-			f.Href, f.Img = cmp.Or(f.Href, p.Href), cmp.Or(f.Img, p.Img)
+			f.Href, f.Img, f.Group = cmp.Or(f.Href, p.Href), cmp.Or(f.Img, p.Img), cmp.Or(f.Group, p.Group)
 			first[k] = f
 		}
 	}
@@ -383,8 +386,9 @@ func showImageURL(show *Show, m *manifest.Manifest) string {
 // itemWriter encodes the episodes as <item> elements one at a time, in the
 // order of the feed, so the whole feed is never held in memory.
 type itemWriter struct {
-	show *Show
-	m    *manifest.Manifest
+	show  *Show
+	m     *manifest.Manifest
+	hosts []person // the channel's persons, for items that name only guests
 }
 
 func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
@@ -400,7 +404,7 @@ func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 		if e.Audio.Key == "" {
 			return fmt.Errorf("episode %s: no audio", e.Slug)
 		}
-		it := newItem(iw.show, iw.m, e, dates[i])
+		it := newItem(iw.show, iw.m, e, dates[i], iw.hosts)
 		if err := enc.Encode(it); err != nil {
 			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
 		}
@@ -459,7 +463,7 @@ func newestFirst(eps []manifest.Episode, dates []time.Time) []int {
 	return order
 }
 
-func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode, pubDate time.Time) *item {
+func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode, pubDate time.Time, hosts []person) *item {
 	explicit := show.Explicit
 	if e.Explicit != nil {
 		explicit = *e.Explicit
@@ -555,8 +559,7 @@ func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode, pubDate time
 	// An episode whose transcript names only guests is still hosted by
 	// the show's hosts; without them here its list would drop them.
 	if len(it.Persons) > 0 && !slices.ContainsFunc(it.Persons, func(p person) bool { return p.Role == "host" || p.Role == "co-host" }) {
-		hosts := showPersons(show.Hosts)
-		it.Persons = append(hosts, it.Persons...)
+		it.Persons = append(slices.Clone(hosts), it.Persons...)
 	}
 	for _, t := range e.Transcripts {
 		typ, rel := transcriptType(t)

@@ -157,21 +157,30 @@ func TestPubDates(t *testing.T) {
 }
 
 // TestChannelPersonsFromTranscripts: a show without configured hosts
-// names those its episodes name, the most frequent first.
+// names those its episodes name, the most frequent first; an episode that
+// names only guests keeps them as its hosts.
 func TestChannelPersonsFromTranscripts(t *testing.T) {
 	show, m := sampleShow("https://cdn.example.com/tea/")
 	show.Hosts = nil
-	m.Episodes[0].Persons = []manifest.Person{{Name: "Zoe", Role: "host", Group: "cast", Href: "https://example.com/zoe"}, {Name: "Gus", Role: "guest"}}
-	m.Episodes[1].Persons = []manifest.Person{{Name: "Al", Role: "co-host"}, {Name: "zoe ", Role: "host"}}
+	m.Episodes[0].Persons = []manifest.Person{{Name: "Al", Role: "co-host"}, {Name: "zoe ", Role: "host"}}
+	m.Episodes[1].Persons = []manifest.Person{{Name: "Zoe", Role: "host", Group: "cast", Href: "https://example.com/zoe"}, {Name: "Gus", Role: "guest"}}
+	m.Episodes = append(m.Episodes, m.Episodes[1])
+	m.Episodes[2].Slug, m.Episodes[2].GUID, m.Episodes[2].Audio.Key = "03-guest", "g3", "episodes/03/a.mp3"
+	m.Episodes[2].Persons = []manifest.Person{{Name: "Gus", Role: "guest"}}
 	var b bytes.Buffer
 	if err := Write(&b, show, m, buildTime); err != nil {
 		t.Fatal(err)
 	}
 	f := b.String()
+	zoe := `<podcast:person role="host" group="cast" href="https://example.com/zoe">Zoe</podcast:person>`
 	ch := f[:strings.Index(f, "<item>")]
-	want := `<podcast:person role="host" group="cast" href="https://example.com/zoe">Zoe</podcast:person>` + "\n    " + `<podcast:person role="co-host">Al</podcast:person>`
-	if !strings.Contains(ch, want) || strings.Contains(ch, "Gus") {
+	if want := zoe + "\n    " + `<podcast:person role="co-host">Al</podcast:person>`; !strings.Contains(ch, want) || strings.Contains(ch, "Gus") {
 		t.Errorf("channel persons, want\n%s\nin\n%s", want, ch)
+	}
+	i := strings.Index(f, "<guid isPermaLink=\"false\">g3</guid>")
+	item := f[i : i+strings.Index(f[i:], "</item>")]
+	if !strings.Contains(item, zoe) || !strings.Contains(item, `<podcast:person role="guest">Gus</podcast:person>`) {
+		t.Errorf("the guest-only episode's persons:\n%s", item)
 	}
 }
 
