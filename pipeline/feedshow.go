@@ -17,6 +17,7 @@ import (
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/storage"
 )
 
@@ -212,4 +213,15 @@ func (p *Pipeline) movedFeeds(m *manifest.Manifest, built time.Time, work string
 		arts = append(arts, a)
 	}
 	return arts, nil
+}
+
+// checkSoundbites refuses a soundbite of the front matter that does not
+// lie within the audio, which the front matter alone cannot tell.
+func checkSoundbites(e *episode) error {
+	for _, b := range e.t.Feed.Soundbites {
+		if err := rules.CheckSoundbite(b.Start.Seconds(), b.Duration.Seconds(), e.info.Duration.Seconds()); err != nil {
+			return fmt.Errorf("%s: front matter: soundbites: %w", e.md.name, err)
+		}
+	}
+	return nil
 }

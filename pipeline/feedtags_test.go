@@ -433,3 +433,15 @@ func TestHubFailureIsAWarning(t *testing.T) {
 		t.Errorf("no feed published")
 	}
 }
+
+// TestSoundbitePastTheEnd: a soundbite the audio does not reach is refused
+// before anything is built, naming the source.
+func TestSoundbitePastTheEnd(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "https://cdn.example.com/show/")
+	slug := "02-kubernetes-cost" // 66.8 s of audio
+	prependFrontMatter(t, cfg, slug, "[[soundbites]]\nstart = 60\nduration = 15")
+	_, err := newPipeline(t, cfg, nil, Options{}).Publish(context.Background(), []string{slug})
+	if want := slug + ".md: front matter: soundbites: soundbite 60s+15s ends after the episode"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one holding %q", err, want)
+	}
+}
