@@ -50,14 +50,61 @@ type Show struct {
 	Hosts   []Person `toml:"hosts"` // podcast:person at channel level
 	Funding *Funding `toml:"funding"`
 	License *License `toml:"license"`
+
+	Block           bool             `toml:"block"`    // itunes:block
+	Complete        bool             `toml:"complete"` // itunes:complete
+	Location        *Location        `toml:"location"`
+	Txt             []Txt            `toml:"txt"`
+	UpdateFrequency *UpdateFrequency `toml:"update_frequency"`
+	Trailers        []Trailer        `toml:"trailers"`
+	Podroll         []RemoteItem     `toml:"podroll"`
 }
 
 // Person is a podcast:person of the show.
 type Person struct {
+	Name  string `toml:"name"`
+	Role  string `toml:"role"` // host by default
+	Group string `toml:"group"`
+	Href  string `toml:"href"`
+	Img   string `toml:"img"`
+}
+
+// Location is podcast:location.
+type Location struct {
 	Name string `toml:"name"`
-	Role string `toml:"role"` // host by default
-	Href string `toml:"href"`
-	Img  string `toml:"img"`
+	Geo  string `toml:"geo"`
+	OSM  string `toml:"osm"`
+}
+
+// Txt is podcast:txt.
+type Txt struct {
+	Purpose string `toml:"purpose"`
+	Value   string `toml:"value"`
+}
+
+// UpdateFrequency is podcast:updateFrequency.
+type UpdateFrequency struct {
+	Text     string `toml:"text"`
+	RRule    string `toml:"rrule"`
+	DTStart  any    `toml:"dtstart"` // a TOML date or date-time
+	Complete bool   `toml:"complete"`
+}
+
+// Trailer is podcast:trailer.
+type Trailer struct {
+	Title   string `toml:"title"`
+	URL     string `toml:"url"`
+	PubDate any    `toml:"pubdate"` // a TOML date or date-time
+	Length  int64  `toml:"length"`
+	Type    string `toml:"type"`
+	Season  int    `toml:"season"`
+}
+
+// RemoteItem is a podcast:remoteItem of the podroll.
+type RemoteItem struct {
+	FeedGUID string `toml:"feed_guid"`
+	FeedURL  string `toml:"feed_url"`
+	Medium   string `toml:"medium"`
 }
 
 // Funding is podcast:funding.
@@ -76,6 +123,13 @@ type License struct {
 type Publish struct {
 	BaseURL  string `toml:"base_url"` // public URL of the storage root, ends in "/"
 	Episodes string `toml:"episodes"` // source folder, relative to the config file
+	// PreviousURLs are the feed's earlier public URLs, oldest first: the
+	// podcast:guid derives from the first, and each gets a final feed
+	// pointing here (itunes:new-feed-url).
+	PreviousURLs []string `toml:"previous_urls"`
+	// Hub is a WebSub hub: the feed names it (atom:link rel="hub") and
+	// it is pinged after every feed upload.
+	Hub string `toml:"hub"`
 	// KeepSuperseded is how long an object no episode links any more (an
 	// edit's old audio, say) stays in storage: apps still holding the
 	// previous feed fetch it. "7d", "36h"; DefaultKeepSuperseded when empty.

@@ -227,6 +227,11 @@ func (c *Config) Check() error {
 		if err := rules.CheckPersonName(h.Name); err != nil {
 			return at("name", "%v", err)
 		}
+		if h.Group != "" {
+			if err := rules.CheckPersonGroup(h.Group); err != nil {
+				return at("group", "%v", err)
+			}
+		}
 		for _, u := range []struct{ key, val string }{{"href", h.Href}, {"img", h.Img}} {
 			if u.val == "" {
 				continue
@@ -256,6 +261,9 @@ func (c *Config) Check() error {
 	}
 	if err := rules.CheckURL(c.Publish.BaseURL); err != nil {
 		return bad("publish.base_url", "%v", err)
+	}
+	if err := c.checkFeedTags(); err != nil {
+		return err
 	}
 	// Object keys are appended to it: a query or fragment would end up in
 	// the middle of every URL.

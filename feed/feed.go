@@ -19,12 +19,14 @@ package feed
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/xml"
 	"fmt"
 	"html"
 	"io"
 	"math"
+	"net/mail"
 	"net/url"
 	"path"
 	"slices"
@@ -87,9 +89,21 @@ type Show struct {
 	Medium     string // podcast:medium
 	Locked     bool   // podcast:locked, owned by OwnerEmail
 
-	Hosts   []manifest.Person // podcast:person at channel level
+	// Hosts are the channel's podcast:person; when none are configured,
+	// the hosts the episodes' transcripts name.
+	Hosts   []manifest.Person
 	Funding *Funding
 	License *License
+
+	Block           bool   // itunes:block: keep the show out of Apple's directory
+	Complete        bool   // itunes:complete: no more episodes will come
+	NewFeedURL      string // itunes:new-feed-url: the show has moved there
+	Hub             string // WebSub hub: atom:link rel="hub"
+	Location        *manifest.Location
+	Txt             []manifest.Txt
+	UpdateFrequency *UpdateFrequency
+	Trailers        []Trailer
+	Podroll         []RemoteItem
 
 	// BaseURL is the public URL of the storage root: each object's URL is
 	// manifest.URL(BaseURL, key). FeedURL is where the feed itself is
@@ -102,6 +116,32 @@ type Show struct {
 type Funding struct {
 	URL  string
 	Text string // "Support the show" when empty
+}
+
+// UpdateFrequency is podcast:updateFrequency: how often episodes come.
+type UpdateFrequency struct {
+	Text     string    // what apps show, e.g. "Every Monday"
+	RRule    string    // RFC 5545 recurrence rule, e.g. FREQ=WEEKLY;BYDAY=MO
+	DTStart  time.Time // zero when not given
+	Complete bool
+}
+
+// Trailer is podcast:trailer: a trailer of the show, wherever it is kept.
+type Trailer struct {
+	Title   string
+	URL     string
+	PubDate time.Time
+	Length  int64  // bytes
+	Type    string // MIME type
+	Season  int
+}
+
+// RemoteItem is a podcast:remoteItem of the podroll: another feed the show
+// recommends.
+type RemoteItem struct {
+	FeedGUID string
+	FeedURL  string
+	Medium   string
 }
 
 // License is podcast:license.
@@ -166,13 +206,14 @@ func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
 			Generator:     Generator,
 			Language:      show.Language,
 			LastBuildDate: now.UTC().Format(time.RFC1123Z),
-			AtomLink:      &podcast.AtomLink{HREF: feedURL, Rel: "self", Type: "application/rss+xml"},
 			IExplicit:     strconv.FormatBool(show.Explicit),
+			INewFeedURL:   show.NewFeedURL,
 		},
-		IType:  show.Type,
-		GUID:   m.GUID,
-		Medium: show.Medium,
-		Items:  itemWriter{show: show, m: m},
+		AtomLinks: []atomLink{{Href: feedURL, Rel: "self", Type: "application/rss+xml"}},
+		IType:     show.Type,
+		GUID:      m.GUID,
+		Medium:    show.Medium,
+		Items:     itemWriter{show: show, m: m},
 	}
 	// Only title, description, owner_email, image and categories are
 	// required: a show without author or owner_name is still by someone,
@@ -212,6 +253,42 @@ func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
 	}
 	c.Locked = &locked{Owner: show.OwnerEmail, Value: lock}
 	c.Persons = showPersons(show.Hosts)
+	if len(c.Persons) == 0 {
+		c.Persons = showPersons(namedHosts(m.Episodes))
+	}
+	c.Items.hosts = c.Persons
+	if show.Block {
+		c.IBlock = "Yes"
+	}
+	if show.Complete {
+		c.IComplete = "Yes"
+	}
+	if show.Hub != "" {
+		c.AtomLinks = append(c.AtomLinks, atomLink{Href: show.Hub, Rel: "hub"})
+	}
+	c.Location = newLocation(show.Location)
+	c.Txt = newTxt(show.Txt)
+	if f := show.UpdateFrequency; f != nil {
+		c.UpdateFrequency = &updateFrequency{Text: clean(f.Text), RRule: f.RRule}
+		if f.Complete {
+			c.UpdateFrequency.Complete = "true"
+		}
+		if !f.DTStart.IsZero() {
+			c.UpdateFrequency.DTStart = f.DTStart.UTC().Format(time.RFC3339)
+		}
+	}
+	for _, t := range show.Trailers {
+		c.Trailers = append(c.Trailers, trailer{
+			URL: t.URL, PubDate: t.PubDate.UTC().Format(time.RFC1123Z), Length: t.Length,
+			Type: t.Type, Season: t.Season, Title: clean(t.Title),
+		})
+	}
+	if len(show.Podroll) > 0 {
+		c.Podroll = &podroll{}
+		for _, r := range show.Podroll {
+			c.Podroll.Items = append(c.Podroll.Items, remoteItem{FeedGUID: r.FeedGUID, FeedURL: r.FeedURL, Medium: r.Medium})
+		}
+	}
 	if f := show.Funding; f != nil && f.URL != "" {
 		text := f.Text
 		if text == "" {
@@ -233,7 +310,69 @@ func showPersons(hosts []manifest.Person) []person {
 		if role == "" {
 			role = "host"
 		}
-		out = append(out, person{Role: role, Img: h.Img, Href: h.Href, Name: clean(h.Name)})
+		out = append(out, person{Role: role, Group: strings.ToLower(h.Group), Img: h.Img, Href: h.Href, Name: clean(h.Name)})
+	}
+	return out
+}
+
+// namedHosts are the hosts the episodes' transcripts name, for a show that
+// configures none: those named in the most episodes first, then by name,
+// each as the newest episode spells them, with the newest link, picture
+// and group given for them.
+func namedHosts(eps []manifest.Episode) []manifest.Person {
+	count := map[string]int{}
+	first := map[string]manifest.Person{}
+	for _, i := range newestFirst(eps, PubDates(eps)) {
+		e := &eps[i]
+		seen := map[string]bool{}
+		for _, p := range e.Persons {
+			if p.Role != "host" && p.Role != "co-host" {
+				continue
+			}
+			k := strings.ToLower(strings.TrimSpace(p.Name))
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			count[k]++
+			f, ok := first[k]
+			if !ok {
+				f = manifest.Person{Name: strings.TrimSpace(p.Name), Role: p.Role, Group: p.Group}
+			}
+			f.Href, f.Img, f.Group = cmp.Or(f.Href, p.Href), cmp.Or(f.Img, p.Img), cmp.Or(f.Group, p.Group)
+			first[k] = f
+		}
+	}
+	keys := make([]string, 0, len(first))
+	for k := range first {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if count[keys[i]] != count[keys[j]] {
+			return count[keys[i]] > count[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	out := make([]manifest.Person, 0, len(keys))
+	for _, k := range keys {
+		// A host's note is what the transcript says of them in this
+		// episode, not their role in the show.
+		out = append(out, first[k])
+	}
+	return out
+}
+
+func newLocation(l *manifest.Location) *location {
+	if l == nil || l.Name == "" {
+		return nil
+	}
+	return &location{Geo: l.Geo, OSM: l.OSM, Name: clean(l.Name)}
+}
+
+func newTxt(ts []manifest.Txt) []txt {
+	var out []txt
+	for _, t := range ts {
+		out = append(out, txt{Purpose: clean(t.Purpose), Value: clean(t.Value)})
 	}
 	return out
 }
@@ -258,12 +397,14 @@ func showImageURL(show *Show, m *manifest.Manifest) string {
 // itemWriter encodes the episodes as <item> elements one at a time, in the
 // order of the feed, so the whole feed is never held in memory.
 type itemWriter struct {
-	show *Show
-	m    *manifest.Manifest
+	show  *Show
+	m     *manifest.Manifest
+	hosts []person // the channel's persons, for items that name only guests
 }
 
 func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
-	eps := newestFirst(iw.m.Episodes)
+	dates := PubDates(iw.m.Episodes)
+	eps := newestFirst(iw.m.Episodes, dates)
 	for _, i := range eps {
 		e := &iw.m.Episodes[i]
 		// Apps key episodes by guid and play the enclosure: without either
@@ -274,7 +415,7 @@ func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 		if e.Audio.Key == "" {
 			return fmt.Errorf("episode %s: no audio", e.Slug)
 		}
-		it := newItem(iw.show, iw.m, e)
+		it := newItem(iw.show, iw.m, e, dates[i], iw.hosts)
 		if err := enc.Encode(it); err != nil {
 			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
 		}
@@ -282,18 +423,48 @@ func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 	return nil
 }
 
-// newestFirst returns the indexes of eps in the feed's order, the order of
-// manifest.Sort (newest date, then highest number, then slug), without
-// reordering the caller's manifest.
-func newestFirst(eps []manifest.Episode) []int {
+// DaySpacing is how far apart PubDates puts the episodes of one day whose
+// source gives the day only.
+const DaySpacing = time.Minute
+
+// PubDates returns each episode's pubDate. A source that gives the day
+// only is dated midnight UTC; episodes of the same such day are spaced
+// DaySpacing apart in slug order, so that apps, which sort by pubDate,
+// list them in the order the show numbers them, and the same episodes get
+// the same dates at every republish. A date with a time is kept as it is.
+func PubDates(eps []manifest.Episode) []time.Time {
+	dates := make([]time.Time, len(eps))
+	byDay := map[time.Time][]int{}
+	for i, e := range eps {
+		dates[i] = e.Date
+		if d := e.Date.UTC(); d.Equal(d.Truncate(24 * time.Hour)) {
+			byDay[d] = append(byDay[d], i)
+		}
+	}
+	for day, idx := range byDay {
+		if len(idx) < 2 {
+			continue
+		}
+		sort.Slice(idx, func(a, b int) bool { return eps[idx[a]].Slug < eps[idx[b]].Slug })
+		for k, i := range idx {
+			dates[i] = day.Add(time.Duration(k) * DaySpacing)
+		}
+	}
+	return dates
+}
+
+// newestFirst returns the indexes of eps in the feed's order (newest
+// pubDate, then highest number, then slug), without reordering the
+// caller's manifest.
+func newestFirst(eps []manifest.Episode, dates []time.Time) []int {
 	order := make([]int, len(eps))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool {
 		a, b := &eps[order[i]], &eps[order[j]]
-		if !a.Date.Equal(b.Date) {
-			return a.Date.After(b.Date)
+		if da, db := dates[order[i]], dates[order[j]]; !da.Equal(db) {
+			return da.After(db)
 		}
 		if a.Number != b.Number {
 			return a.Number > b.Number
@@ -303,7 +474,7 @@ func newestFirst(eps []manifest.Episode) []int {
 	return order
 }
 
-func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode) *item {
+func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode, pubDate time.Time, hosts []person) *item {
 	explicit := show.Explicit
 	if e.Explicit != nil {
 		explicit = *e.Explicit
@@ -327,7 +498,7 @@ func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode) *item {
 		Item: podcast.Item{
 			Title:            clean(e.Title),
 			Link:             show.urlFor(e.Page.Key),
-			PubDateFormatted: e.Date.Format(time.RFC1123Z),
+			PubDateFormatted: pubDate.Format(time.RFC1123Z),
 			Enclosure: &podcast.Enclosure{
 				URL:             show.urlFor(e.Audio.Key),
 				LengthFormatted: strconv.FormatInt(e.Audio.Size, 10),
@@ -344,11 +515,35 @@ func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode) *item {
 	if it.IEpisodeType == "" {
 		it.IEpisodeType = "full"
 	}
+	// Apple numbers from 1; the namespace's episode may be 0.
 	if e.Number > 0 {
-		it.IEpisode, it.Episode = e.Number, e.Number
+		it.IEpisode = e.Number
+	}
+	if e.Number > 0 || e.NumberZero {
+		n := e.Number
+		it.Episode = &n
 	}
 	if e.Season > 0 {
-		it.ISeason, it.Season = e.Season, e.Season
+		it.ISeason = e.Season
+		it.Season = &season{Number: e.Season, Name: clean(e.SeasonName)}
+	}
+	it.ITitle = clean(e.ITunesTitle)
+	if e.Block {
+		it.IBlock = "Yes"
+	}
+	for _, b := range e.Soundbites {
+		it.Soundbites = append(it.Soundbites, soundbite{
+			Start: formatSeconds(b.Start), Duration: formatSeconds(b.Duration), Title: clean(b.Title),
+		})
+	}
+	it.Location = newLocation(e.Location)
+	it.Txt = newTxt(e.Txt)
+	for _, a := range e.AltEnclosures {
+		ae := altEnclosure{Type: a.Type, Length: a.Length, Title: clean(a.Title), Lang: a.Lang, Codecs: a.Codecs, Sources: []altSource{{URI: a.URL}}}
+		if a.Bitrate > 0 {
+			ae.Bitrate = formatSeconds(a.Bitrate)
+		}
+		it.AltEnclosures = append(it.AltEnclosures, ae)
 	}
 	if e.Image != nil {
 		it.IImage = &podcast.IImage{HREF: show.urlFor(e.Image.Key)}
@@ -363,20 +558,19 @@ func newItem(show *Show, m *manifest.Manifest, e *manifest.Episode) *item {
 		// An item's persons replace the channel's, so a host the
 		// transcript names would lose the link and picture the show
 		// configures for them.
-		href, img := p.Href, p.Img
+		href, img, group := p.Href, p.Img, p.Group
 		for _, h := range show.Hosts {
 			if strings.EqualFold(strings.TrimSpace(h.Name), strings.TrimSpace(p.Name)) {
-				href, img = cmp.Or(href, h.Href), cmp.Or(img, h.Img)
+				href, img, group = cmp.Or(href, h.Href), cmp.Or(img, h.Img), cmp.Or(group, h.Group)
 				break
 			}
 		}
-		it.Persons = append(it.Persons, person{Role: role, Img: img, Href: href, Name: clean(p.Name)})
+		it.Persons = append(it.Persons, person{Role: role, Group: strings.ToLower(group), Img: img, Href: href, Name: clean(p.Name)})
 	}
 	// An episode whose transcript names only guests is still hosted by
 	// the show's hosts; without them here its list would drop them.
 	if len(it.Persons) > 0 && !slices.ContainsFunc(it.Persons, func(p person) bool { return p.Role == "host" || p.Role == "co-host" }) {
-		hosts := showPersons(show.Hosts)
-		it.Persons = append(hosts, it.Persons...)
+		it.Persons = append(slices.Clone(hosts), it.Persons...)
 	}
 	for _, t := range e.Transcripts {
 		typ, rel := transcriptType(t)
@@ -579,6 +773,12 @@ func cutText(s string, max int) string {
 	return b.String()
 }
 
+// formatSeconds is seconds as the namespace writes them: a decimal with
+// no more than the milliseconds it has.
+func formatSeconds(sec float64) string {
+	return strconv.FormatFloat(math.Round(sec*1000)/1000, 'f', -1, 64)
+}
+
 // secondsTime is a manifest's time in seconds as a duration, on whole
 // milliseconds.
 func secondsTime(sec float64) time.Duration {
@@ -623,4 +823,21 @@ func isXMLChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD ||
 		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// LastBuildDate reads the channel's lastBuildDate back from a feed Write
+// wrote; ok is false when it has none.
+func LastBuildDate(feed []byte) (t time.Time, ok bool) {
+	const open, end = "<lastBuildDate>", "</lastBuildDate>"
+	i := bytes.Index(feed, []byte(open))
+	if i < 0 {
+		return time.Time{}, false
+	}
+	rest := feed[i+len(open):]
+	j := bytes.Index(rest, []byte(end))
+	if j < 0 {
+		return time.Time{}, false
+	}
+	t, err := mail.ParseDate(string(rest[:j]))
+	return t, err == nil
 }

@@ -419,6 +419,8 @@ func (v *validator) checkChannel(ch *node) {
 		}
 	}
 
+	v.checkChannelTags(ch, self)
+
 	items := ch.all("", "item")
 	if len(items) == 0 {
 		v.warnf(ch, "has no <item>: Apple does not list a show without episodes")
@@ -515,8 +517,10 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 		}
 	}
 	if n := it.one(NSPodcast, "episode"); n != nil {
-		if _, err := strconv.ParseFloat(n.Text(), 64); err != nil {
+		if x, err := strconv.ParseFloat(n.Text(), 64); err != nil {
 			v.errorf(n, "%q is not a number", n.Text())
+		} else if x < 0 {
+			v.errorf(n, "%q is negative", n.Text())
 		}
 	}
 	if n := it.one(NSPodcast, "season"); n != nil {
@@ -538,6 +542,7 @@ func (v *validator) checkItem(i int, it *node, lang string, serial bool, guids, 
 	for _, n := range it.all(NSPSC, "chapters") {
 		v.checkPSC(n)
 	}
+	v.checkItemTags(it)
 }
 
 func (v *validator) checkDescription(n *node) {
@@ -701,6 +706,11 @@ func (v *validator) checkPersons(parent *node) {
 		for _, a := range []string{"href", "img"} {
 			if u, ok := n.get(a); ok {
 				v.checkURL(n, u, true)
+			}
+		}
+		if g, ok := n.get("group"); ok {
+			if err := rules.CheckPersonGroup(g); err != nil {
+				v.errorf(n, "%v", err)
 			}
 		}
 	}

@@ -76,6 +76,42 @@ type Person struct {
 	Note string `json:"note,omitempty"`
 	Href string `json:"href,omitempty"`
 	Img  string `json:"img,omitempty"`
+	// Group is the podcast:person group (the taxonomy's "cast" when empty).
+	Group string `json:"group,omitempty"`
+}
+
+// Soundbite is a podcast:soundbite: a part of the episode worth sharing.
+type Soundbite struct {
+	Start    float64 `json:"start"`    // seconds
+	Duration float64 `json:"duration"` // seconds
+	Title    string  `json:"title,omitempty"`
+}
+
+// Location is a podcast:location: the place the show or episode is about.
+type Location struct {
+	Name string `json:"name"`
+	Geo  string `json:"geo,omitempty"` // RFC 5870 geo: URI
+	OSM  string `json:"osm,omitempty"` // OpenStreetMap type and id, e.g. R113314
+}
+
+// Txt is a podcast:txt: free text for machines, such as a verification
+// token.
+type Txt struct {
+	Purpose string `json:"purpose,omitempty"`
+	Value   string `json:"value"`
+}
+
+// AltEnclosure is a podcast:alternateEnclosure: another file of the same
+// episode (an AAC or Opus rendition, a lower bitrate), kept where the
+// producer keeps it.
+type AltEnclosure struct {
+	URL     string  `json:"url"`
+	Type    string  `json:"type"`
+	Length  int64   `json:"length"`
+	Bitrate float64 `json:"bitrate,omitempty"` // bits per second
+	Title   string  `json:"title,omitempty"`
+	Codecs  string  `json:"codecs,omitempty"`
+	Lang    string  `json:"lang,omitempty"`
 }
 
 // Chapter is a chapter as the feed shows it (psc:chapters and the timestamp
@@ -108,6 +144,19 @@ type Episode struct {
 	NotesHTML   string    `json:"notesHtml"`   // show notes, HTML
 	Duration    float64   `json:"duration"`    // seconds
 	Timing      string    `json:"timing,omitempty"`
+
+	// NumberZero says the source numbers the episode 0 (a pilot, an
+	// "episode 00"): podcast:episode 0, and no itunes:episode, which
+	// Apple takes only from 1.
+	NumberZero  bool   `json:"numberZero,omitempty"`
+	SeasonName  string `json:"seasonName,omitempty"`  // podcast:season name
+	ITunesTitle string `json:"itunesTitle,omitempty"` // itunes:title: the title without numbering
+	Block       bool   `json:"block,omitempty"`       // itunes:block: keep the episode out of Apple's directory
+
+	Soundbites    []Soundbite    `json:"soundbites,omitempty"`
+	Location      *Location      `json:"location,omitempty"`
+	Txt           []Txt          `json:"txt,omitempty"`
+	AltEnclosures []AltEnclosure `json:"altEnclosures,omitempty"`
 
 	Audio       Object       `json:"audio"`
 	Image       *Object      `json:"image,omitempty"`

@@ -18,6 +18,9 @@ func checkPublishable(e *episode, serial bool, configFile string) error {
 	if serial && e.t.Episode <= 0 && e.number <= 0 {
 		return fmt.Errorf("%s: the show is serial (show.type in %s), which numbers every episode: set episode in the front matter or start the file name with its number (01-%s)", e.md.name, rel(configFile), e.slug)
 	}
+	if err := checkSoundbites(e); err != nil {
+		return err
+	}
 	// The language goes into every podcast:transcript as it is.
 	if lang := e.t.Language; lang != "" {
 		if err := rules.CheckLanguage(lang); err != nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/feed"
@@ -16,7 +17,7 @@ import (
 // a warning when show.guid is not the podcast:guid the feed keeps. It
 // takes the whole config because feed.Write does: the feed says all of the
 // show.
-func renderFeed(cfg *config.Config, m *manifest.Manifest, work string) (*artifact, []string, error) {
+func renderFeed(cfg *config.Config, m *manifest.Manifest, built time.Time, work string) (*artifact, []string, error) {
 	var warnings []string
 	// podcast:guid never changes once published: apps and directories
 	// follow a show by it. Say so rather than ignore the config silently.
@@ -24,7 +25,7 @@ func renderFeed(cfg *config.Config, m *manifest.Manifest, work string) (*artifac
 		warnings = append(warnings, fmt.Sprintf("show.guid %s in %s differs from the published podcast:guid %s, which is kept (it never changes once published; edit %s in storage to replace it)", g, rel(cfg.File), m.GUID, manifest.Key))
 	}
 	a := &artifact{role: "feed", path: filepath.Join(work, "feed.xml"), contentType: "application/rss+xml; charset=utf-8"}
-	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, feedShow(cfg), m, m.Updated) })
+	err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, feedShow(cfg), m, built) })
 	if err != nil {
 		return nil, warnings, fmt.Errorf("feed: %w", err)
 	}

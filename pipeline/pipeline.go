@@ -586,7 +586,7 @@ func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {
 // showGUID is the show's podcast:guid for a manifest that has none yet:
 // show.guid, else one derived from the feed's URL.
 func (p *Pipeline) showGUID() string {
-	return cmp.Or(p.cfg.Show.GUID, feed.GUID(p.cfg.FeedURL()))
+	return cmp.Or(feedShow(p.cfg).GUID, feed.GUID(p.cfg.FeedURL()))
 }
 
 // publishCover uploads the show's artwork and returns it as the manifest
@@ -624,14 +624,28 @@ func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, page
 			return err
 		}
 	}
-	a, warnings, err := renderFeed(p.cfg, m, work)
+	built := p.feedBuilt(ctx, feedShow(p.cfg), m)
+	a, warnings, err := renderFeed(p.cfg, m, built, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
 	}
 	if err != nil {
 		return err
 	}
-	return p.putStable(ctx, a, m.Generation, res)
+	// The final feeds at the show's earlier addresses (previous_urls)
+	// are the same for every manifest that renders the same feed.
+	moved, err := p.movedFeeds(m, built, work)
+	if err != nil {
+		return err
+	}
+	if err := p.upload(ctx, moved, res); err != nil {
+		return err
+	}
+	if err := p.putStable(ctx, a, m.Generation, res); err != nil {
+		return err
+	}
+	p.pingHub(ctx, nil, res)
+	return nil
 }
 
 // newWorkDir makes the folder a run builds its files in, removed when the

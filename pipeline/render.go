@@ -177,5 +177,6 @@ func episodeRecord(e *episode, chs chapterList, audio, page, chJSON, image *arti
 	for _, g := range t.Guests {
 		rec.Persons = append(rec.Persons, manifest.Person{Name: g.Name, Role: "guest", Note: g.Role})
 	}
+	addFeedTags(e, &rec)
 	return rec
 }

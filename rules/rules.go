@@ -2,8 +2,10 @@
 // require of a show, in one place and in one wording each: the category
 // list, language codes, podcast:medium values, show and episode types,
 // itunes:explicit values, enclosure types, length limits,
-// artwork, the URLs a feed may carry, and the ranges of episode numbers and
-// dates.
+// artwork, the URLs a feed may carry, the ranges of episode numbers and
+// dates, and the values of the optional Podcasting 2.0 tags (short texts,
+// txt, person groups, geo URIs, OpenStreetMap ids, soundbites, media types,
+// recurrence rules).
 //
 // The config reader, the feed writer, the validator of any feed and the
 // pipeline all ask these functions, so a value the config accepts is one

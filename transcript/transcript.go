@@ -131,6 +131,7 @@ type Transcript struct {
 	Units    []Unit
 	Links    []Link
 	Chapters []ChapterMark // from front matter; nil when none
+	Feed     FeedTags      // from front matter
 
 	Timing Timing
 }

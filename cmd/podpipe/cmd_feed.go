@@ -16,6 +16,7 @@ func newFeedCommand(gopts *globalOptions) *cli.Command {
 		Commands: []*cli.Command{
 			newFeedValidateCommand(gopts),
 			newFeedBuildCommand(gopts),
+			newFeedMovedCommand(gopts),
 		},
 	}
 }

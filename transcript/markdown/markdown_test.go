@@ -220,7 +220,7 @@ func TestParseErrors(t *testing.T) {
 		// The numbers and the date reach the feed as they are.
 		{"season max int64", "+++\ntitle = \"x\"\nseason = 9223372036854775807\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: season 9223372036854775807 is not a number from 1 to 99999 (leave it out for none)", nil},
 		{"season zero", "+++\ntitle = \"x\"\n\nseason = 0\n+++\n" + head + "**A:** hi\n", "ep.md:4: front matter: season 0 is not a number from 1 to 99999 (leave it out for none)", nil},
-		{"episode negative", "+++\ntitle = \"x\"\nepisode = -5\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode -5 is not a number from 1 to 99999 (leave it out for none)", nil},
+		{"episode negative", "+++\ntitle = \"x\"\nepisode = -5\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: episode -5 is not a number from 0 to 99999 (leave it out for none)", nil},
 		{"date 9999", "+++\ntitle = \"x\"\ndate = 9999-12-31\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 9999-12-31 is not between 1970 and 2099", nil},
 		{"date year one", "+++\ntitle = \"x\"\ndate = 0001-01-01\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 0001-01-01 is not between 1970 and 2099", nil},
 		{"date string 9999", "+++\ntitle = \"x\"\ndate = \"9999年1月1日\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: date 9999-01-01 is not between 1970 and 2099", nil},
