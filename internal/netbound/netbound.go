@@ -59,14 +59,14 @@ func (e *TimeoutError) Temporary() bool { return true }
 type TooLargeError struct{ Max int64 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("its answer is larger than %s", Size(e.Max))
+	return fmt.Sprintf("larger than %s", Size(e.Max))
 }
 
 // SlowError is a response read whole that took longer than its bound.
 type SlowError struct{ After time.Duration }
 
 func (e *SlowError) Error() string {
-	return fmt.Sprintf("its answer took longer than %v", e.After)
+	return fmt.Sprintf("took longer than %v to arrive", e.After)
 }
 
 // Size prints a byte count in the binary unit it is a whole number of.

@@ -362,9 +362,9 @@ func (s *Store) wrap(op, key string, err error) error {
 		// and quick.
 		kind = ErrBadAnswer
 		if tooLarge != nil {
-			detail = tooLarge.Error()
+			detail = "an answer larger than " + netbound.Size(tooLarge.Max)
 		} else {
-			detail = slow.Error()
+			detail = fmt.Sprintf("an answer still arriving after %v", slow.After)
 		}
 	case errors.As(err, &dnsErr):
 		kind = ErrUnreachable

@@ -317,7 +317,7 @@ func TestHostileEndpoint(t *testing.T) {
 		{hostile.Silent, short, ErrUnreachable, "no answer for 500ms", 5 * time.Second},
 		// A byte every 50 ms is progress: only the bound on an answer
 		// read whole ends it.
-		{hostile.Trickle, Timeouts{Idle: 3 * time.Second, Answer: 2 * time.Second}, ErrBadAnswer, "took longer than 2s", 10 * time.Second},
+		{hostile.Trickle, Timeouts{Idle: 3 * time.Second, Answer: 2 * time.Second}, ErrBadAnswer, "an answer still arriving after 2s", 10 * time.Second},
 		{hostile.Stall, short, ErrUnreachable, "no data for 500ms", 5 * time.Second},
 	}
 	for _, tt := range tests {
