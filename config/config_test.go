@@ -64,7 +64,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad type", validShow + "type = \"weekly\"\n", ": show.type: \"weekly\" is not episodic or serial"},
 		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: \"example.org\" is not an absolute http or https URL"},
 		{"bad storage", validShow + "[storage]\nurl = \"ftp://x\"\n", ": storage.url: unsupported scheme"},
-		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit:"},
+		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit: want true or false, got a string"},
 		// Credentials in a URL: refused at their line, never repeated
 		// (TestLoadErrors checks that "s3cret" is in no message).
 		{"base url with password", validShow + "[publish]\nbase_url = \"https://user:s3cret@cdn.example.org/\"\n", ":9: publish.base_url: the URL has a user name or password in it"},

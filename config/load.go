@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/rules"
 )
 
@@ -96,9 +97,9 @@ func tomlError(name string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		return &Error{File: name, Line: line, Key: strings.Join(de.Key(), "."), Msg: de.Error()}
+		return &Error{File: name, Line: line, Key: strings.Join(de.Key(), "."), Msg: plainerr.TOML(de)}
 	}
-	return &Error{File: name, Msg: err.Error()}
+	return &Error{File: name, Msg: plainerr.TOML(err)}
 }
 
 // env lists the environment variables that override the file, each with

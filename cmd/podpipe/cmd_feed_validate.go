@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,6 +109,10 @@ func runFeedValidate(ctx context.Context, o feedValidateOptions, gopts globalOpt
 	defer r.Close()
 	findings, err := feed.Validate(ctx, r, opts)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // it names the file again
+		}
 		return fmt.Errorf("feed validate: %s: %w", name, err)
 	}
 	if _, err := io.WriteString(w, feed.Format(name, findings)); err != nil {
