@@ -93,12 +93,17 @@ func (f httpFetcher) do(ctx context.Context, method, u string, hdr map[string]st
 	return resp, nil
 }
 
-// Redact hides the password of a URL that has one, for messages.
+// Redact removes the user name and password from a URL that has them,
+// for messages: either may be a secret (an access key and its secret).
 func Redact(u string) string {
-	if p, err := url.Parse(u); err == nil && p.User != nil {
-		return p.Redacted()
+	if !rules.HasUserinfo(u) {
+		return u
 	}
-	return u
+	if p, err := url.Parse(u); err == nil {
+		p.User = nil
+		return p.String()
+	}
+	return "(a URL with a user name or password)"
 }
 
 // Size asks with HEAD, as Apple does; a server that gives no length to HEAD
@@ -368,7 +373,7 @@ func (v *validator) fetchAll(ctx context.Context) {
 					if errors.Is(r.err, ErrUnreachable) || errors.Is(r.err, context.DeadlineExceeded) {
 						markDown(j, r.err)
 					} else {
-						v.errorf(j.n, "%s: %v", j.url, r.err)
+						v.errorf(j.n, "%s: %v", Redact(j.url), r.err)
 					}
 					continue
 				}
@@ -434,15 +439,15 @@ func (v *validator) checkFetched(j fetchJob, size int64, body []byte) {
 	switch j.kind {
 	case "enclosure":
 		if size != j.length {
-			v.errorf(j.n, "length is %d but %s has %d bytes", j.length, j.url, size)
+			v.errorf(j.n, "length is %d but %s has %d bytes", j.length, Redact(j.url), size)
 		}
 	case "chapters":
 		if err := checkJSONChapters(body); err != nil {
-			v.errorf(j.n, "%s: %v", j.url, err)
+			v.errorf(j.n, "%s: %v", Redact(j.url), err)
 		}
 	case "transcript":
 		if err := checkTranscriptBody(j.typ, body); err != nil {
-			v.errorf(j.n, "%s: %v", j.url, err)
+			v.errorf(j.n, "%s: %v", Redact(j.url), err)
 		}
 	}
 }
