@@ -381,9 +381,16 @@ func (s *Store) wrap(op, key string, err error) error {
 		msg = fmt.Sprintf("s3: %s %s: %v", op, what, kind)
 	default:
 		var ae smithy.APIError
-		if errors.As(err, &ae) {
+		var ue *url.Error
+		switch {
+		case errors.As(err, &ae):
 			msg = fmt.Sprintf("s3: %s %s: %s: %s (HTTP %d)", op, what, ae.ErrorCode(), ae.ErrorMessage(), status)
-		} else {
+		case errors.As(err, &ue):
+			// The SDK's own wrapping is a paragraph (operation, attempts,
+			// status 0, empty request IDs, the request's URL again):
+			// the cause is what the user can act on.
+			msg = fmt.Sprintf("s3: %s %s: %v", op, what, ue.Err)
+		default:
 			msg = fmt.Sprintf("s3: %s %s: %v", op, what, err)
 		}
 	}

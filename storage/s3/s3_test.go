@@ -438,3 +438,29 @@ func throttle(t *testing.T, addr string, rate int) string {
 	}()
 	return l.Addr().String()
 }
+
+// TestOpenErrorPlain checks that a failure below HTTP (here TLS to a
+// server that speaks plain HTTP) is said in one short line, without the
+// SDK's paragraph around it (operation, attempts, empty request IDs, the
+// request's URL a second time).
+func TestOpenErrorPlain(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "hostile-test-key-id")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "hostile-test-secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	srv, err := hostile.Start(hostile.Endless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	endpoint := "https://" + strings.TrimPrefix(srv.URL, "http://")
+	_, err = New(context.Background(), Options{Bucket: "shows", Endpoint: endpoint, PathStyle: true})
+	if err == nil {
+		t.Fatal("New over TLS to a plain HTTP server succeeded")
+	}
+	want := "s3: open s3://shows at " + endpoint + ": http: server gave HTTP response to HTTPS client"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
