@@ -25,6 +25,12 @@
 //
 // List, which S3 answers from its index, reports key, size, ETag and
 // modification time only: no Content-Type, Cache-Control or metadata.
+//
+// A broken or hostile endpoint is bounded (Options.Timeouts): connections
+// time out on no progress, never on a total, so a slow upload that keeps
+// moving is not cut; every answer but an object's content is read whole
+// and so is bounded to 16 MiB and Timeouts.Answer. New tries the endpoint
+// once. An endpoint with a user name or password in it is refused.
 package s3
 
 import (
