@@ -47,8 +47,9 @@ var (
 	countWithin = 10 * time.Minute
 )
 
-// MaxFeed bounds the size of a feed Validate reads.
-const MaxFeed = 64 << 20
+// maxFeed bounds the size of a feed Validate reads (a variable, for
+// tests).
+var maxFeed int64 = 64 << 20
 
 // HTTPFetcher fetches over HTTP with client, or when client is nil with
 // one that gives up on a server that does not connect within 10 seconds,
@@ -61,13 +62,13 @@ func HTTPFetcher(client *http.Client) Fetcher {
 }
 
 // OpenURL opens the feed at the http(s) URL u with HTTPFetcher's limits,
-// its body bounded to MaxFeed bytes and two minutes.
+// its body bounded to 64 MiB and two minutes.
 func OpenURL(ctx context.Context, u string) (io.ReadCloser, error) {
 	rc, err := HTTPFetcher(nil).Get(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Redact(u), err)
 	}
-	return netbound.Body(rc, MaxFeed, readWithin), nil
+	return netbound.Body(rc, maxFeed, readWithin), nil
 }
 
 type httpFetcher struct{ c *http.Client }

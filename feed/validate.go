@@ -209,7 +209,7 @@ func (v *validator) parse(r io.Reader) (*node, error) {
 	// decoder rejects is a problem of the feed.
 	// A feed is read whole into the tree: bounded, against an endless one
 	// (a URL that never stops sending, /dev/zero).
-	er := &errReader{r: netbound.Body(io.NopCloser(r), MaxFeed, 0)}
+	er := &errReader{r: netbound.Body(io.NopCloser(r), maxFeed, 0)}
 	d := xml.NewDecoder(er)
 	d.Strict = true
 	var root *node

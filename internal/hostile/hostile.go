@@ -5,8 +5,8 @@
 //	srv, err := hostile.Start(hostile.Endless)
 //	if err != nil { … }
 //	defer srv.Close()
-//	_, err = s3.New(ctx, s3.Options{Endpoint: srv.URL, …}) // fails at 16 MiB
-//	if srv.Sent() > 20<<20 { … } // it read more than it should have
+//	_, err = s3.New(ctx, s3.Options{Endpoint: srv.URL, …}) // fails at 8 MiB
+//	if srv.Sent() > 12<<20 { … } // it read more than it should have
 package hostile
 
 import (

@@ -29,7 +29,7 @@
 // A broken or hostile endpoint is bounded (Options.Timeouts): connections
 // time out on no progress, never on a total, so a slow upload that keeps
 // moving is not cut; every answer but an object's content is read whole
-// and so is bounded to 16 MiB and Timeouts.Answer. New tries the endpoint
+// and so is bounded to 8 MiB and Timeouts.Answer. New tries the endpoint
 // once. An endpoint with a user name or password in it is refused.
 package s3
 
@@ -112,8 +112,9 @@ var DefaultTimeouts = Timeouts{
 }
 
 // maxAnswer bounds the size of an answer read whole. S3's largest, a page
-// of a listing, is 1000 keys: well under 1 MiB.
-const maxAnswer = 16 << 20
+// of a listing, is 1000 keys of at most 1 KiB with their size, ETag and
+// date: under 1.5 MiB.
+const maxAnswer = 8 << 20
 
 // Errors New and the Store's methods return, for errors.Is. The messages
 // they appear in name the bucket and endpoint.

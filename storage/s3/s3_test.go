@@ -312,7 +312,7 @@ func TestHostileEndpoint(t *testing.T) {
 		within   time.Duration
 	}{
 		// Read up to the cap, not for ever (3.5 GB and more before).
-		{hostile.Endless, short, ErrBadAnswer, "larger than 16 MiB", 20 * time.Second},
+		{hostile.Endless, short, ErrBadAnswer, "larger than 8 MiB", 20 * time.Second},
 		// Given up after FirstByte, tried once (6 minutes before).
 		{hostile.Silent, short, ErrUnreachable, "no answer for 500ms", 5 * time.Second},
 		// A byte every 50 ms is progress: only the bound on an answer
