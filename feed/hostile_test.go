@@ -23,7 +23,9 @@ func shortLimits(t *testing.T, within time.Duration) {
 	httpLimits = netbound.Limits{Connect: time.Second, FirstByte: 500 * time.Millisecond, Idle: 500 * time.Millisecond}
 	readWithin, countWithin = within, within
 	maxEnclosure, maxFeed = 32<<20, 8<<20
-	t.Cleanup(func() { httpLimits, readWithin, countWithin, maxEnclosure, maxFeed = limits, read, count, enclosure, feed })
+	t.Cleanup(func() {
+		httpLimits, readWithin, countWithin, maxEnclosure, maxFeed = limits, read, count, enclosure, feed
+	})
 }
 
 // TestOpenURLHostile checks that feed validate URL gives up on a server
