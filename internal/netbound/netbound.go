@@ -174,28 +174,28 @@ func (c *conn) Read(p []byte) (int, error) {
 }
 
 func (c *conn) Write(p []byte) (int, error) {
-	if c.answer > 0 {
-		by := time.Now().Add(c.answer).UnixNano()
-		c.answerBy.Store(by)
-		// Moves the deadline of the read pending since before the request.
-		if err := c.Conn.SetReadDeadline(time.Unix(0, by)); err != nil {
-			return 0, err
-		}
-	}
 	if c.idle <= 0 {
-		return c.Conn.Write(p)
+		n, err := c.Conn.Write(p)
+		if err == nil {
+			err = c.awaitAnswer(0)
+		}
+		return n, err
 	}
 	// A large write to a slow reader takes as long as it takes, as long
 	// as some of it goes through every Idle.
 	total := 0
 	for {
+		// Each try may take Idle: the answer cannot come before it ends.
+		if err := c.awaitAnswer(c.idle); err != nil {
+			return total, err
+		}
 		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.idle)); err != nil {
 			return total, err
 		}
 		n, err := c.Conn.Write(p[total:])
 		total += n
 		if err == nil {
-			return total, nil
+			return total, c.awaitAnswer(0)
 		}
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			return total, err
@@ -204,6 +204,19 @@ func (c *conn) Write(p []byte) (int, error) {
 			return total, &TimeoutError{Waiting: "progress sending", After: c.idle}
 		}
 	}
+}
+
+// awaitAnswer starts the wait for the answer anew, FirstByte after the
+// write ends, which is at most sending from now: the request is still
+// going out. It moves the deadline of the read the transport has pending
+// since before the request.
+func (c *conn) awaitAnswer(sending time.Duration) error {
+	if c.answer <= 0 {
+		return nil
+	}
+	by := time.Now().Add(sending + c.answer)
+	c.answerBy.Store(by.UnixNano())
+	return c.Conn.SetReadDeadline(by)
 }
 
 // Body bounds a response body that is read whole: reading more than max

@@ -116,3 +116,57 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 	}
 	return c, err
 }
+
+// TestLongWrite checks that a single write that takes many times
+// FirstByte, to a slow reader, does not time out the read the transport
+// keeps pending for the answer: the wait for the answer starts when the
+// request is out.
+func TestLongWrite(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	const size, rate = 4 << 20, 2 << 20 // two seconds
+	go func() {
+		s, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer s.Close()
+		s.(*net.TCPConn).SetReadBuffer(64 << 10)
+		buf := make([]byte, rate/20)
+		for got := 0; got < size; {
+			n, err := io.ReadFull(s, buf[:min(len(buf), size-got)])
+			got += n
+			if err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		s.Write([]byte("!"))
+	}()
+	d := net.Dialer{Control: keepLittleUnsent}
+	raw, err := d.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conn{Conn: raw, answer: 300 * time.Millisecond, idle: 300 * time.Millisecond}
+	defer c.Close()
+	read := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := c.Read(b[:])
+		read <- err
+	}()
+	start := time.Now()
+	if _, err := c.Write(make([]byte, size)); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if err := <-read; err != nil {
+		t.Fatalf("the pending read failed while the request was going out: %v", err)
+	}
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("took %v: the reader was not slow", took)
+	}
+}
