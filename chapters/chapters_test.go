@@ -97,12 +97,12 @@ func TestParseErrors(t *testing.T) {
 		{"x.txt", "00:00 Intro\n99999999999999999999:00:00 Farther\n", `x.txt:2: bad timestamp "99999999999999999999:00:00": after 999:59:59.999`},
 		{"x.txt", "1000:00:00 Just past\n", `x.txt:1: bad timestamp "1000:00:00": after 999:59:59.999`},
 		{"x.json", "{\"chapters\": [{\"startTime\": 7e8, \"title\": \"a\"}]}", "x.json:1: chapter 1: startTime: bad timestamp 7e+08"},
-		{"x.json", "{\n\"chapters\": [\n{\"startTime\": \"1\"}]}", "x.json:3: JSON: "},
+		{"x.json", "{\n\"chapters\": [\n{\"startTime\": \"1\"}]}", "x.json:3: JSON: startTime: want a number, got a string"},
 		{"x.json", "{\n\"chapters\": [\n{\"startTime\": 1,}]}", "x.json:3: JSON: invalid character"},
 		// A wrong type deep in the file: the decoder counts the offset from
 		// the chapter's own start, not the file's.
 		{"x.json", "{\"version\": \"1.2.0\", \"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5, \"title\": \"b\"},\n{\"startTime\": \"x\", \"title\": \"c\"}]}", "x.json:4: JSON: "},
-		{"x.json", "{\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5,\n \"title\": \"b\",\n \"toc\": \"no\"}]}", "x.json:5: JSON: "},
+		{"x.json", "{\"chapters\": [\n{\"startTime\": 0, \"title\": \"a\"},\n{\"startTime\": 5,\n \"title\": \"b\",\n \"toc\": \"no\"}]}", "x.json:5: JSON: toc: want true or false, got a string"},
 		{"x.json", `{"version": "1.2.0"}`, `x.json:1: JSON chapters need a "chapters" array`},
 		{"x.json", `{"chapters": []}`, "x.json: no chapters (read as Podcast Index JSON chapters)"},
 		{"x.xml", "<psc:chapters>\n<psc:chapter title=\"a\"/>\n</psc:chapters>", "x.xml:2: chapter has no start attribute"},

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
 )
@@ -119,13 +120,13 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 	syntax := func(err error, dec *json.Decoder) error {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return fail(se.Offset, "JSON: %v", err)
+			return fail(se.Offset, "JSON: %s", plainerr.JSON(err))
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return fail(te.Offset, "JSON: %v", err)
+			return fail(te.Offset, "JSON: %s", plainerr.JSON(err))
 		}
-		return fail(dec.InputOffset(), "JSON: %v", err)
+		return fail(dec.InputOffset(), "JSON: %s", plainerr.JSON(err))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil {
@@ -166,7 +167,7 @@ func parseJSON(name string, data []byte) ([]Chapter, error) {
 				// the value it decodes, the chapter, not of the file.
 				var te *json.UnmarshalTypeError
 				if errors.As(err, &te) {
-					return nil, fail(off+te.Offset, "JSON: %v", err)
+					return nil, fail(off+te.Offset, "JSON: %s", plainerr.JSON(err))
 				}
 				return nil, syntax(err, dec)
 			}

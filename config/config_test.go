@@ -65,9 +65,17 @@ func TestLoadErrors(t *testing.T) {
 		{"bad type", validShow + "type = \"weekly\"\n", ": show.type: \"weekly\" is not episodic or serial"},
 		{"bad base url", validShow + "[publish]\nbase_url = \"example.org\"\n", ": publish.base_url: \"example.org\" is not an absolute http or https URL"},
 		{"bad storage", validShow + "[storage]\nurl = \"ftp://x\"\n", ": storage.url: unsupported scheme"},
-		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit:"},
 		{"bad keep", validShow + "[publish]\nkeep_superseded = \"a week\"\n", ":9: publish.keep_superseded: want a number of days"},
 		{"negative keep", validShow + "[publish]\nkeep_superseded = \"-1h\"\n", ":9: publish.keep_superseded: want a number of days"},
+		{"wrong type", validShow + "explicit = \"no\"\n", ":8: show.explicit: want true or false, got a string"},
+		// Credentials in a URL: refused at their line, never repeated
+		// (TestLoadErrors checks that "s3cret" is in no message).
+		{"base url with password", validShow + "[publish]\nbase_url = \"https://user:s3cret@cdn.example.org/\"\n", ":9: publish.base_url: the URL has a user name or password in it"},
+		{"endpoint with password", validShow + "[storage]\nurl = \"s3://b/p\"\nendpoint = \"http://KEY:s3cret@127.0.0.1:7070\"\n", ":10: storage.endpoint: has a user name or password in it"},
+		{"endpoint with unparsable password", validShow + "[storage]\nurl = \"s3://b/p\"\nendpoint = \"http://KEY:s3cret/%@127.0.0.1:7070\"\n", ":10: storage.endpoint: not an http(s) URL"},
+		{"storage url with password", validShow + "[storage]\nurl = \"s3://KEY:s3cret@bucket/show\"\n", ":9: storage.url: has a user name or password in it"},
+		{"show link with password", validShow + "link = \"https://me:s3cret@example.org/\"\n", ":8: show.link: the URL has a user name or password"},
+		{"bad endpoint", validShow + "[storage]\nurl = \"s3://b/p\"\nendpoint = \"127.0.0.1:7070\"\n", ":10: storage.endpoint: not an http(s) URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +86,9 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), p) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want %s…%s", err, p, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("error %q repeats a password", err)
 			}
 			var ce *Error
 			if !errors.As(err, &ce) {
@@ -138,6 +149,11 @@ func TestLoadDefaultsAndEnv(t *testing.T) {
 	if got := cfg.FeedURL(); got != "https://cdn.example.org/show/feed.xml" {
 		t.Errorf("FeedURL = %q", got)
 	}
+	t.Setenv("PODPIPE_STORAGE_ENDPOINT", "http://KEY:s3cret@127.0.0.1:7070")
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "PODPIPE_STORAGE_ENDPOINT (storage.endpoint): has a user name or password") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("endpoint with a password from the environment: err = %v", err)
+	}
+	t.Setenv("PODPIPE_STORAGE_ENDPOINT", "")
 	t.Setenv("PODPIPE_STORAGE_PATH_STYLE", "maybe")
 	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "PODPIPE_STORAGE_PATH_STYLE") {
 		t.Errorf("bad bool override: err = %v", err)

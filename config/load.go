@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/rules"
 )
 
@@ -96,9 +97,9 @@ func tomlError(name string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		return &Error{File: name, Line: line, Key: strings.Join(de.Key(), "."), Msg: de.Error()}
+		return &Error{File: name, Line: line, Key: strings.Join(de.Key(), "."), Msg: plainerr.TOML(de)}
 	}
-	return &Error{File: name, Msg: err.Error()}
+	return &Error{File: name, Msg: plainerr.TOML(err)}
 }
 
 // env lists the environment variables that override the file, each with
@@ -278,6 +279,20 @@ func (c *Config) Check() error {
 	if c.Storage.URL == "" {
 		return bad("storage.url", "empty: give a directory or s3://bucket/prefix")
 	}
+	// Credentials come from the AWS chain only: in a URL they would be
+	// printed in every message that names the store.
+	if strings.Contains(c.Storage.URL, "://") && rules.HasUserinfo(c.Storage.URL) {
+		return bad("storage.url", "%s", noCredentials)
+	}
+	if e := c.Storage.Endpoint; e != "" {
+		if rules.HasUserinfo(e) {
+			return bad("storage.endpoint", "%s", noCredentials)
+		}
+		if u, err := url.Parse(e); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			// Not quoted: a mangled user:pass@ would be in it.
+			return bad("storage.endpoint", "not an http(s) URL such as http://127.0.0.1:7070")
+		}
+	}
 	if strings.HasPrefix(c.Storage.URL, "s3://") {
 		u, err := url.Parse(c.Storage.URL)
 		if err != nil || u.Host == "" {
@@ -288,6 +303,10 @@ func (c *Config) Check() error {
 	}
 	return nil
 }
+
+// noCredentials says why a user name or password in a storage URL is
+// refused, without repeating it.
+const noCredentials = "has a user name or password in it (user:pass@): remove it; credentials come from the AWS chain only (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
 
 // errorAt is an Error about key (dotted; for an array of tables such as
 // show.hosts, n is the entry's index, else -1), at the key's line when the

@@ -19,6 +19,7 @@ import (
 
 	xhtml "golang.org/x/net/html"
 
+	"github.com/podpipe/podpipe/internal/netbound"
 	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript/formats"
 )
@@ -37,13 +38,39 @@ type Fetcher interface {
 	Get(ctx context.Context, url string) (io.ReadCloser, error)
 }
 
-// HTTPFetcher fetches over HTTP with client, or with a client that gives up
-// after 30 seconds when client is nil.
+// Limits of the HTTP fetches: timeouts on no progress (a slow server that
+// keeps sending is given the time it takes), and a bound on the time to
+// read an object whole, against a server that trickles.
+// countWithin bounds the counting of an enclosure's bytes. (Variables,
+// for tests.)
+var (
+	httpLimits  = netbound.Limits{Connect: 10 * time.Second, FirstByte: 30 * time.Second, Idle: 30 * time.Second}
+	readWithin  = 2 * time.Minute
+	countWithin = 10 * time.Minute
+)
+
+// maxFeed bounds the size of a feed Validate reads (a variable, for
+// tests).
+var maxFeed int64 = 64 << 20
+
+// HTTPFetcher fetches over HTTP with client, or when client is nil with
+// one that gives up on a server that does not connect within 10 seconds,
+// does not answer within 30 or stops sending for 30.
 func HTTPFetcher(client *http.Client) Fetcher {
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = &http.Client{Transport: httpLimits.Transport()}
 	}
 	return httpFetcher{client}
+}
+
+// OpenURL opens the feed at the http(s) URL u with HTTPFetcher's limits,
+// its body bounded to 64 MiB and two minutes.
+func OpenURL(ctx context.Context, u string) (io.ReadCloser, error) {
+	rc, err := HTTPFetcher(nil).Get(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Redact(u), err)
+	}
+	return netbound.Body(rc, maxFeed, readWithin), nil
 }
 
 type httpFetcher struct{ c *http.Client }
@@ -51,7 +78,7 @@ type httpFetcher struct{ c *http.Client }
 func (f httpFetcher) do(ctx context.Context, method, u string, hdr map[string]string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, errors.New("not a URL")
 	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
@@ -59,9 +86,27 @@ func (f httpFetcher) do(ctx context.Context, method, u string, hdr map[string]st
 	req.Header.Set("User-Agent", "podpipe-feed-validate")
 	resp, err := f.c.Do(req)
 	if err != nil {
+		// url.Error repeats the URL, which the caller names.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	return resp, nil
+}
+
+// Redact removes the user name and password from a URL that has them,
+// for messages: either may be a secret (an access key and its secret).
+func Redact(u string) string {
+	if !rules.HasUserinfo(u) {
+		return u
+	}
+	if p, err := url.Parse(u); err == nil {
+		p.User = nil
+		return p.String()
+	}
+	return "(a URL with a user name or password)"
 }
 
 // Size asks with HEAD, as Apple does; a server that gives no length to HEAD
@@ -76,7 +121,7 @@ func (f httpFetcher) Size(ctx context.Context, u string) (int64, error) {
 		return resp.ContentLength, nil
 	}
 	if resp.StatusCode >= 400 && resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotImplemented {
-		return 0, fmt.Errorf("HEAD %s: %s", u, resp.Status)
+		return 0, fmt.Errorf("answers HEAD with %s", resp.Status)
 	}
 	resp, err = f.do(ctx, http.MethodGet, u, map[string]string{"Range": "bytes=0-0"})
 	if err != nil {
@@ -91,14 +136,19 @@ func (f httpFetcher) Size(ctx context.Context, u string) (int64, error) {
 				return n, nil
 			}
 		}
-		return 0, fmt.Errorf("GET %s: Content-Range %q has no total size", u, cr)
+		return 0, fmt.Errorf("answers a byte-range request with Content-Range %q, which has no total size", cr)
 	case http.StatusOK:
 		if resp.ContentLength >= 0 {
 			return resp.ContentLength, nil
 		}
-		return io.Copy(io.Discard, resp.Body)
+		// No length anywhere: count, up to what an episode can be.
+		n, err := io.Copy(io.Discard, netbound.Body(resp.Body, maxEnclosure, countWithin))
+		if err != nil {
+			return 0, fmt.Errorf("counting its bytes: %w", err)
+		}
+		return n, nil
 	}
-	return 0, fmt.Errorf("GET %s: %s", u, resp.Status)
+	return 0, fmt.Errorf("answers GET with %s", resp.Status)
 }
 
 func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
@@ -108,7 +158,7 @@ func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+		return nil, fmt.Errorf("answers GET with %s", resp.Status)
 	}
 	return resp.Body, nil
 }
@@ -229,8 +279,14 @@ type fetchJob struct {
 	length int64  // enclosure length in the feed
 }
 
-// maxObject bounds how much of a transcript or chapters file is read.
-const maxObject = 64 << 20
+// maxObject bounds how much of a transcript or chapters file is read (a
+// three-hour transcript with word timings is a few MiB; eight are read at
+// a time);
+// maxEnclosure how much of an enclosure is counted when its server tells
+// no size (a variable, for tests).
+const maxObject = 16 << 20
+
+var maxEnclosure int64 = 8 << 30
 
 func (v *validator) fetchAll(ctx context.Context) {
 	workers := v.opts.Concurrency
@@ -320,7 +376,7 @@ func (v *validator) fetchAll(ctx context.Context) {
 					if errors.Is(r.err, ErrUnreachable) || errors.Is(r.err, context.DeadlineExceeded) {
 						markDown(j, r.err)
 					} else {
-						v.errorf(j.n, "%s: %v", j.url, r.err)
+						v.errorf(j.n, "%s: %v", Redact(j.url), r.err)
 					}
 					continue
 				}
@@ -372,12 +428,16 @@ func (v *validator) read(ctx context.Context, u string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxObject+1))
-	if err != nil {
+	b, err := io.ReadAll(netbound.Body(rc, maxObject, readWithin))
+	var tooLarge *netbound.TooLargeError
+	var slow *netbound.SlowError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("larger than %s", netbound.Size(maxObject))
+	case errors.As(err, &slow):
+		return nil, fmt.Errorf("%w: reading took longer than %v", ErrUnreachable, readWithin)
+	case err != nil:
 		return nil, fmt.Errorf("%w: reading: %w", ErrUnreachable, err)
-	}
-	if len(b) > maxObject {
-		return nil, fmt.Errorf("larger than %d MiB", maxObject>>20)
 	}
 	return b, nil
 }
@@ -386,15 +446,15 @@ func (v *validator) checkFetched(j fetchJob, size int64, body []byte) {
 	switch j.kind {
 	case "enclosure":
 		if size != j.length {
-			v.errorf(j.n, "length is %d but %s has %d bytes", j.length, j.url, size)
+			v.errorf(j.n, "length is %d but %s has %d bytes", j.length, Redact(j.url), size)
 		}
 	case "chapters":
 		if err := checkJSONChapters(body); err != nil {
-			v.errorf(j.n, "%s: %v", j.url, err)
+			v.errorf(j.n, "%s: %v", Redact(j.url), err)
 		}
 	case "transcript":
 		if err := checkTranscriptBody(j.typ, body); err != nil {
-			v.errorf(j.n, "%s: %v", j.url, err)
+			v.errorf(j.n, "%s: %v", Redact(j.url), err)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	xhtml "golang.org/x/net/html"
 
+	"github.com/podpipe/podpipe/internal/netbound"
 	"github.com/podpipe/podpipe/rules"
 	clock "github.com/podpipe/podpipe/transcript" // its time notations
 	"github.com/podpipe/podpipe/transcript/formats"
@@ -206,7 +207,9 @@ var knownNS = map[string]string{
 func (v *validator) parse(r io.Reader) (*node, error) {
 	// Only a failure of r itself is an error of Validate; anything the
 	// decoder rejects is a problem of the feed.
-	er := &errReader{r: r}
+	// A feed is read whole into the tree: bounded, against an endless one
+	// (a URL that never stops sending, /dev/zero).
+	er := &errReader{r: netbound.Body(io.NopCloser(r), maxFeed, 0)}
 	d := xml.NewDecoder(er)
 	d.Strict = true
 	var root *node
@@ -218,7 +221,7 @@ func (v *validator) parse(r io.Reader) (*node, error) {
 		}
 		if err != nil {
 			if er.err != nil {
-				return nil, fmt.Errorf("feed: validate: %w", er.err)
+				return nil, fmt.Errorf("reading the feed: %w", er.err)
 			}
 			line, _ := d.InputPos()
 			msg := strings.TrimPrefix(err.Error(), "xml: ")

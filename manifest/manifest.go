@@ -370,12 +370,24 @@ func (m *Manifest) Sort() {
 	})
 }
 
+// MaxSize bounds the size of a manifest Read reads: some 20,000 episodes
+// of a dozen objects each. The manifest comes from the store, which may be
+// a server that sends without end.
+const MaxSize = 64 << 20
+
+// ErrTooLarge is a manifest larger than MaxSize.
+var ErrTooLarge = fmt.Errorf("manifest: larger than %d MiB", MaxSize>>20)
+
 // Read decodes a manifest.
 func Read(r io.Reader) (*Manifest, error) {
 	var m Manifest
-	dec := json.NewDecoder(r)
+	lr := &io.LimitedReader{R: r, N: MaxSize + 1}
+	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
+		if lr.N <= 0 {
+			return nil, ErrTooLarge
+		}
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
 	if m.Version != 1 && m.Version != CurrentVersion {

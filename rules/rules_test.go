@@ -35,6 +35,11 @@ func TestCheckURL(t *testing.T) {
 		{"https://example.com/a b", "space or control character"},
 		{"https://example.com/a\tb", "not an absolute http or https URL"},
 		{"https://example.com/a\u0085b", "space or control character"},
+		// A password would be published, and quoted in the message.
+		{"https://user:s3cret@example.com/", "user name or password"},
+		{"https://s3cret@example.com/", "user name or password"},
+		{"https://user:s3cret@ex ample.com/", "user name or password"},
+		{"https://medium.com/@someone", ""},
 	}
 	for _, tt := range tests {
 		err := CheckURL(tt.in)
@@ -43,6 +48,8 @@ func TestCheckURL(t *testing.T) {
 			t.Errorf("CheckURL(%q) = %v, want nil", tt.in, err)
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("CheckURL(%q) = %v, want an error with %q", tt.in, err, tt.want)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("CheckURL(%q) = %v: repeats the password", tt.in, err)
 		}
 	}
 }

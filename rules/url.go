@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,7 +12,12 @@ import (
 // a chapters file or an audio tag links to passes through it, so that a
 // javascript:, data: or file: link in a source never reaches a listener's
 // app, and a URL with a space (which url.Parse takes) never reaches a CDN.
+// A URL with a user name or password is refused without being repeated:
+// what is published is public, and the message may be too.
 func CheckURL(s string) error {
+	if HasUserinfo(s) {
+		return ErrUserinfo
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
 		return fmt.Errorf("%q is not an absolute http or https URL", s)
@@ -20,4 +26,23 @@ func CheckURL(s string) error {
 		return fmt.Errorf("%q has a space or control character: percent-encode it (%%20)", s)
 	}
 	return nil
+}
+
+// ErrUserinfo is a URL with a user name or password before its host.
+var ErrUserinfo = errors.New("the URL has a user name or password in it (user:pass@); it would be published: remove it")
+
+// HasUserinfo reports whether the URL s has a user name or password before
+// its host (scheme://user:pass@host/), even one url.Parse would refuse.
+func HasUserinfo(s string) bool {
+	_, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		rest, ok = strings.CutPrefix(s, "//")
+	}
+	if !ok {
+		return false // mailto:a@example.org has no host part
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.Contains(rest, "@")
 }

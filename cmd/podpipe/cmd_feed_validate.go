@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"net/http"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -80,15 +80,17 @@ func runFeedValidate(ctx context.Context, o feedValidateOptions, gopts globalOpt
 			return err
 		}
 		if dir := cfg.LocalStorageDir(); dir != "" {
-			name = filepath.Join(dir, config.FeedKey)
+			file := filepath.Join(dir, config.FeedKey)
+			name = file
 			opts.Fetcher = feed.DirFetcher(cfg.Publish.BaseURL, dir, nil)
-			open = func() (io.ReadCloser, error) { return os.Open(name) }
+			open = func() (io.ReadCloser, error) { return os.Open(file) }
 		} else {
-			name = cfg.FeedURL()
-			open = func() (io.ReadCloser, error) { return getURL(ctx, name) }
+			u := cfg.FeedURL()
+			name = u
+			open = func() (io.ReadCloser, error) { return feed.OpenURL(ctx, u) }
 		}
 	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
-		open = func() (io.ReadCloser, error) { return getURL(ctx, src) }
+		open = func() (io.ReadCloser, error) { return feed.OpenURL(ctx, src) }
 	default:
 		open = func() (io.ReadCloser, error) { return os.Open(src) }
 		// A file is most often the show's own feed.xml: read the objects
@@ -99,6 +101,9 @@ func runFeedValidate(ctx context.Context, o feedValidateOptions, gopts globalOpt
 			}
 		}
 	}
+	// A feed's URL may carry a password the server asks for: not in
+	// what is printed.
+	name = feed.Redact(name)
 	r, err := open()
 	if err != nil {
 		return fmt.Errorf("feed validate: %w", err)
@@ -106,7 +111,11 @@ func runFeedValidate(ctx context.Context, o feedValidateOptions, gopts globalOpt
 	defer r.Close()
 	findings, err := feed.Validate(ctx, r, opts)
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // it names the file again
+		}
+		return fmt.Errorf("feed validate: %s: %w", name, err)
 	}
 	if _, err := io.WriteString(w, feed.Format(name, findings)); err != nil {
 		return err
@@ -129,20 +138,4 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func getURL(ctx context.Context, u string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
-	return resp.Body, nil
 }

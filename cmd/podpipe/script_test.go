@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/podpipe/podpipe/internal/hostile"
 	"github.com/podpipe/podpipe/internal/testtool"
 )
 
@@ -58,6 +59,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sha256sum": cmdSHA256Sum,
 			"guids":     cmdGUIDs,
+			"hostile":   cmdHostile,
 		},
 	})
 }
@@ -108,6 +110,21 @@ func cmdGUIDs(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s: no items", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// cmdHostile starts a misbehaving server on loopback for the rest of the
+// script and puts its URL in an environment variable: hostile MODE VAR,
+// MODE one of endless, silent, trickle, stall (see internal/hostile).
+func cmdHostile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: hostile MODE VAR")
+	}
+	mode, err := hostile.ParseMode(args[0])
+	ts.Check(err)
+	srv, err := hostile.Start(mode)
+	ts.Check(err)
+	ts.Defer(srv.Close)
+	ts.Setenv(args[1], srv.URL)
 }
 
 func copyOne(src, dst string) error {

@@ -25,6 +25,12 @@
 //
 // List, which S3 answers from its index, reports key, size, ETag and
 // modification time only: no Content-Type, Cache-Control or metadata.
+//
+// A broken or hostile endpoint is bounded (Options.Timeouts): connections
+// time out on no progress, never on a total, so a slow upload that keeps
+// moving is not cut; every answer but an object's content is read whole
+// and so is bounded to 8 MiB and Timeouts.Answer. New tries the endpoint
+// once. An endpoint with a user name or password in it is refused.
 package s3
 
 import (
@@ -36,18 +42,23 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 
+	"github.com/podpipe/podpipe/internal/netbound"
+	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/storage"
 )
 
@@ -74,7 +85,36 @@ type Options struct {
 
 	PartSize    int64 // multipart part size; DefaultPartSize when 0, at least 5 MiB
 	Concurrency int   // parts in flight; DefaultConcurrency when 0
+
+	Timeouts Timeouts // DefaultTimeouts' for each field left 0
 }
+
+// Timeouts bound the wait for an endpoint that does not answer or stops
+// answering. They are on progress, not on the total: a part going up to a
+// slow server that keeps reading it takes as long as it takes.
+type Timeouts struct {
+	Connect   time.Duration // TCP connection and TLS handshake
+	FirstByte time.Duration // from a request sent to its answer's first byte
+	Idle      time.Duration // no byte moved either way in the middle of a transfer
+	// Answer bounds the reading of an answer read whole, which is every
+	// answer but an object's content: a listing, an error, the result of
+	// completing a multipart upload (which S3 may keep open for minutes,
+	// sending spaces, while it assembles the parts).
+	Answer time.Duration
+}
+
+// DefaultTimeouts are the Timeouts of a Store whose Options leave them 0.
+var DefaultTimeouts = Timeouts{
+	Connect:   10 * time.Second,
+	FirstByte: 30 * time.Second,
+	Idle:      30 * time.Second,
+	Answer:    10 * time.Minute,
+}
+
+// maxAnswer bounds the size of an answer read whole. S3's largest, a page
+// of a listing, is 1000 keys of at most 1 KiB with their size, ETag and
+// date: under 1.5 MiB.
+const maxAnswer = 8 << 20
 
 // Errors New and the Store's methods return, for errors.Is. The messages
 // they appear in name the bucket and endpoint.
@@ -83,6 +123,7 @@ var (
 	ErrAccessDenied  = errors.New("access denied: check the AWS credentials and the bucket's permissions")
 	ErrNoCredentials = errors.New("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
 	ErrUnreachable   = errors.New("endpoint unreachable")
+	ErrBadAnswer     = errors.New("not an S3 endpoint, or a broken one")
 )
 
 // Store is a storage.Store in an S3 bucket.
@@ -109,6 +150,9 @@ var (
 func New(ctx context.Context, o Options) (*Store, error) {
 	if o.Bucket == "" {
 		return nil, errors.New("s3: no bucket given")
+	}
+	if err := checkEndpoint(o.Endpoint); err != nil {
+		return nil, err
 	}
 	s := &Store{
 		bucket:      o.Bucket,
@@ -153,17 +197,30 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		// and may quote a profile's settings: say what to do instead.
 		return nil, fmt.Errorf("s3: open %s: %w", s.where, ErrNoCredentials)
 	}
+	t := o.Timeouts
+	def := DefaultTimeouts
+	for _, f := range []struct{ v, d *time.Duration }{
+		{&t.Connect, &def.Connect}, {&t.FirstByte, &def.FirstByte}, {&t.Idle, &def.Idle}, {&t.Answer, &def.Answer},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.d
+		}
+	}
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		// Keep a connection per part in flight, and give up on a server
-		// that takes a request and never answers.
+		// Give up on a server that does not connect, takes a request and
+		// never answers, or stops in the middle of a transfer.
+		netbound.Limits{Connect: t.Connect, FirstByte: t.FirstByte, Idle: t.Idle}.Apply(tr)
+		// Keep a connection per part in flight.
 		tr.MaxIdleConnsPerHost = max(s.concurrency, tr.MaxIdleConnsPerHost)
-		tr.ResponseHeaderTimeout = 2 * time.Minute
 		// Parts are many megabytes: fewer, larger writes to the socket.
 		tr.WriteBufferSize = 256 << 10
 		tr.ReadBufferSize = 64 << 10
 	})
 	s.client = s3.NewFromConfig(cfg, func(so *s3.Options) {
-		so.HTTPClient = httpClient
+		so.HTTPClient = boundedClient{httpClient, t.Answer}
+		// The SDK would print its own warnings to stderr, beside the one
+		// line an error gets.
+		so.Logger = logging.Nop{}
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
 		}
@@ -178,13 +235,52 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	// A one-key listing rather than HeadBucket: both need the same
 	// permission, but a HEAD's error has no body, so its 404 or 403 cannot
 	// tell a missing bucket from an unknown key.
+	// Tried once: an endpoint that does not answer now will not answer a
+	// second time either, and the user waits for each try.
 	_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix), MaxKeys: aws.Int32(1),
-	})
+	}, func(so *s3.Options) { so.RetryMaxAttempts = 1 })
 	if err != nil {
 		return nil, s.bucketError(err)
 	}
 	return s, nil
+}
+
+// checkEndpoint refuses an endpoint with a user name or password in it:
+// credentials come from the AWS chain only, and an endpoint is printed in
+// messages. The message does not repeat it.
+func checkEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	if rules.HasUserinfo(endpoint) {
+		return errors.New("s3: the endpoint has a user name or password in it; give credentials through the AWS chain only (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		// Not quoted: a mangled user:pass@ would be in it.
+		return errors.New("s3: the endpoint is not an http(s) URL such as http://127.0.0.1:7070")
+	}
+	return nil
+}
+
+// boundedClient bounds every answer read whole in size and in time. An
+// object's content (GetObject) is streamed to its reader and bounded only
+// by the connection's idle timeout.
+type boundedClient struct {
+	c      *awshttp.BuildableClient
+	within time.Duration
+}
+
+func (b boundedClient) Do(req *http.Request) (*http.Response, error) {
+	resp, err := b.c.Do(req)
+	if err != nil || resp.Body == nil {
+		return resp, err
+	}
+	if awsmiddleware.GetOperationName(req.Context()) != "GetObject" || resp.StatusCode >= 300 {
+		resp.Body = netbound.Body(resp.Body, maxAnswer, b.within)
+	}
+	return resp, nil
 }
 
 // String returns s3://bucket/prefix, or s3://bucket without a prefix.
@@ -249,6 +345,9 @@ func (s *Store) wrap(op, key string, err error) error {
 	code, status := apiCode(err)
 	var oe *net.OpError
 	var dnsErr *net.DNSError
+	var timeout *netbound.TimeoutError
+	var tooLarge *netbound.TooLargeError
+	var slow *netbound.SlowError
 	switch {
 	case code == "NoSuchKey" || (code == "NotFound" && key != ""):
 		kind = fs.ErrNotExist
@@ -263,6 +362,18 @@ func (s *Store) wrap(op, key string, err error) error {
 		status == http.StatusForbidden:
 		kind = ErrAccessDenied
 		detail = code
+	case errors.As(err, &timeout):
+		kind = ErrUnreachable
+		detail = timeout.Error()
+	case errors.As(err, &tooLarge), errors.As(err, &slow):
+		// Not an S3 server, or a broken one: S3's answers are small
+		// and quick.
+		kind = ErrBadAnswer
+		if tooLarge != nil {
+			detail = "an answer larger than " + netbound.Size(tooLarge.Max)
+		} else {
+			detail = fmt.Sprintf("an answer still arriving after %v", slow.After)
+		}
 	case errors.As(err, &dnsErr):
 		kind = ErrUnreachable
 		detail = "no such host " + dnsErr.Name
@@ -278,9 +389,16 @@ func (s *Store) wrap(op, key string, err error) error {
 		msg = fmt.Sprintf("s3: %s %s: %v", op, what, kind)
 	default:
 		var ae smithy.APIError
-		if errors.As(err, &ae) {
+		var ue *url.Error
+		switch {
+		case errors.As(err, &ae):
 			msg = fmt.Sprintf("s3: %s %s: %s: %s (HTTP %d)", op, what, ae.ErrorCode(), ae.ErrorMessage(), status)
-		} else {
+		case errors.As(err, &ue):
+			// The SDK's own wrapping is a paragraph (operation, attempts,
+			// status 0, empty request IDs, the request's URL again):
+			// the cause is what the user can act on.
+			msg = fmt.Sprintf("s3: %s %s: %v", op, what, ue.Err)
+		default:
 			msg = fmt.Sprintf("s3: %s %s: %v", op, what, err)
 		}
 	}

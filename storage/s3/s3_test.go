@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/podpipe/podpipe/internal/hostile"
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/storage"
 	"github.com/podpipe/podpipe/storage/storagetest"
@@ -314,4 +315,177 @@ func TestSweeper(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestHostileEndpoint checks that New gives up on a broken or hostile
+// endpoint in bounded time and memory, in one line that names the store
+// and no credential: one that sends a listing without end, one that
+// accepts the connection and never answers, one that trickles a byte at a
+// time, one that stops in the middle.
+func TestHostileEndpoint(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "hostile-test-key-id")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "hostile-test-secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	short := Timeouts{Connect: time.Second, FirstByte: 500 * time.Millisecond, Idle: 500 * time.Millisecond, Answer: time.Minute}
+	tests := []struct {
+		mode     hostile.Mode
+		timeouts Timeouts
+		want     error
+		message  string
+		within   time.Duration
+	}{
+		// Read up to the cap, not for ever (3.5 GB and more before).
+		{hostile.Endless, short, ErrBadAnswer, "larger than 8 MiB", 20 * time.Second},
+		// Given up after FirstByte, tried once (6 minutes before).
+		{hostile.Silent, short, ErrUnreachable, "no answer for 500ms", 5 * time.Second},
+		// A byte every 50 ms is progress: only the bound on an answer
+		// read whole ends it.
+		{hostile.Trickle, Timeouts{Idle: 3 * time.Second, Answer: 2 * time.Second}, ErrBadAnswer, "an answer still arriving after 2s", 10 * time.Second},
+		{hostile.Stall, short, ErrUnreachable, "no data for 500ms", 5 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.mode), func(t *testing.T) {
+			srv, err := hostile.Start(tt.mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			start := time.Now()
+			_, err = New(ctx, Options{Bucket: "shows", Endpoint: srv.URL, PathStyle: true, Timeouts: tt.timeouts})
+			took := time.Since(start)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("New: %v, want %v", err, tt.want)
+			}
+			msg := err.Error()
+			t.Logf("%s; in %v after %d bytes", msg, took.Round(time.Millisecond), srv.Sent())
+			if !strings.Contains(msg, tt.message) || !strings.Contains(msg, "s3://shows at "+srv.URL) || strings.Contains(msg, "\n") {
+				t.Errorf("message %q is not one line naming the store and %q", msg, tt.message)
+			}
+			if strings.Contains(msg, "hostile-test-secret") || strings.Contains(msg, "hostile-test-key-id") {
+				t.Errorf("message %q contains a credential", msg)
+			}
+			if took > tt.within {
+				t.Errorf("gave up after %v, want within %v", took, tt.within)
+			}
+			// The cap is on what is read: the kernel's buffers and the
+			// client's may hold a few MiB more than it.
+			if sent := srv.Sent(); sent > maxAnswer+16<<20 {
+				t.Errorf("the server sent %d MiB before the client gave up, want about %d", sent>>20, maxAnswer>>20)
+			}
+		})
+	}
+}
+
+// TestSlowUpload checks that the timeouts are on progress, not on the
+// total: an upload through a link far slower than the idle timeout
+// allows for the whole object still completes.
+func TestSlowUpload(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	const rate = 4 << 20 // bytes per second
+	slow := throttle(t, strings.TrimPrefix(endpoint, "http://"), rate)
+	ctx := context.Background()
+	st, err := New(ctx, Options{
+		Bucket: bucket, Endpoint: "http://" + slow, PathStyle: true, PartSize: minPartSize, Concurrency: 2,
+		Timeouts: Timeouts{Connect: time.Second, FirstByte: time.Second, Idle: 300 * time.Millisecond, Answer: time.Second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 3 * minPartSize
+	start := time.Now()
+	info, err := st.Put(ctx, "slow.mp3", io.LimitReader(zeros{}, size), size, storage.PutOptions{})
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("Put through a slow link: %v", err)
+	}
+	t.Logf("%d MiB in %v", size>>20, took.Round(time.Millisecond))
+	if info.Size != size {
+		t.Errorf("Size = %d, want %d", info.Size, size)
+	}
+	// Two parts at a time, each at rate: the test is void if the upload
+	// did not take many times the idle timeout.
+	if took < 2*time.Second {
+		t.Errorf("the upload took %v: the link was not slow", took)
+	}
+}
+
+// throttle starts a TCP proxy to addr that passes each connection's
+// requests on at rate bytes a second, with small buffers: a slow link.
+func throttle(t *testing.T, addr string, rate int) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			c.(*net.TCPConn).SetReadBuffer(64 << 10)
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				defer s.Close()
+				buf := make([]byte, rate/20)
+				for {
+					n, err := c.Read(buf)
+					if n > 0 {
+						if _, err := s.Write(buf[:n]); err != nil {
+							return
+						}
+						time.Sleep(time.Duration(n) * time.Second / time.Duration(rate))
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				io.Copy(c, s)
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// TestOpenErrorPlain checks that a failure below HTTP (here TLS to a
+// server that speaks plain HTTP) is said in one short line, without the
+// SDK's paragraph around it (operation, attempts, empty request IDs, the
+// request's URL a second time).
+func TestOpenErrorPlain(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "hostile-test-key-id")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "hostile-test-secret")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	srv, err := hostile.Start(hostile.Endless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	endpoint := "https://" + strings.TrimPrefix(srv.URL, "http://")
+	_, err = New(context.Background(), Options{Bucket: "shows", Endpoint: endpoint, PathStyle: true})
+	if err == nil {
+		t.Fatal("New over TLS to a plain HTTP server succeeded")
+	}
+	want := "s3: open s3://shows at " + endpoint + ": http: server gave HTTP response to HTTPS client"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
 }

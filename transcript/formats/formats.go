@@ -12,8 +12,10 @@ package formats
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -274,7 +276,11 @@ func Detect(name string, src []byte) *Format {
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // it names the file again
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(src) > MaxSize {
 		return nil, transcript.Errorf(name, 0, "larger than %d MiB: not a transcript", MaxSize>>20)

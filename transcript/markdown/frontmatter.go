@@ -9,6 +9,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
 )
@@ -101,9 +102,12 @@ func applyFrontMatter(name string, fm []byte, t *transcript.Transcript) error {
 			return transcript.Errorf(name, row+1, "front matter: unknown key %s", strings.Join(se.Errors[0].Key(), "."))
 		case errors.As(err, &de):
 			row, _ := de.Position()
-			return transcript.Errorf(name, row+1, "front matter: %v", de)
+			if key := strings.Join(de.Key(), "."); key != "" {
+				return transcript.Errorf(name, row+1, "front matter: %s: %s", key, plainerr.TOML(de))
+			}
+			return transcript.Errorf(name, row+1, "front matter: %s", plainerr.TOML(de))
 		}
-		return transcript.Errorf(name, 2, "front matter: %v", err)
+		return transcript.Errorf(name, 2, "front matter: %s", plainerr.TOML(err))
 	}
 	set := func(dst *string, v *string) {
 		if v != nil {

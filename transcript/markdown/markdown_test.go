@@ -229,7 +229,8 @@ func TestParseErrors(t *testing.T) {
 		{"chapter image file", "+++\ntitle = \"x\"\n[[chapters]]\nstart = 0\ntitle = \"a\"\nimage = \"file:///etc/passwd\"\n+++\n" + head + "**A:** hi\n", "ep.md:6: front matter: chapter \"a\": image: \"file:///etc/passwd\" is not an absolute http or https URL", nil},
 		{"unclosed front matter", "+++\ntitle = \"x\"\n", "ep.md:1: front matter has no closing +++ line", nil},
 		{"unknown front matter key", "+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n" + head + "**A:** hi\n", "ep.md:3: front matter: unknown key titel", nil},
-		{"bad front matter", "+++\ntitle = \n+++\n" + head + "**A:** hi\n", "ep.md:2: front matter: toml: unexpected character U+000A at start of value", nil},
+		{"bad front matter", "+++\ntitle = \n+++\n" + head + "**A:** hi\n", "ep.md:2: front matter: unexpected character U+000A at start of value", nil},
+		{"front matter type", "+++\nepisode = \"x\"\n+++\n" + head + "**A:** hi\n", "ep.md:2: front matter: episode: want an integer, got a string", nil},
 		{"bad anchor", head + "**A:** [01:75] hi\n", "ep.md:3: anchor: bad timestamp \"01:75\"", transcript.ErrTimestamp},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/internal/jsonseg"
 )
@@ -88,7 +89,7 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 			Body      *string  `json:"body"`
 		}
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return transcript.Errorf(name, line, "segment: %v", err)
+			return transcript.Errorf(name, line, "segment: %s", plainerr.JSON(err))
 		}
 		if s.StartTime == nil || s.EndTime == nil || s.Body == nil {
 			return transcript.Errorf(name, line, "segment needs startTime, endTime and body")

@@ -50,7 +50,7 @@ func TestReadErrors(t *testing.T) {
 		{"missing field", "{\"version\": \"1.0.0\", \"segments\": [\n{\"startTime\": 0, \"body\": \"x\"}]}", "x.json:2: segment needs startTime, endTime and body"},
 		{"negative", "{\"version\": \"1.0.0\", \"segments\": [\n{\"startTime\": -1, \"endTime\": 1, \"body\": \"x\"}]}", "x.json:2: startTime: bad timestamp -1: want seconds from 0 to 3599999.999"},
 		{"overlap", "{\"version\": \"1.0.0\", \"segments\": [\n{\"startTime\": 0, \"endTime\": 2, \"body\": \"x\"},\n{\"startTime\": 1, \"endTime\": 3, \"body\": \"y\"}]}", "x.json:3: segment starts at 1.000, before the previous segment ends (2.000): cues out of order or overlapping"},
-		{"wrong type", "{\"version\": \"1.0.0\", \"segments\": [\n{\"startTime\": \"0\", \"endTime\": 2, \"body\": \"x\"}]}", "x.json:2: segment: json: cannot unmarshal string into Go struct field .startTime of type float64"},
+		{"wrong type", "{\"version\": \"1.0.0\", \"segments\": [\n{\"startTime\": \"0\", \"endTime\": 2, \"body\": \"x\"}]}", "x.json:2: segment: startTime: want a number, got a string"},
 		{"trailing", `{"version": "1.0.0", "segments": [{"startTime": 0, "endTime": 1, "body": "x"}]} {}`, "x.json:1: data after the JSON object"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

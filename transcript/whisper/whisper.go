@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/internal/jsonseg"
 )
@@ -87,7 +88,7 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 			Speaker string   `json:"speaker"`
 		}
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return transcript.Errorf(name, line, "segment: %v", err)
+			return transcript.Errorf(name, line, "segment: %s", plainerr.JSON(err))
 		}
 		if s.Start == nil || s.End == nil || s.Text == nil {
 			return transcript.Errorf(name, line, "segment needs start, end and text")

@@ -11,6 +11,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -31,7 +32,7 @@ func Walk(name string, src []byte, key string, top map[string]json.RawMessage, f
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 			err = errors.New("JSON ends too soon")
 		}
-		return transcript.Errorf(name, line, "%v", err)
+		return transcript.Errorf(name, line, "%s", plainerr.JSON(err))
 	}
 	tok, err := dec.Token()
 	if err != nil {
