@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/podpipe/podpipe/align"
@@ -77,23 +78,23 @@ func (c timingCache) key(e *episode, tier align.Tier, lang string) string {
 		fmt.Fprintf(h, "%s\n", sum)
 	}
 	// The code that aligns and the synthesiser it runs: a new build of
-	// either may time differently. Their sizes and times stand for their
-	// content, which would take longer to hash than the transcript.
-	tools := []string{}
-	if exe, err := os.Executable(); err == nil {
-		tools = append(tools, exe)
+	// either may time differently. podpipe's own build is known by its
+	// content, so that the same code run again (go run builds it anew each
+	// time, elsewhere) finds its timing; the synthesiser, a system tool, by
+	// its size and time.
+	exe := executableSum()
+	if exe == "" {
+		return ""
 	}
+	fmt.Fprintf(h, "podpipe %s\n", exe)
 	if tier == align.TierTTS {
 		if p, err := exec.LookPath("espeak-ng"); err == nil {
-			tools = append(tools, p)
+			fi, err := os.Stat(p)
+			if err != nil {
+				return ""
+			}
+			fmt.Fprintf(h, "tool %s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
 		}
-	}
-	for _, p := range tools {
-		fi, err := os.Stat(p)
-		if err != nil {
-			return ""
-		}
-		fmt.Fprintf(h, "tool %s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -157,3 +158,17 @@ func (c timingCache) store(key string, t *transcript.Transcript, tier string, wa
 		os.Rename(tmp.Name(), c.path(key))
 	}
 }
+
+// executableSum is the SHA-256 of the running podpipe, "" when it cannot
+// be read; worked out once a run.
+var executableSum = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	sum, _, err := hashFile(exe)
+	if err != nil {
+		return ""
+	}
+	return sum
+})
