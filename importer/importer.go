@@ -402,7 +402,7 @@ func makeSlug(date time.Time, title string, seen map[string]bool) string {
 		s = "episode"
 	}
 	if !date.IsZero() {
-		s = date.UTC().Format("20060102") + "-" + s
+		s = date.Format("20060102") + "-" + s // the day the feed wrote
 	}
 	slug := s
 	for n := 2; seen[slug]; n++ {
