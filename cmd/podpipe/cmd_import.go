@@ -12,7 +12,6 @@ import (
 )
 
 type importOptions struct {
-	dir      string
 	download bool
 }
 
@@ -21,10 +20,10 @@ func newImportCommand(gopts *globalOptions) *cli.Command {
 	return &cli.Command{
 		Name:      "import",
 		Usage:     "start from a show another host published: its feed becomes config.toml and episodes",
-		ArgsUsage: "FEED",
-		UsageText: "podpipe import https://host.example/feed.xml --download -C my-show",
-		Description: `Reads the feed (a URL or a file) and writes, in the folder (default: the
-current one), config.toml with the show's podcast:guid, the cover, and for
+		ArgsUsage: "FEED [DIR]",
+		UsageText: "podpipe import https://host.example/feed.xml my-show --download",
+		Description: `Reads the feed (a URL or a file) and writes, in DIR (default: the current
+folder, created when missing), config.toml with the show's podcast:guid, the cover, and for
 each item episodes/<date>-<title>.md with its title, date, guid, numbering
 and show notes, the transcript the feed links (as speaker turns) and its
 chapters (<slug>.chapters.json). After publish show, the new feed lists the
@@ -38,14 +37,6 @@ is already there is overwritten.`,
 				Sources:     cli.EnvVars("PODPIPE_DOWNLOAD"),
 				Destination: &o.download,
 			},
-			&cli.StringFlag{
-				Name:        "dir",
-				Aliases:     []string{"C"},
-				Usage:       "write the show into `DIR` (created when missing)",
-				Value:       ".",
-				Sources:     cli.EnvVars("PODPIPE_DIR"),
-				Destination: &o.dir,
-			},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runImport(ctx, o, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
@@ -53,13 +44,17 @@ is already there is overwritten.`,
 	}
 }
 
-// runImport imports the show of the feed args[0] and says what is left to
-// do on out.
+// runImport imports the show of the feed args[0] into args[1] (or the
+// current folder) and says what is left to do on out.
 func runImport(ctx context.Context, o importOptions, gopts globalOptions, args []string, out io.Writer) error {
-	if len(args) != 1 {
-		return usagef("import: give one feed, a URL or a file")
+	if len(args) < 1 || len(args) > 2 {
+		return usagef("import: give one feed, a URL or a file, and optionally the new show's folder")
 	}
-	res, err := importer.Import(ctx, args[0], importer.Options{Dir: o.dir, Download: o.download, Log: out})
+	dir := "."
+	if len(args) == 2 {
+		dir = args[1]
+	}
+	res, err := importer.Import(ctx, args[0], importer.Options{Dir: dir, Download: o.download, Log: out})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

@@ -86,7 +86,7 @@ func TestImportRepublish(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("PODPIPE_ALIGN", "none")
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"podpipe", "import", "--download", "-C", dir, feedURL}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"podpipe", "import", "--download", feedURL, dir}, &out, &errOut); code != 0 {
 		t.Fatalf("import: exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 	t.Logf("import:\n%s", out.String())
