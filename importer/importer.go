@@ -492,7 +492,7 @@ func (im *importer) transcriptBody(ctx context.Context, it *gofeed.Item, slug st
 		}
 		tr, err := formats.Read(name, bytes.NewReader(data))
 		if err != nil {
-			im.warnf("%s: transcript not imported: %v", slug, err)
+			im.warnf("%s: transcript %s not imported: %v", slug, redact(u), err)
 			continue
 		}
 		body := turns(tr, fallbackSpeaker(f))
@@ -562,7 +562,8 @@ func (im *importer) chapters(ctx context.Context, it *gofeed.Item, slug, dir str
 		if err != nil {
 			return err
 		}
-		list, err = chapters.Parse(slug+".chapters.json", bytes.NewReader(data))
+		// Named by its URL: that is where a producer can look at it.
+		list, err = chapters.Parse(redact(u), bytes.NewReader(data))
 		if err != nil {
 			return err
 		}

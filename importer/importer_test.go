@@ -2,6 +2,9 @@ package importer
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +140,45 @@ func TestTurnsRoundTrip(t *testing.T) {
 	want := []string{"Ann: Hello there.", "Ann: Still me.", "Ann: Nobody said who.", "Bo: Hi Ann."}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("read back %q, want %q\n%s", got, want, md)
+	}
+}
+
+// Linked objects that are broken or missing are warnings naming the URL;
+// the episode is still imported.
+func TestImportBrokenLinks(t *testing.T) {
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed":
+			fmt.Fprintf(w, `<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>S</title><description>D</description>
+<item><title>One</title><guid>g1</guid><pubDate>Mon, 06 Jan 2025 10:00:00 +0000</pubDate>
+<enclosure url="%[1]s/1.mp3" length="1" type="audio/mpeg"/>
+<podcast:chapters url="%[1]s/broken.json" type="application/json+chapters"/>
+<podcast:transcript url="%[1]s/gone.vtt" type="text/vtt"/>
+</item></channel></rss>`, base)
+		case "/broken.json":
+			fmt.Fprint(w, `{"version":"1.2.0","chapters":[{"startTime":5,"title":"b"},{"startTime":1,"title":"a"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	res, err := Import(context.Background(), srv.URL+"/feed", Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	t.Log(w)
+	for _, want := range []string{
+		"chapters not imported: " + srv.URL + "/broken.json",
+		"transcript not imported: " + srv.URL + "/gone.vtt: answers GET with 404 Not Found",
+	} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings lack %q:\n%s", want, w)
+		}
+	}
+	if res.Episodes != 1 || res.Chapters != 0 || res.Transcripts != 0 {
+		t.Errorf("result %+v", res)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/importer"
 )
 
@@ -53,6 +54,10 @@ func runImport(ctx context.Context, o importOptions, gopts globalOptions, args [
 	dir := "."
 	if len(args) == 2 {
 		dir = args[1]
+	} else if p, ok := config.Find("."); ok {
+		// Inside a show already (its episodes folder, say): a second
+		// show there is never what was meant.
+		return fmt.Errorf("import: this folder is inside the show of %s; give the new show's folder: podpipe import FEED DIR", p)
 	}
 	res, err := importer.Import(ctx, args[0], importer.Options{Dir: dir, Download: o.download, Log: out})
 	if err != nil {
