@@ -97,6 +97,13 @@ func TestImportRepublish(t *testing.T) {
 	if code := run(context.Background(), []string{"podpipe", "--config", filepath.Join(dir, "config.toml"), "publish", "show"}, &out, &errOut); code != 0 {
 		t.Fatalf("publish show: exit %d\n%s%s", code, out.String(), errOut.String())
 	}
+	out.Reset()
+	code := run(context.Background(), []string{"podpipe", "--config", filepath.Join(dir, "config.toml"), "feed", "validate"}, &out, &errOut)
+	// The republished show passes our own checks of Apple's and the
+	// Podcasting 2.0 rules, every linked object included.
+	if code != 0 || !strings.Contains(out.String(), "feed.xml: valid") {
+		t.Errorf("feed validate: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
 	newFeed, err := os.ReadFile(filepath.Join(dir, "public", "feed.xml"))
 	if err != nil {
 		t.Fatal(err)
