@@ -7,6 +7,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,6 +51,7 @@ type Options struct {
 // Result tells what was written.
 type Result struct {
 	Episodes    int
+	Kept        int // sources an earlier import (or the producer) left: not rewritten
 	Downloaded  int
 	Transcripts int
 	Chapters    int
@@ -302,23 +304,29 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 
 	slug := makeSlug(date, fm.Title, slugs)
 	mdPath := filepath.Join(dir, slug+".md")
-	if _, err := os.Stat(mdPath); err == nil {
-		return fmt.Errorf("%s already exists: import does not overwrite sources", mdPath)
-	}
+	// A source already there is an import that stopped half-way (or the
+	// producer's edit): it is kept, and the rest is brought in.
+	_, err := os.Stat(mdPath)
+	kept := err == nil
 
 	// Audio.
+	ext := ""
 	if enc != nil {
 		audioURL := im.resolve(enc.URL)
-		ext := audioExt(audioURL, enc.Type)
-		if ext == "" {
+		ext = audioExt(audioURL, enc.Type)
+		file := filepath.Join(dir, slug+ext)
+		switch _, err := os.Stat(file); {
+		case ext == "":
 			im.warnf("%s: the enclosure %s is neither MP3 nor M4A: podpipe publishes only those", slug, redact(audioURL))
 			im.res.Missing = append(im.res.Missing, slug)
-		} else if im.o.Download {
-			if err := im.download(ctx, audioURL, filepath.Join(dir, slug+ext)); err != nil {
+		case err == nil:
+			// Downloaded by an earlier run.
+		case im.o.Download:
+			if err := im.download(ctx, audioURL, file); err != nil {
 				return err
 			}
 			im.res.Downloaded++
-		} else {
+		default:
 			im.res.Missing = append(im.res.Missing, slug)
 		}
 	} else {
@@ -326,6 +334,11 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 		im.res.Missing = append(im.res.Missing, slug)
 	}
 
+	if kept {
+		im.res.Kept++
+		fmt.Fprintf(im.o.Log, "%s (kept: it was there)\n", filepath.Join("episodes", slug+".md"))
+		return nil
+	}
 	body, speakers := im.transcriptBody(ctx, it, slug, f)
 	if !speakers {
 		im.res.NoTranscript = append(im.res.NoTranscript, slug)
@@ -337,7 +350,7 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 	var b bytes.Buffer
 	b.WriteString("+++\n")
 	if enc != nil && !im.o.Download {
-		fmt.Fprintf(&b, "# the old feed's audio, which publish needs beside this file as %s.mp3 (import --download fetches it):\n# %s\n", slug, redact(im.resolve(enc.URL)))
+		fmt.Fprintf(&b, "# the old feed's audio, which publish needs beside this file as %s%s (import --download fetches it):\n# %s\n", slug, cmp.Or(ext, ".mp3"), redact(im.resolve(enc.URL)))
 	}
 	enc2 := toml.NewEncoder(&b)
 	if err := enc2.Encode(fm); err != nil {
@@ -433,9 +446,6 @@ func audioExt(u, typ string) string {
 
 // download fetches u into file, atomically.
 func (im *importer) download(ctx context.Context, u, file string) error {
-	if _, err := os.Stat(file); err == nil {
-		return fmt.Errorf("%s already exists: import does not overwrite sources", file)
-	}
 	rc, err := im.open(ctx, u)
 	if err != nil {
 		return err
@@ -556,6 +566,10 @@ func (im *importer) chapters(ctx context.Context, it *gofeed.Item, slug, dir str
 		list []chapters.Chapter
 		err  error
 	)
+	file := filepath.Join(dir, slug+".chapters.json")
+	if _, err := os.Stat(file); err == nil {
+		return nil // an earlier run's, or the producer's: kept
+	}
 	if tags := podcastTags(it, "chapters"); len(tags) > 0 && tags[0].Attrs["url"] != "" {
 		u := im.resolve(tags[0].Attrs["url"])
 		data, err := im.get(ctx, u, maxObject)
@@ -579,7 +593,7 @@ func (im *importer) chapters(ctx context.Context, it *gofeed.Item, slug, dir str
 	if err := chapters.WriteJSON(&b, list, chapters.JSONMeta{Title: oneLine(it.Title)}); err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(dir, slug+".chapters.json"), b.Bytes()); err != nil {
+	if err := writeAtomic(file, b.Bytes()); err != nil {
 		return err
 	}
 	im.res.Chapters++

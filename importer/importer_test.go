@@ -107,6 +107,24 @@ func TestImportFile(t *testing.T) {
 	if _, err := Import(context.Background(), src, Options{Dir: show}); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second import: %v", err)
 	}
+	// An import that stopped before config.toml goes on: what is there is
+	// kept, byte for byte, and what is missing is written.
+	os.Remove(filepath.Join(show, "config.toml"))
+	os.Remove(filepath.Join(show, "episodes", "20250102-no-guid.md"))
+	os.WriteFile(pilot, []byte("edited"), 0o644)
+	res, err = Import(context.Background(), src, Options{Dir: show})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Episodes != 1 || res.Kept != 1 {
+		t.Errorf("resumed: %+v", res)
+	}
+	if b, _ := os.ReadFile(pilot); string(b) != "edited" {
+		t.Errorf("resumed import rewrote %s", pilot)
+	}
+	if _, err := os.Stat(filepath.Join(show, "episodes", "20250102-no-guid.md")); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestImportNotAFeed(t *testing.T) {

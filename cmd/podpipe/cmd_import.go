@@ -30,7 +30,8 @@ and show notes, the transcript the feed links (as speaker turns) and its
 chapters (<slug>.chapters.json). After publish show, the new feed lists the
 same guids and dates, so no app sees the episodes as new. --download also
 fetches each episode's audio beside it, which publish needs. No file that
-is already there is overwritten.`,
+is already there is overwritten: an import that stopped half-way (before
+it wrote config.toml) goes on where it stopped when run again.`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{
 				Name:        "download",
@@ -66,6 +67,9 @@ func runImport(ctx context.Context, o importOptions, gopts globalOptions, args [
 	fmt.Fprintf(out, "imported %d episodes (%d transcripts, %d chapter lists", res.Episodes, res.Transcripts, res.Chapters)
 	if o.download {
 		fmt.Fprintf(out, ", %d audio files", res.Downloaded)
+	}
+	if res.Kept > 0 {
+		fmt.Fprintf(out, "; %d sources kept as they were", res.Kept)
 	}
 	fmt.Fprintln(out, ")")
 	for _, w := range res.Warnings {
