@@ -347,6 +347,52 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 		im.warnf("%s: chapters not imported: %v", slug, err)
 	}
 
+	src, err := im.source(fm, enc, ext, slug, notes, body, speakers, f.Language)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(mdPath, src); err != nil {
+		return err
+	}
+	im.res.Episodes++
+	fmt.Fprintf(im.o.Log, "%s\n", filepath.Join("episodes", slug+".md"))
+	return nil
+}
+
+// source renders an episode's Markdown source. The show notes go into a
+// notes section, in Markdown with their links, when the source then reads
+// back with the turns written; else into the front matter's description,
+// as plain text.
+func (im *importer) source(fm frontMatter, enc *gofeed.Enclosure, ext, slug, notes, body string, speakers bool, lang string) ([]byte, error) {
+	if speakers {
+		if md := notesMarkdown(notes); md != "" {
+			heading := "Show notes"
+			if strings.HasPrefix(strings.ToLower(lang), "zh") {
+				heading = "前言"
+			}
+			fm2 := fm
+			fm2.Description = ""
+			src, err := im.render(fm2, enc, ext, slug, "## "+heading+"\n\n"+md+"\n\n## 對談內容\n\n"+body)
+			if err != nil {
+				return nil, err
+			}
+			want, err1 := formats.Read(slug+".md", strings.NewReader(string(im.mustRender(fm2, "## 對談內容\n\n"+body))))
+			got, err2 := formats.Read(slug+".md", bytes.NewReader(src))
+			if err1 == nil && err2 == nil && len(got.Units) == len(want.Units) && got.Description != "" {
+				return src, nil
+			}
+		}
+		return im.render(fm, enc, ext, slug, "## 對談內容\n\n"+body)
+	}
+	return im.render(fm, enc, ext, slug, "")
+}
+
+func (im *importer) mustRender(fm frontMatter, body string) []byte {
+	b, _ := im.render(fm, nil, "", "", body)
+	return b
+}
+
+func (im *importer) render(fm frontMatter, enc *gofeed.Enclosure, ext, slug, body string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("+++\n")
 	if enc != nil && !im.o.Download {
@@ -354,20 +400,12 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 	}
 	enc2 := toml.NewEncoder(&b)
 	if err := enc2.Encode(fm); err != nil {
-		return err
+		return nil, err
 	}
 	b.WriteString("+++\n\n")
 	fmt.Fprintf(&b, "# %s\n\n", oneLine(fm.Title))
-	if speakers {
-		b.WriteString("## 對談內容\n\n")
-		b.WriteString(body)
-	}
-	if err := writeAtomic(mdPath, b.Bytes()); err != nil {
-		return err
-	}
-	im.res.Episodes++
-	fmt.Fprintf(im.o.Log, "%s\n", filepath.Join("episodes", slug+".md"))
-	return nil
+	b.WriteString(body)
+	return b.Bytes(), nil
 }
 
 // pubDate keeps the time zone the feed wrote the date in, which gofeed
@@ -838,4 +876,89 @@ func mustEncode(w io.Writer, v any) {
 	if err := toml.NewEncoder(w).Encode(v); err != nil {
 		panic(err) // plain structs of strings: cannot fail
 	}
+}
+
+// notesMarkdown is show notes in HTML as Markdown the source format reads
+// as notes: paragraphs, list items and links (http(s) and mailto) kept;
+// emphasis dropped, and every character Markdown would read as markup
+// escaped, so that no line of the notes can become a speaker turn, a cue
+// or a heading.
+func notesMarkdown(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		s = "<p>" + xhtml.EscapeString(s) + "</p>"
+	}
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	var href string
+	var linkText strings.Builder
+	inLink := false
+	for {
+		tt := z.Next()
+		switch tt {
+		case xhtml.ErrorToken:
+			return tidy(b.String())
+		case xhtml.TextToken:
+			raw := string(z.Text()) // Text may be called once per token
+			t := mdEscape(strings.Join(strings.Fields(raw), " "))
+			if raw != "" && unicode.IsSpace(rune(raw[0])) {
+				t = " " + t
+			}
+			if raw != "" && unicode.IsSpace(rune(raw[len(raw)-1])) && strings.TrimSpace(raw) != "" {
+				t += " "
+			}
+			if inLink {
+				linkText.WriteString(t)
+			} else {
+				b.WriteString(t)
+			}
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "a":
+				if tt == xhtml.StartTagToken {
+					href, inLink = "", true
+					linkText.Reset()
+					for hasAttr {
+						var k, v []byte
+						k, v, hasAttr = z.TagAttr()
+						if string(k) == "href" {
+							href = strings.TrimSpace(string(v))
+						}
+					}
+				} else if inLink {
+					inLink = false
+					text := strings.TrimSpace(linkText.String())
+					u, err := url.Parse(href)
+					if err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto") && !strings.ContainsAny(href, " ()<>") {
+						if text == "" {
+							text = mdEscape(href)
+						}
+						fmt.Fprintf(&b, "[%s](%s)", text, href)
+					} else {
+						b.WriteString(text)
+					}
+				}
+			case "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote":
+				b.WriteString("\n\n")
+			case "br":
+				b.WriteString("\n\n")
+			case "li":
+				if tt == xhtml.StartTagToken {
+					b.WriteString("\n*   ")
+				}
+			}
+		}
+	}
+}
+
+// mdEscape escapes what Markdown reads as markup in text.
+func mdEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\`*_[]()#+-.!<>|~{}", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

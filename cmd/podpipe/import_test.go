@@ -161,6 +161,17 @@ func TestImportRepublish(t *testing.T) {
 		if ch := it.Extensions["podcast"]["chapters"]; len(ch) == 0 {
 			t.Errorf("The Night Ferry has no chapters in the new feed")
 		}
+		// The show notes kept their links (not the script), and text that
+		// looks like a turn stayed text.
+		notes := it.Description + it.Content
+		for _, want := range []string{`href="https://harbourlights.example.org/timetable"`, "**Captain:** not a speaker turn", "Deckhand stories"} {
+			if !strings.Contains(notes, want) {
+				t.Errorf("The Night Ferry's notes lack %q: %s", want, notes)
+			}
+		}
+		if strings.Contains(notes, "javascript") {
+			t.Errorf("The Night Ferry's notes link a script: %s", notes)
+		}
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "episodes", "20250304-the-night-ferry.md"))
 	if err != nil {
