@@ -25,7 +25,7 @@ import (
 	"unicode"
 
 	"github.com/mmcdole/gofeed"
-	ext "github.com/mmcdole/gofeed/extensions"
+	gext "github.com/mmcdole/gofeed/extensions"
 	"github.com/pelletier/go-toml/v2"
 	xhtml "golang.org/x/net/html"
 
@@ -73,6 +73,7 @@ var (
 
 type importer struct {
 	o      Options
+	guids  map[string]string // guid → the slug that has it
 	client *http.Client
 	base   *url.URL // the feed's URL, for relative links; nil for a file
 	res    Result
@@ -87,7 +88,7 @@ func Import(ctx context.Context, src string, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	im := &importer{o: o, client: o.Client}
+	im := &importer{o: o, client: o.Client, guids: map[string]string{}}
 	if im.client == nil {
 		im.client = &http.Client{Transport: limits.Transport()}
 	}
@@ -110,7 +111,7 @@ func Import(ctx context.Context, src string, o Options) (*Result, error) {
 	if err := os.MkdirAll(epDir, 0o755); err != nil {
 		return nil, err
 	}
-	items := slices(f.Items)
+	items := oldestFirst(f.Items)
 	slugs := map[string]bool{}
 	for i, it := range items {
 		if err := im.item(ctx, f, it, i, epDir, slugs); err != nil {
@@ -124,9 +125,9 @@ func Import(ctx context.Context, src string, o Options) (*Result, error) {
 	return &im.res, nil
 }
 
-// slices orders the items oldest first (feeds list newest first), keeping
+// oldestFirst orders the items oldest first (feeds list newest first), keeping
 // the feed's order among items of the same date.
-func slices(items []*gofeed.Item) []*gofeed.Item {
+func oldestFirst(items []*gofeed.Item) []*gofeed.Item {
 	out := append([]*gofeed.Item(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].PublishedParsed, out[j].PublishedParsed
@@ -303,6 +304,11 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 	fm.Description = htmlText(notes)
 
 	slug := makeSlug(date, fm.Title, slugs)
+	if prev, ok := im.guids[fm.GUID]; ok && fm.GUID != "" {
+		im.warnf("%s has the guid %q of %s: apps take them for one episode", slug, fm.GUID, prev)
+	} else {
+		im.guids[fm.GUID] = slug
+	}
 	mdPath := filepath.Join(dir, slug+".md")
 	// A source already there is an import that stopped half-way (or the
 	// producer's edit): it is kept, and the rest is brought in.
@@ -511,7 +517,7 @@ func (im *importer) download(ctx context.Context, u, file string) error {
 }
 
 // podcastTags returns the item's podcast:NAME elements.
-func podcastTags(it *gofeed.Item, name string) []ext.Extension {
+func podcastTags(it *gofeed.Item, name string) []gext.Extension {
 	if it.Extensions == nil {
 		return nil
 	}
@@ -644,7 +650,7 @@ func pscXML(it *gofeed.Item) []byte {
 	if it.Extensions == nil {
 		return nil
 	}
-	var found *ext.Extension
+	var found *gext.Extension
 	for prefix, m := range it.Extensions {
 		if prefix == "podcast" {
 			continue
