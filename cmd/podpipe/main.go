@@ -67,6 +67,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			newEditCommand(gopts),
 			newFeedCommand(gopts),
 			newGCCommand(gopts),
+			newImportCommand(gopts),
 			newInitCommand(gopts),
 			newPublishCommand(gopts),
 			newServeCommand(gopts),
