@@ -16,8 +16,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"syscall"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/urfave/cli/v3"
 
