@@ -98,6 +98,9 @@ const TonalMusic = 0.4
 // the tonal test to call it music.
 const tonalAboveFloor = 6
 
+// tonalHold is the persistence music keeps once TonalMusic found it.
+const tonalHold = 0.25
+
 // tonalFloor is the noise floor (dB) over which the tonal test is used.
 const tonalFloor = -50
 
@@ -166,16 +169,36 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 	// threshold, so it looks at every frame that rises above the floor
 	// at all. Over a quiet floor it stays off: a speech engine's level
 	// pitch can hold its harmonics like notes, and flatness suffices.
+	// With hysteresis: music starts where the persistence reaches
+	// TonalMusic and holds while it stays over tonalHold (a chord whose
+	// notes are plucked rather than held lasts less).
 	if len(tonal) == n && r.Floor > tonalFloor {
+		med := make([]float32, n)
 		for k := range n {
-			if r.Labels[k] == Music || f.Energy[k] < r.Floor+tonalAboveFloor {
-				continue
-			}
 			win = append(win[:0], tonal[max(0, k-musicWindow):min(n, k+musicWindow+1)]...)
 			slices.Sort(win)
-			if win[len(win)/2] >= TonalMusic {
-				r.Labels[k] = Music
+			med[k] = win[len(win)/2]
+		}
+		sounding := func(k int) bool { return f.Energy[k] >= r.Floor+tonalAboveFloor }
+		for k := 0; k < n; {
+			if med[k] < tonalHold {
+				k++
+				continue
 			}
+			j := k
+			seeded := false
+			for j < n && med[j] >= tonalHold {
+				seeded = seeded || med[j] >= TonalMusic
+				j++
+			}
+			if seeded {
+				for i := k; i < j; i++ {
+					if sounding(i) {
+						r.Labels[i] = Music
+					}
+				}
+			}
+			k = j
 		}
 	}
 	relabel(r.Labels, Music, Speech, minMusicFrames)
