@@ -269,32 +269,19 @@ func extendFades(f *mfcc.Features, l []Class) {
 			continue
 		}
 		mm := mean(seg.Start, seg.End)
-		// Out: the fade-out. One block unlike the music (a drum hit)
-		// does not end it when the block after it is music-like again.
+		// Out: the fade-out.
 		for i := seg.End; i+fadeBlock <= len(l) && i-seg.End < maxFade; i += fadeBlock {
-			if l[i] != Speech {
+			if l[i] != Speech || !musicLike(i, i+fadeBlock, mm) {
 				break
-			}
-			if !musicLike(i, i+fadeBlock, mm) {
-				j := i + fadeBlock
-				if j+fadeBlock > len(l) || l[j] != Speech || !musicLike(j, j+fadeBlock, mm) {
-					break
-				}
 			}
 			for k := i; k < i+fadeBlock && l[k] == Speech; k++ {
 				l[k] = Music
 			}
 		}
-		// In: the fade-in, likewise.
+		// In: the fade-in.
 		for i := seg.Start; i-fadeBlock >= 0 && seg.Start-i < maxFade; i -= fadeBlock {
-			if l[i-1] != Speech {
+			if l[i-1] != Speech || !musicLike(i-fadeBlock, i, mm) {
 				break
-			}
-			if !musicLike(i-fadeBlock, i, mm) {
-				j := i - fadeBlock
-				if j-fadeBlock < 0 || l[j-1] != Speech || !musicLike(j-fadeBlock, j, mm) {
-					break
-				}
 			}
 			for k := i - 1; k >= i-fadeBlock && l[k] == Speech; k-- {
 				l[k] = Music
