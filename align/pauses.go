@@ -103,7 +103,7 @@ func newLayout(v *vad.Result, energy []float32, from, to int) *layout {
 				j++
 			}
 			if energy != nil {
-				for _, d := range dips(energy, v.Threshold, v.Floor, i, j) {
+				for _, d := range dips(energy, v.Threshold, i, j) {
 					add(d)
 				}
 			}
@@ -145,12 +145,6 @@ const (
 	dipReach   = 30 // frames
 	dipMinimum = 10 // frames: the dip is the lowest point this far either way
 	dipWidth   = 4  // frames within 6 dB of the bottom
-	// onsetDecay is how far (dB) the sound must have sunk before a rise
-	// of dipDepth for the bottom to count as a dip.
-	onsetDecay = 8
-	// onsetAboveFloor is how far over the noise floor (dB) the bottom of
-	// such an onset stays: a tail, not silence.
-	onsetAboveFloor = 10
 )
 
 // dips finds the dips of energy inside the sound [from, to): frames that
@@ -158,7 +152,7 @@ const (
 // loudest sound on both sides, and broad enough (dipWidth frames within
 // 6 dB of the bottom) not to be a plosive's closure. Each becomes a gap
 // spanning its frames within 3 dB of the bottom, or under the threshold.
-func dips(e []float32, threshold, floor float32, from, to int) []gap {
+func dips(e []float32, threshold float32, from, to int) []gap {
 	var out []gap
 	smooth := func(i int) float32 {
 		a, b := max(i-1, from), min(i+1, to-1)
@@ -186,11 +180,7 @@ func dips(e []float32, threshold, floor float32, from, to int) []gap {
 		for k := i + 1; k <= min(i+dipReach, to-1); k++ {
 			right = max(right, e[k])
 		}
-		// A dip, or an onset out of a decaying tail: in a reverberant
-		// room the tail fills the pause (the bottom stays well over the
-		// noise floor), and only the rise of the next voice stands out.
-		onset := m > floor+onsetAboveFloor && right-m >= dipDepth && left-m >= onsetDecay
-		if min(left, right)-m < dipDepth && !onset {
+		if min(left, right)-m < dipDepth {
 			continue
 		}
 		s, t := i, i+1
