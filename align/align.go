@@ -310,11 +310,13 @@ func analyse(ctx context.Context, path string, duration time.Duration, warnf fun
 		duration, _ = probeDuration(path) // 0 when unknown: grow as decoded
 	}
 	x.Grow(int(duration/mfcc.FrameDuration) + 1)
+	tonal := newTonalTracker()
 	for c := range full {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		x.Write(c.s)
+		tonal.write(c.s)
 		free <- c.s[:cap(c.s)]
 		if c.err == io.EOF {
 			break
@@ -334,5 +336,5 @@ func analyse(ctx context.Context, path string, duration time.Duration, warnf fun
 	if feat.Len() == 0 {
 		return nil, fmt.Errorf("align: %s: %w", path, ErrSilent)
 	}
-	return &analysis{f: feat, v: vad.Detect(feat)}, nil
+	return &analysis{f: feat, v: vad.DetectTonal(feat, tonal.perFrame(feat.Len()))}, nil
 }

@@ -86,7 +86,28 @@ const (
 )
 
 // Detect classifies every frame of f.
-func Detect(f *mfcc.Features) *Result {
+func Detect(f *mfcc.Features) *Result { return DetectTonal(f, nil) }
+
+// TonalMusic is the median tonal persistence (over the music test's
+// window) at and above which sound is music: the share of a spectrum's
+// strong peaks that lasted 120 ms. Speech stays under it (its harmonics
+// glide), music holds its notes above it, with or without a noise bed.
+const TonalMusic = 0.4
+
+// tonalAboveFloor is how far over the noise floor (dB) a frame must be for
+// the tonal test to call it music.
+const tonalAboveFloor = 6
+
+// tonalHold is the persistence music keeps once TonalMusic found it.
+const tonalHold = 0.25
+
+// tonalFloor is the noise floor (dB) over which the tonal test is used.
+const tonalFloor = -50
+
+// DetectTonal is Detect with a second music test: tonal, when not nil,
+// holds every frame's tonal persistence (0…1), which a loud noise bed
+// does not hide as it hides the spectrum's flatness.
+func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 	n := f.Len()
 	r := &Result{Labels: make([]Class, n)}
 	if n == 0 {
@@ -141,6 +162,44 @@ func Detect(f *mfcc.Features) *Result {
 			}
 		}
 		i = j
+	}
+	// Music under a noise bed: the flatness test is blind there (the
+	// noise fills the valleys between music's peaks), so the tonal test
+	// takes over; and the music's quieter moments may fall under the
+	// threshold, so it looks at every frame that rises above the floor
+	// at all. Over a quiet floor it stays off: a speech engine's level
+	// pitch can hold its harmonics like notes, and flatness suffices.
+	// With hysteresis: music starts where the persistence reaches
+	// TonalMusic and holds while it stays over tonalHold (a chord whose
+	// notes are plucked rather than held lasts less).
+	if len(tonal) == n && r.Floor > tonalFloor {
+		med := make([]float32, n)
+		for k := range n {
+			win = append(win[:0], tonal[max(0, k-musicWindow):min(n, k+musicWindow+1)]...)
+			slices.Sort(win)
+			med[k] = win[len(win)/2]
+		}
+		sounding := func(k int) bool { return f.Energy[k] >= r.Floor+tonalAboveFloor }
+		for k := 0; k < n; {
+			if med[k] < tonalHold {
+				k++
+				continue
+			}
+			j := k
+			seeded := false
+			for j < n && med[j] >= tonalHold {
+				seeded = seeded || med[j] >= TonalMusic
+				j++
+			}
+			if seeded {
+				for i := k; i < j; i++ {
+					if sounding(i) {
+						r.Labels[i] = Music
+					}
+				}
+			}
+			k = j
+		}
 	}
 	relabel(r.Labels, Music, Speech, minMusicFrames)
 	extendFades(f, r.Labels)
