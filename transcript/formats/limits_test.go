@@ -98,9 +98,11 @@ func TestReadersLineLimit(t *testing.T) {
 		if !tc.line {
 			continue
 		}
-		// The long line is a line of the cue's text, the fourth.
+		// The long line is the last line of the cue, made longer.
 		body := strings.TrimSuffix(tc.body, "\n")
-		long := func(n int) string { return body + " " + strings.Repeat("x", n-len(body[strings.LastIndex(body, "\n")+1:])-1) + "\n" }
+		long := func(n int) string {
+			return body + " " + strings.Repeat("x", n-len(body[strings.LastIndex(body, "\n")+1:])-1) + "\n"
+		}
 		if _, err := tc.read(tc.name, strings.NewReader(long(transcript.MaxLine))); err != nil {
 			t.Errorf("%s with a line of %d bytes: %v", tc.name, transcript.MaxLine, err)
 		}
