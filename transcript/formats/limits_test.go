@@ -113,3 +113,27 @@ func TestReadersLineLimit(t *testing.T) {
 		}
 	}
 }
+
+// The JSON readers accept arrays and objects nested as deep as the limit
+// and refuse them a level deeper, naming the line, instead of the
+// decoder's "exceeded max depth" after 10,000 levels.
+func TestJSONDepthLimit(t *testing.T) {
+	for _, tc := range oneCue {
+		if tc.line {
+			continue
+		}
+		// The top object, the segments and a segment are three levels.
+		nested := func(depth int) string {
+			x := strings.Repeat("[", depth-3) + strings.Repeat("]", depth-3)
+			return strings.Replace(tc.body, `"hello"}`, "\"hello\",\n\"x\":"+x+"}", 1)
+		}
+		if _, err := tc.read(tc.name, strings.NewReader(nested(64))); err != nil {
+			t.Errorf("%s nested 64 deep: %v", tc.name, err)
+		}
+		_, err := tc.read(tc.name, strings.NewReader(nested(65)))
+		want := tc.name + ":2: too large: arrays and objects nested over 64 deep"
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, want)
+		}
+	}
+}

@@ -77,6 +77,9 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	if err := transcript.CheckText(name, src); err != nil {
 		return nil, err
 	}
+	if err := jsonseg.CheckDepth(name, src); err != nil {
+		return nil, err
+	}
 	t := &transcript.Transcript{Timing: transcript.Source}
 	top := map[string]json.RawMessage{}
 	var prevStart, prevEnd time.Duration = -1, -1
