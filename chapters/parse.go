@@ -21,9 +21,6 @@ import (
 // ErrEmpty means a chapters file holds no chapters.
 var ErrEmpty = errors.New("no chapters")
 
-// maxFileSize bounds what Parse reads: a chapters file is a few KiB.
-const maxFileSize = 16 << 20
-
 // A format reads one kind of chapters file. sniff says whether the data
 // looks like the format at all, so that the error reported for a broken
 // file is the one of the format it was meant to be.
@@ -48,12 +45,9 @@ var formats = []format{
 // name is used in errors, which are *ParseError with the line. The chapters
 // come in file order, with Pos set; run Validate on them.
 func Parse(name string, r io.Reader) ([]Chapter, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	data, err := transcript.ReadAll(name, r, transcript.ChaptersLimit)
 	if err != nil {
-		return nil, fmt.Errorf("chapters: read %s: %w", name, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, &transcript.ParseError{File: name, Err: fmt.Errorf("larger than %d MiB: no chapters file", maxFileSize>>20)}
+		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -255,7 +249,7 @@ func parsePSC(name string, data []byte) ([]Chapter, error) {
 func lines(data []byte) []string {
 	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), maxFileSize)
+	sc.Buffer(make([]byte, 64<<10), int(transcript.ChaptersLimit.Size))
 	for sc.Scan() {
 		out = append(out, strings.TrimRight(sc.Text(), "\r"))
 	}
@@ -292,6 +286,9 @@ func audacityTime(s string) (time.Duration, error) {
 // parseAudacity reads an Audacity label export. Lines starting with a
 // backslash or a tab are the frequency range of a spectral label: skipped.
 func parseAudacity(name string, data []byte) ([]Chapter, error) {
+	if err := transcript.CheckLines(name, data); err != nil {
+		return nil, err
+	}
 	var list []Chapter
 	for i, l := range lines(data) {
 		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "\\") || strings.HasPrefix(l, "\t") {
@@ -332,6 +329,9 @@ var textLine = regexp.MustCompile(`^\s*\[?(\d+(?::\d+){1,2}(?:[.,]\d+)?)\]?(?:\s
 // `12:34 Title`, each line optionally ending in `<https://…>`. Blank lines
 // are skipped.
 func parseText(name string, data []byte) ([]Chapter, error) {
+	if err := transcript.CheckLines(name, data); err != nil {
+		return nil, err
+	}
 	var list []Chapter
 	for i, l := range lines(data) {
 		if strings.TrimSpace(l) == "" {

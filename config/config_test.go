@@ -249,3 +249,16 @@ func TestLoadNamesEveryMissingKey(t *testing.T) {
 		t.Errorf("error has %d lines, want 5 (one a key):\n%v", n, err)
 	}
 }
+
+// A config file past its limit is refused before it is read whole.
+func TestLoadTooLarge(t *testing.T) {
+	p := writeConfig(t, "title = \"x\"\n")
+	if err := os.Truncate(p, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(p)
+	want := p + ": too large: 1073741824 bytes, over the 1 MiB a config file may have"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/podpipe/podpipe/internal/plainerr"
 	"github.com/podpipe/podpipe/rules"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // Error is a problem in a config file, with the line it was found on when
@@ -45,12 +46,9 @@ func (e *Error) Error() string {
 // environment overrides, and resolves relative paths against the file's
 // directory.
 func Load(path string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := readFile(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such config file (give one with --config)", path)
-		}
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
 	cfg, err := Parse(path, src)
 	if err != nil {
@@ -63,6 +61,20 @@ func Load(path string) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// readFile reads the config file at path, refusing one past
+// transcript.ConfigLimit before reading it whole.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such config file (give one with --config)", path)
+		}
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	return transcript.ReadAll(path, f, transcript.ConfigLimit)
 }
 
 // Parse decodes a config from src without checking required keys; name is

@@ -11,6 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/podpipe/podpipe/transcript"
+	"github.com/podpipe/podpipe/transcript/markdown"
 )
 
 // A sourceFile is a file of the show that an episode is built from.
@@ -23,6 +26,21 @@ func (f sourceFile) ok() bool { return f.path != "" }
 
 // ext is the file's extension as the show names it, in lower case.
 func (f sourceFile) ext() string { return strings.ToLower(filepath.Ext(f.name)) }
+
+// markdownLimit is the largest editors' Markdown transcript: the reader's
+// own limit, checked here before the file is read whole.
+var markdownLimit = transcript.Limit{Size: markdown.MaxSize, What: "a transcript"}
+
+// read reads the file whole unless it is larger than l, naming it as the
+// show does in errors.
+func (f sourceFile) read(l transcript.Limit) ([]byte, error) {
+	r, err := os.Open(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+	}
+	defer r.Close()
+	return transcript.ReadAll(f.name, r, l)
+}
 
 // showFolder is the folder of a show, the one holding its config.toml.
 // Every source is a regular file inside it once links are resolved, so that
@@ -177,7 +195,7 @@ func hashFile(p string) (sum string, size int64, err error) {
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", p, err)
+		return "", 0, err // a *fs.PathError: "read p: …", the file named once
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

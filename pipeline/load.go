@@ -33,9 +33,9 @@ func load(show *showFolder, src *Source) (*episode, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(md.path)
+	data, err := md.read(markdownLimit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", md.name, unwrapPath(err))
+		return nil, err
 	}
 	t, err := markdown.Parse(md.name, data)
 	if err != nil {

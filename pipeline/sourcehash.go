@@ -40,7 +40,7 @@ func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
 		}
 		sum, _, err := hashFile(f.path)
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", f.name, err)
+			return "", fmt.Errorf("%s: %w", f.name, unwrapPath(err))
 		}
 		fmt.Fprintf(h, "%s %s\n", filepath.Base(f.name), sum)
 	}

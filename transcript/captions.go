@@ -259,7 +259,10 @@ func cut(s string, b int) (string, string) {
 }
 
 // wrap breaks s greedily into lines of at most cols columns; a line is
-// longer only when it has no break at all (a long URL).
+// longer only when it has no break at all (a long URL, a run of dashes).
+// Such a word is left whole: every reader of WebVTT and SRT, ours too,
+// joins a cue's lines with a space, so a break inside it would put a space
+// into the text that comes back; players wrap it on screen instead.
 func wrap(s string, cols int) []string {
 	return measure(s).wrap(cols)
 }

@@ -12,10 +12,8 @@ package formats
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -249,10 +247,6 @@ func ByMediaType(typ string) (f *Format, canonical bool) {
 	return nil, false
 }
 
-// MaxSize is the largest transcript Read accepts; a transcript of a
-// three-hour episode is well under a megabyte.
-const MaxSize = 32 << 20
-
 // Detect names the readable format of src: the first whose Sniff holds,
 // else the one of name's extension, else the editors' Markdown.
 func Detect(name string, src []byte) *Format {
@@ -274,16 +268,9 @@ func Detect(name string, src []byte) *Format {
 // Read reads a transcript of any readable format from r, told apart by
 // content (the name's extension only breaks a tie). name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
-	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	src, err := transcript.ReadAll(name, r, transcript.TranscriptLimit)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // it names the file again
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(src) > MaxSize {
-		return nil, transcript.Errorf(name, 0, "larger than %d MiB: not a transcript", MaxSize>>20)
+		return nil, err
 	}
 	if err := transcript.CheckText(name, src); err != nil {
 		return nil, err

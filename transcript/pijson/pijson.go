@@ -71,11 +71,14 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 
 // Read reads a Podcast Index JSON transcript. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
-	src, err := io.ReadAll(r)
+	src, err := transcript.ReadAll(name, r, transcript.TranscriptLimit)
 	if err != nil {
-		return nil, fmt.Errorf("pijson: read %s: %w", name, err)
+		return nil, err
 	}
 	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	if err := jsonseg.CheckDepth(name, src); err != nil {
 		return nil, err
 	}
 	t := &transcript.Transcript{Timing: transcript.Source}

@@ -102,11 +102,14 @@ var timingRE = regexp.MustCompile(`^\s*\d{1,3}:\d{2}:\d{2}[,.]\d{3}\s*-->`)
 
 // Read reads an SRT file. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
-	src, err := io.ReadAll(r)
+	src, err := transcript.ReadAll(name, r, transcript.TranscriptLimit)
 	if err != nil {
-		return nil, fmt.Errorf("srt: read %s: %w", name, err)
+		return nil, err
 	}
 	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	if err := transcript.CheckLines(name, src); err != nil {
 		return nil, err
 	}
 	s := strings.TrimPrefix(string(src), "\uFEFF")

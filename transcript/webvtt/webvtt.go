@@ -70,11 +70,14 @@ func escape(s string) string {
 
 // Read reads a WebVTT file. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
-	src, err := io.ReadAll(r)
+	src, err := transcript.ReadAll(name, r, transcript.TranscriptLimit)
 	if err != nil {
-		return nil, fmt.Errorf("webvtt: read %s: %w", name, err)
+		return nil, err
 	}
 	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	if err := transcript.CheckLines(name, src); err != nil {
 		return nil, err
 	}
 	s := strings.TrimPrefix(string(src), "\uFEFF")

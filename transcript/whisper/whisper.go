@@ -70,11 +70,14 @@ const maxOverlap = 500 * time.Millisecond
 
 // Read reads Whisper JSON. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
-	src, err := io.ReadAll(r)
+	src, err := transcript.ReadAll(name, r, transcript.TranscriptLimit)
 	if err != nil {
-		return nil, fmt.Errorf("whisper: read %s: %w", name, err)
+		return nil, err
 	}
 	if err := transcript.CheckText(name, src); err != nil {
+		return nil, err
+	}
+	if err := jsonseg.CheckDepth(name, src); err != nil {
 		return nil, err
 	}
 	t := &transcript.Transcript{Timing: transcript.Source}

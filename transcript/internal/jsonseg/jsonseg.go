@@ -110,3 +110,39 @@ func Order(start, end, prevStart, prevEnd time.Duration) error {
 	}
 	return nil
 }
+
+// MaxDepth is how deeply arrays and objects may nest in a JSON transcript:
+// the formats need five levels (the words of a segment of the segments of
+// the top object); past it, a file is not a transcript.
+const MaxDepth = 64
+
+// CheckDepth refuses src when its arrays and objects nest deeper than
+// MaxDepth, naming the line where they do, in one pass before any decoding.
+func CheckDepth(name string, src []byte) error {
+	depth, line := 0, 1
+	inString, escaped := false, false
+	for _, c := range src {
+		switch {
+		case c == '\n':
+			line++
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > MaxDepth {
+				return transcript.Errorf(name, line, "%w: arrays and objects nested over %d deep", transcript.ErrTooLarge, MaxDepth)
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return nil
+}
