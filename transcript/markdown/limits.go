@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"bytes"
-	"errors"
 
 	"github.com/podpipe/podpipe/transcript"
 )
@@ -20,7 +19,7 @@ const (
 )
 
 // ErrTooLarge is the error of a source past one of the limits.
-var ErrTooLarge = errors.New("too large")
+var ErrTooLarge = transcript.ErrTooLarge
 
 // checkLimits refuses src past the limits, naming the line where it goes
 // past them.
