@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -155,11 +156,30 @@ func (p *Pipeline) feedBuilt(ctx context.Context, show *feed.Show, m *manifest.M
 	if !ok {
 		return now
 	}
-	var buf bytes.Buffer
-	if err := feed.Write(&buf, show, m, built); err == nil && bytes.Equal(buf.Bytes(), prev) {
+	// Compared as it is rendered: a feed that changed most often differs
+	// near its top (the generation), and a big show's feed is then not
+	// rendered whole twice.
+	cw := &compareWriter{want: prev}
+	if err := feed.Write(cw, show, m, built); err == nil && cw.off == len(prev) {
 		return built
 	}
 	return now
+}
+
+// compareWriter fails the write that first differs from want.
+type compareWriter struct {
+	want []byte
+	off  int
+}
+
+var errDiffers = errors.New("differs")
+
+func (c *compareWriter) Write(p []byte) (int, error) {
+	if len(p) > len(c.want)-c.off || !bytes.Equal(p, c.want[c.off:c.off+len(p)]) {
+		return 0, errDiffers
+	}
+	c.off += len(p)
+	return len(p), nil
 }
 
 // pingHub tells the configured WebSub hub that the feed changed, when this

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"time"
 
@@ -21,29 +22,40 @@ const cacheNone = "no-cache"
 // readManifest returns the published manifest and its ETag, or an empty
 // manifest and "" when nothing is published yet.
 func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, string, error) {
+	m, etag, _, err := w.readManifestRaw(ctx)
+	return m, etag, err
+}
+
+// readManifestRaw is readManifest that also returns the bytes read (nil
+// when nothing is published yet).
+func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, string, []byte, error) {
 	if w.planned != nil {
 		// A dry run reads the manifest it would have written, as the real
 		// run reads the one it wrote.
 		data, err := encodeManifest(w.planned)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		m, err := manifest.Read(bytes.NewReader(data))
-		return m, "planned", err
+		return m, "planned", data, err
 	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil
+		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil, nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read manifest from %s: %w", w.store, err)
+		return nil, "", nil, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
 	defer rc.Close()
-	m, err := manifest.Read(rc)
+	data, err := io.ReadAll(io.LimitReader(rc, manifest.MaxSize+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+		return nil, "", nil, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
-	return m, info.ETag, nil
+	m, err := manifest.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+	}
+	return m, info.ETag, data, nil
 }
 
 // updateManifest applies change to the published manifest with a
@@ -54,13 +66,32 @@ func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, strin
 // Each write takes the next generation, which the feed and the pages
 // rendered from it carry. A dry run returns the manifest it would write.
 func (w *publisher) updateManifest(ctx context.Context, showGUID string, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
+	return w.updateManifestFrom(ctx, showGUID, nil, change)
+}
+
+// manifestRead is a manifest as readManifestRaw read it.
+type manifestRead struct {
+	m    *manifest.Manifest
+	etag string
+	raw  []byte
+}
+
+// updateManifestFrom is updateManifest starting from first, the manifest
+// the caller read and has not changed, when not nil: a big show's
+// manifest is then read and decoded once per run, not once per step. The
+// conditional write still catches any write since first was read.
+func (w *publisher) updateManifestFrom(ctx context.Context, showGUID string, first *manifestRead, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
 	for attempt := 0; ; attempt++ {
-		m, etag, err := w.readManifest(ctx)
-		if err != nil {
-			return nil, err
-		}
-		before, err := encodeManifest(m)
-		if err != nil {
+		// The manifest as read stands for itself before the change: one
+		// podpipe wrote is byte for byte its encoding, and one written
+		// otherwise is at worst written again, re-encoded.
+		var m *manifest.Manifest
+		var etag string
+		var before []byte
+		var err error
+		if attempt == 0 && first != nil && w.planned == nil {
+			m, etag, before = first.m, first.etag, first.raw
+		} else if m, etag, before, err = w.readManifestRaw(ctx); err != nil {
 			return nil, err
 		}
 		if m.GUID == "" {

@@ -145,10 +145,14 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		return nil, err
 	}
 	serial := p.cfg.Show.Type == "serial"
+	var first *manifestRead // the manifest as read here, which the update starts from
 	if old == nil {
-		if old, _, err = p.readManifest(ctx); err != nil {
+		var etag string
+		var raw []byte
+		if old, etag, raw, err = p.readManifestRaw(ctx); err != nil {
 			return nil, err
 		}
+		first = &manifestRead{m: old, etag: etag, raw: raw}
 	}
 
 	// Load: read and check every source before anything is built or
@@ -249,8 +253,8 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	if err != nil {
 		return nil, err
 	}
-	expired := p.deleteExpired(ctx, res)
-	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) {
+	expired := p.deleteExpired(ctx, old, res)
+	m, err := p.updateManifestFrom(ctx, p.showGUID(), first, func(m *manifest.Manifest) {
 		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
 		m.Forget(expired)
 	})
@@ -387,7 +391,7 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	cur, _, err := p.readManifest(ctx)
+	cur, etag, raw, err := p.readManifestRaw(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +417,7 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+	m, err := p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -515,7 +519,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 // the store, as a publish does after its work.
 func (p *Pipeline) GC(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	expired := p.deleteExpired(ctx, res)
+	expired := p.deleteExpired(ctx, nil, res)
 	if len(expired) > 0 {
 		m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.Forget(expired) })
 		if err != nil {
@@ -542,11 +546,13 @@ func (p *Pipeline) GC(ctx context.Context) (*Result, error) {
 // published manifest whose grace period has passed, and returns their
 // keys, for the manifest to forget. Nothing links them: apps have had the
 // grace period to fetch a feed that does not.
-func (p *Pipeline) deleteExpired(ctx context.Context, res *Result) []string {
-	m, _, err := p.readManifest(ctx)
-	if err != nil {
-		p.logf("warning: superseded objects not deleted: %v", err)
-		return nil
+func (p *Pipeline) deleteExpired(ctx context.Context, m *manifest.Manifest, res *Result) []string {
+	if m == nil {
+		var err error
+		if m, _, err = p.readManifest(ctx); err != nil {
+			p.logf("warning: superseded objects not deleted: %v", err)
+			return nil
+		}
 	}
 	keep := p.cfg.Keep()
 	since := map[string]time.Time{}
