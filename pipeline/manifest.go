@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -26,8 +27,8 @@ func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, strin
 	return m, etag, err
 }
 
-// readManifestRaw is readManifest that also returns the bytes read (nil
-// when nothing is published yet).
+// readManifestRaw is readManifest that also returns the sha256 of the
+// bytes read (nil when nothing is published yet).
 func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, string, []byte, error) {
 	if w.planned != nil {
 		// A dry run reads the manifest it would have written, as the real
@@ -37,7 +38,8 @@ func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, st
 			return nil, "", nil, err
 		}
 		m, err := manifest.Read(bytes.NewReader(data))
-		return m, "planned", data, err
+		sum := sha256.Sum256(data)
+		return m, "planned", sum[:], err
 	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -47,15 +49,18 @@ func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, st
 		return nil, "", nil, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, manifest.MaxSize+1))
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("read manifest from %s: %w", w.store, err)
+	// Decoded as it is read, and hashed on the way, for updateManifest to
+	// tell whether a change changed anything.
+	h := sha256.New()
+	tee := io.TeeReader(rc, h)
+	m, err := manifest.Read(tee)
+	if err == nil {
+		_, err = io.Copy(io.Discard, io.LimitReader(tee, 1<<20)) // what follows the JSON: its newline
 	}
-	m, err := manifest.Read(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
 	}
-	return m, info.ETag, data, nil
+	return m, info.ETag, h.Sum(nil), nil
 }
 
 // updateManifest applies change to the published manifest with a
@@ -73,7 +78,7 @@ func (w *publisher) updateManifest(ctx context.Context, showGUID string, change 
 type manifestRead struct {
 	m    *manifest.Manifest
 	etag string
-	raw  []byte
+	raw  []byte // the sha256 of what was read
 }
 
 // updateManifestFrom is updateManifest starting from first, the manifest
@@ -84,7 +89,8 @@ func (w *publisher) updateManifestFrom(ctx context.Context, showGUID string, fir
 	for attempt := 0; ; attempt++ {
 		// The manifest as read stands for itself before the change: one
 		// podpipe wrote is byte for byte its encoding, and one written
-		// otherwise is at worst written again, re-encoded.
+		// otherwise is at worst written again, re-encoded. before is the
+		// sha256 of what was read.
 		var m *manifest.Manifest
 		var etag string
 		var before []byte
@@ -102,7 +108,7 @@ func (w *publisher) updateManifestFrom(ctx context.Context, showGUID string, fir
 		if err != nil {
 			return nil, err
 		}
-		if bytes.Equal(before, after) && etag != "" {
+		if sum := sha256.Sum256(after); bytes.Equal(before, sum[:]) && etag != "" {
 			return m, nil
 		}
 		m.Updated = w.now().UTC().Truncate(time.Second)
