@@ -43,6 +43,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-tag.sh
 	scripts/bench-s3.sh
+	scripts/bench-feed.sh
+	scripts/bench-convert.sh
 
 bench-align:
 	scripts/bench-align.sh

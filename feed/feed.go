@@ -33,6 +33,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eduncan911/podcast"
@@ -604,11 +605,24 @@ func enclosureType(o manifest.Object) string {
 // transcriptType is the podcast:transcript type and rel of a published
 // transcript, as the formats table gives them.
 func transcriptType(t manifest.Transcript) (typ, rel string) {
-	if f := formats.ByName(t.Format); f != nil && f.MediaType != "" {
+	if f, ok := transcriptTypes()[t.Format]; ok && f.MediaType != "" {
 		return f.MediaType, f.Rel
 	}
 	return t.ContentType, ""
 }
+
+// transcriptTypes is the formats table's media type and rel by format
+// name, looked up once: the table is copied on every lookup, once per
+// transcript of every item otherwise.
+var transcriptTypes = sync.OnceValue(func() map[string]struct{ MediaType, Rel string } {
+	out := map[string]struct{ MediaType, Rel string }{}
+	for _, f := range formats.All() {
+		if _, ok := out[f.Name]; !ok {
+			out[f.Name] = struct{ MediaType, Rel string }{f.MediaType, f.Rel}
+		}
+	}
+	return out
+})
 
 // chapterList renders the visible chapters as the timestamp lines Apple and
 // other apps turn into chapters. The first line is 00:00:00 whatever the

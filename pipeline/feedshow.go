@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -146,20 +148,43 @@ func (p *Pipeline) feedBuilt(ctx context.Context, show *feed.Show, m *manifest.M
 	if err != nil {
 		return now
 	}
-	prev, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return now
-	}
-	built, ok := feed.LastBuildDate(prev)
+	defer rc.Close()
+	// The channel's lastBuildDate is in its head, before the items.
+	br := bufio.NewReaderSize(rc, 256<<10)
+	head, _ := br.Peek(256 << 10)
+	built, ok := feed.LastBuildDate(head)
 	if !ok {
 		return now
 	}
-	var buf bytes.Buffer
-	if err := feed.Write(&buf, show, m, built); err == nil && bytes.Equal(buf.Bytes(), prev) {
-		return built
+	// Compared as it is rendered and read, never whole in memory: a feed
+	// that changed most often differs near its top (the generation), and
+	// a big show's feed is then not rendered twice.
+	cw := &compareWriter{want: br}
+	if err := feed.Write(cw, show, m, built); err == nil {
+		if _, err := br.ReadByte(); err == io.EOF {
+			return built
+		}
 	}
 	return now
+}
+
+// compareWriter fails the write that first differs from what want reads.
+type compareWriter struct {
+	want    io.Reader
+	scratch []byte
+}
+
+var errDiffers = errors.New("differs")
+
+func (c *compareWriter) Write(p []byte) (int, error) {
+	if cap(c.scratch) < len(p) {
+		c.scratch = make([]byte, len(p))
+	}
+	got := c.scratch[:len(p)]
+	if _, err := io.ReadFull(c.want, got); err != nil || !bytes.Equal(p, got) {
+		return 0, errDiffers
+	}
+	return len(p), nil
 }
 
 // pingHub tells the configured WebSub hub that the feed changed, when this

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"time"
 
@@ -21,29 +23,44 @@ const cacheNone = "no-cache"
 // readManifest returns the published manifest and its ETag, or an empty
 // manifest and "" when nothing is published yet.
 func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, string, error) {
+	m, etag, _, err := w.readManifestRaw(ctx)
+	return m, etag, err
+}
+
+// readManifestRaw is readManifest that also returns the sha256 of the
+// bytes read (nil when nothing is published yet).
+func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, string, []byte, error) {
 	if w.planned != nil {
 		// A dry run reads the manifest it would have written, as the real
 		// run reads the one it wrote.
 		data, err := encodeManifest(w.planned)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		m, err := manifest.Read(bytes.NewReader(data))
-		return m, "planned", err
+		sum := sha256.Sum256(data)
+		return m, "planned", sum[:], err
 	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil
+		return &manifest.Manifest{Version: manifest.CurrentVersion}, "", nil, nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read manifest from %s: %w", w.store, err)
+		return nil, "", nil, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
 	defer rc.Close()
-	m, err := manifest.Read(rc)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+	// Decoded as it is read, and hashed on the way, for updateManifest to
+	// tell whether a change changed anything.
+	h := sha256.New()
+	tee := io.TeeReader(rc, h)
+	m, err := manifest.Read(tee)
+	if err == nil {
+		_, err = io.Copy(io.Discard, io.LimitReader(tee, 1<<20)) // what follows the JSON: its newline
 	}
-	return m, info.ETag, nil
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+	}
+	return m, info.ETag, h.Sum(nil), nil
 }
 
 // updateManifest applies change to the published manifest with a
@@ -54,13 +71,33 @@ func (w *publisher) readManifest(ctx context.Context) (*manifest.Manifest, strin
 // Each write takes the next generation, which the feed and the pages
 // rendered from it carry. A dry run returns the manifest it would write.
 func (w *publisher) updateManifest(ctx context.Context, showGUID string, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
+	return w.updateManifestFrom(ctx, showGUID, nil, change)
+}
+
+// manifestRead is a manifest as readManifestRaw read it.
+type manifestRead struct {
+	m    *manifest.Manifest
+	etag string
+	raw  []byte // the sha256 of what was read
+}
+
+// updateManifestFrom is updateManifest starting from first, the manifest
+// the caller read and has not changed, when not nil: a big show's
+// manifest is then read and decoded once per run, not once per step. The
+// conditional write still catches any write since first was read.
+func (w *publisher) updateManifestFrom(ctx context.Context, showGUID string, first *manifestRead, change func(*manifest.Manifest)) (*manifest.Manifest, error) {
 	for attempt := 0; ; attempt++ {
-		m, etag, err := w.readManifest(ctx)
-		if err != nil {
-			return nil, err
-		}
-		before, err := encodeManifest(m)
-		if err != nil {
+		// The manifest as read stands for itself before the change: one
+		// podpipe wrote is byte for byte its encoding, and one written
+		// otherwise is at worst written again, re-encoded. before is the
+		// sha256 of what was read.
+		var m *manifest.Manifest
+		var etag string
+		var before []byte
+		var err error
+		if attempt == 0 && first != nil && w.planned == nil {
+			m, etag, before = first.m, first.etag, first.raw
+		} else if m, etag, before, err = w.readManifestRaw(ctx); err != nil {
 			return nil, err
 		}
 		if m.GUID == "" {
@@ -71,7 +108,7 @@ func (w *publisher) updateManifest(ctx context.Context, showGUID string, change 
 		if err != nil {
 			return nil, err
 		}
-		if bytes.Equal(before, after) && etag != "" {
+		if sum := sha256.Sum256(after); bytes.Equal(before, sum[:]) && etag != "" {
 			return m, nil
 		}
 		m.Updated = w.now().UTC().Truncate(time.Second)

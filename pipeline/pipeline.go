@@ -35,6 +35,8 @@ type Options struct {
 	DryRun bool      // build and compare, upload nothing
 	Force  bool      // upload even what is unchanged
 	Align  string    // auto (default), none, pauses, tts
+	Jobs   int       // episodes built at once; 0 is one per CPU
+	Shard  Shard     // PublishAll's share of the episodes; the zero value is all
 	Now    func() time.Time
 }
 
@@ -98,7 +100,7 @@ func (p *Pipeline) Publish(ctx context.Context, episodes []string) (*Result, err
 		}
 		srcs = append(srcs, s)
 	}
-	return p.publish(ctx, srcs, false, nil)
+	return p.publish(ctx, srcs, false, nil, nil)
 }
 
 // PublishAll publishes every episode in the episodes folder but those
@@ -108,14 +110,31 @@ func (p *Pipeline) PublishAll(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.publish(ctx, srcs, true, nil)
+	if p.opt.Shard.all() {
+		return p.publish(ctx, srcs, true, nil, nil)
+	}
+	// The other shards publish the rest: the pages link them as
+	// published, which they will be once every shard is done.
+	var mine []*Source
+	var others []string
+	for _, s := range srcs {
+		if p.opt.Shard.has(s.Slug) {
+			mine = append(mine, s)
+		} else {
+			others = append(others, s.Slug)
+		}
+	}
+	p.logf("shard %s: %d of the show's %d episodes", p.opt.Shard, len(mine), len(srcs))
+	return p.publish(ctx, mine, true, nil, others)
 }
 
 // publish publishes the episodes of srcs (all: every one of the show's,
 // which passes the unpublished over) over old, the published manifest
 // (read when nil), and rebuilds the pages of the published episodes whose
-// previous/next link starts or stops leading to a published page.
-func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *manifest.Manifest) (*Result, error) {
+// previous/next link starts or stops leading to a published page. others
+// are the slugs of the episodes other shards publish at the same time,
+// which the pages may link (PublishAll with a Shard).
+func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *manifest.Manifest, others []string) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
 	show, err := p.showFolder()
 	if err != nil {
@@ -126,10 +145,14 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		return nil, err
 	}
 	serial := p.cfg.Show.Type == "serial"
+	var first *manifestRead // the manifest as read here, which the update starts from
 	if old == nil {
-		if old, _, err = p.readManifest(ctx); err != nil {
+		var etag string
+		var raw []byte
+		if old, etag, raw, err = p.readManifestRaw(ctx); err != nil {
 			return nil, err
 		}
+		first = &manifestRead{m: old, etag: etag, raw: raw}
 	}
 
 	// Load: read and check every source before anything is built or
@@ -179,6 +202,11 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	for s := range batch {
 		live[s] = true
 	}
+	for _, s := range others {
+		if old.FindUnpublished(s) == nil {
+			live[s] = true
+		}
+	}
 	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
@@ -190,61 +218,43 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	var published []manifest.Episode
 	var pages []*artifact // uploaded once the manifest that links them is written
 	var stale []string    // objects of the previous publish no longer linked
-	for _, e := range eps {
-		hash, err := sourceHash(e, inputs, keepLiveLinks(e, live))
+	// Build: each episode's load→time→chapters→tag→render runs in a pool
+	// of p.jobs() workers, its log lines kept together in its own buffer;
+	// here, in the order of eps, each one's lines are printed and its
+	// files uploaded as soon as it and those before it are built.
+	builds := p.buildAll(ctx, eps, tm, inputs, live, cover, work, old)
+	defer builds.stop()
+	for i := range eps {
+		b, err := builds.wait(ctx, i)
+		if _, werr := p.opt.Log.Write(b.log.Bytes()); werr != nil && err == nil {
+			err = werr
+		}
 		if err != nil {
 			return nil, err
 		}
-		prev := old.Find(e.slug)
-		if prev != nil && prev.SourceHash == hash && !p.opt.Force {
-			if ok, err := p.allExist(ctx, objectsOf(prev)); err != nil {
-				return nil, err
-			} else if ok {
-				p.logf("unchanged: %s (sources as published; nothing to upload)", e.slug)
-				for _, o := range objectsOf(prev) {
-					res.Skipped = append(res.Skipped, o.Key)
-				}
-				continue
+		if b.unchanged {
+			for _, o := range objectsOf(b.prev) {
+				res.Skipped = append(res.Skipped, o.Key)
 			}
+			continue
 		}
-		how, err := tm.time(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		chs, err := resolveChapters(e, p.cfg.Show.Language)
-		if err != nil {
-			return nil, err
-		}
-		audio, err := tagAudio(e, chs, p.tagging(e, cover), work)
-		if err != nil {
-			return nil, err
-		}
-		r, err := render(e, chs, audio, p.pageSite(cover), work)
-		if err != nil {
-			return nil, err
-		}
-		for _, w := range concat(how.warnings, chs.warnings, r.warnings) {
-			p.logf("warning: %s", w)
-		}
-		p.logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, fmtDuration(e.info.Duration), len(chs.list), chs.source, how.description)
-		hashed, stable := splitStable(r.artifacts)
+		hashed, stable := splitStable(b.r.artifacts)
 		if err := p.upload(ctx, hashed, res); err != nil {
 			return nil, err
 		}
 		pages = append(pages, stable...)
-		r.episode.SourceHash = hash
-		if prev != nil {
-			stale = append(stale, unlinked(objectsOf(prev), objectsOf(&r.episode))...)
+		if b.prev != nil {
+			stale = append(stale, unlinked(objectsOf(b.prev), objectsOf(&b.r.episode))...)
 		}
-		published = append(published, r.episode)
+		published = append(published, b.r.episode)
 	}
 
 	coverObj, err := p.publishCover(ctx, cover, work, res)
 	if err != nil {
 		return nil, err
 	}
-	expired := p.deleteExpired(ctx, res)
-	m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) {
+	expired := p.deleteExpired(ctx, old, res)
+	m, err := p.updateManifestFrom(ctx, p.showGUID(), first, func(m *manifest.Manifest) {
 		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
 		m.Forget(expired)
 	})
@@ -381,7 +391,7 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 // BuildFeed rebuilds the feed from the manifest and config alone.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	cur, _, err := p.readManifest(ctx)
+	cur, etag, raw, err := p.readManifestRaw(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +417,7 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.updateManifest(ctx, p.showGUID(), upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+	m, err := p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +492,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 			}
 			srcs = append(srcs, src)
 		}
-		more, err := p.publish(ctx, srcs, false, m)
+		more, err := p.publish(ctx, srcs, false, m, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -509,7 +519,7 @@ func (p *Pipeline) Unpublish(ctx context.Context, arg string, deleteObjects bool
 // the store, as a publish does after its work.
 func (p *Pipeline) GC(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	expired := p.deleteExpired(ctx, res)
+	expired := p.deleteExpired(ctx, nil, res)
 	if len(expired) > 0 {
 		m, err := p.updateManifest(ctx, p.showGUID(), func(m *manifest.Manifest) { m.Forget(expired) })
 		if err != nil {
@@ -536,11 +546,13 @@ func (p *Pipeline) GC(ctx context.Context) (*Result, error) {
 // published manifest whose grace period has passed, and returns their
 // keys, for the manifest to forget. Nothing links them: apps have had the
 // grace period to fetch a feed that does not.
-func (p *Pipeline) deleteExpired(ctx context.Context, res *Result) []string {
-	m, _, err := p.readManifest(ctx)
-	if err != nil {
-		p.logf("warning: superseded objects not deleted: %v", err)
-		return nil
+func (p *Pipeline) deleteExpired(ctx context.Context, m *manifest.Manifest, res *Result) []string {
+	if m == nil {
+		var err error
+		if m, _, err = p.readManifest(ctx); err != nil {
+			p.logf("warning: superseded objects not deleted: %v", err)
+			return nil
+		}
 	}
 	keep := p.cfg.Keep()
 	since := map[string]time.Time{}

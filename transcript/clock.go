@@ -52,7 +52,28 @@ func hmsms(d time.Duration, sep string) string {
 	if ms < 0 {
 		sign, ms = "-", -ms
 	}
-	return fmt.Sprintf("%s%02d:%02d:%02d%s%03d", sign, ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
+	// fmt.Sprintf's "%s%02d:%02d:%02d%s%03d", without its cost: a long
+	// transcript's captions format two of these per cue.
+	b := make([]byte, 0, 16)
+	b = append(b, sign...)
+	b = appendPadded(b, ms/3600000, 2)
+	b = append(b, ':')
+	b = appendPadded(b, ms/60000%60, 2)
+	b = append(b, ':')
+	b = appendPadded(b, ms/1000%60, 2)
+	b = append(b, sep...)
+	b = appendPadded(b, ms%1000, 3)
+	return string(b)
+}
+
+// appendPadded appends n (≥ 0) in decimal, zero-padded to width digits.
+func appendPadded(b []byte, n int64, width int) []byte {
+	for p := int64(10); width > 1; width, p = width-1, p*10 {
+		if n < p {
+			b = append(b, '0')
+		}
+	}
+	return strconv.AppendInt(b, n, 10)
 }
 
 // FormatTimestamp formats d as hh:mm:ss.mmm: a WebVTT timestamp, and the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/urfave/cli/v3"
 
@@ -20,6 +21,40 @@ type pipelineOptions struct {
 	dryRun bool
 	force  bool
 	align  string
+	jobs   int
+	shard  string // publish show only: "K/N"
+}
+
+func newJobsFlag(dst *int) cli.Flag {
+	return &cli.IntFlag{
+		Name:    "jobs",
+		Aliases: []string{"j"},
+		Value:   runtime.NumCPU(),
+		Usage:   "build `N` episodes at once (upload, manifest and feed stay one at a time, last)",
+		Sources: cli.EnvVars("PODPIPE_JOBS"),
+		Validator: func(n int) error {
+			if n < 1 {
+				return usagef("--jobs: want at least 1, got %d", n)
+			}
+			return nil
+		},
+		Destination: dst,
+	}
+}
+
+func newShardFlag(dst *string) cli.Flag {
+	return &cli.StringFlag{
+		Name:    "shard",
+		Usage:   "publish only share `K/N` of the episodes, for N machines publishing the show into one store at once",
+		Sources: cli.EnvVars("PODPIPE_SHARD"),
+		Validator: func(s string) error {
+			if _, err := pipeline.ParseShard(s); err != nil {
+				return usagef("--shard: %v", err)
+			}
+			return nil
+		},
+		Destination: dst,
+	}
 }
 
 func newDryRunFlag(dst *bool) cli.Flag {
@@ -81,7 +116,7 @@ func newPublishEpisodeCommand(gopts *globalOptions) *cli.Command {
 			"Builds the tagged audio, the transcripts (vtt, srt, json, html, txt) and the\n" +
 			"chapters JSON, uploads what changed, updates the manifest and uploads the\n" +
 			"feed last. An unchanged episode uploads nothing.",
-		Flags: []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align)},
+		Flags: []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align), newJobsFlag(&opts.jobs)},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runPublishEpisode(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
 		},
@@ -99,11 +134,16 @@ func runPublishEpisode(ctx context.Context, opts pipelineOptions, gopts globalOp
 func newPublishShowCommand(gopts *globalOptions) *cli.Command {
 	var opts pipelineOptions
 	return &cli.Command{
-		Name:        "show",
-		Usage:       "publish every episode in the episodes folder",
-		UsageText:   "podpipe publish show\npodpipe --config shows/other/config.toml publish show --dry-run",
-		Description: "Publishes every episodes/*.md with its audio, then the feed.",
-		Flags:       []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align)},
+		Name:      "show",
+		Usage:     "publish every episode in the episodes folder",
+		UsageText: "podpipe publish show\npodpipe --config shows/other/config.toml publish show --dry-run",
+		Description: "Publishes every episodes/*.md with its audio, then the feed. Episodes are built\n" +
+			"--jobs at a time, each one's lines printed together once it is built.\n" +
+			"With --shard K/N, N machines publish one show into the same store at once,\n" +
+			"each building its share (the episodes whose slug hashes to K); the\n" +
+			"manifest's conditional writes merge the shares and the feed ends with\n" +
+			"every episode.",
+		Flags: []cli.Flag{newDryRunFlag(&opts.dryRun), newForceFlag(&opts.force), newAlignFlag(&opts.align), newJobsFlag(&opts.jobs), newShardFlag(&opts.shard)},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runPublishShow(ctx, opts, *gopts, cmd.Args().Slice(), cmd.Root().Writer)
 		},
@@ -121,6 +161,14 @@ func runPublishShow(ctx context.Context, opts pipelineOptions, gopts globalOptio
 // openPipeline loads the show's config and opens its pipeline, which logs
 // its progress to out.
 func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions, out io.Writer) (*config.Config, *pipeline.Pipeline, error) {
+	var shard pipeline.Shard
+	if opts.shard != "" {
+		s, err := pipeline.ParseShard(opts.shard)
+		if err != nil {
+			return nil, nil, usagef("--shard: %v", err)
+		}
+		shard = s
+	}
 	cfg, err := config.Load(gopts.config)
 	if err != nil {
 		return nil, nil, err
@@ -130,6 +178,8 @@ func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions
 		DryRun: opts.dryRun,
 		Force:  opts.force,
 		Align:  opts.align,
+		Jobs:   opts.jobs,
+		Shard:  shard,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,196 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/podpipe/podpipe/manifest"
+)
+
+// built is one episode as a worker of the build pool left it: its log
+// lines, and either what it rendered or that it is unchanged.
+type built struct {
+	log       syncBuffer
+	prev      *manifest.Episode // as published, or nil
+	unchanged bool              // sources as published and every object there
+	r         *rendered
+	err       error
+	done      chan struct{}
+}
+
+// builds is a run of the build pool over a publish's episodes.
+type builds struct {
+	list   []*built
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	first  error // the failure that cancelled the rest
+}
+
+// fail records the first build to fail and cancels the others.
+func (bs *builds) fail(err error) {
+	bs.mu.Lock()
+	if bs.first == nil {
+		bs.first = err
+	}
+	bs.mu.Unlock()
+	bs.cancel()
+}
+
+// wait returns the i-th episode once it is built, or ctx's error.
+func (bs *builds) wait(ctx context.Context, i int) (*built, error) {
+	b := bs.list[i]
+	select {
+	case <-b.done:
+		if b.err != nil {
+			bs.mu.Lock()
+			defer bs.mu.Unlock()
+			if bs.first != nil {
+				// Its own error may only be the cancellation.
+				return b, bs.first
+			}
+		}
+		return b, b.err
+	case <-ctx.Done():
+		return b, ctx.Err()
+	}
+}
+
+// stop cancels the builds still running and waits for them: their files
+// are in the work folder, which the caller removes next.
+func (bs *builds) stop() {
+	bs.cancel()
+	bs.wg.Wait()
+}
+
+// jobs is how many episodes are built at once: Options.Jobs, else one per
+// CPU.
+func (p *Pipeline) jobs() int {
+	if p.opt.Jobs > 0 {
+		return p.opt.Jobs
+	}
+	return runtime.NumCPU()
+}
+
+// buildAll starts building eps, p.jobs() at a time, in their order (steps
+// 2 to 5: time, chapters, tag, render); an episode whose sources are as
+// old publishes them, with every object still in the store, is not built.
+// The first failure cancels the builds not yet finished.
+func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inputs showInputs, live map[string]bool, cover sourceFile, work string, old *manifest.Manifest) *builds {
+	ctx, cancel := context.WithCancel(ctx)
+	bs := &builds{cancel: cancel}
+	for range eps {
+		bs.list = append(bs.list, &built{done: make(chan struct{})})
+	}
+	// The live links are decided before any worker starts: keepLiveLinks
+	// changes each episode's own transcript only.
+	hashes := make([]string, len(eps))
+	var hashErr error
+	for i, e := range eps {
+		if hashes[i], hashErr = sourceHash(e, inputs, keepLiveLinks(e, live)); hashErr != nil {
+			bs.list[i].err = hashErr
+			break
+		}
+	}
+	sem := make(chan struct{}, p.jobs())
+	bs.wg.Add(1)
+	go func() {
+		defer bs.wg.Done()
+		for i, e := range eps {
+			b := bs.list[i]
+			if b.err != nil {
+				for _, rest := range bs.list[i:] {
+					if rest.err == nil {
+						rest.err = hashErr
+					}
+					close(rest.done)
+				}
+				return
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				for _, rest := range bs.list[i:] {
+					rest.err = ctx.Err()
+					close(rest.done)
+				}
+				return
+			}
+			bs.wg.Add(1)
+			go func() {
+				defer bs.wg.Done()
+				defer func() { <-sem }()
+				defer close(b.done)
+				b.err = p.buildOne(ctx, b, e, hashes[i], tm, cover, work, old)
+				if b.err != nil {
+					bs.fail(b.err)
+				}
+			}()
+		}
+	}()
+	return bs
+}
+
+// buildOne builds one episode, logging into b's buffer.
+func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash string, tm timing, cover sourceFile, work string, old *manifest.Manifest) error {
+	logf := func(format string, args ...any) { fmt.Fprintf(&b.log, format+"\n", args...) }
+	b.prev = old.Find(e.slug)
+	if b.prev != nil && b.prev.SourceHash == hash && !p.opt.Force {
+		ok, err := p.allExist(ctx, objectsOf(b.prev))
+		if err != nil {
+			return err
+		}
+		if ok {
+			logf("unchanged: %s (sources as published; nothing to upload)", e.slug)
+			b.unchanged = true
+			return nil
+		}
+	}
+	tm.log = &b.log
+	how, err := tm.time(ctx, e)
+	if err != nil {
+		return err
+	}
+	chs, err := resolveChapters(e, p.cfg.Show.Language)
+	if err != nil {
+		return err
+	}
+	audio, err := tagAudio(e, chs, p.tagging(e, cover), work)
+	if err != nil {
+		return err
+	}
+	r, err := render(e, chs, audio, p.pageSite(cover), work)
+	if err != nil {
+		return err
+	}
+	for _, w := range concat(how.warnings, chs.warnings, r.warnings) {
+		logf("warning: %s", w)
+	}
+	logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, fmtDuration(e.info.Duration), len(chs.list), chs.source, how.description)
+	r.episode.SourceHash = hash
+	b.r = r
+	return nil
+}
+
+// syncBuffer is a bytes.Buffer that the aligner's goroutines may write
+// to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+// Bytes returns what was written; call it once the writers are done.
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Bytes()
+}
