@@ -57,9 +57,13 @@ type Result struct {
 	Chapters    int
 	Missing     []string // enclosures not downloaded: publish needs them
 	// NoTranscript are the episodes whose feed item links no readable
-	// transcript: their source has no speaker turns, which publish needs.
+	// transcript: their source has no speaker turns, and publish
+	// publishes them with their show notes only.
 	NoTranscript []string
-	Warnings     []string
+	// NoNotes are those of NoTranscript whose item has no show notes
+	// either: publish refuses a source with neither turns nor notes.
+	NoNotes  []string
+	Warnings []string
 }
 
 // Limits of the fetches (variables, for tests).
@@ -348,6 +352,9 @@ func (im *importer) item(ctx context.Context, f *gofeed.Feed, it *gofeed.Item, i
 	body, speakers := im.transcriptBody(ctx, it, slug, f)
 	if !speakers {
 		im.res.NoTranscript = append(im.res.NoTranscript, slug)
+		if fm.Description == "" {
+			im.res.NoNotes = append(im.res.NoNotes, slug)
+		}
 	}
 	if err := im.chapters(ctx, it, slug, dir); err != nil {
 		im.warnf("%s: chapters not imported: %v", slug, err)

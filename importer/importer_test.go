@@ -53,7 +53,7 @@ func TestImportFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Episodes != 2 || res.Downloaded != 0 || len(res.Missing) != 2 || len(res.NoTranscript) != 2 || res.Chapters != 1 {
+	if res.Episodes != 2 || res.Downloaded != 0 || len(res.Missing) != 2 || len(res.NoTranscript) != 2 || len(res.NoNotes) != 1 || res.Chapters != 1 {
 		t.Errorf("result %+v", res)
 	}
 	pilot := filepath.Join(show, "episodes", "20250101-pilot-hello-goodbye.md")

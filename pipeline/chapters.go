@@ -29,7 +29,9 @@ const headingLeadIn = 5 * time.Second
 // resolveChapters picks the episode's chapters by precedence: a chapters
 // file beside the episode, then the front matter, then the transcript's
 // headings when it has two spoken sections or more, then chapters already
-// embedded in the source MP3, then chapters suggested from the transcript.
+// embedded in the source MP3, then chapters suggested from the transcript
+// (none for an episode of show notes only: nothing was said to suggest
+// them from).
 // A single chapter covering the episode is never the result: it is
 // dropped with a warning. The transcript must be timed. showLanguage titles an added first chapter for
 // an episode that does not say its language.
@@ -84,7 +86,7 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 			}
 			ch.source = e.audio.name + " (embedded)"
 		}
-		if len(list) < 2 {
+		if len(list) < 2 && hasSpeech(e.t) {
 			list = suggest.Chapters(e.t, e.info.Duration, suggest.Options{})
 			ch.source = e.md.name + " " + SuggestedSource
 		}

@@ -37,7 +37,9 @@ func load(show *showFolder, src *Source) (*episode, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := markdown.Parse(md.name, data)
+	// An episode of show notes and no turns publishes without a
+	// transcript (an imported show's old episodes): see hasSpeech.
+	t, err := markdown.ParseWith(md.name, data, markdown.Options{NotesOnly: true})
 	if err != nil {
 		return nil, err
 	}

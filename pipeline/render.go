@@ -73,8 +73,11 @@ func render(e *episode, chs chapterList, audio *artifact, show pageSite, work st
 
 	var trs []manifest.Transcript
 	var captions *artifact
+	// An episode of show notes only publishes no transcript: empty VTT,
+	// SRT, JSON and text files would be noise in apps.
+	speech := hasSpeech(e.t)
 	for _, f := range formats.Published() {
-		if f.Name == formats.HTML {
+		if f.Name == formats.HTML || !speech {
 			continue
 		}
 		a := newArt(f.Name, f.Name)
@@ -116,14 +119,25 @@ func render(e *episode, chs chapterList, audio *artifact, show pageSite, work st
 			po.CaptionsURL = pageLink(captions.key)
 		}
 	}
-	if err := writeFile(page.path, func(w io.Writer) error { return pageFormat.Write(w, e.t, opts) }); err != nil {
+	pageT := e.t
+	if !speech {
+		// No transcript on the page either, not even a lone cue.
+		notes := *e.t
+		notes.Units = nil
+		pageT = &notes
+	}
+	if err := writeFile(page.path, func(w io.Writer) error { return pageFormat.Write(w, pageT, opts) }); err != nil {
 		return nil, fmt.Errorf("%s: html: %w", e.md.name, err)
 	}
 	page.contentType = pageFormat.ContentType()
 	if err := page.finish(episodesFolder, e.slug, pageFormat.Ext(), false); err != nil {
 		return nil, err
 	}
-	trs = append(trs, manifest.Transcript{Object: page.object(), Format: formats.HTML})
+	if speech {
+		// The page is a transcript too, but not one of show notes only:
+		// the feed would announce a podcast:transcript with nothing in it.
+		trs = append(trs, manifest.Transcript{Object: page.object(), Format: formats.HTML})
+	}
 
 	r.episode = episodeRecord(e, chs, audio, page, chJSON, image, trs)
 	return r, nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/podpipe/podpipe/align"
 	"github.com/podpipe/podpipe/transcript"
@@ -44,6 +45,11 @@ type timed struct {
 // episode then takes milliseconds instead of an alignment.
 func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 	var res timed
+	if !hasSpeech(e.t) {
+		// Show notes only: no alignment, no estimate.
+		res.description = noTranscript
+		return res, nil
+	}
 	var timer transcript.Timer = transcript.Proportional{}
 	var aligner *align.Aligner
 	switch {
@@ -78,6 +84,18 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 		res.description = "aligned to the audio, tier " + aligner.Tier().String()
 	}
 	return res, nil
+}
+
+// noTranscript is how the log says an episode of show notes only was
+// timed.
+const noTranscript = "no transcript to time"
+
+// hasSpeech says whether the transcript has speaker turns. An episode
+// without (show notes only) is published with its audio, page, notes and
+// chapters from a chapters file, the front matter or the audio, but no
+// timing, no suggested chapters and no transcript files.
+func hasSpeech(t *transcript.Transcript) bool {
+	return slices.ContainsFunc(t.Units, func(u transcript.Unit) bool { return u.Kind == transcript.Speech })
 }
 
 // timingError names the transcript in an error of its timing: the timer

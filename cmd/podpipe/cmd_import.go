@@ -76,10 +76,14 @@ func runImport(ctx context.Context, o importOptions, gopts globalOptions, args [
 		fmt.Fprintf(out, "warning: %s\n", w)
 	}
 	ready := true
-	if len(res.NoTranscript) > 0 {
+	if len(res.NoTranscript) > len(res.NoNotes) {
+		fmt.Fprintf(out, "%d episodes have no transcript (their feed linked none): publish publishes them with their show notes only\n",
+			len(res.NoTranscript)-len(res.NoNotes))
+	}
+	if len(res.NoNotes) > 0 {
 		ready = false
-		fmt.Fprintf(out, "publish needs a transcript (**Name:** turns) in %d episodes whose feed linked none (%s): write them in, or import their transcripts with podpipe transcript convert\n",
-			len(res.NoTranscript), strings.Join(first(res.NoTranscript, 3), ", "))
+		fmt.Fprintf(out, "publish needs a transcript (**Name:** turns) or show notes in %d episodes whose feed gave neither (%s): write them in, or import their transcripts with podpipe transcript convert\n",
+			len(res.NoNotes), strings.Join(first(res.NoNotes, 3), ", "))
 	}
 	if len(res.Missing) > 0 {
 		ready = false

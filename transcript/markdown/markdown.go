@@ -45,8 +45,25 @@ import (
 )
 
 // Parse reads one transcript in the editors' Markdown. name is used in
-// errors and nothing else.
+// errors and nothing else. A file with no speaker turns is refused with
+// transcript.ErrNoSpeech: there is nothing to convert.
 func Parse(name string, src []byte) (*transcript.Transcript, error) {
+	return ParseWith(name, src, Options{})
+}
+
+// Options changes what ParseWith accepts.
+type Options struct {
+	// NotesOnly accepts an episode with no speaker turns when it has
+	// show notes (a notes section or a front matter description): an
+	// episode published with its notes and no transcript, as imported
+	// from a feed that linked none. The result has no speech units.
+	// A file with neither turns nor notes is still refused with
+	// transcript.ErrNoSpeech.
+	NotesOnly bool
+}
+
+// ParseWith is Parse with options.
+func ParseWith(name string, src []byte, o Options) (*transcript.Transcript, error) {
 	if err := transcript.CheckText(name, src); err != nil {
 		return nil, err
 	}
@@ -89,7 +106,12 @@ func Parse(name string, src []byte) (*transcript.Transcript, error) {
 	if !slices.ContainsFunc(t.Units, func(u transcript.Unit) bool { return u.Kind == transcript.Speech }) {
 		// The whole file was read and no turn found: point at its last line.
 		last := skipped + strings.Count(strings.TrimRight(string(body), " \t\r\n"), "\n") + 1
-		return nil, transcript.Errorf(name, last, "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
+		if !o.NotesOnly {
+			return nil, transcript.Errorf(name, last, "%w (paragraphs that start with **Name:**)", transcript.ErrNoSpeech)
+		}
+		if strings.TrimSpace(t.Description) == "" && strings.TrimSpace(t.NotesHTML) == "" {
+			return nil, transcript.Errorf(name, last, "%w and no show notes: write the turns (paragraphs that start with **Name:**), or show notes (paragraphs under the title, or description in the front matter)", transcript.ErrNoSpeech)
+		}
 	}
 	for i := range t.Sections {
 		next := len(t.Units)
