@@ -16,8 +16,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"syscall"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/urfave/cli/v3"
 
@@ -76,7 +76,10 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		Writer:                stdout,
 		ErrWriter:             stderr,
 		EnableShellCompletion: true,
-		Suggest:               true,
+		// The library hides its completion command; the README documents
+		// it, so help lists it.
+		ConfigureShellCompletionCommand: func(c *cli.Command) { c.Hidden = false },
+		Suggest:                         true,
 		// Without --config, the show is the one whose folder the working
 		// directory is in, as git finds its repository.
 		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
@@ -92,6 +95,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	markUsageErrors(app)
+	completeEpisodes(app, gopts)
 	return app
 }
 
