@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"time"
 
 	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/progress"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -16,6 +19,7 @@ type timing struct {
 	language string     // show.language, for an episode that does not say its own
 	log      io.Writer  // the aligner's progress and warnings
 	cache    timingCache
+	progress progress.Reporter // how far the aligner has decoded
 }
 
 // resolveTier is the tier the --align option asks for, auto resolved to
@@ -62,7 +66,19 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 			res.description = "aligned to the audio, tier " + tier + " (cached)"
 			return res, nil
 		}
-		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log})
+		var st progress.Stage // begun at the first report, which knows the total
+		defer func() {
+			if st != nil {
+				st.Done()
+			}
+		}()
+		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log,
+			Progress: func(done, total time.Duration) {
+				if st == nil {
+					st = progress.Start(tm.progress, "timing "+filepath.Base(e.md.name)+" to its audio", progress.Time, int64(total))
+				}
+				st.Set(int64(done))
+			}})
 		timer = aligner
 		defer func() {
 			if res.description != "" {
