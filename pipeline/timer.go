@@ -66,7 +66,9 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 			res.description = "aligned to the audio, tier " + tier + " (cached)"
 			return res, nil
 		}
+		name := filepath.Base(e.md.name)
 		var st progress.Stage // begun at the first report, which knows the total
+		read := false         // the audio is read: st is the timing itself
 		defer func() {
 			if st != nil {
 				st.Done()
@@ -74,10 +76,19 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 		}()
 		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log,
 			Progress: func(done, total time.Duration) {
+				if read {
+					return
+				}
 				if st == nil {
-					st = progress.Start(tm.progress, "timing "+filepath.Base(e.md.name)+" to its audio", progress.Time, int64(total))
+					st = progress.Start(tm.progress, "reading the audio of "+name, progress.Time, int64(total))
 				}
 				st.Set(int64(done))
+				if total > 0 && done >= total {
+					read = true
+					// Read: the rest cannot say how far it is.
+					st.Done()
+					st = progress.Start(tm.progress, "timing "+name+" to its audio", progress.Time, 0)
+				}
 			}})
 		timer = aligner
 		defer func() {

@@ -63,6 +63,9 @@ type discard struct{}
 func (discard) Start(string, Unit, int64) Stage { return nopStage{} }
 func (discard) Close()                          {}
 
+// Every is how often a plain line reports a running stage.
+const Every = 10 * time.Second
+
 // For picks the reporter for a command writing its diagnostics to f:
 // nothing when quiet, bars when f is a terminal, plain lines every ten
 // seconds otherwise (a log, CI).
@@ -73,7 +76,7 @@ func For(f *os.File, quiet bool) Reporter {
 	case term.IsTerminal(int(f.Fd())):
 		return Bars(f)
 	default:
-		return Lines(f, 10*time.Second)
+		return Lines(f, Every)
 	}
 }
 
@@ -93,7 +96,14 @@ type lines struct {
 
 func (l *lines) Start(what string, unit Unit, total int64) Stage {
 	t := l.now()
-	return &lineStage{l: l, what: what, unit: unit, total: total, start: t, last: t}
+	s := &lineStage{l: l, what: what, unit: unit, total: total, start: t, last: t}
+	if total == 0 && l.every > 0 {
+		// Work that cannot say how far it is reports nothing as it goes:
+		// say that it still runs.
+		s.stop = make(chan struct{})
+		go s.tick()
+	}
+	return s
 }
 
 func (l *lines) Close() {}
@@ -105,12 +115,26 @@ type lineStage struct {
 	total, done int64
 	start, last time.Time
 	said, ended bool
+	stop        chan struct{} // ends tick
+}
+
+func (s *lineStage) tick() {
+	t := time.NewTicker(s.l.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.Set(s.done)
+		}
+	}
 }
 
 func (s *lineStage) Set(done int64) {
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
-	s.done = done
+	s.done = max(s.done, done)
 	if now := s.l.now(); !s.ended && now.Sub(s.last) >= s.l.every {
 		s.last = now
 		s.said = true
@@ -125,7 +149,12 @@ func (s *lineStage) Done() {
 		return
 	}
 	s.ended = true
-	if s.said {
+	if s.stop != nil {
+		close(s.stop)
+	}
+	if s.said && s.total == 0 && s.done == 0 {
+		fmt.Fprintf(s.l.w, "%s: done in %s\n", s.what, clock(s.l.now().Sub(s.start)))
+	} else if s.said {
 		fmt.Fprintf(s.l.w, "%s: done, %s in %s\n", s.what, amount(s.unit, s.done), clock(s.l.now().Sub(s.start)))
 	}
 }
@@ -133,6 +162,9 @@ func (s *lineStage) Done() {
 // Describe says how far a stage is: "12:30 of 40:15 (31%), 25× real
 // time, 1:05 left" or "120 MB of 500 MB (24%), 30 MB/s, 0:13 left".
 func Describe(unit Unit, done, total int64, elapsed time.Duration) string {
+	if done == 0 && total == 0 {
+		return "working, " + clock(elapsed) + " so far"
+	}
 	s := amount(unit, done)
 	if total > 0 {
 		s += fmt.Sprintf(" of %s (%d%%)", amount(unit, total), min(100, done*100/total))

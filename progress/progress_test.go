@@ -21,6 +21,7 @@ func TestDescribe(t *testing.T) {
 		{Time, int64(time.Hour + 2*time.Minute + 3*time.Second), int64(time.Hour + 2*time.Minute + 3*time.Second), time.Minute,
 			"1:02:03 of 1:02:03 (100%), 62× real time"},
 		{Bytes, 0, 2e9, 0, "0 B of 2.0 GB (0%)"},
+		{Time, 0, 0, 75 * time.Second, "working, 1:15 so far"},
 	} {
 		if got := Describe(c.unit, c.done, c.total, c.elapsed); got != c.want {
 			t.Errorf("Describe(%v, %d, %d, %s) = %q, want %q", c.unit, c.done, c.total, c.elapsed, got, c.want)
@@ -92,4 +93,20 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// TestLinesUnknown: work that cannot say how far it is still gets a line
+// every interval, on the real clock.
+func TestLinesUnknown(t *testing.T) {
+	w := &syncWriter{b: new(strings.Builder)}
+	st := Lines(w, 20*time.Millisecond).Start("timing x.md to its audio", Time, 0)
+	time.Sleep(110 * time.Millisecond)
+	st.Done()
+	w.mu.Lock()
+	out := w.b.String()
+	w.mu.Unlock()
+	if n := strings.Count(out, "timing x.md to its audio: working, 0:00 so far\n"); n < 2 ||
+		!strings.HasSuffix(out, "timing x.md to its audio: done in 0:00\n") {
+		t.Errorf("lines:\n%s", out)
+	}
 }

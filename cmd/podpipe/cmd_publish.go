@@ -119,17 +119,19 @@ func runPublishShow(ctx context.Context, opts pipelineOptions, gopts globalOptio
 }
 
 // openPipeline loads the show's config and opens its pipeline, which logs
-// its progress to out.
+// its steps to out (as --quiet and --verbose say) and the progress of long
+// work to stderr.
 func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions, out io.Writer) (*config.Config, *pipeline.Pipeline, error) {
 	cfg, err := config.Load(gopts.config)
 	if err != nil {
 		return nil, nil, err
 	}
 	p, err := pipeline.New(ctx, cfg, pipeline.Options{
-		Log:    out,
-		DryRun: opts.dryRun,
-		Force:  opts.force,
-		Align:  opts.align,
+		Log:      logWriter(out, gopts),
+		DryRun:   opts.dryRun,
+		Force:    opts.force,
+		Align:    opts.align,
+		Progress: gopts.progress.reporter(),
 	})
 	if err != nil {
 		return nil, nil, err
