@@ -64,8 +64,12 @@ type lazyProgress struct {
 }
 
 // reporter is what long work reports to: bars when stderr is a terminal,
-// a plain line every ten seconds otherwise, nothing under --quiet.
+// a plain line every ten seconds otherwise, nothing under --quiet. A nil
+// l (options built by hand, as tests do) reports nothing.
 func (l *lazyProgress) reporter() progress.Reporter {
+	if l == nil {
+		return nil
+	}
 	l.once.Do(func() {
 		if f, ok := l.stderr.(*os.File); ok {
 			l.r = progress.For(f, l.quiet)
@@ -82,7 +86,7 @@ func (l *lazyProgress) reporter() progress.Reporter {
 const progressEvery = progress.Every
 
 func (l *lazyProgress) close() {
-	if l.r != nil {
+	if l != nil && l.r != nil {
 		l.r.Close()
 	}
 }
