@@ -14,12 +14,17 @@ build:
 # Every test, with the race detector. Tools a test needs and cannot find
 # make it skip locally and fail under CI=true. Then every reader of outside
 # input is fuzzed for a few seconds (FUZZTIME each; FUZZTIME=0 skips it).
+# testsum prints go test's usual lines (ok/FAIL per package, failures) and
+# one line: how many tests were skipped and why, printed again last; its
+# exit status is go test's.
 FUZZTIME ?= 4s
 
 test: tools
 	$(GO) vet ./...
-	$(GO) test -race -timeout 9m ./...
+	@mkdir -p bin
+	GO="$(GO)" TESTSUM_FILE=bin/skipped.txt $(GO) run ./internal/cmd/testsum -race -timeout 9m ./...
 	@if [ "$(FUZZTIME)" != 0 ]; then GO="$(GO)" FUZZTIME="$(FUZZTIME)" scripts/fuzz.sh; fi
+	@cat bin/skipped.txt
 
 # Fuzz the readers for longer: make fuzz FUZZTIME=1m
 fuzz:

@@ -89,6 +89,9 @@ type Options struct {
 	Language string    // BCP 47 language of the text; empty means the transcript's, then zh-TW
 	Espeak   string    // espeak-ng program; empty looks it up in PATH
 	Log      io.Writer // warnings and progress; nil discards them
+	// Progress, when set, is called as the audio is decoded: how much of
+	// it is done, of total (0 when unknown).
+	Progress func(done, total time.Duration)
 }
 
 // Report says how the last Time call went.
@@ -167,7 +170,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	if au.Path == "" {
 		return errors.New("align: no audio file to align to")
 	}
-	an, err := analyse(ctx, au.Path, au.Duration, a.warnf)
+	an, err := analyse(ctx, au.Path, au.Duration, a.warnf, a.opts.Progress)
 	if err != nil {
 		return err
 	}
@@ -259,7 +262,7 @@ func probeDuration(path string) (time.Duration, error) {
 
 // analyse decodes the audio and computes its features, streaming: only the
 // features (a few MB for an hour) are kept.
-func analyse(ctx context.Context, path string, duration time.Duration, warnf func(string, ...any)) (*analysis, error) {
+func analyse(ctx context.Context, path string, duration time.Duration, warnf func(string, ...any), progress func(done, total time.Duration)) (*analysis, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("align: %w", err)
@@ -311,12 +314,16 @@ func analyse(ctx context.Context, path string, duration time.Duration, warnf fun
 	}
 	x.Grow(int(duration/mfcc.FrameDuration) + 1)
 	tonal := newTonalTracker()
+	decoded := 0 // samples
 	for c := range full {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		x.Write(c.s)
 		tonal.write(c.s)
+		if decoded += len(c.s); progress != nil {
+			progress(time.Duration(decoded)*time.Second/audio.Rate, duration)
+		}
 		free <- c.s[:cap(c.s)]
 		if c.err == io.EOF {
 			break

@@ -121,7 +121,7 @@ func (f httpFetcher) Size(ctx context.Context, u string) (int64, error) {
 		return resp.ContentLength, nil
 	}
 	if resp.StatusCode >= 400 && resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotImplemented {
-		return 0, fmt.Errorf("answers HEAD with %s", resp.Status)
+		return 0, statusError("HEAD", resp)
 	}
 	resp, err = f.do(ctx, http.MethodGet, u, map[string]string{"Range": "bytes=0-0"})
 	if err != nil {
@@ -148,7 +148,7 @@ func (f httpFetcher) Size(ctx context.Context, u string) (int64, error) {
 		}
 		return n, nil
 	}
-	return 0, fmt.Errorf("answers GET with %s", resp.Status)
+	return 0, statusError("GET", resp)
 }
 
 func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
@@ -158,9 +158,21 @@ func (f httpFetcher) Get(ctx context.Context, u string) (io.ReadCloser, error) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return nil, fmt.Errorf("answers GET with %s", resp.Status)
+		return nil, statusError("GET", resp)
 	}
 	return resp.Body, nil
+}
+
+// statusError says what a server answered a request with. A 403 is what
+// S3 and its kin answer an anonymous reader of an object the bucket does
+// not let the public read: the podcast app would get the same, so it says
+// so and where the fix is.
+func statusError(method string, resp *http.Response) error {
+	if resp.StatusCode == http.StatusForbidden {
+		return fmt.Errorf("answers %s with %s: the object is not publicly readable, so no podcast app can fetch it; "+
+			"give the bucket a policy for public reads (README, \"S3 set-up\": \"Public reads and a CDN\")", method, resp.Status)
+	}
+	return fmt.Errorf("answers %s with %s", method, resp.Status)
 }
 
 // ServingChecker is implemented by fetchers that can tell whether the server
@@ -179,8 +191,11 @@ func (f httpFetcher) CheckServing(ctx context.Context, u string) error {
 		return err
 	}
 	resp.Body.Close()
+	if resp.StatusCode == http.StatusForbidden {
+		return statusError("HEAD", resp) // the rest would say the same
+	}
 	if resp.StatusCode >= 400 {
-		problems = append(problems, fmt.Errorf("answers HEAD with %s", resp.Status))
+		problems = append(problems, statusError("HEAD", resp))
 	}
 	resp, err = f.do(ctx, http.MethodGet, u, map[string]string{"Range": "bytes=0-1"})
 	if err != nil {

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -309,5 +310,36 @@ func TestValidateServing(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != Warning ||
 		!strings.Contains(fs[0].Msg, "answers HEAD with 405 Method Not Allowed and answers a byte-range request with 200 OK, not 206") {
 		t.Errorf("want one warning about HEAD and ranges, got:\n%s", Format("feed.xml", fs))
+	}
+}
+
+// TestValidateNotPublic checks a feed whose objects the bucket does not let
+// the public read (S3's anonymous 403): the findings say so and name the
+// README section with the bucket policy.
+func TestValidateNotPublic(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>")
+	}))
+	defer srv.Close()
+	cfg, m := sampleShow(srv.URL + "/")
+	var b bytes.Buffer
+	if err := Write(&b, cfg, m, buildTime); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Validate(context.Background(), &b, ValidateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range fs {
+		if strings.Contains(f.Msg, "403 Forbidden: the object is not publicly readable") &&
+			strings.Contains(f.Msg, `"Public reads and a CDN"`) {
+			n++
+		}
+	}
+	if n == 0 || fs[0].Severity != Error {
+		t.Errorf("want errors naming the bucket policy, got:\n%s", Format("feed.xml", fs))
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/progress"
 	"github.com/podpipe/podpipe/storage"
 	"github.com/podpipe/podpipe/transcript"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	Jobs   int       // episodes built at once; 0 is one per CPU
 	Shard  Shard     // PublishAll's share of the episodes; the zero value is all
 	Now    func() time.Time
+	// Progress is shown long work (aligning, large uploads); nil shows
+	// none.
+	Progress progress.Reporter
 }
 
 // Pipeline publishes a show's episodes to its store.
@@ -64,7 +68,7 @@ func NewWithStore(cfg *config.Config, st storage.Store, opt Options) *Pipeline {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Pipeline{cfg: cfg, opt: opt, publisher: publisher{store: st, force: opt.Force, dryRun: opt.DryRun, log: opt.Log, now: opt.Now}}
+	return &Pipeline{cfg: cfg, opt: opt, publisher: publisher{store: st, force: opt.Force, dryRun: opt.DryRun, log: opt.Log, now: opt.Now, progress: opt.Progress}}
 }
 
 // Result says what a publish did.
@@ -584,7 +588,7 @@ func (p *Pipeline) cover(show *showFolder) (sourceFile, error) {
 }
 
 func (p *Pipeline) timing() timing {
-	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache()}
+	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache(), progress: p.opt.Progress}
 }
 
 func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {

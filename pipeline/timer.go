@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/podpipe/podpipe/align"
+	"github.com/podpipe/podpipe/progress"
 	"github.com/podpipe/podpipe/transcript"
 )
 
@@ -17,6 +20,7 @@ type timing struct {
 	language string     // show.language, for an episode that does not say its own
 	log      io.Writer  // the aligner's progress and warnings
 	cache    timingCache
+	progress progress.Reporter // how far the aligner has decoded
 }
 
 // resolveTier is the tier the --align option asks for, auto resolved to
@@ -68,7 +72,30 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 			res.description = "aligned to the audio, tier " + tier + " (cached)"
 			return res, nil
 		}
-		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log})
+		name := filepath.Base(e.md.name)
+		var st progress.Stage // begun at the first report, which knows the total
+		read := false         // the audio is read: st is the timing itself
+		defer func() {
+			if st != nil {
+				st.Done()
+			}
+		}()
+		aligner = align.New(align.Options{Tier: tm.tier, Language: lang, Log: tm.log,
+			Progress: func(done, total time.Duration) {
+				if read {
+					return
+				}
+				if st == nil {
+					st = progress.Start(tm.progress, "reading the audio of "+name, progress.Time, int64(total))
+				}
+				st.Set(int64(done))
+				if total > 0 && done >= total {
+					read = true
+					// Read: the rest cannot say how far it is.
+					st.Done()
+					st = progress.Start(tm.progress, "timing "+name+" to its audio", progress.Time, 0)
+				}
+			}})
 		timer = aligner
 		defer func() {
 			if res.description != "" {

@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/progress"
 	"github.com/podpipe/podpipe/storage"
 )
 
@@ -24,6 +26,8 @@ type publisher struct {
 	dryRun bool // say what would be written, write nothing
 	log    io.Writer
 	now    func() time.Time
+	// progress is shown the upload of large files.
+	progress progress.Reporter
 	// planned is the manifest a dry run would have written, which the
 	// rest of the run reads in its place.
 	planned *manifest.Manifest
@@ -72,7 +76,13 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 		return err
 	}
 	defer f.Close()
-	_, err = w.store.Put(ctx, a.key, f, a.size, storage.PutOptions{
+	var body io.Reader = f
+	if a.size >= progressMin {
+		st := progress.Start(w.progress, "uploading "+a.key, progress.Bytes, a.size)
+		defer st.Done()
+		body = &countingFile{File: f, size: a.size, stage: st}
+	}
+	_, err = w.store.Put(ctx, a.key, body, a.size, storage.PutOptions{
 		ContentType:  a.contentType,
 		CacheControl: a.cacheControl,
 		Metadata:     map[string]string{"sha256": a.sha256},
@@ -81,6 +91,36 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 	}
 	return nil
+}
+
+// progressMin is the size from which an upload is shown as it goes.
+const progressMin = 4 << 20
+
+// countingFile is a file being uploaded that tells its stage how much has
+// been read. It keeps ReadAt and Seek, with which the S3 store reads
+// parts straight from disk; a part read again (a retry) counts again, so
+// the count is capped at the size.
+type countingFile struct {
+	*os.File
+	size  int64
+	read  atomic.Int64
+	stage progress.Stage
+}
+
+func (c *countingFile) Read(p []byte) (int, error) {
+	n, err := c.File.Read(p)
+	c.add(n)
+	return n, err
+}
+
+func (c *countingFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.File.ReadAt(p, off)
+	c.add(n)
+	return n, err
+}
+
+func (c *countingFile) add(n int) {
+	c.stage.Set(min(c.size, c.read.Add(int64(n))))
 }
 
 // genKey is the metadata that carries the manifest generation a

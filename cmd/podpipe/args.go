@@ -15,8 +15,8 @@ import (
 // before the command (podpipe --dry-run publish show) is moved after it,
 // where it belongs. It returns the arguments to run.
 func checkArgs(app *cli.Command, args []string) ([]string, error) {
-	if len(args) < 2 {
-		return args, nil
+	if len(args) < 2 || slices.Contains(args, "--generate-shell-completion") {
+		return args, nil // completion: a half-typed flag is no error
 	}
 	cmd := app
 	path := []*cli.Command{app}
@@ -53,8 +53,8 @@ func checkArgs(app *cli.Command, args []string) ([]string, error) {
 			i++ // one of the leaf's arguments
 			continue
 		}
-		if a == "help" || a == "h" {
-			return args, nil
+		if a == "help" || a == "h" || (cmd == app && a == "completion") {
+			return args, nil // the library's own commands
 		}
 		sub := cmd.Command(a)
 		if sub == nil {

@@ -159,7 +159,8 @@ func runPublishShow(ctx context.Context, opts pipelineOptions, gopts globalOptio
 }
 
 // openPipeline loads the show's config and opens its pipeline, which logs
-// its progress to out.
+// its steps to out (as --quiet and --verbose say) and the progress of long
+// work to stderr.
 func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions, out io.Writer) (*config.Config, *pipeline.Pipeline, error) {
 	var shard pipeline.Shard
 	if opts.shard != "" {
@@ -174,12 +175,13 @@ func openPipeline(ctx context.Context, opts pipelineOptions, gopts globalOptions
 		return nil, nil, err
 	}
 	p, err := pipeline.New(ctx, cfg, pipeline.Options{
-		Log:    out,
-		DryRun: opts.dryRun,
-		Force:  opts.force,
-		Align:  opts.align,
-		Jobs:   opts.jobs,
-		Shard:  shard,
+		Log:      logWriter(out, gopts),
+		DryRun:   opts.dryRun,
+		Force:    opts.force,
+		Align:    opts.align,
+		Jobs:     opts.jobs,
+		Shard:    shard,
+		Progress: gopts.progress.reporter(),
 	})
 	if err != nil {
 		return nil, nil, err

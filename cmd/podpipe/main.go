@@ -27,7 +27,10 @@ import (
 // globalOptions holds the root command's flags, which every command may
 // read.
 type globalOptions struct {
-	config string // the show's config file
+	config   string        // the show's config file
+	quiet    bool          // only errors and the final summary
+	verbose  bool          // every line, the aligner's own included
+	progress *lazyProgress // long work's progress, on stderr
 }
 
 // usageError marks an error in how the command was called (exit status 2).
@@ -44,7 +47,7 @@ func usagef(format string, args ...any) error {
 // diagnostics to stderr. Every call builds it afresh, flags bound to new
 // option structs, so no state is carried from one run to the next.
 func newApp(stdout, stderr io.Writer) *cli.Command {
-	gopts := new(globalOptions)
+	gopts := &globalOptions{progress: &lazyProgress{stderr: stderr}}
 	app := &cli.Command{
 		Name:    "podpipe",
 		Version: version(debug.ReadBuildInfo()),
@@ -59,6 +62,19 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 				Usage:       "the show's config `FILE` (default: config.toml here or in the nearest folder above); paths inside it are relative to it",
 				Sources:     cli.EnvVars("PODPIPE_CONFIG"),
 				Destination: &gopts.config,
+			},
+			&cli.BoolFlag{
+				Name:        "quiet",
+				Aliases:     []string{"q"},
+				Usage:       "print only errors and the final summary: no progress, no line per file",
+				Sources:     cli.EnvVars("PODPIPE_QUIET"),
+				Destination: &gopts.quiet,
+			},
+			&cli.BoolFlag{
+				Name:        "verbose",
+				Usage:       "print every line, the aligner's account of each of its steps included",
+				Sources:     cli.EnvVars("PODPIPE_VERBOSE"),
+				Destination: &gopts.verbose,
 			},
 		},
 		// In the order help lists them.
@@ -77,10 +93,17 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		Writer:                stdout,
 		ErrWriter:             stderr,
 		EnableShellCompletion: true,
-		Suggest:               true,
+		// The library hides its completion command; the README documents
+		// it, so help lists it.
+		ConfigureShellCompletionCommand: func(c *cli.Command) { c.Hidden = false },
+		Suggest:                         true,
 		// Without --config, the show is the one whose folder the working
 		// directory is in, as git finds its repository.
 		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
+			if gopts.quiet && gopts.verbose {
+				return ctx, usagef("--quiet and --verbose contradict each other: give one")
+			}
+			gopts.progress.quiet = gopts.quiet
 			if gopts.config == "" {
 				gopts.config = config.FileName
 				if p, ok := config.Find("."); ok {
@@ -89,10 +112,16 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 			}
 			return ctx, nil
 		},
+		// Bars are drawn one last time, whatever the outcome.
+		After: func(ctx context.Context, cmd *cli.Command) error {
+			gopts.progress.close()
+			return nil
+		},
 		// Errors are mapped to exit codes in run, not inside the library.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	markUsageErrors(app)
+	completeEpisodes(app, gopts)
 	return app
 }
 
