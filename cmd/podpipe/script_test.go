@@ -46,6 +46,9 @@ func TestScripts(t *testing.T) {
 			// Alignment is slow under the race detector and has its own
 			// tests; align.txtar runs the default on one episode.
 			env.Setenv("PODPIPE_ALIGN", "none")
+			// A timing cache of the script's own: the user's would make a
+			// script that checks an alignment ran find it cached.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			return nil
 		},
 		// [ci] holds under CI=true, where a missing tool must fail a
