@@ -197,15 +197,7 @@ type Suggestion struct {
 // Suggest proposes chapters for an episode from its timed transcript,
 // whatever chapters it has: the list an editor starts from.
 func (p *Pipeline) Suggest(ctx context.Context, arg string) (*Suggestion, error) {
-	src, err := FindEpisode(p.cfg, arg)
-	if err != nil {
-		return nil, err
-	}
-	show, err := p.showFolder()
-	if err != nil {
-		return nil, err
-	}
-	e, err := load(show, src)
+	e, err := p.loadEpisode(arg)
 	if err != nil {
 		return nil, err
 	}

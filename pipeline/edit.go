@@ -34,15 +34,7 @@ type Editing struct {
 // Edit loads and times the episode arg names (a slug or a path) for the
 // chapter editor. Nothing is written.
 func (p *Pipeline) Edit(ctx context.Context, arg string) (*Editing, error) {
-	src, err := FindEpisode(p.cfg, arg)
-	if err != nil {
-		return nil, err
-	}
-	show, err := p.showFolder()
-	if err != nil {
-		return nil, err
-	}
-	e, err := load(show, src)
+	e, err := p.loadEpisode(arg)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +56,7 @@ func (p *Pipeline) Edit(ctx context.Context, arg string) (*Editing, error) {
 		Timing:         how.description,
 		Chapters:       chs.list,
 		ChaptersSource: chs.source,
-		ChaptersFile:   filepath.Join(filepath.Dir(src.Markdown), src.Slug+".chapters.txt"),
+		ChaptersFile:   filepath.Join(e.dir, e.slug+".chapters.txt"),
 		Warnings:       concat(how.warnings, chs.warnings),
 	}, nil
 }

@@ -361,15 +361,7 @@ func splitStable(arts []*artifact) (hashed, stable []*artifact) {
 // Chapters reads and times an episode and returns its chapters, the source
 // they came from, and warnings about corrections made.
 func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter, string, []string, error) {
-	src, err := FindEpisode(p.cfg, arg)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	show, err := p.showFolder()
-	if err != nil {
-		return nil, "", nil, err
-	}
-	e, err := load(show, src)
+	e, err := p.loadEpisode(arg)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -390,6 +382,20 @@ func (p *Pipeline) Chapters(ctx context.Context, arg string) ([]chapters.Chapter
 		return nil, "", nil, err
 	}
 	return chs.list, chs.source, chs.warnings, nil
+}
+
+// loadEpisode loads the one episode arg names (a slug or a path), for the
+// walks that look at an episode without publishing it.
+func (p *Pipeline) loadEpisode(arg string) (*episode, error) {
+	src, err := FindEpisode(p.cfg, arg)
+	if err != nil {
+		return nil, err
+	}
+	show, err := p.showFolder()
+	if err != nil {
+		return nil, err
+	}
+	return load(show, src)
 }
 
 // BuildFeed rebuilds the feed from the manifest and config alone.
