@@ -22,6 +22,7 @@ import (
 	"github.com/podpipe/podpipe/chapters"
 	"github.com/podpipe/podpipe/editor"
 	"github.com/podpipe/podpipe/internal/testtool"
+	"github.com/podpipe/podpipe/internal/testtool/headless"
 )
 
 const editSlug = "02-kubernetes-cost"
@@ -136,24 +137,7 @@ func TestEditInChromium(t *testing.T) {
 	}
 	turnStart := time.Duration(math.Round(ep.Units[turn].Start*1000)) * time.Millisecond
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer acancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-		t.Fatal(err)
-	}
+	ctx := headless.Browser(t, chromium)
 	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
 	defer tcancel()
 

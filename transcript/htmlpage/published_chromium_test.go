@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/podpipe/podpipe/internal/testtool"
+	"github.com/podpipe/podpipe/internal/testtool/headless"
 	"github.com/podpipe/podpipe/site"
 	"github.com/podpipe/podpipe/transcript"
 	"github.com/podpipe/podpipe/transcript/htmlpage"
@@ -106,16 +107,7 @@ func TestChromiumPublishedPage(t *testing.T) {
 		}
 	}
 
-	actx, acancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()))
-	defer acancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := headless.Browser(t, chromium)
 	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
 	defer tcancel()
 	shots := filepath.Join("testdata", "out")
