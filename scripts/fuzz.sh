@@ -50,7 +50,6 @@ for t in "${targets[@]}"; do
 		tail -n 1 "$log"
 		continue
 	fi
-	cat "$log"
 	# Go 1.26's fuzzing coordinator can fail a target with a bare "context
 	# deadline exceeded" when -fuzztime runs out under load, with no input
 	# at fault (go.dev/issue/75804, fixed in Go 1.27). Only a failure that
@@ -60,6 +59,7 @@ for t in "${targets[@]}"; do
 		echo "fuzz: $name: the fuzzer's own deadline race (go.dev/issue/75804), no failing input: not a failure"
 		continue
 	fi
+	cat "$log"
 	echo "fuzz: $name failed; a failing input is kept in $corpus" >&2
 	exit 1
 done
