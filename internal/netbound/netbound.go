@@ -175,18 +175,24 @@ func (c *conn) Read(p []byte) (int, error) {
 
 func (c *conn) Write(p []byte) (int, error) {
 	if c.idle <= 0 {
+		armed, err := c.awaitAnswer(0, 0)
+		if err != nil {
+			return 0, err
+		}
 		n, err := c.Conn.Write(p)
 		if err == nil {
-			err = c.awaitAnswer(0)
+			_, err = c.awaitAnswer(armed, 0)
 		}
 		return n, err
 	}
 	// A large write to a slow reader takes as long as it takes, as long
 	// as some of it goes through every Idle.
 	total := 0
+	var armed int64
 	for {
 		// Each try may take Idle: the answer cannot come before it ends.
-		if err := c.awaitAnswer(c.idle); err != nil {
+		var err error
+		if armed, err = c.awaitAnswer(armed, c.idle); err != nil {
 			return total, err
 		}
 		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.idle)); err != nil {
@@ -195,7 +201,8 @@ func (c *conn) Write(p []byte) (int, error) {
 		n, err := c.Conn.Write(p[total:])
 		total += n
 		if err == nil {
-			return total, c.awaitAnswer(0)
+			_, err = c.awaitAnswer(armed, 0)
+			return total, err
 		}
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			return total, err
@@ -209,14 +216,21 @@ func (c *conn) Write(p []byte) (int, error) {
 // awaitAnswer starts the wait for the answer anew, FirstByte after the
 // write ends, which is at most sending from now: the request is still
 // going out. It moves the deadline of the read the transport has pending
-// since before the request.
-func (c *conn) awaitAnswer(sending time.Duration) error {
+// since before the request. armed is what the write set before (0 at its
+// start); when a read has taken the first byte of the answer since then,
+// the answer came, and the wait is not started again: a fast server can
+// answer before the write returns. It returns what it set.
+func (c *conn) awaitAnswer(armed int64, sending time.Duration) (int64, error) {
 	if c.answer <= 0 {
-		return nil
+		return 0, nil
 	}
-	by := time.Now().Add(sending + c.answer)
-	c.answerBy.Store(by.UnixNano())
-	return c.Conn.SetReadDeadline(by)
+	by := time.Now().Add(sending + c.answer).UnixNano()
+	if armed == 0 {
+		c.answerBy.Store(by)
+	} else if !c.answerBy.CompareAndSwap(armed, by) {
+		return 0, nil
+	}
+	return by, c.Conn.SetReadDeadline(time.Unix(0, by))
 }
 
 // Body bounds a response body that is read whole: reading more than max
