@@ -99,13 +99,24 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 // every interval, on the real clock.
 func TestLinesUnknown(t *testing.T) {
 	w := &syncWriter{b: new(strings.Builder)}
+	const line = "timing x.md to its audio: working, 0:00 so far\n"
 	st := Lines(w, 20*time.Millisecond).Start("timing x.md to its audio", Time, 0)
-	time.Sleep(110 * time.Millisecond)
+	// Wait for two lines rather than for a fixed time: a loaded machine
+	// may run the ticker late, never not at all.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		w.mu.Lock()
+		n := strings.Count(w.b.String(), line)
+		w.mu.Unlock()
+		if n >= 2 {
+			break
+		}
+	}
 	st.Done()
 	w.mu.Lock()
 	out := w.b.String()
 	w.mu.Unlock()
-	if n := strings.Count(out, "timing x.md to its audio: working, 0:00 so far\n"); n < 2 ||
+	if n := strings.Count(out, line); n < 2 ||
 		!strings.HasSuffix(out, "timing x.md to its audio: done in 0:00\n") {
 		t.Errorf("lines:\n%s", out)
 	}
