@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // built is one episode as a worker of the build pool left it: its log
@@ -169,7 +171,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash stri
 	for _, w := range concat(how.warnings, chs.warnings, r.warnings) {
 		logf("warning: %s", w)
 	}
-	logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, fmtDuration(e.info.Duration), len(chs.list), chs.source, how.description)
+	logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, transcript.FormatClock(e.info.Duration.Round(time.Second)), len(chs.list), chs.source, how.description)
 	r.episode.SourceHash = hash
 	b.r = r
 	return nil

@@ -707,8 +707,3 @@ func unpublishSlug(m *manifest.Manifest, arg string) string {
 	slug := strings.TrimSuffix(base, filepath.Ext(base))
 	return strings.TrimSuffix(slug, ".chapters")
 }
-
-func fmtDuration(d time.Duration) string {
-	s := int(d.Round(time.Second).Seconds())
-	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-}

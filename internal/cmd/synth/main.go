@@ -27,8 +27,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"github.com/podpipe/podpipe/transcript"
 )
 
 type options struct {
@@ -140,7 +141,7 @@ func render(ctx context.Context, units []Unit, eng *engine, voices map[string]vo
 			at := u.Anchor.Seconds()
 			now := float64(len(mix)) / rate
 			if now > at {
-				return nil, nil, fmt.Errorf("%s:%d: anchor [%s] is before the audio reaches this unit (%.2f s)", o.in, u.Line, fmtAnchor(u.Anchor), now)
+				return nil, nil, fmt.Errorf("%s:%d: anchor [%s] is before the audio reaches this unit (%.2f s)", o.in, u.Line, transcript.FormatClock(u.Anchor), now)
 			}
 			mix = append(mix, silence(at-now)...)
 		}
@@ -164,11 +165,6 @@ func render(ctx context.Context, units []Unit, eng *engine, voices map[string]vo
 	}
 	mix = append(mix, silence(0.5)...)
 	return mix, spans, nil
-}
-
-func fmtAnchor(d time.Duration) string {
-	s := int(d.Seconds())
-	return fmt.Sprintf("%02d:%02d", s/60, s%60)
 }
 
 // writeTruth writes one line per unit: start and end in seconds, kind,
