@@ -50,6 +50,7 @@ bench:
 	scripts/bench-s3.sh
 	scripts/bench-feed.sh
 	scripts/bench-convert.sh
+	scripts/bench-jobs.sh
 
 bench-align:
 	scripts/bench-align.sh
