@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/rules"
 )
@@ -73,4 +74,28 @@ func checkSerial(m *manifest.Manifest, batch map[string]bool, serial bool, confi
 		return nil
 	}
 	return fmt.Errorf("the show is serial (show.type in %s), which numbers every episode, but the published %s have no number: set episode in their front matter and publish them again, or unpublish them", rel(configFile), strings.Join(missing, ", "))
+}
+
+// checkEpisode reports every problem of a loaded episode that shows
+// without decoding its audio: what keeps it out of the feed, its chapters
+// when a chapters file or the front matter gives them (checked against
+// the audio's probed duration), and its own artwork. Chapters from the
+// transcript's headings or a suggestion need it timed: they are checked
+// when it is.
+func checkEpisode(e *episode, serial bool, cfg *config.Config) []error {
+	var problems []error
+	if err := checkPublishable(e, serial, cfg.File); err != nil {
+		problems = append(problems, err)
+	}
+	if !needsTiming(e) {
+		if _, err := resolveChapters(e, cfg.Show.Language); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	if e.image.ok() {
+		if _, err := artwork(e.image); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	return problems
 }
