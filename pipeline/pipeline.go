@@ -158,6 +158,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	if err != nil {
 		return nil, err
 	}
+	p.noteBaseURL(eps, old)
 	// A page links the pages of the published episodes only: the rest
 	// would be a 404.
 	live := map[string]bool{}
@@ -183,6 +184,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	var published []manifest.Episode
 	var pages []*artifact // uploaded once the manifest that links them is written
 	var stale []string    // objects of the previous publish no longer linked
+	var kept []string     // slugs of the episodes unchanged
 	// Build: each episode's load→time→chapters→tag→render runs in a pool
 	// of p.jobs() workers, its log lines kept together in its own buffer;
 	// here, in the order of eps, each one's lines are printed and its
@@ -198,6 +200,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 			return nil, err
 		}
 		if b.unchanged {
+			kept = append(kept, eps[i].slug)
 			for _, o := range objectsOf(b.prev) {
 				res.Skipped = append(res.Skipped, o.Key)
 			}
@@ -221,6 +224,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	expired := p.deleteExpired(ctx, old, res)
 	m, err := p.updateManifestFrom(ctx, p.showGUID(), first, func(m *manifest.Manifest) {
 		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
+		recordBaseURL(m, kept, p.cfg.URLFor(""))
 		m.Forget(expired)
 	})
 	if err != nil {
