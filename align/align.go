@@ -78,6 +78,9 @@ const LowConfidence = 0.5
 var (
 	// ErrSilent means the audio holds no sound to align to.
 	ErrSilent = errors.New("audio is silent")
+	// ErrNoSpeech means the audio holds sound, but none that can be
+	// speech: one steady tone, hum or noise.
+	ErrNoSpeech = errors.New("no speech found")
 	// ErrMismatch means the audio cannot be the reading of the text: far
 	// too little or far too much speech for its length.
 	ErrMismatch = errors.New("audio and text do not match")
@@ -176,7 +179,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	}
 	a.logf("decoded %s (%s) in %s", au.Path, transcript.FormatClock(time.Duration(an.f.Len())*mfcc.FrameDuration), since(began))
 	if an.v.Silent() {
-		return fmt.Errorf("align: %s: %w (nothing above %.0f dB)", au.Path, ErrSilent, an.v.Peak)
+		return noSpeech(au.Path, an)
 	}
 	pieces := newPieces(t)
 	spans, err := a.pauses(an, t, pieces, nil)
@@ -214,6 +217,47 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		}
 	}
 	return nil
+}
+
+// NoSpeechError is audio the detector found no speech in, and why. It
+// wraps ErrSilent or ErrNoSpeech. A caller that names the file otherwise
+// than by the path it read sets Path.
+type NoSpeechError struct {
+	Path   string
+	Reason string // what the audio holds instead: "the audio is silent (…)"
+	silent bool
+}
+
+func (e *NoSpeechError) Error() string {
+	return fmt.Sprintf("align: no speech found in %s: %s", e.Path, e.Reason)
+}
+
+func (e *NoSpeechError) Unwrap() error {
+	if e.silent {
+		return ErrSilent
+	}
+	return ErrNoSpeech
+}
+
+// noSpeech says why the detector found nothing but silence in the audio at
+// path: real silence, or one steady sound the detector cannot take for
+// speech, which is no silence.
+func noSpeech(path string, an *analysis) error {
+	v := an.v
+	if d := time.Duration(an.f.Len()) * mfcc.FrameDuration; d < time.Second {
+		// Too little to tell silence from sound: what the headers
+		// promise did not decode.
+		return fmt.Errorf("align: %s: only %s of audio could be decoded", path, d)
+	}
+	if v.Quiet() {
+		return &NoSpeechError{Path: path, silent: true,
+			Reason: fmt.Sprintf("the audio is silent (nothing above %.0f dB)", float32(vad.QuietDB))}
+	}
+	if v.Steady() {
+		return &NoSpeechError{Path: path,
+			Reason: fmt.Sprintf("the audio is one steady sound at %.0f dB, such as a tone, a hum or noise (its level varies by less than %d dB)", v.Peak, vad.SteadyDB)}
+	}
+	return &NoSpeechError{Path: path, Reason: "no sound in it lasts long enough to be speech (clicks only)"}
 }
 
 // logf writes progress to the log.

@@ -17,8 +17,9 @@ const Key = "manifest.json"
 
 // CurrentVersion is the version Write writes. Version 2 added the
 // generation, the unpublished episodes and the superseded objects, which a
-// podpipe that reads version 1 only would drop; Read reads both.
-const CurrentVersion = 2
+// podpipe that reads version 1 only would drop; version 3 the base URL each
+// episode was built under. Read reads them all.
+const CurrentVersion = 3
 
 // Manifest is the published state of a show.
 type Manifest struct {
@@ -169,6 +170,11 @@ type Episode struct {
 	// SourceHash is the hash of everything the episode was built from; an
 	// unchanged episode is not rebuilt or re-uploaded.
 	SourceHash string `json:"sourceHash,omitempty"`
+	// BaseURL is publish.base_url, ending in "/", when the episode was
+	// built: its MP3's tag holds the URL of its page under it, so that a
+	// publish under another base URL uploads its audio again. Empty in
+	// a manifest written before version 3.
+	BaseURL string `json:"baseURL,omitempty"`
 }
 
 // Objects returns every object the episode links, audio first.
@@ -390,7 +396,7 @@ func Read(r io.Reader) (*Manifest, error) {
 		}
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	if m.Version != 1 && m.Version != CurrentVersion {
+	if m.Version < 1 || m.Version > CurrentVersion {
 		return nil, fmt.Errorf("manifest: unsupported version %d: written by a newer podpipe", m.Version)
 	}
 	return &m, nil

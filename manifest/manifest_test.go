@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -111,22 +112,29 @@ func TestSupersedeExpire(t *testing.T) {
 	}
 }
 
-// TestVersions: a version 1 manifest (before the generation) is read, and
-// written back as version 2; a version from a newer podpipe is refused.
+// TestVersions: a version 1 manifest (before the generation) and a version
+// 2 one (before the episodes' base URL) are read, and written back as the
+// current version; a version from a newer podpipe is refused.
 func TestVersions(t *testing.T) {
-	m, err := Read(bytes.NewReader([]byte(`{"version": 1, "updated": "2025-01-01T00:00:00Z", "episodes": []}`)))
-	if err != nil {
-		t.Fatal(err)
+	for _, old := range []string{
+		`{"version": 1, "updated": "2025-01-01T00:00:00Z", "episodes": []}`,
+		`{"version": 2, "generation": 4, "updated": "2025-01-01T00:00:00Z", "episodes": [{"slug": "01-x", "guid": "g"}]}`,
+	} {
+		m, err := Read(bytes.NewReader([]byte(old)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := m.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if back, err := Read(&buf); err != nil || back.Version != CurrentVersion {
+			t.Errorf("written back as version %v, %v; want %d", back, err, CurrentVersion)
+		}
 	}
-	var buf bytes.Buffer
-	if err := m.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if back, err := Read(&buf); err != nil || back.Version != CurrentVersion {
-		t.Errorf("written back as version %v, %v; want %d", back, err, CurrentVersion)
-	}
-	if _, err := Read(bytes.NewReader([]byte(`{"version": 3, "episodes": []}`))); err == nil {
-		t.Errorf("version 3 read without complaint")
+	newer := fmt.Sprintf(`{"version": %d, "episodes": []}`, CurrentVersion+1)
+	if _, err := Read(bytes.NewReader([]byte(newer))); err == nil {
+		t.Errorf("version %d read without complaint", CurrentVersion+1)
 	}
 }
 

@@ -173,6 +173,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash stri
 	}
 	logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, transcript.FormatClock(e.info.Duration.Round(time.Second)), len(chs.list), chs.source, how.description)
 	r.episode.SourceHash = hash
+	r.episode.BaseURL = p.cfg.URLFor("")
 	b.r = r
 	return nil
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -95,13 +96,21 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 		ch.source = "none"
 		return ch, nil
 	}
+	// Every chapter names where it was read, so that each problem
+	// Validate reports names its file once: a chapters file's lines
+	// (Parse) and the headings already do.
+	for i := range list {
+		if list[i].Pos == "" {
+			list[i].Pos = fmt.Sprintf("%s: chapter %d", ch.source, i+1)
+		}
+	}
 	list, added := withIntro(list, cmp.Or(e.t.Language, showLanguage))
 	if added != "" {
 		ch.warnings = append(ch.warnings, fmt.Sprintf("%s: no chapter starts at 00:00:00: added %q", ch.source, added))
 	}
 	fixed, warns, err := chapters.Validate(list, e.info.Duration)
 	if err != nil {
-		return ch, fmt.Errorf("%s: %w", ch.source, err)
+		return ch, chapterProblems(ch.source, err)
 	}
 	if e.audio.ext() == ".mp3" {
 		// Say it here, where chapters show says it too, not only when
@@ -121,7 +130,10 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 		}
 	}
 	for _, w := range warns {
-		ch.warnings = append(ch.warnings, ch.source+": "+w)
+		if !positioned(w, list) {
+			w = ch.source + ": " + w
+		}
+		ch.warnings = append(ch.warnings, w)
 	}
 	if visible(fixed) < 2 {
 		// A listener can jump nowhere, and Apple shows the feed's
@@ -132,6 +144,30 @@ func resolveChapters(e *episode, showLanguage string) (chapterList, error) {
 	}
 	ch.list = fixed
 	return ch, nil
+}
+
+// chapterProblems is Validate's error with each problem on a line of its
+// own, each naming its chapter's position (file and line, or file and
+// chapter number) once: Validate's own "chapters: " prefix, before the
+// first problem only, said nothing the position does not.
+func chapterProblems(source string, err error) error {
+	var list interface{ Unwrap() []error }
+	if errors.As(err, &list) {
+		return errors.Join(list.Unwrap()...)
+	}
+	// No chapters at all: no chapter to name.
+	return fmt.Errorf("%s: %w", source, err)
+}
+
+// positioned says whether a warning of Validate starts with the position
+// of one of the chapters, which names the file.
+func positioned(w string, list []chapters.Chapter) bool {
+	for _, c := range list {
+		if c.Pos != "" && strings.HasPrefix(w, c.Pos+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // SuggestedSource is how a chapter source says the chapters were

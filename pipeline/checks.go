@@ -1,11 +1,16 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/podpipe/podpipe/config"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/rules"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // The checks that keep an episode out of a feed that would fail
@@ -73,4 +78,60 @@ func checkSerial(m *manifest.Manifest, batch map[string]bool, serial bool, confi
 		return nil
 	}
 	return fmt.Errorf("the show is serial (show.type in %s), which numbers every episode, but the published %s have no number: set episode in their front matter and publish them again, or unpublish them", rel(configFile), strings.Join(missing, ", "))
+}
+
+// checkEpisode reports every problem of a loaded episode that shows
+// without decoding its audio: what keeps it out of the feed, its chapters
+// when a chapters file or the front matter gives them (checked against
+// the audio's probed duration), and its own artwork. Chapters from the
+// transcript's headings or a suggestion need it timed: they are checked
+// when it is.
+func checkEpisode(e *episode, serial bool, cfg *config.Config) []error {
+	var problems []error
+	if err := checkPublishable(e, serial, cfg.File); err != nil {
+		problems = append(problems, err)
+	}
+	problems = append(problems, checkAnchors(e)...)
+	if !needsTiming(e) {
+		if _, err := resolveChapters(e, cfg.Show.Language); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	if e.image.ok() {
+		if _, err := artwork(e.image); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	return problems
+}
+
+// checkAnchors reports every editor's [mm:ss] anchor, of a turn or a
+// heading, at or after the end of the audio's probed duration, which no
+// timer can honour.
+func checkAnchors(e *episode) []error {
+	if e.t.Timing == transcript.Source {
+		return nil // a timed format's times, checked as it is read
+	}
+	type anchor struct {
+		line  int
+		start time.Duration
+	}
+	var late []anchor
+	for _, u := range e.t.Units {
+		if u.Anchor && u.Start >= e.info.Duration {
+			late = append(late, anchor{u.Line, u.Start})
+		}
+	}
+	for _, s := range e.t.Sections {
+		if s.Anchor && s.Start >= e.info.Duration {
+			late = append(late, anchor{s.Line, s.Start})
+		}
+	}
+	slices.SortFunc(late, func(a, b anchor) int { return cmp.Compare(a.line, b.line) })
+	var problems []error
+	for _, a := range late {
+		problems = append(problems, transcript.Errorf(e.md.name, a.line, "anchor %s is at or after the end of the audio (%s)",
+			transcript.FormatClock(a.start), transcript.FormatClock(e.info.Duration)))
+	}
+	return problems
 }

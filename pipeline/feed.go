@@ -51,7 +51,7 @@ func renderCover(cover sourceFile, work string) (*artifact, []string, error) {
 	ext := cover.ext()
 	a := &artifact{role: "image", path: filepath.Join(work, "cover"+ext), contentType: art.MIME()}
 	if err := copyFile(a.path, cover.path); err != nil {
-		return nil, warnings, fmt.Errorf("%s (show.image): %w", cover.name, err)
+		return nil, warnings, fmt.Errorf("%s (show.image): %w", cover.name, unwrapPath(err))
 	}
 	if err := a.finish("", "cover", ext, true); err != nil {
 		return nil, warnings, err

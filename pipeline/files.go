@@ -81,17 +81,17 @@ func (s *showFolder) file(path string) (sourceFile, error) {
 	f := sourceFile{name: rel(path)}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return f, fmt.Errorf("%s: %w", f.name, err)
+		return f, &sourceError{f.name, err}
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, lerr := os.Lstat(abs); lerr == nil {
-			return f, fmt.Errorf("%s: a link to nothing (no such file)", f.name)
+			return f, &sourceError{f.name, errors.New("a link to nothing (no such file)")}
 		}
-		return f, fmt.Errorf("%s: no such file", f.name)
+		return f, &sourceError{f.name, errors.New("no such file")}
 	}
 	if err != nil {
-		return f, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+		return f, &sourceError{f.name, unwrapPath(err)}
 	}
 	inside := false
 	for _, d := range s.dirs {
@@ -99,20 +99,31 @@ func (s *showFolder) file(path string) (sourceFile, error) {
 	}
 	if !inside {
 		if real != filepath.Clean(abs) {
-			return f, fmt.Errorf("%s: a link to %s, outside the show's folder %s: an episode's sources must be files of the show", f.name, real, s.dirs[0])
+			return f, &sourceError{f.name, fmt.Errorf("a link to %s, outside the show's folder %s: an episode's sources must be files of the show", real, s.dirs[0])}
 		}
-		return f, fmt.Errorf("%s: outside the show's folder %s: an episode's sources must be files of the show", f.name, s.dirs[0])
+		return f, &sourceError{f.name, fmt.Errorf("outside the show's folder %s: an episode's sources must be files of the show", s.dirs[0])}
 	}
 	st, err := os.Stat(real)
 	if err != nil {
-		return f, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+		return f, &sourceError{f.name, unwrapPath(err)}
 	}
 	if !st.Mode().IsRegular() {
-		return f, fmt.Errorf("%s: not a regular file but %s", f.name, kindOf(st.Mode()))
+		return f, &sourceError{f.name, fmt.Errorf("not a regular file but %s", kindOf(st.Mode()))}
 	}
 	f.path = real
 	return f, nil
 }
+
+// A sourceError is a problem with a source file, which it names once; a
+// caller that names the file otherwise (front matter's audio "…") takes
+// the problem alone.
+type sourceError struct {
+	name string
+	err  error
+}
+
+func (e *sourceError) Error() string { return e.name + ": " + e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
 
 // unwrapPath drops the path a *fs.PathError repeats: the message names
 // the file as the show does.

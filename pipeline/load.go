@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -90,6 +91,11 @@ func frontMatterFile(show *showFolder, md sourceFile, key, value string) (source
 	}
 	f, err := show.file(p)
 	if err != nil {
+		// The front matter's value names the file: the problem alone.
+		var se *sourceError
+		if errors.As(err, &se) {
+			err = se.err
+		}
 		return f, fmt.Errorf("%s: front matter %s %q: %w", md.name, key, value, err)
 	}
 	return f, nil

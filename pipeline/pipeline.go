@@ -13,6 +13,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -144,11 +145,6 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	if err != nil {
 		return nil, err
 	}
-	cover, err := p.cover(show)
-	if err != nil {
-		return nil, err
-	}
-	serial := p.cfg.Show.Type == "serial"
 	var first *manifestRead // the manifest as read here, which the update starts from
 	if old == nil {
 		var etag string
@@ -158,45 +154,11 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		}
 		first = &manifestRead{m: old, etag: etag, raw: raw}
 	}
-
-	// Load: read and check every source before anything is built or
-	// uploaded.
-	var eps []*episode
-	batch := map[string]bool{}
-	for _, s := range srcs {
-		if u := old.FindUnpublished(s.Slug); u != nil {
-			if all {
-				p.logf("skipped: %s (unpublished on %s; `podpipe publish episode %s` publishes it again)", s.Slug, fmtDate(u.At), s.Slug)
-				continue
-			}
-			p.logf("publishing again: %s (unpublished on %s)", s.Slug, fmtDate(u.At))
-		}
-		e, err := load(show, s)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkPublishable(e, serial, p.cfg.File); err != nil {
-			return nil, err
-		}
-		eps = append(eps, e)
-		batch[e.slug] = true
-	}
-	if !all {
-		nb, err := p.neighbours(show, old, batch, newlyPublished(old, batch))
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range nb {
-			eps = append(eps, e)
-			batch[e.slug] = true
-		}
-	}
-	if err := checkGUIDs(eps, old); err != nil {
+	cover, eps, batch, err := p.check(show, srcs, all, old)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkSerial(old, batch, serial, p.cfg.File); err != nil {
-		return nil, err
-	}
+	p.noteBaseURL(eps, old)
 	// A page links the pages of the published episodes only: the rest
 	// would be a 404.
 	live := map[string]bool{}
@@ -222,6 +184,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	var published []manifest.Episode
 	var pages []*artifact // uploaded once the manifest that links them is written
 	var stale []string    // objects of the previous publish no longer linked
+	var kept []string     // slugs of the episodes unchanged
 	// Build: each episode's load→time→chapters→tag→render runs in a pool
 	// of p.jobs() workers, its log lines kept together in its own buffer;
 	// here, in the order of eps, each one's lines are printed and its
@@ -237,6 +200,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 			return nil, err
 		}
 		if b.unchanged {
+			kept = append(kept, eps[i].slug)
 			for _, o := range objectsOf(b.prev) {
 				res.Skipped = append(res.Skipped, o.Key)
 			}
@@ -260,6 +224,7 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	expired := p.deleteExpired(ctx, old, res)
 	m, err := p.updateManifestFrom(ctx, p.showGUID(), first, func(m *manifest.Manifest) {
 		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
+		recordBaseURL(m, kept, p.cfg.URLFor(""))
 		m.Forget(expired)
 	})
 	if err != nil {
@@ -273,6 +238,76 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		p.logf("dry run: nothing was written")
 	}
 	return res, nil
+}
+
+// check loads the episodes of srcs (but, when all, those unpublished,
+// which it names) and the published ones whose pages link them
+// (neighbours), and checks everything that can be checked without
+// decoding audio: the show's artwork, each episode's transcript, front
+// matter, sources, probed duration, chapters file and artwork, and the
+// guids and numbering across them. It reports every problem at once, one
+// a line, before anything is decoded, aligned, tagged or uploaded: an
+// editor fixes them all in one go rather than one per run, each found
+// after minutes of decoding.
+func (p *Pipeline) check(show *showFolder, srcs []*Source, all bool, old *manifest.Manifest) (sourceFile, []*episode, map[string]bool, error) {
+	var problems []error
+	cover, err := p.cover(show)
+	if err == nil {
+		_, err = artwork(cover)
+		err = wrapIf("show.image", err)
+	}
+	if err != nil {
+		problems = append(problems, err)
+	}
+	serial := p.cfg.Show.Type == "serial"
+	var eps []*episode
+	batch := map[string]bool{}
+	for _, s := range srcs {
+		if u := old.FindUnpublished(s.Slug); u != nil {
+			if all {
+				p.logf("skipped: %s (unpublished on %s; `podpipe publish episode %s` publishes it again)", s.Slug, fmtDate(u.At), s.Slug)
+				continue
+			}
+			p.logf("publishing again: %s (unpublished on %s)", s.Slug, fmtDate(u.At))
+		}
+		e, err := load(show, s)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		problems = append(problems, checkEpisode(e, serial, p.cfg)...)
+		eps = append(eps, e)
+		batch[e.slug] = true
+	}
+	if !all {
+		nb, err := p.neighbours(show, old, batch, newlyPublished(old, batch))
+		if err != nil {
+			return cover, nil, nil, err
+		}
+		for _, e := range nb {
+			problems = append(problems, checkEpisode(e, serial, p.cfg)...)
+			eps = append(eps, e)
+			batch[e.slug] = true
+		}
+	}
+	if err := checkGUIDs(eps, old); err != nil {
+		problems = append(problems, err)
+	}
+	if err := checkSerial(old, batch, serial, p.cfg.File); err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return cover, nil, nil, errors.Join(problems...)
+	}
+	return cover, eps, batch, nil
+}
+
+// wrapIf is fmt.Errorf("%s: %w", what, err), nil when err is.
+func wrapIf(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // newlyPublished lists the slugs of batch that old does not publish: the

@@ -43,7 +43,7 @@ func render(e *episode, chs chapterList, audio *artifact, show pageSite, work st
 		ext := e.image.ext()
 		image = newArt("image", "image"+ext)
 		if err := copyFile(image.path, e.image.path); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.image.name, err)
+			return nil, fmt.Errorf("%s: %w", e.image.name, unwrapPath(err))
 		}
 		image.contentType = art.MIME()
 		if msg := art.Advice(); msg != "" {

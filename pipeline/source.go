@@ -44,10 +44,15 @@ func FindEpisode(cfg *config.Config, arg string) (*Source, error) {
 	}
 	md := filepath.Join(dir, slug+".md")
 	if !exists(md) {
-		if near := nearSlugs(dir, slug); len(near) > 0 {
-			return nil, fmt.Errorf("%s: no such episode (looked for %s); did you mean %s?", arg, md, strings.Join(near, " or "))
+		// A path to the transcript names the file looked for already.
+		where := ""
+		if a := filepath.Clean(arg); a != filepath.Clean(md) && a != rel(md) {
+			where = fmt.Sprintf(" (looked for %s)", rel(md))
 		}
-		return nil, fmt.Errorf("%s: no such episode (looked for %s)", arg, md)
+		if near := nearSlugs(dir, slug); len(near) > 0 {
+			return nil, fmt.Errorf("%s: no such episode%s; did you mean %s?", arg, where, strings.Join(near, " or "))
+		}
+		return nil, fmt.Errorf("%s: no such episode%s", arg, where)
 	}
 	if err := checkSlug(slug); err != nil {
 		return nil, fmt.Errorf("%s: %w", rel(md), err)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -104,6 +105,14 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 		}()
 	}
 	if err := timer.Time(ctx, e.t, transcript.Audio{Path: e.audio.path, Duration: e.info.Duration}); err != nil {
+		var ns *align.NoSpeechError
+		if errors.As(err, &ns) {
+			// About the audio alone, named as the show names it; the
+			// transcript can still be published, untimed by the audio.
+			named := *ns
+			named.Path = e.audio.name
+			return res, fmt.Errorf("%w; to publish it anyway, with the transcript timed in proportion to its length: --align none", &named)
+		}
 		return res, timingError(e.md.name, err)
 	}
 	res.description = "estimated in proportion to length"

@@ -64,6 +64,22 @@ func (r *Result) Silent() bool {
 	return true
 }
 
+// QuietDB is the level (dB) under which the loud of a signal (Peak) is
+// silence: digital silence, or sound too faint to hear.
+const QuietDB = -60
+
+// SteadyDB is how far (dB) the loud of a signal must rise over its floor
+// for it to hold anything but one steady sound (a tone, a hum, constant
+// noise), which has no pauses and no speech.
+const SteadyDB = 6
+
+// Quiet reports whether the signal's loud is under QuietDB: it is silent.
+func (r *Result) Quiet() bool { return r.Peak < QuietDB }
+
+// Steady reports whether the signal's level stays within SteadyDB of its
+// floor: one steady sound, or silence.
+func (r *Result) Steady() bool { return r.Peak-r.Floor < SteadyDB }
+
 // Count returns how many frames in [from, to) are of class c.
 func (r *Result) Count(c Class, from, to int) int {
 	n := 0
@@ -119,8 +135,9 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 	// less than a tenth of its length.
 	r.Floor = sorted[n/50]
 	r.Peak = sorted[min(n-1, n*95/100)]
-	// Nothing rises above digital or near-digital silence: all silence.
-	if r.Peak < -60 || r.Peak-r.Floor < 6 {
+	// Nothing rises above digital or near-digital silence, or one steady
+	// sound stays at one level: all silence.
+	if r.Quiet() || r.Steady() {
 		r.Threshold = r.Peak + 1
 		r.Segments = []Segment{{Silence, 0, n}}
 		return r

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,6 +64,7 @@ func TestScripts(t *testing.T) {
 			"sha256sum": cmdSHA256Sum,
 			"guids":     cmdGUIDs,
 			"hostile":   cmdHostile,
+			"garble":    cmdGarble,
 		},
 	})
 }
@@ -113,6 +115,28 @@ func cmdGUIDs(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s: no items", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// cmdGarble overwrites a file from a byte offset to its end with bytes no
+// decoder takes for audio (none is 0xFF, so no MPEG frame starts there),
+// keeping its length: garble FILE OFFSET. An MP3 whose Xing/Info header
+// declares its length still probes as it did, and fails to decode.
+func cmdGarble(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: garble FILE OFFSET")
+	}
+	off, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	p := ts.MkAbs(args[0])
+	data, err := os.ReadFile(p)
+	ts.Check(err)
+	if off < 0 || off >= len(data) {
+		ts.Fatalf("garble: offset %d outside %s (%d bytes)", off, args[0], len(data))
+	}
+	for i := off; i < len(data); i++ {
+		data[i] = byte(i*131%251 + 1) // 1…251
+	}
+	ts.Check(os.WriteFile(p, data, 0o644))
 }
 
 // cmdHostile starts a misbehaving server on loopback for the rest of the
