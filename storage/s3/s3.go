@@ -50,6 +50,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -87,6 +88,12 @@ type Options struct {
 	Concurrency int   // parts in flight; DefaultConcurrency when 0
 
 	Timeouts Timeouts // DefaultTimeouts' for each field left 0
+
+	// MaxBackoff bounds the wait before a failed request (a 5xx, a reset
+	// connection, a timeout) is tried again; each is tried three times.
+	// 0: the SDK's default, up to 2 s before the second try and 4 s
+	// before the third.
+	MaxBackoff time.Duration
 }
 
 // Timeouts bound the wait for an endpoint that does not answer or stops
@@ -223,6 +230,9 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		so.Logger = logging.Nop{}
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
+		}
+		if o.MaxBackoff > 0 {
+			so.Retryer = retry.NewStandard(func(ro *retry.StandardOptions) { ro.MaxBackoff = o.MaxBackoff })
 		}
 		so.UsePathStyle = o.PathStyle
 		// Payloads are signed with their SHA-256, which the server checks;
@@ -569,9 +579,15 @@ func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *se
 	if s.acl != "" {
 		create.ACL = s.acl
 	}
+	began := time.Now()
 	up, err := s.client.CreateMultipartUpload(ctx, create)
 	if err != nil {
 		return 0, nil, err
+	}
+	if tries, ok := retry.GetAttemptResults(up.ResultMetadata); ok && len(tries.Results) > 1 {
+		// A try whose answer was lost may have begun an upload too, which
+		// nothing would ever complete or abort.
+		s.abortLost(ctx, key, aws.ToString(up.UploadId), time.Since(began))
 	}
 	abort := func() {
 		// Also after a cancel: an unfinished upload's parts cost storage.
@@ -715,6 +731,44 @@ produce:
 		return 0, nil, err
 	}
 	return total, out.ETag, nil
+}
+
+// abortLost aborts the uploads of key that the earlier tries of a
+// retried CreateMultipartUpload, whose answers were lost, may have begun:
+// those of the same key begun, by the server's clock, at most took (how
+// long the retried call took) before upload id. Only the exact
+// key's, and only in that window: another writer's upload of the same key
+// (the same content, since keys name it) is never that close but by
+// chance, and then only fails and is tried again. Failing here only
+// leaves what the sweep of a later run removes.
+func (s *Store) abortLost(ctx context.Context, key, id string, took time.Duration) {
+	full := s.prefix + key
+	out, err := s.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{
+		Bucket: aws.String(s.bucket), Prefix: aws.String(full),
+	})
+	if err != nil {
+		return
+	}
+	var ours time.Time
+	for _, u := range out.Uploads {
+		if aws.ToString(u.UploadId) == id {
+			ours = aws.ToTime(u.Initiated)
+		}
+	}
+	if ours.IsZero() {
+		return
+	}
+	// Initiated may be to the second.
+	from := ours.Add(-took - time.Second)
+	for _, u := range out.Uploads {
+		at := aws.ToTime(u.Initiated)
+		if aws.ToString(u.Key) != full || aws.ToString(u.UploadId) == id || at.Before(from) || at.After(ours) {
+			continue
+		}
+		s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(s.bucket), Key: aws.String(full), UploadId: u.UploadId,
+		})
+	}
 }
 
 func sendPart(ctx context.Context, parts chan<- part, p part) bool {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/podpipe/podpipe/internal/faultproxy"
 	"github.com/podpipe/podpipe/internal/hostile"
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/storage"
@@ -487,5 +488,53 @@ func TestOpenErrorPlain(t *testing.T) {
 	want := "s3: open s3://shows at " + endpoint + ": http: server gave HTTP response to HTTPS client"
 	if err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestLostCreateAnswer: the answer to the CreateMultipartUpload of a
+// large Put is lost (the connection reset once the server had begun the
+// upload); the SDK tries again and the Put completes, and the upload the
+// lost try began is aborted rather than left to be billed.
+func TestLostCreateAnswer(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	creates := 0
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.ResetAnswer},
+		Match: func(r *http.Request) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Method != http.MethodPost || !r.URL.Query().Has("uploads") {
+				return false
+			}
+			creates++
+			return creates == 1
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st, err := New(ctx, Options{Bucket: bucket, Prefix: "lost", Endpoint: proxy.URL, PathStyle: true, PartSize: minPartSize, MaxBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := int64(minPartSize + 1<<20)
+	if _, err := st.Put(ctx, "big.mp3", io.LimitReader(zeros{}, size), size, storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := proxy.Injected()[faultproxy.ResetAnswer]; n != 1 || creates != 2 {
+		t.Fatalf("%d answers reset of %d creates; want the first of 2", n, creates)
+	}
+	if info, err := st.Stat(ctx, "big.mp3"); err != nil || info.Size != size {
+		t.Fatalf("stat: %+v, %v", info, err)
+	}
+	left, err := st.Leftovers(ctx, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("left behind: %+v", left)
 	}
 }
