@@ -158,7 +158,7 @@ func TestFaultCampaign(t *testing.T) {
 		{[]faultproxy.Fault{faultproxy.Status}, 0.2, []uint64{1, 2}},
 		{[]faultproxy.Fault{faultproxy.ResetRequest}, 0.2, []uint64{3, 4}},
 		{[]faultproxy.Fault{faultproxy.ResetAnswer}, 0.2, []uint64{5, 6}},
-		{[]faultproxy.Fault{faultproxy.Stall}, 0.05, []uint64{7}},
+		{[]faultproxy.Fault{faultproxy.Stall}, 0.1, []uint64{7}},
 		{faultproxy.All, 0.1, []uint64{8, 9}},
 		{faultproxy.All, 0.4, []uint64{10}},
 	}

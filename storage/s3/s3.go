@@ -391,10 +391,19 @@ func (s *Store) wrap(op, key string, err error) error {
 		kind = ErrUnreachable
 		detail = oe.Err.Error()
 	}
+	// A message that says "try again" after the SDK tried three times
+	// says so.
+	tries := ""
+	var mae *retry.MaxAttemptsError
+	if errors.As(err, &mae) && mae.Attempt > 1 {
+		tries = fmt.Sprintf("tried %d times", mae.Attempt)
+	}
 	var msg string
 	switch {
 	case kind != nil && detail != "":
-		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, detail)
+		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, join(detail, tries))
+	case kind != nil && tries != "":
+		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, tries)
 	case kind != nil:
 		msg = fmt.Sprintf("s3: %s %s: %v", op, what, kind)
 	default:
@@ -402,7 +411,7 @@ func (s *Store) wrap(op, key string, err error) error {
 		var ue *url.Error
 		switch {
 		case errors.As(err, &ae):
-			msg = fmt.Sprintf("s3: %s %s: %s: %s (HTTP %d)", op, what, ae.ErrorCode(), ae.ErrorMessage(), status)
+			msg = fmt.Sprintf("s3: %s %s: %s: %s (%s)", op, what, ae.ErrorCode(), ae.ErrorMessage(), join(fmt.Sprintf("HTTP %d", status), tries))
 		case errors.As(err, &ue):
 			// The SDK's own wrapping is a paragraph (operation, attempts,
 			// status 0, empty request IDs, the request's URL again):
@@ -411,8 +420,19 @@ func (s *Store) wrap(op, key string, err error) error {
 		default:
 			msg = fmt.Sprintf("s3: %s %s: %v", op, what, err)
 		}
+		if tries != "" && !errors.As(err, &ae) {
+			msg += " (" + tries + ")"
+		}
 	}
 	return &opError{msg: msg, kind: kind, err: err}
+}
+
+// join joins the non-empty of a and b with a comma.
+func join(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + ", " + b
 }
 
 // Put implements storage.Store. Objects of up to one part go up in one

@@ -538,3 +538,34 @@ func TestLostCreateAnswer(t *testing.T) {
 		t.Errorf("left behind: %+v", left)
 	}
 }
+
+// TestRetriedErrorSays: a Put every try of which meets a 5xx fails with
+// one line giving S3's code and saying it was tried again.
+func TestRetriedErrorSays(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.Status},
+		Match: func(r *http.Request) bool { return r.Method == http.MethodPut },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: proxy.URL, PathStyle: true, MaxBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Put(ctx, "feed.xml", strings.NewReader("<rss/>"), 6, storage.PutOptions{})
+	if err == nil {
+		t.Fatal("put succeeded through a proxy failing every put")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "feed.xml") || !strings.Contains(msg, "tried 3 times)") ||
+		!strings.Contains(msg, "InternalError") && !strings.Contains(msg, "SlowDown") || strings.Contains(msg, "\n") {
+		t.Errorf("err = %q", msg)
+	}
+	if n := proxy.Injected()[faultproxy.Status]; n != 3 {
+		t.Errorf("%d puts failed, want 3 tries", n)
+	}
+}
