@@ -524,8 +524,11 @@ func TestLostCreateAnswer(t *testing.T) {
 	if _, err := st.Put(ctx, "big.mp3", io.LimitReader(zeros{}, size), size, storage.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := proxy.Injected()[faultproxy.ResetAnswer]; n != 1 || creates != 2 {
-		t.Fatalf("%d answers reset of %d creates; want the first of 2", n, creates)
+	mu.Lock()
+	n := creates
+	mu.Unlock()
+	if r := proxy.Injected()[faultproxy.ResetAnswer]; r != 1 || n != 2 {
+		t.Fatalf("%d answers reset of %d creates; want the first of 2", r, n)
 	}
 	if info, err := st.Stat(ctx, "big.mp3"); err != nil || info.Size != size {
 		t.Fatalf("stat: %+v, %v", info, err)
