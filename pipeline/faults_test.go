@@ -241,13 +241,19 @@ func TestFaultCampaign(t *testing.T) {
 }
 
 // tempFiles lists the temporary files of unfinished writes in the local
-// store dir.
+// store dir, and the empty folders they were to go in.
 func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), ".podpipe-tmp-") {
+		if err != nil {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".podpipe-tmp-") {
 			out = append(out, p)
+		}
+		if entries, err := os.ReadDir(p); d.IsDir() && err == nil && len(entries) == 0 {
+			out = append(out, p+"/")
 		}
 		return nil
 	})

@@ -140,6 +140,15 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	target := s.file(key)
 	_, err := os.Stat(filepath.Dir(target))
 	newDir := errors.Is(err, fs.ErrNotExist)
+	placed := false
+	defer func() {
+		if newDir && !placed {
+			// A folder is no object: one made for a Put that failed (a
+			// full disk) goes with it, once its temporary files are gone.
+			s.removeEmpty(filepath.Dir(target), s.dir)
+			s.removeEmpty(filepath.Dir(s.metaFile(key)), filepath.Join(s.dir, HiddenDir))
+		}
+	}()
 	tmp, sum, err := s.writeTemp(ctx, target, r, size)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
@@ -197,6 +206,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err := os.Rename(tmp, target); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
+	placed = true
 	if err := s.syncDirs(filepath.Dir(target), newDir); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}

@@ -288,4 +288,25 @@ func TestFullDisk(t *testing.T) {
 	if err := put(next); err != nil {
 		t.Fatalf("with room: %v", err)
 	}
+
+	// A Put into a new folder leaves no empty folder when it fails.
+	// No room; for part of the content; for the content, not the sidecar;
+	// for both.
+	const enough = 4096
+	for _, room := range []int64{0, 3, 20, enough} {
+		undo := diskfault.Set(diskfault.Fault{Dir: dir, Err: syscall.ENOSPC, Room: room})
+		_, err := st.Put(ctx, "episodes/02/audio.mp3", strings.NewReader("audio"), 5, storage.PutOptions{})
+		undo()
+		if room < enough && !errors.Is(err, syscall.ENOSPC) || room == enough && err != nil {
+			t.Fatalf("room %d: err = %v", room, err)
+		}
+		_, serr := os.Stat(filepath.Join(dir, "episodes"))
+		_, merr := os.Stat(filepath.Join(dir, HiddenDir, "meta", "episodes"))
+		if room < enough && (!errors.Is(serr, fs.ErrNotExist) || !errors.Is(merr, fs.ErrNotExist)) {
+			t.Errorf("room %d: a failed Put left its folders: %v, %v", room, serr, merr)
+		}
+		if room == enough && (serr != nil || merr != nil) {
+			t.Errorf("room %d: %v, %v", room, serr, merr)
+		}
+	}
 }
