@@ -29,8 +29,10 @@
 // A broken or hostile endpoint is bounded (Options.Timeouts): connections
 // time out on no progress, never on a total, so a slow upload that keeps
 // moving is not cut; every answer but an object's content is read whole
-// and so is bounded to 8 MiB and Timeouts.Answer. New tries the endpoint
-// once. An endpoint with a user name or password in it is refused.
+// and so is bounded to 8 MiB and Timeouts.Answer. Requests that fail are
+// tried three times; New tries the endpoint again only after a quick
+// failure (a 5xx, a reset), never after a timeout or a refused
+// connection. An endpoint with a user name or password in it is refused.
 package s3
 
 import (
@@ -46,6 +48,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -245,15 +248,27 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	// A one-key listing rather than HeadBucket: both need the same
 	// permission, but a HEAD's error has no body, so its 404 or 403 cannot
 	// tell a missing bucket from an unknown key.
-	// Tried once: an endpoint that does not answer now will not answer a
+	// Tried again only after a quick failure (a 5xx, a reset): an
+	// endpoint that does not answer now, or refuses to, will not answer a
 	// second time either, and the user waits for each try.
 	_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix), MaxKeys: aws.Int32(1),
-	}, func(so *s3.Options) { so.RetryMaxAttempts = 1 })
+	}, func(so *s3.Options) { so.Retryer = quickOnly{so.Retryer} })
 	if err != nil {
 		return nil, s.bucketError(err)
 	}
 	return s, nil
+}
+
+// quickOnly retries only what failed quickly and may pass the next time:
+// an answer of 500 or more (S3's InternalError, SlowDown), a connection
+// reset. Not a timeout, a refused connection or an unknown host.
+type quickOnly struct{ aws.Retryer }
+
+func (q quickOnly) IsErrorRetryable(err error) bool {
+	_, status := apiCode(err)
+	quick := status >= 500 || errors.Is(err, syscall.ECONNRESET)
+	return quick && q.Retryer.IsErrorRetryable(err)
 }
 
 // checkEndpoint refuses an endpoint with a user name or password in it:

@@ -572,3 +572,44 @@ func TestRetriedErrorSays(t *testing.T) {
 		t.Errorf("%d puts failed, want 3 tries", n)
 	}
 }
+
+// TestOpenRetriesQuickFailures: New tries the bucket again after a 5xx or
+// a reset, which the next try may well not meet, and says how often it
+// tried when every try fails.
+func TestOpenRetriesQuickFailures(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		fault faultproxy.Fault
+		every bool // every try fails, not only the first
+	}{
+		{faultproxy.Status, false},
+		{faultproxy.ResetRequest, false},
+		{faultproxy.Status, true},
+	} {
+		t.Run(fmt.Sprintf("%s/every=%v", tt.fault, tt.every), func(t *testing.T) {
+			var mu sync.Mutex
+			n := 0
+			proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+				Share: 1, Faults: []faultproxy.Fault{tt.fault},
+				Match: func(*http.Request) bool {
+					mu.Lock()
+					defer mu.Unlock()
+					n++
+					return n == 1 || tt.every
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			_, err = New(ctx, Options{Bucket: bucket, Endpoint: proxy.URL, PathStyle: true, MaxBackoff: 10 * time.Millisecond})
+			if !tt.every && err != nil {
+				t.Errorf("New after one failed try: %v", err)
+			}
+			if tt.every && (err == nil || !strings.Contains(err.Error(), "tried 3 times)")) {
+				t.Errorf("New = %v, want it to say it tried 3 times", err)
+			}
+		})
+	}
+}
