@@ -7,8 +7,6 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path"
@@ -16,10 +14,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/internal/faultproxy"
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/storage"
 )
@@ -129,31 +129,29 @@ func TestUnpublishedState(t *testing.T) {
 // of the feed until released: a slow network or proxy in front of one
 // publisher.
 type holdingProxy struct {
-	*httptest.Server
+	*faultproxy.Proxy
 	held    chan struct{} // closed when the feed PUT is held
 	release chan struct{} // close to let it through
 }
 
 func newHoldingProxy(t *testing.T, endpoint string) *holdingProxy {
-	target, err := url.Parse(endpoint)
+	h := &holdingProxy{held: make(chan struct{}), release: make(chan struct{})}
+	var once sync.Once
+	var err error
+	h.Proxy, err = faultproxy.Start(endpoint, faultproxy.Options{Hook: func(r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+config.FeedKey) {
+			once.Do(func() {
+				close(h.held)
+				select {
+				case <-h.release:
+				case <-time.After(60 * time.Second):
+				}
+			})
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	h := &holdingProxy{held: make(chan struct{}), release: make(chan struct{})}
-	first := true
-	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The client signed the request for the proxy's host: keep r.Host.
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/"+config.FeedKey) && first {
-			first = false
-			close(h.held)
-			select {
-			case <-h.release:
-			case <-time.After(60 * time.Second):
-			}
-		}
-		rp.ServeHTTP(w, r)
-	}))
 	t.Cleanup(h.Close)
 	return h
 }

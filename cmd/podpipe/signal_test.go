@@ -2,11 +2,7 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/faultproxy"
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/internal/testtool"
 )
@@ -29,23 +26,20 @@ func TestSignalRemovesWorkFolder(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	endpoint, bucket := s3test.Start(t)
-	target, _ := url.Parse(endpoint)
-	rp := httputil.NewSingleHostReverseProxy(target)
 	held := make(chan struct{}, 16)
 	// Every upload hangs until its client gives up: a store far away.
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut {
-			// Read the body, so that the server sees the client go away.
-			io.Copy(io.Discard, r.Body)
-			held <- struct{}{}
-			select {
-			case <-r.Context().Done():
-			case <-time.After(time.Minute):
+	isPut := func(r *http.Request) bool { return r.Method == http.MethodPut }
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.Stall}, Match: isPut,
+		Hook: func(r *http.Request) {
+			if isPut(r) {
+				held <- struct{}{}
 			}
-			return
-		}
-		rp.ServeHTTP(w, r)
-	}))
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer proxy.Close()
 
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {

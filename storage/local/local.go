@@ -42,6 +42,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podpipe/podpipe/internal/diskfault"
 	"github.com/podpipe/podpipe/storage"
 )
 
@@ -139,6 +140,15 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	target := s.file(key)
 	_, err := os.Stat(filepath.Dir(target))
 	newDir := errors.Is(err, fs.ErrNotExist)
+	placed := false
+	defer func() {
+		if newDir && !placed {
+			// A folder is no object: one made for a Put that failed (a
+			// full disk) goes with it, once its temporary files are gone.
+			s.removeEmpty(filepath.Dir(target), s.dir)
+			s.removeEmpty(filepath.Dir(s.metaFile(key)), filepath.Join(s.dir, HiddenDir))
+		}
+	}()
 	tmp, sum, err := s.writeTemp(ctx, target, r, size)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
@@ -160,6 +170,13 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if m.ContentType == "" {
 		m.ContentType = storage.ContentTypeFor(key)
 	}
+	// The sidecar is written before the object is replaced, so that a
+	// disk too full for it fails the Put with the old object in place.
+	metaTmp, err := s.writeMetaTemp(key, m)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	defer os.Remove(metaTmp) // a no-op once renamed
 
 	// The content is written; what is left is short and done under the lock
 	// so that a conditional write checks and replaces in one step.
@@ -189,10 +206,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err := os.Rename(tmp, target); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
+	placed = true
 	if err := s.syncDirs(filepath.Dir(target), newDir); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
-	if err := s.writeMeta(key, m); err != nil {
+	if err := os.Rename(metaTmp, s.metaFile(key)); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	if err := syncDir(filepath.Dir(s.metaFile(key))); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
 	return m.info(key, fi), nil
@@ -201,6 +222,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 // writeTemp copies r into a new temporary file beside target, hashing it on
 // the way, and syncs it. It returns the temporary file's name.
 func (s *Store) writeTemp(ctx context.Context, target string, r io.Reader, size int64) (string, hash.Hash, error) {
+	if err := diskfault.Create(filepath.Join(filepath.Dir(target), tmpPrefix+"*")); err != nil {
+		return "", nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return "", nil, err
 	}
@@ -209,7 +233,7 @@ func (s *Store) writeTemp(ctx context.Context, target string, r io.Reader, size 
 		return "", nil, err
 	}
 	sum := sha256.New()
-	w := io.MultiWriter(f, sum)
+	w := io.MultiWriter(diskfault.Writer(f.Name(), f), sum)
 	cr := ctxReader{ctx, r}
 	if size >= 0 {
 		var n int64
@@ -236,36 +260,36 @@ func (s *Store) writeTemp(ctx context.Context, target string, r io.Reader, size 
 	return f.Name(), sum, nil
 }
 
-// writeMeta replaces key's sidecar atomically.
-func (s *Store) writeMeta(key string, m *meta) error {
+// writeMetaTemp writes key's sidecar to a temporary file beside it, which
+// the caller renames over it, and returns the file's name.
+func (s *Store) writeMetaTemp(key string, m *meta) (string, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
-		return err
+		return "", err
 	}
-	name := s.metaFile(key)
-	dir := filepath.Dir(name)
+	dir := filepath.Dir(s.metaFile(key))
+	if err := diskfault.Create(filepath.Join(dir, tmpPrefix+"*")); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return "", err
 	}
 	f, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(b)
+	_, err = diskfault.Writer(f.Name(), f).Write(b)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
 	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	return err
+	return f.Name(), nil
 }
 
 // readMeta returns key's sidecar when it describes fi, or nil.

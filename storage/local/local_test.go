@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/podpipe/podpipe/internal/diskfault"
 	"github.com/podpipe/podpipe/storage"
 	"github.com/podpipe/podpipe/storage/storagetest"
 )
@@ -238,5 +241,72 @@ func TestDeleteRemovesEmptyFolders(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "episodes", "02-y", "a.mp3")); err != nil {
 		t.Errorf("another episode's object: %v", err)
+	}
+}
+
+// TestFullDisk: a disk that fills up at any byte of a Put, the object's
+// content or its metadata sidecar, fails the Put with ENOSPC and leaves
+// the object as it was, and no temporary file.
+func TestFullDisk(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "public")
+	st, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, next := "<rss>old</rss>", "<rss>the new feed, longer than the old one</rss>"
+	put := func(s string) error {
+		_, err := st.Put(ctx, "feed.xml", strings.NewReader(s), int64(len(s)), storage.PutOptions{Metadata: map[string]string{"generation": "2"}})
+		return err
+	}
+	if err := put(old); err != nil {
+		t.Fatal(err)
+	}
+	// Room for none of it, for part of the content, for all of it but
+	// not the sidecar, for part of the sidecar.
+	for _, room := range []int64{0, 10, int64(len(next)), int64(len(next)) + 20} {
+		undo := diskfault.Set(diskfault.Fault{Dir: dir, Err: syscall.ENOSPC, Room: room})
+		err := put(next)
+		undo()
+		if !errors.Is(err, syscall.ENOSPC) {
+			t.Fatalf("room %d: err = %v, want no space left", room, err)
+		}
+		rc, info, err := st.Get(ctx, "feed.xml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if string(got) != old || info.Metadata["generation"] != "2" {
+			t.Errorf("room %d: the object is %q %v, want %q as it was", room, got, info.Metadata, old)
+		}
+		left, err := st.Leftovers(ctx, time.Now().Add(time.Hour))
+		if err != nil || len(left) != 0 {
+			t.Errorf("room %d: left %v (%v)", room, left, err)
+		}
+	}
+	if err := put(next); err != nil {
+		t.Fatalf("with room: %v", err)
+	}
+
+	// A Put into a new folder leaves no empty folder when it fails.
+	// No room; for part of the content; for the content, not the sidecar;
+	// for both.
+	const enough = 4096
+	for _, room := range []int64{0, 3, 20, enough} {
+		undo := diskfault.Set(diskfault.Fault{Dir: dir, Err: syscall.ENOSPC, Room: room})
+		_, err := st.Put(ctx, "episodes/02/audio.mp3", strings.NewReader("audio"), 5, storage.PutOptions{})
+		undo()
+		if room < enough && !errors.Is(err, syscall.ENOSPC) || room == enough && err != nil {
+			t.Fatalf("room %d: err = %v", room, err)
+		}
+		_, serr := os.Stat(filepath.Join(dir, "episodes"))
+		_, merr := os.Stat(filepath.Join(dir, HiddenDir, "meta", "episodes"))
+		if room < enough && (!errors.Is(serr, fs.ErrNotExist) || !errors.Is(merr, fs.ErrNotExist)) {
+			t.Errorf("room %d: a failed Put left its folders: %v, %v", room, serr, merr)
+		}
+		if room == enough && (serr != nil || merr != nil) {
+			t.Errorf("room %d: %v, %v", room, serr, merr)
+		}
 	}
 }

@@ -29,8 +29,10 @@
 // A broken or hostile endpoint is bounded (Options.Timeouts): connections
 // time out on no progress, never on a total, so a slow upload that keeps
 // moving is not cut; every answer but an object's content is read whole
-// and so is bounded to 8 MiB and Timeouts.Answer. New tries the endpoint
-// once. An endpoint with a user name or password in it is refused.
+// and so is bounded to 8 MiB and Timeouts.Answer. Requests that fail are
+// tried three times; New tries the endpoint again only after a quick
+// failure (a 5xx, a reset), never after a timeout or a refused
+// connection. An endpoint with a user name or password in it is refused.
 package s3
 
 import (
@@ -46,10 +48,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -87,6 +91,12 @@ type Options struct {
 	Concurrency int   // parts in flight; DefaultConcurrency when 0
 
 	Timeouts Timeouts // DefaultTimeouts' for each field left 0
+
+	// MaxBackoff bounds the wait before a failed request (a 5xx, a reset
+	// connection, a timeout) is tried again; each is tried three times.
+	// 0: the SDK's default, up to 2 s before the second try and 4 s
+	// before the third.
+	MaxBackoff time.Duration
 }
 
 // Timeouts bound the wait for an endpoint that does not answer or stops
@@ -224,6 +234,9 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
 		}
+		if o.MaxBackoff > 0 {
+			so.Retryer = retry.NewStandard(func(ro *retry.StandardOptions) { ro.MaxBackoff = o.MaxBackoff })
+		}
 		so.UsePathStyle = o.PathStyle
 		// Payloads are signed with their SHA-256, which the server checks;
 		// a second, trailing checksum per request would only cost CPU and
@@ -235,15 +248,27 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	// A one-key listing rather than HeadBucket: both need the same
 	// permission, but a HEAD's error has no body, so its 404 or 403 cannot
 	// tell a missing bucket from an unknown key.
-	// Tried once: an endpoint that does not answer now will not answer a
+	// Tried again only after a quick failure (a 5xx, a reset): an
+	// endpoint that does not answer now, or refuses to, will not answer a
 	// second time either, and the user waits for each try.
 	_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix), MaxKeys: aws.Int32(1),
-	}, func(so *s3.Options) { so.RetryMaxAttempts = 1 })
+	}, func(so *s3.Options) { so.Retryer = quickOnly{so.Retryer} })
 	if err != nil {
 		return nil, s.bucketError(err)
 	}
 	return s, nil
+}
+
+// quickOnly retries only what failed quickly and may pass the next time:
+// an answer of 500 or more (S3's InternalError, SlowDown), a connection
+// reset. Not a timeout, a refused connection or an unknown host.
+type quickOnly struct{ aws.Retryer }
+
+func (q quickOnly) IsErrorRetryable(err error) bool {
+	_, status := apiCode(err)
+	quick := status >= 500 || errors.Is(err, syscall.ECONNRESET)
+	return quick && q.Retryer.IsErrorRetryable(err)
 }
 
 // checkEndpoint refuses an endpoint with a user name or password in it:
@@ -381,10 +406,19 @@ func (s *Store) wrap(op, key string, err error) error {
 		kind = ErrUnreachable
 		detail = oe.Err.Error()
 	}
+	// A message that says "try again" after the SDK tried three times
+	// says so.
+	tries := ""
+	var mae *retry.MaxAttemptsError
+	if errors.As(err, &mae) && mae.Attempt > 1 {
+		tries = fmt.Sprintf("tried %d times", mae.Attempt)
+	}
 	var msg string
 	switch {
 	case kind != nil && detail != "":
-		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, detail)
+		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, join(detail, tries))
+	case kind != nil && tries != "":
+		msg = fmt.Sprintf("s3: %s %s: %v (%s)", op, what, kind, tries)
 	case kind != nil:
 		msg = fmt.Sprintf("s3: %s %s: %v", op, what, kind)
 	default:
@@ -392,7 +426,7 @@ func (s *Store) wrap(op, key string, err error) error {
 		var ue *url.Error
 		switch {
 		case errors.As(err, &ae):
-			msg = fmt.Sprintf("s3: %s %s: %s: %s (HTTP %d)", op, what, ae.ErrorCode(), ae.ErrorMessage(), status)
+			msg = fmt.Sprintf("s3: %s %s: %s: %s (%s)", op, what, ae.ErrorCode(), ae.ErrorMessage(), join(fmt.Sprintf("HTTP %d", status), tries))
 		case errors.As(err, &ue):
 			// The SDK's own wrapping is a paragraph (operation, attempts,
 			// status 0, empty request IDs, the request's URL again):
@@ -401,8 +435,19 @@ func (s *Store) wrap(op, key string, err error) error {
 		default:
 			msg = fmt.Sprintf("s3: %s %s: %v", op, what, err)
 		}
+		if tries != "" && !errors.As(err, &ae) {
+			msg += " (" + tries + ")"
+		}
 	}
 	return &opError{msg: msg, kind: kind, err: err}
+}
+
+// join joins the non-empty of a and b with a comma.
+func join(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + ", " + b
 }
 
 // Put implements storage.Store. Objects of up to one part go up in one
@@ -569,9 +614,15 @@ func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *se
 	if s.acl != "" {
 		create.ACL = s.acl
 	}
+	began := time.Now()
 	up, err := s.client.CreateMultipartUpload(ctx, create)
 	if err != nil {
 		return 0, nil, err
+	}
+	if tries, ok := retry.GetAttemptResults(up.ResultMetadata); ok && len(tries.Results) > 1 {
+		// A try whose answer was lost may have begun an upload too, which
+		// nothing would ever complete or abort.
+		s.abortLost(ctx, key, aws.ToString(up.UploadId), time.Since(began))
 	}
 	abort := func() {
 		// Also after a cancel: an unfinished upload's parts cost storage.
@@ -715,6 +766,44 @@ produce:
 		return 0, nil, err
 	}
 	return total, out.ETag, nil
+}
+
+// abortLost aborts the uploads of key that the earlier tries of a
+// retried CreateMultipartUpload, whose answers were lost, may have begun:
+// those of the same key begun, by the server's clock, at most took (how
+// long the retried call took) before upload id. Only the exact
+// key's, and only in that window: another writer's upload of the same key
+// (the same content, since keys name it) is never that close but by
+// chance, and then only fails and is tried again. Failing here only
+// leaves what the sweep of a later run removes.
+func (s *Store) abortLost(ctx context.Context, key, id string, took time.Duration) {
+	full := s.prefix + key
+	out, err := s.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{
+		Bucket: aws.String(s.bucket), Prefix: aws.String(full),
+	})
+	if err != nil {
+		return
+	}
+	var ours time.Time
+	for _, u := range out.Uploads {
+		if aws.ToString(u.UploadId) == id {
+			ours = aws.ToTime(u.Initiated)
+		}
+	}
+	if ours.IsZero() {
+		return
+	}
+	// Initiated may be to the second.
+	from := ours.Add(-took - time.Second)
+	for _, u := range out.Uploads {
+		at := aws.ToTime(u.Initiated)
+		if aws.ToString(u.Key) != full || aws.ToString(u.UploadId) == id || at.Before(from) || at.After(ours) {
+			continue
+		}
+		s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(s.bucket), Key: aws.String(full), UploadId: u.UploadId,
+		})
+	}
 }
 
 func sendPart(ctx context.Context, parts chan<- part, p part) bool {

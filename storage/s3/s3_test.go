@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/podpipe/podpipe/internal/faultproxy"
 	"github.com/podpipe/podpipe/internal/hostile"
 	"github.com/podpipe/podpipe/internal/s3test"
 	"github.com/podpipe/podpipe/storage"
@@ -490,5 +491,128 @@ func TestOpenErrorPlain(t *testing.T) {
 	want := "s3: open s3://shows at " + endpoint + ": http: server gave HTTP response to HTTPS client"
 	if err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestLostCreateAnswer: the answer to the CreateMultipartUpload of a
+// large Put is lost (the connection reset once the server had begun the
+// upload); the SDK tries again and the Put completes, and the upload the
+// lost try began is aborted rather than left to be billed.
+func TestLostCreateAnswer(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	creates := 0
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.ResetAnswer},
+		Match: func(r *http.Request) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Method != http.MethodPost || !r.URL.Query().Has("uploads") {
+				return false
+			}
+			creates++
+			return creates == 1
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st, err := New(ctx, Options{Bucket: bucket, Prefix: "lost", Endpoint: proxy.URL, PathStyle: true, PartSize: minPartSize, MaxBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := int64(minPartSize + 1<<20)
+	if _, err := st.Put(ctx, "big.mp3", io.LimitReader(zeros{}, size), size, storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := creates
+	mu.Unlock()
+	if r := proxy.Injected()[faultproxy.ResetAnswer]; r != 1 || n != 2 {
+		t.Fatalf("%d answers reset of %d creates; want the first of 2", r, n)
+	}
+	if info, err := st.Stat(ctx, "big.mp3"); err != nil || info.Size != size {
+		t.Fatalf("stat: %+v, %v", info, err)
+	}
+	left, err := st.Leftovers(ctx, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("left behind: %+v", left)
+	}
+}
+
+// TestRetriedErrorSays: a Put every try of which meets a 5xx fails with
+// one line giving S3's code and saying it was tried again.
+func TestRetriedErrorSays(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.Status},
+		Match: func(r *http.Request) bool { return r.Method == http.MethodPut },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: proxy.URL, PathStyle: true, MaxBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Put(ctx, "feed.xml", strings.NewReader("<rss/>"), 6, storage.PutOptions{})
+	if err == nil {
+		t.Fatal("put succeeded through a proxy failing every put")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "feed.xml") || !strings.Contains(msg, "tried 3 times)") ||
+		!strings.Contains(msg, "InternalError") && !strings.Contains(msg, "SlowDown") || strings.Contains(msg, "\n") {
+		t.Errorf("err = %q", msg)
+	}
+	if n := proxy.Injected()[faultproxy.Status]; n != 3 {
+		t.Errorf("%d puts failed, want 3 tries", n)
+	}
+}
+
+// TestOpenRetriesQuickFailures: New tries the bucket again after a 5xx or
+// a reset, which the next try may well not meet, and says how often it
+// tried when every try fails.
+func TestOpenRetriesQuickFailures(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		fault faultproxy.Fault
+		every bool // every try fails, not only the first
+	}{
+		{faultproxy.Status, false},
+		{faultproxy.ResetRequest, false},
+		{faultproxy.Status, true},
+	} {
+		t.Run(fmt.Sprintf("%s/every=%v", tt.fault, tt.every), func(t *testing.T) {
+			var mu sync.Mutex
+			n := 0
+			proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+				Share: 1, Faults: []faultproxy.Fault{tt.fault},
+				Match: func(*http.Request) bool {
+					mu.Lock()
+					defer mu.Unlock()
+					n++
+					return n == 1 || tt.every
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			_, err = New(ctx, Options{Bucket: bucket, Endpoint: proxy.URL, PathStyle: true, MaxBackoff: 10 * time.Millisecond})
+			if !tt.every && err != nil {
+				t.Errorf("New after one failed try: %v", err)
+			}
+			if tt.every && (err == nil || !strings.Contains(err.Error(), "tried 3 times)")) {
+				t.Errorf("New = %v, want it to say it tried 3 times", err)
+			}
+		})
 	}
 }
