@@ -60,9 +60,11 @@ type Store struct {
 }
 
 var (
-	_ storage.Store   = (*Store)(nil)
-	_ storage.Lister  = (*Store)(nil)
-	_ storage.Sweeper = (*Store)(nil)
+	_ storage.Store      = (*Store)(nil)
+	_ storage.Lister     = (*Store)(nil)
+	_ storage.Sweeper    = (*Store)(nil)
+	_ storage.FilePutter = (*Store)(nil)
+	_ storage.Stager     = (*Store)(nil)
 )
 
 // New returns the store in dir. The directory is created by the first Put
@@ -161,11 +163,20 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		m.ContentType = storage.ContentTypeFor(key)
 	}
 
-	// The content is written; what is left is short and done under the lock
-	// so that a conditional write checks and replaces in one step.
+	if _, err := s.commit(key, target, tmp, newDir, m, opts); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	return m.info(key, fi), nil
+}
+
+// commit replaces key's object with tmp, a finished temporary file beside
+// target described by m, under the lock, so that a conditional write checks
+// and replaces in one step; then it syncs the directory and writes the
+// sidecar. renamed says whether tmp took the target's place.
+func (s *Store) commit(key, target, tmp string, newDir bool, m *meta, opts storage.PutOptions) (renamed bool, err error) {
 	unlock, err := s.lock(true)
 	if err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+		return false, err
 	}
 	defer unlock()
 	if opts.IfNoneMatch || opts.IfMatch != "" {
@@ -173,29 +184,149 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			if opts.IfMatch != "" {
-				return storage.ObjectInfo{}, fmt.Errorf("local: put %s: object does not exist: %w", key, storage.ErrPreconditionFailed)
+				return false, fmt.Errorf("object does not exist: %w", storage.ErrPreconditionFailed)
 			}
 		case err != nil:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+			return false, err
 		case opts.IfNoneMatch:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: object exists: %w", key, storage.ErrPreconditionFailed)
+			return false, fmt.Errorf("object exists: %w", storage.ErrPreconditionFailed)
 		case cur.ETag != opts.IfMatch:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: etag is %s, not %s: %w", key, cur.ETag, opts.IfMatch, storage.ErrPreconditionFailed)
+			return false, fmt.Errorf("etag is %s, not %s: %w", cur.ETag, opts.IfMatch, storage.ErrPreconditionFailed)
 		}
 	}
 	if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: a directory is in the way", key)
+		return false, errors.New("a directory is in the way")
 	}
 	if err := os.Rename(tmp, target); err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+		return false, err
 	}
 	if err := s.syncDirs(filepath.Dir(target), newDir); err != nil {
+		return true, err
+	}
+	return true, s.writeMeta(key, m)
+}
+
+// PutFile implements storage.FilePutter. The file is moved into place
+// when it is on the store's file system (CreateStaged makes one that is),
+// and copied otherwise; either way it is synced once.
+func (s *Store) PutFile(ctx context.Context, key, path string, size int64, sum string, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := checkSum(sum); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
-	if err := s.writeMeta(key, m); err != nil {
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	target := s.file(key)
+	_, err := os.Stat(filepath.Dir(target))
+	newDir := errors.Is(err, fs.ErrNotExist)
+	tmp, moved, err := s.take(ctx, target, path, size)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	renamed := false
+	defer func() {
+		if renamed {
+			return
+		}
+		// The file goes back where it was, as it was.
+		if moved {
+			os.Rename(tmp, path)
+		} else {
+			os.Remove(tmp)
+		}
+	}()
+	fi, err := os.Stat(tmp)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	m := &meta{
+		Size:         fi.Size(),
+		MtimeNS:      fi.ModTime().UnixNano(),
+		FileID:       fileID(fi),
+		ETag:         `"` + sum + `"`,
+		ContentType:  opts.ContentType,
+		CacheControl: opts.CacheControl,
+		Metadata:     lowerKeys(opts.Metadata),
+	}
+	if m.ContentType == "" {
+		m.ContentType = storage.ContentTypeFor(key)
+	}
+	renamed, err = s.commit(key, target, tmp, newDir, m, opts)
+	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
 	return m.info(key, fi), nil
+}
+
+// take puts the file at path under a new temporary name beside target,
+// by rename when it can (moved), else by a copy, and syncs it.
+func (s *Store) take(ctx context.Context, target, path string, size int64) (tmp string, moved bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", false, fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Size() != size {
+		return "", false, fmt.Errorf("%s is %d bytes, not %d", path, fi.Size(), size)
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", false, err
+	}
+	t, err := os.CreateTemp(filepath.Dir(target), tmpPrefix+"*")
+	if err != nil {
+		return "", false, err
+	}
+	t.Close()
+	tmp = t.Name()
+	if os.Rename(path, tmp) == nil {
+		// f is the file itself, under its new name.
+		err := f.Chmod(0o644) // published files are for everyone
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			os.Rename(tmp, path)
+			return "", false, err
+		}
+		return tmp, true, nil
+	}
+	// Another file system (or a name rename cannot take): copy.
+	os.Remove(tmp)
+	tmp, _, err = s.writeTemp(ctx, target, f, size)
+	return tmp, false, err
+}
+
+// checkSum refuses what is not a hex SHA-256: PutFile's sum becomes the
+// object's ETag as it is.
+func checkSum(sum string) error {
+	if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
+		return fmt.Errorf("%q is not a hex SHA-256", sum)
+	}
+	return nil
+}
+
+// CreateStaged implements storage.Stager: a temporary file in the store's
+// hidden folder, on its file system, which PutFile takes by rename.
+func (s *Store) CreateStaged() (*os.File, error) {
+	dir := filepath.Join(s.dir, HiddenDir, "tmp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	if err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
+	return f, nil
 }
 
 // writeTemp copies r into a new temporary file beside target, hashing it on
