@@ -94,7 +94,13 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSou
 		return nil, "", fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
 	}
 	outHash.Write(tag)
-	n, err := copyHashed(out, src, hashes...)
+	var dst io.Writer = out
+	if staged {
+		// The store will sync this very file: have the disk write it
+		// while the copy and the hashes go on, not all at the end.
+		dst = &writeBehind{f: out, off: int64(len(tag))}
+	}
+	n, err := copyHashed(dst, src, hashes...)
 	if err != nil {
 		return nil, "", fmt.Errorf("copy the audio of %s: %w", e.audio.name, unwrapPath(err))
 	}
@@ -119,6 +125,25 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSou
 // name unless the store names it; staged says it is in the store's
 // staging place, for storage.FilePutter to take.
 type audioFile func(name string) (f *os.File, staged bool, err error)
+
+// writeBehind writes to f and hands each writeBehindChunk bytes written
+// to the disk as soon as they are (startWriteback), without waiting.
+type writeBehind struct {
+	f            *os.File
+	off, started int64
+}
+
+const writeBehindChunk = 16 << 20
+
+func (w *writeBehind) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.off += int64(n)
+	if w.off-w.started >= writeBehindChunk {
+		startWriteback(w.f, w.started, w.off-w.started)
+		w.started = w.off
+	}
+	return n, err
+}
 
 // eofIsChange words a source that ends before its probe said it would.
 func eofIsChange(err error) error {
