@@ -16,7 +16,8 @@
 #	scripts/bench-publish.sh             # 500 MiB, 5 rounds
 #	MB=100 RUNS=3 scripts/bench-publish.sh
 #
-# Each row's time is its median. Files go to $BENCH_DIR (default
+# Each row's time is its median; the CPU time (user and system, of the
+# command and its children; for S3, the client's only) is shown beside it. Files go to $BENCH_DIR (default
 # /tmp/podpipe-bench-publish), removed at the end. Every run starts with the
 # MP3 in the page cache and its output removed (untimed), so a run does
 # not pay for freeing the blocks of the previous one.
@@ -84,21 +85,21 @@ else
 fi
 
 # measure NAME PREP CMD...: runs PREP (untimed), then CMD, and appends
-# "NAME seconds" to the results.
+# "NAME seconds cpu-seconds" to the results (the CPU time of CMD and its
+# children, user and system: on a busy machine, the wall time of work
+# that needs the CPU grows with the load, that of work waiting on the disk
+# less so).
 measure() {
 	local name=$1 prep=$2
 	shift 2
 	eval "$prep"
 	sync
-	local t0 t1
-	t0=$(date +%s.%N)
-	if ! "$@" >"$DIR/out.txt" 2>&1; then
+	if ! /usr/bin/time -f "%e %U %S" -o "$DIR/time.txt" "$@" >"$DIR/out.txt" 2>&1; then
 		echo "bench-publish: $name failed:" >&2
 		cat "$DIR/out.txt" >&2
 		exit 1
 	fi
-	t1=$(date +%s.%N)
-	echo "$name $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" >>"$DIR/results"
+	echo "$name $(awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$DIR/time.txt")" >>"$DIR/results"
 }
 
 out=$DIR/out.mp3
@@ -122,8 +123,10 @@ for run in $(seq "$RUNS"); do
 	fi
 done
 
+# median NAME [COLUMN]: the median of a row's wall times (column 2) or
+# CPU times (column 3).
 median() {
-	grep "^$1 " "$DIR/results" | awk '{ print $2 }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
+	grep "^$1 " "$DIR/results" | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # what, name, base name, base words
@@ -132,14 +135,14 @@ row() { # what, name, base name, base words
 	[ -n "$t" ] || return 0
 	b=$(median "$3")
 	[ -n "$b" ] || return 0
-	printf '| %s | %s | %s | %s× %s |\n' "$1" "$t" "$b" "$(ratio "$t" "$b")" "$4"
+	printf '| %s | %s | %s | %s | %s | **%s×** %s |\n' "$1" "$t" "$(median "$2" 3)" "$b" "$(median "$3" 3)" "$(ratio "$t" "$b")" "$4"
 }
 
 echo
 echo "$MB MiB MP3, median of $RUNS interleaved rounds ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| what | seconds | baseline seconds | ratio |"
-echo "|---|---|---|---|"
+echo "| what | seconds | CPU s | baseline seconds | baseline CPU s | ratio of the medians |"
+echo "|---|---|---|---|---|---|"
 row "local publish (\`--align none\`)" publish cpsync "\`cp\` + \`sync\`"
 row "podpipe tagged copy (durable)" tagged cpsync "\`cp\` + \`sync\`"
 row "podpipe tagged copy (durable)" tagged mutagen "\`cp\` + mutagen + \`sync\`"
@@ -147,4 +150,4 @@ row "S3 publish (versitygw, loopback)" s3publish s3raw "raw upload by podpipe's 
 row "S3 publish (versitygw, loopback)" s3publish aws "\`aws s3 cp\` ($(${AWS_CLI:-true} --version 2>&1 | cut -d' ' -f1))"
 echo
 echo "all runs:"
-sort -k1,1 -s "$DIR/results" | awk '{ r[$1] = r[$1] " " $2 } END { for (k in r) print "  " k ":" r[k] }' | sort
+sort -k1,1 -s "$DIR/results" | awk '{ r[$1] = r[$1] " " $2 "s/" $3 "cpu" } END { for (k in r) print "  " k ":" r[k] }' | sort
