@@ -20,7 +20,10 @@
 //
 // Writes are atomic: the content goes to a temporary file in the target's
 // directory, is synced and renamed over the target, and the directory is
-// synced. Conditional writes (PutOptions.IfMatch, IfNoneMatch) check and
+// synced. PutFile (storage.FilePutter) takes a finished file the same way
+// without writing it again: a file made by CreateStaged (storage.Stager),
+// in the hidden folder and so on the store's file system, is renamed into
+// place and synced once; one from another file system is copied. Conditional writes (PutOptions.IfMatch, IfNoneMatch) check and
 // replace under an exclusive lock on .podpipe/lock, so they are atomic among
 // every process on the machine.
 package local
