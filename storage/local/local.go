@@ -291,7 +291,8 @@ func (s *Store) take(ctx context.Context, target, path string, size int64) (tmp 
 	}
 	t.Close()
 	tmp = t.Name()
-	if os.Rename(path, tmp) == nil {
+	// Only the file itself is moved, never a link to it.
+	if lfi, err := os.Lstat(path); err == nil && os.SameFile(lfi, fi) && os.Rename(path, tmp) == nil {
 		// f is the file itself, under its new name.
 		err := f.Chmod(0o644) // published files are for everyone
 		if err == nil {

@@ -103,3 +103,35 @@ func TestPutFileTakes(t *testing.T) {
 		t.Errorf("PutFile left %+v behind", left)
 	}
 }
+
+// TestPutFileLink hands PutFile a symbolic link: the object is a copy of
+// the file it names, and the link and the file stay as they were.
+func TestPutFileLink(t *testing.T) {
+	st, err := New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	content := []byte("the file the link names")
+	if err := os.WriteFile(filepath.Join(dir, "real.mp3"), content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.mp3")
+	if err := os.Symlink("real.mp3", link); err != nil {
+		t.Fatal(err)
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256(content))
+	if _, err := st.PutFile(context.Background(), "a.mp3", link, int64(len(content)), sum, storage.PutOptions{ContentType: "audio/mpeg"}); err != nil {
+		t.Fatal(err)
+	}
+	obj, err := os.Lstat(filepath.Join(st.Dir(), "a.mp3"))
+	if err != nil || !obj.Mode().IsRegular() {
+		t.Fatalf("the object is %v, %v; want a regular file", obj, err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link after PutFile: %v, %v", fi, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "real.mp3")); err != nil || string(b) != string(content) {
+		t.Errorf("the file the link names after PutFile: %q, %v", b, err)
+	}
+}
