@@ -48,6 +48,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-tag.sh
 	scripts/bench-s3.sh
+	scripts/bench-publish.sh
 	scripts/bench-feed.sh
 	scripts/bench-convert.sh
 	scripts/bench-jobs.sh

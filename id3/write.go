@@ -302,19 +302,58 @@ func encode(frames []frame, size int64) ([]byte, error) {
 // truncated one is refused before anything is written) and returns the new
 // tag's frames and where the source's audio part starts.
 func prepare(f *os.File, tag Tag) ([]frame, int64, error) {
-	info, err := mp3.Probe(f)
-	if err != nil {
-		return nil, 0, fmt.Errorf("id3: %s: %w", f.Name(), err)
+	frames, end, err := prepareFrom(f, tag)
+	var pe *probeError
+	if errors.As(err, &pe) {
+		return nil, 0, fmt.Errorf("id3: %s: %w", f.Name(), pe.err)
 	}
-	old, err := readTags(f)
+	return frames, end, err
+}
+
+// probeError is a failure to read the source as an MP3, which prepare
+// words with the file's name.
+type probeError struct{ err error }
+
+func (e *probeError) Error() string { return e.err.Error() }
+func (e *probeError) Unwrap() error { return e.err }
+
+func prepareFrom(r io.ReadSeeker, tag Tag) ([]frame, int64, error) {
+	info, err := mp3.Probe(r)
 	if err != nil {
-		return nil, 0, fmt.Errorf("id3: %s: %w", f.Name(), err)
+		return nil, 0, &probeError{err}
+	}
+	old, err := readTags(r)
+	if err != nil {
+		return nil, 0, &probeError{err}
 	}
 	frames, err := build(tag, old.frames, info.Duration)
 	if err != nil {
 		return nil, 0, err
 	}
 	return frames, old.end, nil
+}
+
+// Encode returns what WriteFile writes before the audio of the MP3 src,
+// the new tag merged with src's (padding included), and the offset in src
+// at which that audio starts. A caller that copies the audio itself (to
+// hash it on the way, say) writes data, then src from audio to its end:
+// the result is byte for byte what WriteFile writes. src is probed and
+// its tag read (it is refused when it is not an MP3); its position after
+// Encode is unspecified.
+func Encode(src io.ReadSeeker, tag Tag) (data []byte, audio int64, err error) {
+	frames, end, err := prepareFrom(src, tag)
+	var pe *probeError
+	if errors.As(err, &pe) {
+		return nil, 0, fmt.Errorf("id3: %w", pe.err)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err = encode(frames, alignedSize(frames, end))
+	if err != nil {
+		return nil, 0, err
+	}
+	return data, end, nil
 }
 
 // alignedSize returns the size of a new tag: the frames, at least Padding

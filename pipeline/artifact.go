@@ -20,6 +20,10 @@ type artifact struct {
 	// whether it changed (the home page), the same bytes published from
 	// an older manifest are not uploaded again.
 	sameIsCurrent bool
+	// staged: the file was written in the store's staging place
+	// (storage.Stager), and the store takes it by storage.FilePutter;
+	// whoever drops the artifact unstored removes it.
+	staged bool
 }
 
 func (a *artifact) object() manifest.Object {
@@ -35,14 +39,19 @@ func (a *artifact) finish(dir, stem, ext string, hashed bool) error {
 		return err
 	}
 	a.sha256, a.size = sum, size
+	a.name(dir, stem, ext, hashed)
+	return nil
+}
+
+// name gives the artifact, hashed, its key and its caching.
+func (a *artifact) name(dir, stem, ext string, hashed bool) {
 	if hashed {
-		a.key = path.Join(dir, stem+"-"+sum[:12]+ext)
+		a.key = path.Join(dir, stem+"-"+a.sha256[:12]+ext)
 		a.cacheControl = storage.CacheImmutable
 	} else {
 		a.key = path.Join(dir, stem+ext)
 		a.cacheControl = storage.CacheShort
 	}
-	return nil
 }
 
 // episodesFolder is the folder of the episodes' objects in storage.

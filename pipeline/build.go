@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -66,6 +67,18 @@ func (bs *builds) wait(ctx context.Context, i int) (*built, error) {
 func (bs *builds) stop() {
 	bs.cancel()
 	bs.wg.Wait()
+	// Staged files are in the store's own folder, not the work folder;
+	// those the store took are gone already.
+	for _, b := range bs.list {
+		if b.r == nil {
+			continue
+		}
+		for _, a := range b.r.artifacts {
+			if a.staged {
+				os.Remove(a.path)
+			}
+		}
+	}
 }
 
 // jobs is how many episodes are built at once: Options.Jobs, else one per
@@ -89,10 +102,17 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 	}
 	// The live links are decided before any worker starts: keepLiveLinks
 	// changes each episode's own transcript only.
-	hashes := make([]string, len(eps))
+	hashes := make([]srcHash, len(eps))
 	var hashErr error
 	for i, e := range eps {
-		if hashes[i], hashErr = sourceHash(e, inputs, keepLiveLinks(e, live)); hashErr != nil {
+		siblings := keepLiveLinks(e, live)
+		if old.Find(e.slug) == nil || p.opt.Force {
+			// Built whatever its hash: tagging hashes the audio as it
+			// copies it, rather than reading it once more here.
+			hashes[i].later = func(audioSum string) (string, error) { return sourceHash(e, inputs, siblings, audioSum) }
+			continue
+		}
+		if hashes[i].sum, hashErr = sourceHash(e, inputs, siblings, ""); hashErr != nil {
 			bs.list[i].err = hashErr
 			break
 		}
@@ -136,11 +156,18 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 	return bs
 }
 
+// srcHash is an episode's source hash, or how to compute it from the
+// audio's SHA-256 once tagging has it.
+type srcHash struct {
+	sum   string
+	later func(audioSum string) (string, error)
+}
+
 // buildOne builds one episode, logging into b's buffer.
-func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash string, tm timing, cover sourceFile, work string, old *manifest.Manifest) error {
+func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcHash, tm timing, cover sourceFile, work string, old *manifest.Manifest) (err error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(&b.log, format+"\n", args...) }
 	b.prev = old.Find(e.slug)
-	if b.prev != nil && b.prev.SourceHash == hash && !p.opt.Force {
+	if hash.later == nil && b.prev != nil && b.prev.SourceHash == hash.sum && !p.opt.Force {
 		ok, err := p.allExist(ctx, objectsOf(b.prev))
 		if err != nil {
 			return err
@@ -160,9 +187,19 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash stri
 	if err != nil {
 		return err
 	}
-	audio, err := tagAudio(e, chs, p.tagging(e, cover), work)
+	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(work), hash.later != nil)
 	if err != nil {
 		return err
+	}
+	defer func() {
+		if err != nil && audio.staged {
+			os.Remove(audio.path)
+		}
+	}()
+	if hash.later != nil {
+		if hash.sum, err = hash.later(audioSum); err != nil {
+			return err
+		}
 	}
 	r, err := render(e, chs, audio, p.pageSite(cover), work)
 	if err != nil {
@@ -172,7 +209,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash stri
 		logf("warning: %s", w)
 	}
 	logf("built: %s (%s, %d chapters from %s, timing: %s)", e.slug, transcript.FormatClock(e.info.Duration.Round(time.Second)), len(chs.list), chs.source, how.description)
-	r.episode.SourceHash = hash
+	r.episode.SourceHash = hash.sum
 	r.episode.BaseURL = p.cfg.URLFor("")
 	b.r = r
 	return nil

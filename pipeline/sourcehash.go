@@ -25,8 +25,10 @@ type showInputs struct {
 // sourceHash identifies everything an episode is built from, so that an
 // unchanged episode is neither rebuilt nor re-uploaded. siblings are the
 // published episodes its page links (previous/next): when one is
-// published or unpublished, the page changes.
-func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
+// published or unpublished, the page changes. audioSum is the audio's
+// SHA-256 when the caller has it (tagging computes it as it copies the
+// audio); "" to read the audio here.
+func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
 	show, err := json.Marshal(in.show)
@@ -34,8 +36,12 @@ func sourceHash(e *episode, in showInputs, siblings []string) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "show %s\nbase %s\n", show, in.baseURL)
-	for _, f := range []sourceFile{e.md, e.audio, e.chapters, e.image, in.cover} {
+	for i, f := range []sourceFile{e.md, e.audio, e.chapters, e.image, in.cover} {
 		if !f.ok() {
+			continue
+		}
+		if i == 1 && audioSum != "" {
+			fmt.Fprintf(h, "%s %s\n", filepath.Base(f.name), audioSum)
 			continue
 		}
 		sum, _, err := hashFile(f.path)

@@ -49,6 +49,9 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 			case err == nil && info.Size == a.size && info.Metadata["sha256"] == a.sha256:
 				res.Skipped = append(res.Skipped, a.key)
 				w.logf("unchanged: %s", a.key)
+				if a.staged {
+					os.Remove(a.path)
+				}
 				continue
 			case err != nil && !errors.Is(err, fs.ErrNotExist):
 				return err
@@ -70,7 +73,42 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 	return nil
 }
 
+// audioFile is where the published audio is written: in the store's
+// staging place when it has one (a local store then takes the file by
+// rename: the audio is written once), else in work. A dry run writes
+// nothing to the store.
+func (w *publisher) audioFile(work string) audioFile {
+	return func(name string) (*os.File, bool, error) {
+		if sg, ok := w.store.(storage.Stager); ok && !w.dryRun {
+			if _, ok := w.store.(storage.FilePutter); ok {
+				f, err := sg.CreateStaged()
+				return f, err == nil, err
+			}
+		}
+		f, err := os.Create(filepath.Join(work, name))
+		return f, false, err
+	}
+}
+
 func (w *publisher) put(ctx context.Context, a *artifact) error {
+	opts := storage.PutOptions{
+		ContentType:  a.contentType,
+		CacheControl: a.cacheControl,
+		Metadata:     map[string]string{"sha256": a.sha256},
+	}
+	if fp, ok := w.store.(storage.FilePutter); ok && a.staged {
+		r := w.progress
+		if a.size < progressMin {
+			r = nil
+		}
+		st := progress.Start(r, "uploading "+a.key, progress.Bytes, a.size)
+		defer st.Done()
+		if _, err := fp.PutFile(ctx, a.key, a.path, a.size, a.sha256, opts); err != nil {
+			return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
+		}
+		st.Set(a.size)
+		return nil
+	}
 	f, err := os.Open(a.path)
 	if err != nil {
 		return err
@@ -82,11 +120,7 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 		defer st.Done()
 		body = &countingFile{File: f, size: a.size, stage: st}
 	}
-	_, err = w.store.Put(ctx, a.key, body, a.size, storage.PutOptions{
-		ContentType:  a.contentType,
-		CacheControl: a.cacheControl,
-		Metadata:     map[string]string{"sha256": a.sha256},
-	})
+	_, err = w.store.Put(ctx, a.key, body, a.size, opts)
 	if err != nil {
 		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 	}

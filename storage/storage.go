@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -73,6 +74,35 @@ type Store interface {
 type Lister interface {
 	// List returns every object whose key starts with prefix, sorted by key.
 	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
+}
+
+// FilePutter is implemented by stores that can store a file already on the
+// local disk more cheaply than Put can stream it: a local store takes the
+// file by rename, so its content is written once.
+type FilePutter interface {
+	// PutFile stores the content of the file at path under key, as Put
+	// would, with the same atomicity and preconditions. size and sum are
+	// the file's size and hex SHA-256, as the caller computed them while
+	// writing it: the store uses them instead of reading the file again
+	// (a file of another size is refused). The file need not be synced;
+	// the store makes the object durable.
+	//
+	// The store may take the file itself: after PutFile succeeds it may
+	// be gone from path. Hand it only a file made to be stored (a work
+	// copy), never one to keep, such as a user's source. When PutFile
+	// fails before the object is replaced (a failed precondition, say),
+	// the file is still at path, unchanged.
+	PutFile(ctx context.Context, key, path string, size int64, sum string, opts PutOptions) (ObjectInfo, error)
+}
+
+// Stager is implemented by stores that have a place of their own where a
+// file for PutFile is best written: on the local store's file system, so
+// that PutFile takes it by rename rather than copying it.
+type Stager interface {
+	// CreateStaged creates a new, empty file in that place for the caller
+	// to write, close, and hand to PutFile or remove. One a killed run
+	// left behind is a Leftover of the store's Sweeper.
+	CreateStaged() (*os.File, error)
 }
 
 // Leftover is what an interrupted write (a killed podpipe) left in a store:

@@ -20,7 +20,10 @@
 //
 // Writes are atomic: the content goes to a temporary file in the target's
 // directory, is synced and renamed over the target, and the directory is
-// synced. Conditional writes (PutOptions.IfMatch, IfNoneMatch) check and
+// synced. PutFile (storage.FilePutter) takes a finished file the same way
+// without writing it again: a file made by CreateStaged (storage.Stager),
+// in the hidden folder and so on the store's file system, is renamed into
+// place and synced once; one from another file system is copied. Conditional writes (PutOptions.IfMatch, IfNoneMatch) check and
 // replace under an exclusive lock on .podpipe/lock, so they are atomic among
 // every process on the machine.
 package local
@@ -61,9 +64,11 @@ type Store struct {
 }
 
 var (
-	_ storage.Store   = (*Store)(nil)
-	_ storage.Lister  = (*Store)(nil)
-	_ storage.Sweeper = (*Store)(nil)
+	_ storage.Store      = (*Store)(nil)
+	_ storage.Lister     = (*Store)(nil)
+	_ storage.Sweeper    = (*Store)(nil)
+	_ storage.FilePutter = (*Store)(nil)
+	_ storage.Stager     = (*Store)(nil)
 )
 
 // New returns the store in dir. The directory is created by the first Put
@@ -141,14 +146,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	_, err := os.Stat(filepath.Dir(target))
 	newDir := errors.Is(err, fs.ErrNotExist)
 	placed := false
-	defer func() {
-		if newDir && !placed {
-			// A folder is no object: one made for a Put that failed (a
-			// full disk) goes with it, once its temporary files are gone.
-			s.removeEmpty(filepath.Dir(target), s.dir)
-			s.removeEmpty(filepath.Dir(s.metaFile(key)), filepath.Join(s.dir, HiddenDir))
-		}
-	}()
+	defer func() { s.dropNewDir(key, newDir && !placed) }()
 	tmp, sum, err := s.writeTemp(ctx, target, r, size)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
@@ -170,19 +168,26 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if m.ContentType == "" {
 		m.ContentType = storage.ContentTypeFor(key)
 	}
-	// The sidecar is written before the object is replaced, so that a
-	// disk too full for it fails the Put with the old object in place.
-	metaTmp, err := s.writeMetaTemp(key, m)
-	if err != nil {
+	if placed, err = s.commit(key, target, tmp, newDir, m, opts); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
-	defer os.Remove(metaTmp) // a no-op once renamed
+	return m.info(key, fi), nil
+}
 
-	// The content is written; what is left is short and done under the lock
-	// so that a conditional write checks and replaces in one step.
+// commit replaces key's object with tmp, a finished temporary file beside
+// target described by m, under the lock, so that a conditional write checks
+// and replaces in one step, and syncs the directory. The sidecar is written
+// before the object is replaced, so that a disk too full for it fails with
+// the old object in place. renamed says whether tmp took the target's place.
+func (s *Store) commit(key, target, tmp string, newDir bool, m *meta, opts storage.PutOptions) (renamed bool, err error) {
+	metaTmp, err := s.writeMetaTemp(key, m)
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(metaTmp) // a no-op once renamed
 	unlock, err := s.lock(true)
 	if err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+		return false, err
 	}
 	defer unlock()
 	if opts.IfNoneMatch || opts.IfMatch != "" {
@@ -190,33 +195,163 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			if opts.IfMatch != "" {
-				return storage.ObjectInfo{}, fmt.Errorf("local: put %s: object does not exist: %w", key, storage.ErrPreconditionFailed)
+				return false, fmt.Errorf("object does not exist: %w", storage.ErrPreconditionFailed)
 			}
 		case err != nil:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+			return false, err
 		case opts.IfNoneMatch:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: object exists: %w", key, storage.ErrPreconditionFailed)
+			return false, fmt.Errorf("object exists: %w", storage.ErrPreconditionFailed)
 		case cur.ETag != opts.IfMatch:
-			return storage.ObjectInfo{}, fmt.Errorf("local: put %s: etag is %s, not %s: %w", key, cur.ETag, opts.IfMatch, storage.ErrPreconditionFailed)
+			return false, fmt.Errorf("etag is %s, not %s: %w", cur.ETag, opts.IfMatch, storage.ErrPreconditionFailed)
 		}
 	}
 	if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: a directory is in the way", key)
+		return false, errors.New("a directory is in the way")
 	}
 	if err := os.Rename(tmp, target); err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+		return false, err
 	}
-	placed = true
 	if err := s.syncDirs(filepath.Dir(target), newDir); err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+		return true, err
 	}
 	if err := os.Rename(metaTmp, s.metaFile(key)); err != nil {
+		return true, err
+	}
+	return true, syncDir(filepath.Dir(s.metaFile(key)))
+}
+
+// dropNewDir removes the folders a failed Put made for key, once their
+// temporary files are gone: a folder is no object (a full disk).
+func (s *Store) dropNewDir(key string, failed bool) {
+	if failed {
+		s.removeEmpty(filepath.Dir(s.file(key)), s.dir)
+		s.removeEmpty(filepath.Dir(s.metaFile(key)), filepath.Join(s.dir, HiddenDir))
+	}
+}
+
+// PutFile implements storage.FilePutter. The file is moved into place
+// when it is on the store's file system (CreateStaged makes one that is),
+// and copied otherwise; either way it is synced once.
+func (s *Store) PutFile(ctx context.Context, key, path string, size int64, sum string, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := checkKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := checkSum(sum); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
-	if err := syncDir(filepath.Dir(s.metaFile(key))); err != nil {
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	target := s.file(key)
+	_, err := os.Stat(filepath.Dir(target))
+	newDir := errors.Is(err, fs.ErrNotExist)
+	renamed := false
+	defer func() { s.dropNewDir(key, newDir && !renamed) }()
+	tmp, moved, err := s.take(ctx, target, path, size)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	defer func() {
+		if renamed {
+			return
+		}
+		// The file goes back where it was, as it was.
+		if moved {
+			os.Rename(tmp, path)
+		} else {
+			os.Remove(tmp)
+		}
+	}()
+	fi, err := os.Stat(tmp)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
+	}
+	m := &meta{
+		Size:         fi.Size(),
+		MtimeNS:      fi.ModTime().UnixNano(),
+		FileID:       fileID(fi),
+		ETag:         `"` + sum + `"`,
+		ContentType:  opts.ContentType,
+		CacheControl: opts.CacheControl,
+		Metadata:     lowerKeys(opts.Metadata),
+	}
+	if m.ContentType == "" {
+		m.ContentType = storage.ContentTypeFor(key)
+	}
+	renamed, err = s.commit(key, target, tmp, newDir, m, opts)
+	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("local: put %s: %w", key, err)
 	}
 	return m.info(key, fi), nil
+}
+
+// take puts the file at path under a new temporary name beside target,
+// by rename when it can (moved), else by a copy, and syncs it.
+func (s *Store) take(ctx context.Context, target, path string, size int64) (tmp string, moved bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", false, fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Size() != size {
+		return "", false, fmt.Errorf("%s is %d bytes, not %d", path, fi.Size(), size)
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", false, err
+	}
+	t, err := os.CreateTemp(filepath.Dir(target), tmpPrefix+"*")
+	if err != nil {
+		return "", false, err
+	}
+	t.Close()
+	tmp = t.Name()
+	// Only the file itself is moved, never a link to it.
+	if lfi, err := os.Lstat(path); err == nil && os.SameFile(lfi, fi) && os.Rename(path, tmp) == nil {
+		// f is the file itself, under its new name.
+		err := f.Chmod(0o644) // published files are for everyone
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			os.Rename(tmp, path)
+			return "", false, err
+		}
+		return tmp, true, nil
+	}
+	// Another file system (or a name rename cannot take): copy.
+	os.Remove(tmp)
+	tmp, _, err = s.writeTemp(ctx, target, f, size)
+	return tmp, false, err
+}
+
+// checkSum refuses what is not a hex SHA-256: PutFile's sum becomes the
+// object's ETag as it is.
+func checkSum(sum string) error {
+	if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
+		return fmt.Errorf("%q is not a hex SHA-256", sum)
+	}
+	return nil
+}
+
+// CreateStaged implements storage.Stager: a temporary file in the store's
+// hidden folder, on its file system, which PutFile takes by rename.
+func (s *Store) CreateStaged() (*os.File, error) {
+	dir := filepath.Join(s.dir, HiddenDir, "tmp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	if err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
+	return f, nil
 }
 
 // writeTemp copies r into a new temporary file beside target, hashing it on

@@ -51,6 +51,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Stream", testStream},
 		{"LargeFile", testLargeFile},
+		{"PutFile", testPutFile},
+		{"PutFileAtomic", testPutFileAtomic},
 		{"List", testList},
 		{"String", testString},
 	}
@@ -625,5 +627,184 @@ func RunSweeper(t *testing.T, st storage.Store, leave func(t *testing.T, key str
 	}
 	if content, _ := get(t, st, "a/done.txt"); content != "kept" {
 		t.Errorf("a/done.txt holds %q after the sweep", content)
+	}
+}
+
+// fileDirs are folders a file handed to PutFile may come from: the test's
+// temporary folder, a RAM file system (another file system than most
+// stores', so a store that renames must fall back to a copy), and the
+// store's own staging place when it has one.
+func fileDirs(t *testing.T, st storage.Store) map[string]func(t *testing.T) string {
+	dirs := map[string]func(t *testing.T) string{
+		"tempdir": func(t *testing.T) string { return filepath.Join(t.TempDir(), "work.mp3") },
+	}
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		dirs["devshm"] = func(t *testing.T) string {
+			dir, err := os.MkdirTemp("/dev/shm", "storagetest-")
+			if err != nil {
+				t.Skipf("/dev/shm: %v", err)
+			}
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return filepath.Join(dir, "work.mp3")
+		}
+	}
+	if sg, ok := st.(storage.Stager); ok {
+		dirs["staged"] = func(t *testing.T) string {
+			f, err := sg.CreateStaged()
+			if err != nil {
+				t.Fatalf("CreateStaged: %v", err)
+			}
+			f.Close()
+			t.Cleanup(func() { os.Remove(f.Name()) })
+			return f.Name()
+		}
+	}
+	return dirs
+}
+
+// checkLeft checks what PutFile left at name: nothing (the store took the
+// file), or the file as it was.
+func checkLeft(t *testing.T, name string, want [32]byte, mayBeGone bool) {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && mayBeGone:
+	case err != nil:
+		t.Errorf("the file handed to PutFile: %v", err)
+	case sha256.Sum256(b) != want:
+		t.Errorf("the file handed to PutFile was changed (%d bytes, another hash)", len(b))
+	}
+}
+
+func testPutFile(t *testing.T, st storage.Store) {
+	fp, ok := st.(storage.FilePutter)
+	if !ok {
+		t.Skipf("%T is no storage.FilePutter", st)
+	}
+	ctx := context.Background()
+	size := int64(11<<20 + 5) // more than a part of the S3 store's test servers
+	if testing.Short() {
+		size = 3<<20 + 5
+	}
+	for where, name := range fileDirs(t, st) {
+		t.Run(where, func(t *testing.T) {
+			key := "episodes/" + where + "/x.mp3"
+			opts := storage.PutOptions{ContentType: "audio/mpeg", CacheControl: storage.CacheImmutable, Metadata: map[string]string{"sha256": "set-by-caller"}}
+
+			// A file of another size than the caller says is refused, and
+			// left where it was.
+			file := name(t)
+			want := writeRandomFile(t, file, size)
+			sum := fmt.Sprintf("%x", want)
+			if _, err := fp.PutFile(ctx, key, file, size+1, sum, opts); err == nil {
+				t.Errorf("PutFile with a wrong size succeeded")
+			}
+			checkLeft(t, file, want, false)
+			if _, err := st.Stat(ctx, key); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Stat after a refused PutFile: %v, want fs.ErrNotExist", err)
+			}
+
+			info, err := fp.PutFile(ctx, key, file, size, sum, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkInfo(t, "PutFile", info, key, size, opts, "")
+			checkLeft(t, file, want, true)
+			rc, ginfo, err := st.Get(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.New()
+			n, err := io.Copy(h, rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != size || !bytes.Equal(h.Sum(nil), want[:]) {
+				t.Errorf("Get after PutFile returned %d bytes with another hash, want the file's %d", n, size)
+			}
+			checkInfo(t, "Get after PutFile", ginfo, key, size, opts, info.ETag)
+
+			// A failed precondition changes nothing, and the file stays.
+			file2 := name(t)
+			want2 := writeRandomFile(t, file2, 1<<20)
+			_, err = fp.PutFile(ctx, key, file2, 1<<20, fmt.Sprintf("%x", want2), storage.PutOptions{ContentType: "audio/mpeg", IfNoneMatch: true})
+			if !errors.Is(err, storage.ErrPreconditionFailed) {
+				t.Errorf("PutFile(IfNoneMatch) over an object: %v, want ErrPreconditionFailed", err)
+			}
+			checkLeft(t, file2, want2, false)
+			if sinfo, err := st.Stat(ctx, key); err != nil || sinfo.ETag != info.ETag || sinfo.Size != size {
+				t.Errorf("Stat after a failed conditional PutFile = %+v, %v; want the object as it was", sinfo, err)
+			}
+			if err := st.Delete(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// testPutFileAtomic reads an object over and over while PutFile replaces
+// it: every read is the old content or the new, whole, never a part.
+func testPutFileAtomic(t *testing.T, st storage.Store) {
+	fp, ok := st.(storage.FilePutter)
+	if !ok {
+		t.Skipf("%T is no storage.FilePutter", st)
+	}
+	ctx := context.Background()
+	const size = 4 << 20
+	old := bytes.Repeat([]byte{'a'}, size)
+	if _, err := st.Put(ctx, "a.mp3", bytes.NewReader(old), size, storage.PutOptions{ContentType: "audio/mpeg"}); err != nil {
+		t.Fatal(err)
+	}
+	for where, name := range fileDirs(t, st) {
+		t.Run(where, func(t *testing.T) {
+			file := name(t)
+			want := writeRandomFile(t, file, size)
+			done := make(chan struct{})
+			reads := make(chan int, 1)
+			go func() {
+				n := 0
+				defer func() { reads <- n }()
+				for {
+					select {
+					case <-done:
+						return
+					default:
+					}
+					rc, _, err := st.Get(ctx, "a.mp3")
+					if err != nil {
+						t.Errorf("Get during PutFile: %v", err)
+						return
+					}
+					b, err := io.ReadAll(rc)
+					rc.Close()
+					if err != nil {
+						t.Errorf("reading during PutFile: %v", err)
+						return
+					}
+					if sum := sha256.Sum256(b); !bytes.Equal(b, old) && sum != want {
+						t.Errorf("a read during PutFile saw %d bytes that are neither the old object nor the new", len(b))
+						return
+					}
+					n++
+				}
+			}()
+			_, err := fp.PutFile(ctx, "a.mp3", file, size, fmt.Sprintf("%x", want), storage.PutOptions{ContentType: "audio/mpeg"})
+			close(done)
+			t.Logf("%d reads while PutFile ran", <-reads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, _, err := st.Get(ctx, "a.mp3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if sha256.Sum256(b) != want {
+				t.Errorf("after PutFile the object is not the file's content")
+			}
+			old = b
+		})
 	}
 }

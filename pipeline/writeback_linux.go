@@ -1,0 +1,22 @@
+//go:build linux
+
+package pipeline
+
+import (
+	"os"
+	"syscall"
+)
+
+// startWriteback asks the kernel to start writing [off, off+n) of f to
+// disk without waiting (sync_file_range with SYNC_FILE_RANGE_WRITE): a
+// hint, whose errors the store's fsync reports.
+func startWriteback(f *os.File, off, n int64) {
+	const write = 2 // SYNC_FILE_RANGE_WRITE
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	rc.Control(func(fd uintptr) {
+		syscall.Syscall6(syscall.SYS_SYNC_FILE_RANGE, fd, uintptr(off), uintptr(n), write, 0, 0)
+	})
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Measures what publishing a large episode costs against the copies and
+# uploads it cannot beat, as ratios of interleaved runs (each round runs
+# every row once, so a busy spell of the shared machine hits all rows):
+#
+#   local publish   `podpipe publish episode --align none` of a 500 MiB MP3
+#                   to a local store, against `cp` + `sync` of the MP3
+#   tagged copy     podpipe's durable tagged copy (tagbench tag: tag,
+#                   audio, fsync, rename), against `cp` + `sync` and
+#                   against `cp` + mutagen's CHAP/CTOC insert + `sync`
+#   S3 publish      the same publish to versitygw on loopback, against the
+#                   raw upload of the MP3 by the aws CLI (when installed)
+#                   and by podpipe's own store (internal/cmd/s3bench, a
+#                   plain Put from the file)
+#
+#	scripts/bench-publish.sh             # 500 MiB, 5 rounds
+#	MB=100 RUNS=3 scripts/bench-publish.sh
+#
+# Each row's time is its median; the CPU time (user and system, of the
+# command and its children; for S3, the client's only) is shown beside it. Files go to $BENCH_DIR (default
+# /tmp/podpipe-bench-publish), removed at the end. Every run starts with the
+# MP3 in the page cache and its output removed (untimed), so a run does
+# not pay for freeing the blocks of the previous one.
+set -euo pipefail
+
+MB=${MB:-500}
+RUNS=${RUNS:-5}
+CHAPTERS=${CHAPTERS:-20}
+DIR=${BENCH_DIR:-/tmp/podpipe-bench-publish}
+cd "$(dirname "$0")/.."
+root=$(pwd)
+mkdir -p "$DIR"
+vgw_pid=
+cleanup() {
+	if [ -n "$vgw_pid" ]; then kill "$vgw_pid" 2>/dev/null && wait "$vgw_pid" 2>/dev/null || true; fi
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+go build -o "$DIR/podpipe" ./cmd/podpipe
+go build -o "$DIR/tagbench" ./internal/cmd/tagbench
+go build -o "$DIR/s3bench" ./internal/cmd/s3bench
+
+# The show: the sample's first transcript and cover, the generated MP3.
+show=$DIR/show
+mkdir -p "$show/episodes"
+cp cover.jpg "$show/"
+sed 's#^url = .*#url = "public"#' config.toml >"$show/config.toml"
+cp episodes/01-p99-observability.md "$show/episodes/01-big.md"
+echo "generating a $MB MiB MP3..."
+"$DIR/tagbench" gen -mb "$MB" -header Info "$show/episodes/01-big.mp3" 2>/dev/null
+MP3=$show/episodes/01-big.mp3
+cat "$MP3" >/dev/null
+
+PY=""
+if /usr/bin/python3 -c 'import mutagen.id3' 2>/dev/null; then
+	PY=/usr/bin/python3
+	"$DIR/tagbench" mutagen -chapters "$CHAPTERS" "$MP3" >"$DIR/chapters.py" 2>/dev/null
+fi
+AWS_CLI=${AWS_CLI:-$(command -v aws || true)}
+if [ -n "$AWS_CLI" ] && ! "$AWS_CLI" --version >/dev/null 2>&1; then AWS_CLI=""; fi
+
+# An S3 server on loopback, when versitygw is there.
+HAVE_S3=0
+VGW=$(command -v versitygw || echo "$(go env GOPATH)/bin/versitygw")
+if [ -x "$VGW" ]; then
+	HAVE_S3=1
+	mkdir -p "$DIR/s3/bench"
+	port=17170
+	while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+	endpoint="http://127.0.0.1:$port"
+	ROOT_ACCESS_KEY=bench-access ROOT_SECRET_KEY=bench-secret-key \
+		"$VGW" --port "127.0.0.1:$port" --quiet posix "$DIR/s3" >"$DIR/vgw.log" 2>&1 &
+	vgw_pid=$!
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.1
+	done
+	export AWS_ACCESS_KEY_ID=bench-access AWS_SECRET_ACCESS_KEY=bench-secret-key
+	export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+	export AWS_CONFIG_FILE=/dev/null/none AWS_SHARED_CREDENTIALS_FILE=/dev/null/none
+	unset AWS_PROFILE AWS_SESSION_TOKEN
+else
+	echo "bench-publish: versitygw is missing (scripts/install-versitygw.sh): no S3 rows" >&2
+fi
+
+# measure NAME PREP CMD...: runs PREP (untimed), then CMD, and appends
+# "NAME seconds cpu-seconds" to the results (the CPU time of CMD and its
+# children, user and system: on a busy machine, the wall time of work
+# that needs the CPU grows with the load, that of work waiting on the disk
+# less so).
+measure() {
+	local name=$1 prep=$2
+	shift 2
+	eval "$prep"
+	sync
+	if ! /usr/bin/time -f "%e %U %S" -o "$DIR/time.txt" "$@" >"$DIR/out.txt" 2>&1; then
+		echo "bench-publish: $name failed:" >&2
+		cat "$DIR/out.txt" >&2
+		exit 1
+	fi
+	echo "$name $(awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$DIR/time.txt")" >>"$DIR/results"
+}
+
+out=$DIR/out.mp3
+: >"$DIR/results"
+for run in $(seq "$RUNS"); do
+	echo "round $run of $RUNS..."
+	measure cpsync "rm -f '$out'" sh -c 'cp "$1" "$2" && sync "$2"' sh "$MP3" "$out"
+	measure tagged "rm -f '$out'" "$DIR/tagbench" tag -chapters "$CHAPTERS" "$MP3" "$out"
+	if [ -n "$PY" ]; then
+		measure mutagen "rm -f '$out'" sh -c 'cp "$1" "$2" && "$3" "$4" "$2" && sync "$2"' sh "$MP3" "$out" "$PY" "$DIR/chapters.py"
+	fi
+	measure publish "rm -rf '$show/public'" "$DIR/podpipe" -q -c "$show/config.toml" publish episode --align none 01-big
+	if [ "$HAVE_S3" = 1 ]; then
+		clear_s3="rm -rf '$DIR/s3/bench' && mkdir -p '$DIR/s3/bench'"
+		if [ -n "$AWS_CLI" ]; then
+			measure aws "$clear_s3" "$AWS_CLI" --endpoint-url "$endpoint" s3 cp --only-show-errors "$MP3" "s3://bench/raw.mp3"
+		fi
+		measure s3raw "$clear_s3" "$DIR/s3bench" -endpoint "$endpoint" -bucket bench -file "$MP3" -key raw.mp3
+		measure s3publish "$clear_s3" env PODPIPE_STORAGE_URL=s3://bench/show PODPIPE_STORAGE_ENDPOINT="$endpoint" \
+			PODPIPE_STORAGE_PATH_STYLE=true "$DIR/podpipe" -q -c "$show/config.toml" publish episode --align none 01-big
+	fi
+done
+
+# median NAME [COLUMN]: the median of a row's wall times (column 2) or
+# CPU times (column 3).
+median() {
+	grep "^$1 " "$DIR/results" | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "-" }'; }
+row() { # what, name, base name, base words
+	local t b
+	t=$(median "$2")
+	[ -n "$t" ] || return 0
+	b=$(median "$3")
+	[ -n "$b" ] || return 0
+	printf '| %s | %s | %s | %s | %s | **%s×** %s |\n' "$1" "$t" "$(median "$2" 3)" "$b" "$(median "$3" 3)" "$(ratio "$t" "$b")" "$4"
+}
+
+echo
+echo "$MB MiB MP3, median of $RUNS interleaved rounds ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo
+echo "| what | seconds | CPU s | baseline seconds | baseline CPU s | ratio of the medians |"
+echo "|---|---|---|---|---|---|"
+row "local publish (\`--align none\`)" publish cpsync "\`cp\` + \`sync\`"
+row "podpipe tagged copy (durable)" tagged cpsync "\`cp\` + \`sync\`"
+row "podpipe tagged copy (durable)" tagged mutagen "\`cp\` + mutagen + \`sync\`"
+row "S3 publish (versitygw, loopback)" s3publish s3raw "raw upload by podpipe's store"
+row "S3 publish (versitygw, loopback)" s3publish aws "\`aws s3 cp\` ($(${AWS_CLI:-true} --version 2>&1 | cut -d' ' -f1))"
+echo
+echo "all runs:"
+sort -k1,1 -s "$DIR/results" | awk '{ r[$1] = r[$1] " " $2 "s/" $3 "cpu" } END { for (k in r) print "  " k ":" r[k] }' | sort
