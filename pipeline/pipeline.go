@@ -646,8 +646,7 @@ func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, page
 			return err
 		}
 	}
-	built := p.feedBuilt(ctx, feedShow(p.cfg), m)
-	a, warnings, err := renderFeed(p.cfg, m, built, work)
+	a, built, warnings, err := p.renderFeed(ctx, m, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
 	}
