@@ -427,9 +427,12 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
-	if err != nil {
-		return nil, err
+	m := cur
+	if !feedLeavesManifest(cur, etag, coverObj) {
+		m, err = p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := p.publishStable(ctx, m, nil, work, res); err != nil {
 		return nil, err
