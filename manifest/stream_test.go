@@ -178,3 +178,32 @@ func BenchmarkReadV1Whole10k(b *testing.B) {
 		}
 	}
 }
+
+// FuzzRoundTrip: whatever Read accepts, Write writes something Read reads
+// back to the same manifest, written the same again.
+func FuzzRoundTrip(f *testing.F) {
+	// Small seeds: the fuzzer stalls minimizing a big one.
+	f.Add([]byte(`{"version": 2, "generation": 3, "guid": "g", "showImage": {"key": "c.jpg", "size": 1, "sha256": "ab", "contentType": "image/jpeg"}, "updated": "2026-01-02T03:04:05.6+08:00", "episodes": [{"slug": "01-a", "guid": "x", "title": "<b>\u2028中文", "explicit": false, "description": "", "notesHtml": "", "duration": 67.5, "audio": {"key": "a.mp3", "size": 2, "sha256": "", "contentType": ""}, "page": {"key": "p", "size": 0, "sha256": "", "contentType": ""}, "transcripts": [{"key": "a.vtt", "size": 1, "sha256": "", "contentType": "text/vtt", "format": "vtt"}], "chapterList": [{"start": 0.1, "title": "t"}]}], "unpublished": [{"slug": "b", "guid": "y", "date": "2026-01-01T00:00:00Z", "at": "2026-01-01T00:00:00Z"}]}`))
+	f.Add([]byte(`{"version": 1, "updated": "2025-01-01T00:00:00Z", "episodes": null}`))
+	f.Add([]byte(`{"Version": 2, "episodes": [{"slug": "a", "date": "2025-01-01T00:00:00+08:00", "duration": 1e300}], "superseded": []}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var once, twice bytes.Buffer
+		if err := m.Write(&once); err != nil {
+			return // what JSON cannot hold, such as a year past 9999
+		}
+		back, err := Read(bytes.NewReader(once.Bytes()))
+		if err != nil {
+			t.Fatalf("written %s, read back: %v", once.Bytes(), err)
+		}
+		if err := back.Write(&twice); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(once.Bytes(), twice.Bytes()) {
+			t.Fatalf("written again differs:\n%s\nthen:\n%s", once.Bytes(), twice.Bytes())
+		}
+	})
+}
