@@ -2,14 +2,28 @@
 // podcast:guid and, per episode, every object uploaded for it with its
 // content hash. It is kept beside the feed in storage as JSON; the feed is a
 // pure function of the show config and the manifest.
+//
+//	m, err := manifest.Read(r) // the whole manifest
+//
+//	// or one episode at a time, none kept: a show of 10,000 episodes
+//	// has a 44 MB manifest
+//	hdr, err := manifest.ReadEach(r, func(e *manifest.Episode) error {
+//		fmt.Println(e.Slug, e.Title)
+//		return nil
+//	})
 package manifest
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Key is the manifest's object key in storage.
@@ -384,29 +398,153 @@ const MaxSize = 64 << 20
 // ErrTooLarge is a manifest larger than MaxSize.
 var ErrTooLarge = fmt.Errorf("manifest: larger than %d MiB", MaxSize>>20)
 
+// The manifest is read and written with encoding/json's v2 (the module
+// it is being developed in), under v1's semantics so that a manifest reads
+// and writes byte for byte as it did with encoding/json. A 10,000-episode
+// manifest is some 44 MB: encoding/json buffered the whole document before
+// decoding it; v2 decodes it as it streams in, about 1.5× as fast
+// (BenchmarkRead10k beside BenchmarkReadV1Whole10k).
+var (
+	readOptions  = json.JoinOptions(jsonv1.DefaultOptionsV1(), json.RejectUnknownMembers(true))
+	writeOptions = json.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.WithIndent("  "), jsontext.EscapeForHTML(false))
+)
+
 // Read decodes a manifest.
 func Read(r io.Reader) (*Manifest, error) {
-	var m Manifest
+	var eps []Episode
+	m, err := readEach(r, func(e *Episode) error {
+		eps = append(eps, *e)
+		return nil
+	}, func() {
+		// An episodes array, not null: written back as [] even when
+		// empty.
+		eps = []Episode{}
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.Episodes = eps
+	return m, nil
+}
+
+// ReadEach decodes a manifest as it streams in, one episode at a time:
+// each is passed to each as soon as it is read, and not kept. The manifest
+// returned has every field but Episodes. An error from each stops the
+// reading and is returned as it is.
+func ReadEach(r io.Reader, each func(*Episode) error) (*Manifest, error) {
+	return readEach(r, each, func() {})
+}
+
+// readEach is ReadEach that calls array when the episodes are an array
+// (not null), before the first episode.
+func readEach(r io.Reader, each func(*Episode) error, array func()) (*Manifest, error) {
+	m := &Manifest{}
 	lr := &io.LimitedReader{R: r, N: MaxSize + 1}
-	dec := json.NewDecoder(lr)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		if lr.N <= 0 {
-			return nil, ErrTooLarge
-		}
-		return nil, fmt.Errorf("manifest: %w", err)
+	dec := jsontext.NewDecoder(lr, readOptions)
+	err := m.decode(dec, each, array)
+	var ce callbackError
+	switch {
+	case errors.As(err, &ce):
+		return nil, ce.err
+	case err != nil && lr.N <= 0:
+		return nil, ErrTooLarge
+	case err != nil:
+		return nil, fmt.Errorf("manifest: at byte %d: %w", dec.InputOffset(), err)
 	}
 	if m.Version < 1 || m.Version > CurrentVersion {
 		return nil, fmt.Errorf("manifest: unsupported version %d: written by a newer podpipe", m.Version)
 	}
-	return &m, nil
+	return m, nil
+}
+
+// callbackError carries an error of ReadEach's each out of decode as it
+// is.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
+
+// decode walks the manifest's object member by member, and its episodes
+// element by element, each decoded on its own so that the decoder never
+// needs more than one episode in its buffer.
+func (m *Manifest) decode(dec *jsontext.Decoder, each func(*Episode) error, array func()) error {
+	if tok, err := dec.ReadToken(); err != nil {
+		return err
+	} else if tok.Kind() != '{' {
+		return fmt.Errorf("%s where an object should start", tok.Kind())
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		name := tok.String()
+		var field any
+		// Names match as encoding/json matched them: without regard to
+		// case.
+		switch strings.ToLower(name) {
+		case "version":
+			field = &m.Version
+		case "generation":
+			field = &m.Generation
+		case "guid":
+			field = &m.GUID
+		case "showimage":
+			field = &m.ShowImage
+		case "updated":
+			field = &m.Updated
+		case "unpublished":
+			field = &m.Unpublished
+		case "superseded":
+			field = &m.Superseded
+		case "episodes":
+			if err := decodeEpisodes(dec, each, array); err != nil {
+				return err
+			}
+			continue
+		default:
+			return fmt.Errorf("unknown field %q", name)
+		}
+		if err := json.UnmarshalDecode(dec, field, readOptions); err != nil {
+			return err
+		}
+	}
+	if tok, err := dec.ReadToken(); err != nil {
+		return err
+	} else if tok.Kind() != '}' {
+		return fmt.Errorf("%s where the object should end", tok.Kind())
+	}
+	return nil
+}
+
+func decodeEpisodes(dec *jsontext.Decoder, each func(*Episode) error, array func()) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return nil
+	case '[':
+	default:
+		return fmt.Errorf("episodes: %s where an array should start", tok.Kind())
+	}
+	array()
+	for dec.PeekKind() != ']' {
+		var e Episode
+		if err := json.UnmarshalDecode(dec, &e, readOptions); err != nil {
+			return err
+		}
+		if err := each(&e); err != nil {
+			return callbackError{err}
+		}
+	}
+	_, err = dec.ReadToken()
+	return err
 }
 
 // Write encodes m as indented JSON.
 func (m *Manifest) Write(w io.Writer) error {
 	m.Version = CurrentVersion
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(m)
+	// The Encoder ends the value with a newline, as encoding/json's did.
+	return json.MarshalEncode(jsontext.NewEncoder(w, writeOptions), m, writeOptions)
 }

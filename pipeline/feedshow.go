@@ -144,33 +144,47 @@ func addFeedTags(e *episode, rec *manifest.Episode) {
 // the same bytes; otherwise the content changed now.
 func (p *Pipeline) feedBuilt(ctx context.Context, show *feed.Show, m *manifest.Manifest) time.Time {
 	now := p.opt.Now().UTC().Truncate(time.Second)
-	rc, _, err := p.store.Get(ctx, config.FeedKey)
-	if err != nil {
-		return now
-	}
-	defer rc.Close()
-	// The channel's lastBuildDate is in its head, before the items.
-	br := bufio.NewReaderSize(rc, 256<<10)
-	head, _ := br.Peek(256 << 10)
-	built, ok := feed.LastBuildDate(head)
+	published, built, ok := p.publishedFeed(ctx)
 	if !ok {
 		return now
 	}
-	// Compared as it is rendered and read, never whole in memory: a feed
-	// that changed most often differs near its top (the generation), and
-	// a big show's feed is then not rendered twice.
-	cw := &compareWriter{want: br}
-	if err := feed.Write(cw, show, m, built); err == nil {
-		if _, err := br.ReadByte(); err == io.EOF {
-			return built
-		}
+	defer published.Close()
+	// Compared as it is rendered and read, never whole in memory.
+	cw := &compareWriter{want: published}
+	if err := feed.Write(cw, show, m, built); err == nil && cw.atEnd() {
+		return built
 	}
 	return now
 }
 
+// publishedFeed opens the published feed, to be read from its start, with
+// the lastBuildDate in its head; ok is false when there is none or it has
+// no date.
+func (p *Pipeline) publishedFeed(ctx context.Context) (published *publishedReader, built time.Time, ok bool) {
+	rc, _, err := p.store.Get(ctx, config.FeedKey)
+	if err != nil {
+		return nil, time.Time{}, false
+	}
+	// The channel's lastBuildDate is in its head, before the items.
+	br := bufio.NewReaderSize(rc, 256<<10)
+	head, _ := br.Peek(256 << 10)
+	built, ok = feed.LastBuildDate(head)
+	if !ok {
+		rc.Close()
+		return nil, time.Time{}, false
+	}
+	return &publishedReader{Reader: br, Closer: rc}, built, true
+}
+
+// publishedReader is the published feed, buffered.
+type publishedReader struct {
+	*bufio.Reader
+	io.Closer
+}
+
 // compareWriter fails the write that first differs from what want reads.
 type compareWriter struct {
-	want    io.Reader
+	want    *publishedReader
 	scratch []byte
 }
 
@@ -185,6 +199,13 @@ func (c *compareWriter) Write(p []byte) (int, error) {
 		return 0, errDiffers
 	}
 	return len(p), nil
+}
+
+// atEnd says whether all of want was written: a published feed longer
+// than what was written is not the same either.
+func (c *compareWriter) atEnd() bool {
+	_, err := c.want.ReadByte()
+	return err == io.EOF
 }
 
 // pingHub tells the configured WebSub hub that the feed changed, when this

@@ -104,11 +104,13 @@ func (w *publisher) updateManifestFrom(ctx context.Context, showGUID string, fir
 			m.GUID = showGUID
 		}
 		change(m)
-		after, err := encodeManifest(m)
-		if err != nil {
+		// Hashed as it is encoded: a big show's manifest, unchanged, is
+		// never held encoded in memory.
+		after := sha256.New()
+		if err := m.Write(after); err != nil {
 			return nil, err
 		}
-		if sum := sha256.Sum256(after); bytes.Equal(before, sum[:]) && etag != "" {
+		if bytes.Equal(before, after.Sum(nil)) && etag != "" {
 			return m, nil
 		}
 		m.Updated = w.now().UTC().Truncate(time.Second)

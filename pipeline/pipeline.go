@@ -462,9 +462,12 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
-	if err != nil {
-		return nil, err
+	m := cur
+	if !feedLeavesManifest(cur, etag, coverObj) {
+		m, err = p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err := p.publishStable(ctx, m, nil, work, res); err != nil {
 		return nil, err
@@ -681,8 +684,7 @@ func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, page
 			return err
 		}
 	}
-	built := p.feedBuilt(ctx, feedShow(p.cfg), m)
-	a, warnings, err := renderFeed(p.cfg, m, built, work)
+	a, built, warnings, err := p.renderFeed(ctx, m, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
 	}

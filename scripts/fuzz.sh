@@ -28,6 +28,7 @@ targets=(
 	"./mp3 FuzzProbeLimited"
 	"./id3 FuzzReadLimited"
 	"./align/audio FuzzDecode"
+	"./manifest FuzzRoundTrip"
 )
 
 # inputs counts the files in a corpus directory, which may not exist.

@@ -452,8 +452,11 @@ func isSentenceEnd(s string, i int, r rune) bool {
 // splitAfter splits s after each rune for which end is true (and any closing
 // quotes or brackets after it), but only at a break where Join restores s.
 func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
+	// The break opportunities are found only once an end falls inside
+	// s: most sentences and clauses end where the text does, which is no
+	// break opportunity but where the last piece ends anyway.
 	var at []int32
-	(&measured{s: s}).breaks(func(i int) { at = append(at, int32(i)) })
+	found := false
 	var out []string
 	from := 0
 	for i := 0; i < len(s); {
@@ -468,6 +471,13 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 				break
 			}
 			i += n
+		}
+		if i == len(s) {
+			break
+		}
+		if !found {
+			(&measured{s: s}).breaks(func(i int) { at = append(at, int32(i)) })
+			found = true
 		}
 		for len(at) > 0 && int(at[0]) < i {
 			at = at[1:]
