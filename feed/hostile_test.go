@@ -79,7 +79,8 @@ func TestOpenURLHostile(t *testing.T) {
 			if strings.Count(msg, u) > 1 || strings.Contains(msg, `"`) {
 				t.Errorf("error %q names the URL more than once, or quotes it Go's way", msg)
 			}
-			if took > 20*time.Second {
+			// A bound on hanging, not on speed: minutes before the limits.
+			if took > time.Minute {
 				t.Errorf("gave up after %v", took)
 			}
 			if sent := srv.Sent(); sent > maxFeed+16<<20 {
@@ -110,7 +111,7 @@ func TestValidateHostileObjects(t *testing.T) {
 			if err := Write(&b, cfg, m, buildTime); err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			start := time.Now()
 			fs, err := Validate(ctx, &b, ValidateOptions{})
@@ -122,7 +123,7 @@ func TestValidateHostileObjects(t *testing.T) {
 			if len(fs) == 0 {
 				t.Error("no finding about the objects")
 			}
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) || took > 30*time.Second {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) || took > 2*time.Minute {
 				t.Errorf("took %v", took)
 			}
 			for _, f := range fs {

@@ -52,7 +52,7 @@ func TestFeedLeavesManifest(t *testing.T) {
 			if err := m.Write(&stored); err != nil {
 				t.Fatal(err)
 			}
-			read, err := manifest.Read(bytes.NewReader(bytes.Replace(stored.Bytes(), []byte(`"version": 2`), []byte(`"version": `+strconv.Itoa(version)), 1)))
+			read, err := manifest.Read(bytes.NewReader(bytes.Replace(stored.Bytes(), []byte(`"version": `+strconv.Itoa(manifest.CurrentVersion)), []byte(`"version": `+strconv.Itoa(version)), 1)))
 			if err != nil {
 				t.Fatal(err)
 			}
