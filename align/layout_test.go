@@ -56,21 +56,3 @@ func TestMergeFades(t *testing.T) {
 		t.Errorf("fade-in: gap %+v, want 200-560 fading in from 250; gaps %+v", g, l.gaps)
 	}
 }
-
-// An onset out of a sinking sound (a room's tail, no pause) is found; a
-// shallow dip inside speech is not.
-func TestOnsets(t *testing.T) {
-	v, e := frames(
-		run1{100, vad.Speech, -15, -16},
-		run1{40, vad.Speech, -16, -32}, // reverberant tail
-		run1{5, vad.Speech, -20, -14},  // a new voice
-		run1{100, vad.Speech, -14, -15},
-		run1{20, vad.Speech, -15, -20}, // a shallow dip
-		run1{20, vad.Speech, -20, -15},
-		run1{100, vad.Speech, -15, -15},
-	)
-	got := onsets(e, v)
-	if len(got) != 1 || got[0].start != 139 {
-		t.Fatalf("onsets %+v, want one at frame 139", got)
-	}
-}

@@ -333,15 +333,8 @@ var voiceWindow = 150 // frames
 // by a Gaussian with diagonal covariance; the statistic is the log-likelihood
 // gained per frame by giving each side its own Gaussian. It is reported as a
 // z-score over the gaps of the episode: high where the speaker changes.
-//
-// Then, when energy is given, onsets out of a decaying sound (see onsets)
-// where the voice changes by at least onsetChange join the gaps: with
-// next to no pause between two turns, or with a room's reverberation
-// filling it, there is neither a pause nor a dip where the second turn
-// starts, only a new voice. Such onsets inside one voice's speech (a
-// speech engine's, a reader's) do not come with a change of voice and are
-// left out.
-func (l *layout) measureChange(f *mfcc.Features, v *vad.Result, energy []float32) {
+
+func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 	ch := newChangeMeter(f, v)
 	raw := make([]float64, len(l.gaps))
 	ok := make([]bool, len(l.gaps))
@@ -362,101 +355,11 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result, energy []float32
 	q := sorted[len(sorted)/4]
 	scale := max((med-q)/0.6745, 1e-6)
 	l.measured = true
-	z := func(r float64) float64 { return (r - med) / scale }
-	clip := func(z float64) float64 { return min(max(z, -3), 3) }
 	for g := range raw {
 		if ok[g] {
-			l.change[g] = clip(z(raw[g]))
+			l.change[g] = min(max((raw[g]-med)/scale, -3), 3)
 		}
 	}
-	if energy == nil {
-		return
-	}
-	var extra []gap
-	var extraZ []float64
-	gi := 0
-	for _, o := range onsets(energy, v) {
-		// Not next to a gap already there.
-		for gi < len(l.gaps) && l.gaps[gi].end < o.start-onsetClear {
-			gi++
-		}
-		if gi < len(l.gaps) && l.gaps[gi].start <= o.end+onsetClear {
-			continue
-		}
-		if r, ok := ch.at(o.start, o.end); ok && z(r) >= onsetChange {
-			extra = append(extra, o)
-			extraZ = append(extraZ, clip(z(r)))
-		}
-	}
-	if len(extra) == 0 {
-		return
-	}
-	gaps := make([]gap, 0, len(l.gaps)+len(extra))
-	change := make([]float64, 0, len(l.gaps)+len(extra))
-	i, k := 0, 0
-	for i < len(l.gaps) || k < len(extra) {
-		if k < len(extra) && (i == len(l.gaps) || extra[k].start < l.gaps[i].start) {
-			gaps, change = append(gaps, extra[k]), append(change, extraZ[k])
-			k++
-		} else {
-			gaps, change = append(gaps, l.gaps[i]), append(change, l.change[i])
-			i++
-		}
-	}
-	l.gaps = gaps
-	l.sums(v)
-	l.change = change
-	l.measured = true
-}
-
-const (
-	// onsetChange is the voice change (z) an onset needs to become a
-	// candidate boundary.
-	onsetChange = 4.0
-	// onsetClear is how near (frames) an onset may be to a gap already
-	// there and still be a candidate of its own.
-	onsetClear  = 20
-	onsetSag    = 8  // dB the sound sank over the onsetReach frames before
-	onsetRise   = 15 // dB it rises within onsetRiseIn frames after
-	onsetReach  = 30 // frames
-	onsetRiseIn = 10 // frames
-)
-
-// onsets finds, inside stretches of speech, the frames where the energy
-// rises sharply (onsetRise) out of a sound that had been sinking
-// (onsetSag): a new voice starting over the tail of the last, or over the
-// reverberation of a room. Each is a one-frame gap, marked as a dip.
-func onsets(e []float32, v *vad.Result) []gap {
-	var out []gap
-	n := len(e)
-	for i := onsetReach; i < n-onsetRiseIn; i++ {
-		if v.Labels[i] != vad.Speech || v.Labels[i+1] != vad.Speech {
-			continue
-		}
-		m := e[i]
-		lowest := true
-		for k := i - 5; k <= i+5 && lowest; k++ {
-			if k != i && (e[k] < m || (e[k] == m && k < i)) {
-				lowest = false
-			}
-		}
-		if !lowest {
-			continue
-		}
-		var left, right float32 = -200, -200
-		for k := i - onsetReach; k < i; k++ {
-			left = max(left, e[k])
-		}
-		for k := i + 1; k <= i+onsetRiseIn; k++ {
-			right = max(right, e[k])
-		}
-		if left-m < onsetSag || right-m < onsetRise {
-			continue
-		}
-		out = append(out, gap{start: i, end: i + 1, dip: true})
-		i += 5
-	}
-	return out
 }
 
 // changeMeter measures the voice change at a gap (see measureChange).

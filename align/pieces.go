@@ -87,7 +87,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 	}
 	frames := an.f.Len()
 	l := newLayout(an.v, an.f.Energy, 0, frames)
-	l.measureChange(an.f, an.v, an.f.Energy)
+	l.measureChange(an.f, an.v)
 	sound := l.speech[len(l.speech)-1]
 	a.report.Speech = time.Duration(sound * float64(time.Second))
 	if totalSyl == 0 {
