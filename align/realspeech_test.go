@@ -22,9 +22,9 @@ const realSpeech = "../../shared/real-speech"
 // the fade-out's tail, not in it), a back-to-back turn. dev-zh-02:
 // Mandarin under a -35 dB noise bed, an opening jingle, a turn with a
 // 1.5 s pause inside it (the voice change, not that pause, starts it).
-// Measured: every dev-en-01 turn within 0.06 s; dev-zh-02 median 0.03 s,
-// 18 of 19 within 0.3 s, the last 0.94 s off. The full set runs in make
-// bench-align.
+// Measured: dev-en-01 14 of 15 turns within 0.06 s, the back-to-back
+// one 0.40 s early; dev-zh-02 median 0.03 s, 18 of 19 within 0.3 s, the
+// last 0.94 s off. The full set runs in make bench-align.
 func TestRealSpeech(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes two minutes of audio per episode")
