@@ -57,6 +57,15 @@ func (a *analysis) times(items []item, l *layout, p []placement) []span {
 			if s < 0 {
 				s, e = g0.start, g1.end
 			}
+			// The music's fade-in, which the detector took for sound.
+			for g := p[i].first; g <= p[i].last; g++ {
+				if l.gaps[g].music > 0 {
+					if f := l.gaps[g].fadeIn; f > 0 && f < s {
+						s = f
+					}
+					break
+				}
+			}
 			out[i] = span{time.Duration(s) * frameDur, time.Duration(e) * frameDur, 0.5}
 			if e-s >= 50 {
 				out[i].conf = 0.9
@@ -77,6 +86,12 @@ func (a *analysis) times(items []item, l *layout, p []placement) []span {
 		if m := p[i].margin; !math.IsInf(m, 1) {
 			out[i].conf = min(out[i].conf, 1-math.Exp(-max(m, 0)/marginScale))
 		}
+		// A new speaker whose voice does not change where the turn
+		// starts: the pause and the voice disagree.
+		if i > 0 && l.measured && !items[i-1].cue && items[i-1].speaker != it.speaker &&
+			l.change[p[i].first] < changeDoubt {
+			out[i].conf = min(out[i].conf, doubtConf)
+		}
 	}
 	// A cue that found no music cannot tell where the turns around it
 	// end and start.
@@ -93,6 +108,14 @@ func (a *analysis) times(items []item, l *layout, p []placement) []span {
 	shareSqueezed(items, p, out)
 	return out
 }
+
+const (
+	// changeDoubt is the voice change (z) under which the start of a
+	// turn by another speaker is in doubt: between turns it is 1.5–3 at
+	// the median, at pauses inside one turn about 0.
+	changeDoubt = 0.5
+	doubtConf   = 0.45
+)
 
 // marginScale turns a placement's margin (see search) into confidence:
 // 1-exp(-margin/marginScale).
@@ -145,7 +168,7 @@ func shareSqueezed(items []item, p []placement, out []span) {
 // sub returns the layout between gaps a and b (inclusive).
 func (l *layout) sub(a, b int) *layout {
 	s := &layout{gaps: l.gaps[a : b+1], speech: make([]float64, b-a+1), music: make([]float64, b-a+2),
-		change: l.change[a : b+1]}
+		change: l.change[a : b+1], measured: l.measured}
 	for i := range s.speech {
 		s.speech[i] = l.speech[a+i] - l.speech[a]
 	}
