@@ -187,7 +187,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 	if err != nil {
 		return err
 	}
-	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(work), hash.later != nil)
+	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(work), hash.later != nil, p.opt.Progress)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/podpipe/podpipe/id3"
+	"github.com/podpipe/podpipe/progress"
 )
 
 // tagging is what the published audio's tag says besides the episode
@@ -31,7 +32,9 @@ type tagging struct {
 // ask again). The copy goes into the file create makes; it is not synced,
 // for the store makes the object durable (a local store by renaming this
 // very file into place). The source is only read.
-func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSourceSum bool) (a *artifact, sourceSum string, err error) {
+//
+// A copy of progressMin bytes or more is reported to rep as it goes.
+func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSourceSum bool, rep progress.Reporter) (a *artifact, sourceSum string, err error) {
 	ext := e.audio.ext()
 	var tag []byte
 	var audioStart int64
@@ -100,7 +103,13 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSou
 		// while the copy and the hashes go on, not all at the end.
 		dst = &writeBehind{f: out, off: int64(len(tag))}
 	}
-	n, err := copyHashed(dst, src, hashes...)
+	var body io.Reader = src
+	if size := st.Size() - audioStart; size >= progressMin {
+		stage := progress.Start(rep, "tagging "+e.audio.name, progress.Bytes, size)
+		defer stage.Done()
+		body = &countingReader{r: src, stage: stage}
+	}
+	n, err := copyHashed(dst, body, hashes...)
 	if err != nil {
 		return nil, "", fmt.Errorf("copy the audio of %s: %w", e.audio.name, unwrapPath(err))
 	}
@@ -119,6 +128,20 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSou
 	}
 	a.name(episodeDir(e.slug), e.slug, ext, true)
 	return a, sourceSum, nil
+}
+
+// countingReader reports to stage how much has been read through it.
+type countingReader struct {
+	r     io.Reader
+	n     int64
+	stage progress.Stage
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.stage.Set(c.n)
+	return n, err
 }
 
 // audioFile creates the file the published audio is written to, named
