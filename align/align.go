@@ -109,6 +109,8 @@ type Aligner struct {
 	report     Report
 	matchScore float64 // see checkMatch
 	audioPath  string
+	synth      [][]float32 // every piece's synthetic cepstra, from tier 2
+	match      matchReport // see mismatch.go
 }
 
 var _ transcript.Timer = (*Aligner)(nil)
@@ -149,6 +151,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	began := time.Now()
 	a.report = Report{}
 	a.audioPath = au.Path
+	a.synth, a.match = nil, matchReport{}
 	defer func() { a.report.Elapsed = time.Since(began) }()
 	if t.Timing == transcript.Source {
 		a.report.Tier = TierNone
@@ -206,6 +209,9 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 			spans = again
 			a.report.Tier = TierTTS
 		}
+	}
+	if err := a.judgeMatch(an, pieces, spans); err != nil {
+		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
 	apply(t, pieces, spans)
 	for i, u := range t.Units {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -104,6 +105,9 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 		}()
 	}
 	if err := timer.Time(ctx, e.t, transcript.Audio{Path: e.audio.path, Duration: e.info.Duration}); err != nil {
+		if errors.Is(err, align.ErrMismatch) {
+			err = fmt.Errorf("%w; --align none publishes it without aligning", err)
+		}
 		return res, timingError(e.md.name, err)
 	}
 	res.description = "estimated in proportion to length"
