@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
 )
@@ -13,12 +14,17 @@ import (
 // more like the stretch of audio it was placed on than the synthetic
 // readings of the transcript's other sentences of about the same length
 // do, when the audio is the reading of the text; when it is not, the
-// sentence is no better than the others, and ranks among them at random.
+// sentence is no better than the others.
 //
 // The controls come from the same transcript, in the same synthetic voice
 // and about the same length, and are matched against the same stretch of
 // audio: voice, recording, language and the stretch's length are the same
-// for the sentence and its controls, and only what is said differs.
+// for the sentence and its controls, and only what is said differs. Every
+// sentence gives a margin (how far under its controls' costs its own
+// lies), and Student's t of the margins weighs them all: it grows with
+// the number of sentences under the right audio and stays near 0 under
+// the wrong one. espeak-ng is far from a real voice, Mandarin's most, so
+// one sentence says little, but twenty say enough.
 
 const (
 	matchMinSynth  = 40  // frames (0.4 s) of synthetic speech a sentence needs to count
@@ -31,12 +37,19 @@ const (
 	// matchMinRanked is how many sentences a refusal needs: fewer say
 	// too little either way, and the aligner only warns.
 	matchMinRanked = 8
-	// Under matchRefuse the audio is refused, under matchWarn it is
-	// warned about. Measured on the sample show and the real-speech set
-	// (README, "Wrong audio"): correct pairs score 3.1–5.5, wrong ones
-	// −2.4–1.7.
-	matchRefuse = 2.0
-	matchWarn   = 3.0
+	// A transcript's own audio gives t of about matchEffect times the
+	// square root of the sentences ranked, or more: 0.7 is the weakest
+	// measured (dev-zh-01's real Mandarin voices, and the 30-minute
+	// sample episode), 1.0–1.4 the usual. The audio is refused when t
+	// lies matchSlack under that, and under matchRefuseMax whatever the
+	// number of sentences; it is warned about under matchWarn.
+	// Measured (README, "Wrong audio"): correct pairs 3.1–5.6, wrong ones
+	// −2.4–1.7; drawing 8 to 20 of a correct pair's sentences at random,
+	// at most 2 % of the draws fall under the refusal line.
+	matchEffect    = 0.7
+	matchSlack     = 2.0
+	matchRefuseMax = 2.0
+	matchWarn      = 2.5
 )
 
 // contentMatch is the content test's evidence.
@@ -259,14 +272,21 @@ const (
 	matchWrong    // refused
 )
 
+// refuseUnder is the t under which audio is refused when n sentences
+// were ranked.
+func refuseUnder(n int) float64 {
+	return min(matchRefuseMax, matchEffect*math.Sqrt(float64(n))-matchSlack)
+}
+
 // verdict weighs the evidence: the content test decides, when it ranked
 // enough sentences.
 func (m matchReport) verdict() verdict {
 	t := m.Content.T()
+	n := len(m.Content.Margins)
 	switch {
-	case len(m.Content.Margins) < matchMinRanked || math.IsNaN(t):
+	case n < matchMinRanked || math.IsNaN(t):
 		return matchUnknown
-	case t < matchRefuse:
+	case t < refuseUnder(n):
 		return matchWrong
 	case t < matchWarn:
 		return matchDoubtful
@@ -288,17 +308,18 @@ func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
 	if a.synth == nil {
 		return nil
 	}
+	began := time.Now()
 	c := matchContent(an, ps, a.synth, spans)
 	a.match.Content = c
 	t, n := c.T(), len(c.Margins)
-	a.logf("content: the synthetic reading of %d sentences fits their audio better than other sentences' readings by t = %.1f", n, t)
+	a.logf("the synthetic reading of %d sentences fits their audio better than other sentences' readings by t = %.1f (in %s)", n, t, since(began))
 	switch a.match.verdict() {
 	case matchWrong:
-		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences, under %.0f; a transcript's own audio scores over %.0f)",
-			ErrMismatch, t, n, matchRefuse, matchWarn)
+		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences; its own audio would score over %.1f)",
+			ErrMismatch, t, n, matchEffect*math.Sqrt(float64(n)))
 	case matchDoubtful:
-		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; a transcript's own audio scores over %.0f): is it this episode's audio? (--align none publishes without aligning)",
-			a.audioPath, t, n, matchWarn)
+		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; its own audio would score over %.1f): is it this episode's audio? (--align none publishes without aligning)",
+			a.audioPath, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn))
 	}
 	return nil
 }

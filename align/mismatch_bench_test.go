@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -216,6 +217,28 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 	slices.Sort(bad)
 	fmt.Fprintf(&b, "correct pairs: t = %s\n", floats(good))
 	fmt.Fprintf(&b, "wrong pairs:   t = %s\n", floats(bad))
+	// The refusal line for a short episode: drawn at random, 8 or more
+	// of a correct pair's sentences should rarely fall under it.
+	rng := rand.New(rand.NewPCG(1, 2))
+	worst, worstAt := 0.0, ""
+	for i, tr := range set {
+		m := res[i][i].Match.Content.Margins
+		for n := matchMinRanked; n <= len(m); n++ {
+			under := 0
+			const draws = 500
+			for range draws {
+				sub := slices.Clone(m)
+				rng.Shuffle(len(sub), func(a, b int) { sub[a], sub[b] = sub[b], sub[a] })
+				if c := (contentMatch{Margins: sub[:n]}); c.T() < refuseUnder(n) {
+					under++
+				}
+			}
+			if share := float64(under) / draws; share > worst {
+				worst, worstAt = share, fmt.Sprintf("%d of %s's %d sentences", n, tr.name, len(m))
+			}
+		}
+	}
+	fmt.Fprintf(&b, "correct pairs' sentences drawn at random: at most %.1f %% of draws refused (%s)\n", 100*worst, worstAt)
 	for k, name := range []string{"correct", "wrong"} {
 		fmt.Fprintf(&b, "%s pairs: %d refused on the speech rate, %d refused on content, %d warned, %d accepted, %d undecided\n",
 			name, refusedRate[k], refusedContent[k], warned[k], accepted[k], unknown[k])
