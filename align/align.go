@@ -89,6 +89,10 @@ type Options struct {
 	Language string    // BCP 47 language of the text; empty means the transcript's, then zh-TW
 	Espeak   string    // espeak-ng program; empty looks it up in PATH
 	Log      io.Writer // warnings and progress; nil discards them
+	// NoRefuse warns about audio the content test finds is not the
+	// reading of the text, instead of refusing it: for measuring the
+	// alignment itself.
+	NoRefuse bool
 	// Progress, when set, is called as the audio is decoded: how much of
 	// it is done, of total (0 when unknown).
 	Progress func(done, total time.Duration)

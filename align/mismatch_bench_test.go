@@ -1,6 +1,7 @@
 package align
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -107,7 +108,7 @@ func alignPair(t *testing.T, cache string, tr, au benchEpisode) pairResult {
 
 // mismatchBenchVersion names the evidence the cache holds: change it when
 // the aligner's evidence changes.
-const mismatchBenchVersion = "content-4"
+const mismatchBenchVersion = "content-5"
 
 // TestMismatchMatrix aligns every transcript of the sample show and the
 // real-speech set to every audio file (81 pairs, some minutes of CPU the
@@ -181,7 +182,7 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 				w = 0
 			}
 			var cell string
-			if r.Err != "" && r.Match.verdict() != matchWrong {
+			if r.Err != "" && len(r.Match.Content.Margins) == 0 {
 				cell = "R"
 				refusedRate[w]++
 			} else {
@@ -217,6 +218,29 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 	slices.Sort(bad)
 	fmt.Fprintf(&b, "correct pairs: t = %s\n", floats(good))
 	fmt.Fprintf(&b, "wrong pairs:   t = %s\n", floats(bad))
+	// Sentences read where they were placed (margin over matchStrong):
+	// rare under a wrong audio, which sets matchStrongRate.
+	var strongGood []string
+	strongBad, sentBad, worstBad := 0, 0, ""
+	for i := range set {
+		for j := range set {
+			c := res[i][j].Match.Content
+			if len(c.Margins) == 0 {
+				continue
+			}
+			if i == j {
+				strongGood = append(strongGood, fmt.Sprintf("%d/%d", c.strong(), len(c.Margins)))
+				continue
+			}
+			strongBad += c.strong()
+			sentBad += len(c.Margins)
+			if c.someRead() {
+				worstBad += fmt.Sprintf(" %s on %s (%d/%d)", set[i].name, set[j].name, c.strong(), len(c.Margins))
+			}
+		}
+	}
+	fmt.Fprintf(&b, "sentences over a margin of %.1f: correct pairs %s; wrong pairs %d of %d (%.1f %%); wrong pairs with more than chance:%s\n",
+		matchStrong, strings.Join(strongGood, " "), strongBad, sentBad, 100*float64(strongBad)/float64(max(sentBad, 1)), cmp.Or(worstBad, " none"))
 	// The refusal line for a short episode: drawn at random, 8 or more
 	// of a correct pair's sentences should rarely fall under it.
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -229,7 +253,7 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 			for range draws {
 				sub := slices.Clone(m)
 				rng.Shuffle(len(sub), func(a, b int) { sub[a], sub[b] = sub[b], sub[a] })
-				if c := (contentMatch{Margins: sub[:n]}); c.T() < refuseUnder(n) {
+				if (matchReport{Content: contentMatch{Margins: sub[:n]}}).verdict() == matchWrong {
 					under++
 				}
 			}
@@ -259,8 +283,8 @@ func summary(r pairResult) string {
 		return "refused: " + r.Err
 	}
 	m := r.Match
-	return fmt.Sprintf("rate %.3f shuffle %.1f content rank %.2f t %.1f (%d sentences) conf %.2f–%.2f",
-		m.Rate, m.Shuffle, nanz(m.Content.Score()), nanz(m.Content.T()), len(m.Content.Margins), r.Conf[0], r.Conf[1])
+	return fmt.Sprintf("rate %.3f shuffle %.1f content rank %.2f t %.1f (%d sentences, %d strong) conf %.2f–%.2f",
+		m.Rate, m.Shuffle, nanz(m.Content.Score()), nanz(m.Content.T()), len(m.Content.Margins), m.Content.strong(), r.Conf[0], r.Conf[1])
 }
 
 func nanz(x float64) float64 {
