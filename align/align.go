@@ -79,7 +79,8 @@ var (
 	// ErrSilent means the audio holds no sound to align to.
 	ErrSilent = errors.New("audio is silent")
 	// ErrMismatch means the audio cannot be the reading of the text: far
-	// too little or far too much speech for its length.
+	// too little or far too much speech for its length, or (tier 2) the
+	// text's synthetic reading fits it no better than other text does.
 	ErrMismatch = errors.New("audio and text do not match")
 )
 

@@ -343,6 +343,7 @@ func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
 	if a.synth == nil {
 		return nil
 	}
+	defer func() { a.synth = nil }() // an episode's worth of cepstra
 	began := time.Now()
 	c := matchContent(an, ps, a.synth, spans)
 	a.match.Content = c
