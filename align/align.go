@@ -82,7 +82,8 @@ var (
 	// speech: one steady tone, hum or noise.
 	ErrNoSpeech = errors.New("no speech found")
 	// ErrMismatch means the audio cannot be the reading of the text: far
-	// too little or far too much speech for its length.
+	// too little or far too much speech for its length, or (tier 2) the
+	// text's synthetic reading fits it no better than other text does.
 	ErrMismatch = errors.New("audio and text do not match")
 )
 
@@ -92,6 +93,10 @@ type Options struct {
 	Language string    // BCP 47 language of the text; empty means the transcript's, then zh-TW
 	Espeak   string    // espeak-ng program; empty looks it up in PATH
 	Log      io.Writer // warnings and progress; nil discards them
+	// NoRefuse warns about audio the content test finds is not the
+	// reading of the text, instead of refusing it: for measuring the
+	// alignment itself.
+	NoRefuse bool
 	// Progress, when set, is called as the audio is decoded: how much of
 	// it is done, of total (0 when unknown).
 	Progress func(done, total time.Duration)
@@ -112,6 +117,8 @@ type Aligner struct {
 	report     Report
 	matchScore float64 // see checkMatch
 	audioPath  string
+	synth      [][]float32 // every piece's synthetic cepstra, from tier 2
+	match      matchReport // see mismatch.go
 }
 
 var _ transcript.Timer = (*Aligner)(nil)
@@ -152,6 +159,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	began := time.Now()
 	a.report = Report{}
 	a.audioPath = au.Path
+	a.synth, a.match = nil, matchReport{}
 	defer func() { a.report.Elapsed = time.Since(began) }()
 	if t.Timing == transcript.Source {
 		a.report.Tier = TierNone
@@ -209,6 +217,9 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 			spans = again
 			a.report.Tier = TierTTS
 		}
+	}
+	if err := a.judgeMatch(an, pieces, spans); err != nil {
+		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
 	apply(t, pieces, spans)
 	for i, u := range t.Units {

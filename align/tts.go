@@ -319,6 +319,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		return nil, firstErr
 	}
 
+	a.synth = feats // for the content test of judgeMatch
 	a.logf("synthesised %d sentences with espeak-ng voice %s in %s", len(ps.list), voice, since(began))
 	began = time.Now()
 

@@ -113,6 +113,9 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 			named.Path = e.audio.name
 			return res, fmt.Errorf("%w; to publish it anyway, with the transcript timed in proportion to its length: --align none", &named)
 		}
+		if errors.Is(err, align.ErrMismatch) {
+			err = fmt.Errorf("%w; --align none publishes it without aligning", err)
+		}
 		return res, timingError(e.md.name, err)
 	}
 	res.description = "estimated in proportion to length"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -110,6 +111,9 @@ func runTranscriptAlign(ctx context.Context, opts transcriptAlignOptions, gopts 
 	}
 	a := align.New(align.Options{Tier: tier, Language: lang, Log: stderr})
 	if err := a.Time(ctx, t, transcript.Audio{Path: audioPath}); err != nil {
+		if errors.Is(err, align.ErrMismatch) {
+			return fmt.Errorf("transcript align: %s: %w; --align none times it without aligning", mdPath, err)
+		}
 		return fmt.Errorf("transcript align: %w", err)
 	}
 	rep := a.Report()

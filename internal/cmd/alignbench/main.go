@@ -103,7 +103,7 @@ func measureOne(ctx context.Context, w io.Writer, mdPath, audioPath, tierName, l
 	if err != nil {
 		return err
 	}
-	a := align.New(align.Options{Tier: tier, Language: lang, Log: os.Stderr})
+	a := align.New(align.Options{Tier: tier, Language: lang, Log: os.Stderr, NoRefuse: true})
 	if err := a.Time(ctx, t, transcript.Audio{Path: audioPath}); err != nil {
 		return err
 	}

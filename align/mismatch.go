@@ -1,0 +1,366 @@
+package align
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/podpipe/podpipe/align/mfcc"
+)
+
+// Wrong audio, by content. The synthetic reading of a sentence sounds
+// more like the stretch of audio it was placed on than the synthetic
+// readings of the transcript's other sentences of about the same length
+// do, when the audio is the reading of the text; when it is not, the
+// sentence is no better than the others.
+//
+// The controls come from the same transcript, in the same synthetic voice
+// and about the same length, and are matched against the same stretch of
+// audio: voice, recording, language and the stretch's length are the same
+// for the sentence and its controls, and only what is said differs. Every
+// sentence gives a margin (how far under its controls' costs its own
+// lies), and Student's t of the margins weighs them all: it grows with
+// the number of sentences under the right audio and stays near 0 under
+// the wrong one. espeak-ng is far from a real voice, Mandarin's most, so
+// one sentence says little, but twenty say enough.
+
+const (
+	matchMinSynth  = 40  // frames (0.4 s) of synthetic speech a sentence needs to count
+	matchMinReal   = 30  // frames of audio its stretch needs
+	matchControls  = 10  // controls per sentence, the closest in length
+	matchMinCtrl   = 4   // fewer controls cannot rank a sentence
+	matchLenRatio  = 2.0 // a control is at most this much longer or shorter
+	matchSentences = 80  // sentences ranked at most, spread over the episode
+
+	// matchMinRanked is how many sentences a refusal needs: fewer say
+	// too little either way, and the aligner only warns.
+	matchMinRanked = 8
+	// A transcript's own audio gives t of about matchEffect times the
+	// square root of the sentences ranked, or more: 0.7 is the weakest
+	// measured (dev-zh-01's real Mandarin voices, and the 30-minute
+	// sample episode), 1.0–1.4 the usual. The audio is refused when t
+	// lies matchSlack under that, and under matchRefuseMax whatever the
+	// number of sentences; it is warned about under matchWarn.
+	// Measured (README, "Wrong audio"): correct pairs 3.1–5.6, wrong ones
+	// −2.4–1.7; drawing 8 to 20 of a correct pair's sentences at random,
+	// at most 2 % of the draws fall under the refusal line.
+	matchEffect    = 0.7
+	matchSlack     = 2.0
+	matchRefuseMax = 2.0
+	matchWarn      = 2.5
+
+	// A sentence whose margin is over matchStrong is read where it was
+	// placed: under a wrong audio 25 of 849 sentences (2.9 %) were. More
+	// such sentences than chance allows (a chance under matchStrongP at
+	// matchStrongRate) mean that part of the text is in the audio, and
+	// a low t that the placement went astray elsewhere: the aligner then
+	// warns instead of refusing.
+	matchStrong     = 2.5
+	matchStrongRate = 0.03
+	matchStrongP    = 0.01
+)
+
+// contentMatch is the content test's evidence.
+type contentMatch struct {
+	// Ranks holds, for every sentence ranked, the share of its controls
+	// that fit its stretch of audio worse than it does: near 1 when the
+	// audio says the text, around 0.5 when it does not.
+	Ranks []float64
+	// Margins holds, for every sentence, how many standard deviations of
+	// its controls' costs its own cost is below their mean: positive when
+	// the audio says the text, around 0 when it does not.
+	Margins []float64
+}
+
+// strong is how many sentences have a margin over matchStrong.
+func (c contentMatch) strong() int {
+	k := 0
+	for _, m := range c.Margins {
+		if m > matchStrong {
+			k++
+		}
+	}
+	return k
+}
+
+// someRead reports whether more sentences are strong than chance allows
+// under a wrong audio: the binomial chance of as many or more is under
+// matchStrongP.
+func (c contentMatch) someRead() bool {
+	n, k := len(c.Margins), c.strong()
+	// P(X >= k) for X ~ Binomial(n, matchStrongRate).
+	p, below := math.Pow(1-matchStrongRate, float64(n)), 0.0 // P(X = 0)
+	for j := 0; j < k; j++ {
+		below += p
+		p *= float64(n-j) / float64(j+1) * matchStrongRate / (1 - matchStrongRate)
+	}
+	return 1-below < matchStrongP
+}
+
+// T is Student's t of the margins: how surely their mean is above 0.
+// It grows with the square root of the number of sentences when the
+// audio says the text, and stays around 0 when it does not.
+func (c contentMatch) T() float64 {
+	n := float64(len(c.Margins))
+	if n < 2 {
+		return math.NaN()
+	}
+	var s, ss float64
+	for _, m := range c.Margins {
+		s += m
+		ss += m * m
+	}
+	mean := s / n
+	sd := math.Sqrt(max((ss-n*mean*mean)/(n-1), 1e-12))
+	return mean / sd * math.Sqrt(n)
+}
+
+// Score is the mean rank, or NaN when no sentence could be ranked.
+func (c contentMatch) Score() float64 {
+	if len(c.Ranks) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, r := range c.Ranks {
+		s += r
+	}
+	return s / float64(len(c.Ranks))
+}
+
+// matchContent ranks every sentence's synthetic reading against its
+// controls on the stretch of audio spans gives it. synth holds the
+// synthetic cepstra of every piece (nil for cues).
+func matchContent(an *analysis, ps *pieces, synth [][]float32, spans []span) contentMatch {
+	const dim = mfcc.Coeffs
+	type sentence struct {
+		i         int
+		syn, real []float32
+	}
+	var sents []sentence
+	var allSyn, allReal []float32
+	for i, p := range ps.list {
+		if p.cue || i >= len(synth) || len(synth[i])/dim < matchMinSynth {
+			continue
+		}
+		from, to := int(spans[i].start/frameDur), min(int(spans[i].end/frameDur), an.f.Len())
+		if to-from < matchMinReal {
+			continue
+		}
+		s := sentence{i, decimate(synth[i], dtwDecim), decimate(an.f.Coef[from*dim:to*dim], dtwDecim)}
+		allSyn = append(allSyn, s.syn...)
+		allReal = append(allReal, s.real...)
+		sents = append(sents, s)
+	}
+	// Each side normalised on its own, so that the synthetic voice and
+	// the recording become comparable.
+	synMean, synSD := moments(allSyn)
+	realMean, realSD := moments(allReal)
+	for _, s := range sents {
+		standardise(s.syn, synMean, synSD)
+		standardise(s.real, realMean, realSD)
+	}
+	if len(sents) < matchMinCtrl+1 {
+		return contentMatch{}
+	}
+	step := max(1, (len(sents)+matchSentences-1)/matchSentences)
+	var out contentMatch
+	for k := 0; k < len(sents); k += step {
+		pk := sents[k]
+		n := len(pk.syn) / dim
+		var ctrl []int
+		for j, pj := range sents {
+			if r := float64(len(pj.syn)/dim) / float64(n); j != k && r <= matchLenRatio && r >= 1/matchLenRatio {
+				ctrl = append(ctrl, j)
+			}
+		}
+		if len(ctrl) < matchMinCtrl {
+			continue
+		}
+		lr := func(j int) float64 { return math.Abs(math.Log(float64(len(sents[j].syn)) / float64(len(pk.syn)))) }
+		slices.SortStableFunc(ctrl, func(x, y int) int { return cmp.Compare(lr(x), lr(y)) })
+		ctrl = ctrl[:min(len(ctrl), matchControls)]
+		own := warpCost(pk.syn, pk.real)
+		worse := 0.0
+		var cs, css float64
+		for _, j := range ctrl {
+			c := warpCost(sents[j].syn, pk.real)
+			cs += c
+			css += c * c
+			switch {
+			case c > own:
+				worse++
+			case c == own:
+				worse += 0.5
+			}
+		}
+		out.Ranks = append(out.Ranks, worse/float64(len(ctrl)))
+		m := cs / float64(len(ctrl))
+		out.Margins = append(out.Margins, (m-own)/math.Sqrt(max(css/float64(len(ctrl))-m*m, 1e-12)))
+	}
+	return out
+}
+
+// moments returns every coefficient's mean and standard deviation.
+func moments(c []float32) (mean, sd [mfcc.Coeffs]float64) {
+	const dim = mfcc.Coeffs
+	n := len(c) / dim
+	if n == 0 {
+		for d := range sd {
+			sd[d] = 1
+		}
+		return
+	}
+	for d := 0; d < dim; d++ {
+		var s, ss float64
+		for x := 0; x < n; x++ {
+			v := float64(c[x*dim+d])
+			s += v
+			ss += v * v
+		}
+		mean[d] = s / float64(n)
+		sd[d] = math.Sqrt(max(ss/float64(n)-mean[d]*mean[d], 1e-9))
+	}
+	return
+}
+
+func standardise(c []float32, mean, sd [mfcc.Coeffs]float64) {
+	for x := 0; x < len(c); x++ {
+		d := x % mfcc.Coeffs
+		c[x] = float32((float64(c[x]) - mean[d]) / sd[d])
+	}
+}
+
+// warpCost is the cost per step of the best warp of a onto b with both
+// ends pinned, the path kept within a third of either length of the
+// diagonal: symmetric steps (a diagonal step counts its distance twice),
+// divided by the lengths' sum, so that sequences of any length compare.
+func warpCost(a, b []float32) float64 {
+	const dim = mfcc.Coeffs
+	n, m := len(a)/dim, len(b)/dim
+	if n == 0 || m == 0 {
+		return math.Inf(1)
+	}
+	w := max(n, m)/3 + 2
+	inf := math.Inf(1)
+	prev := make([]float64, m)
+	cur := make([]float64, m)
+	for y := range prev {
+		prev[y] = inf
+	}
+	for x := 0; x < n; x++ {
+		c := x * (m - 1) / max(n-1, 1)
+		lo, hi := max(c-w, 0), min(c+w, m-1)
+		for y := range cur {
+			cur[y] = inf
+		}
+		ax := a[x*dim : (x+1)*dim]
+		for y := lo; y <= hi; y++ {
+			d := dist32(ax, b[y*dim:(y+1)*dim])
+			switch {
+			case x == 0 && y == 0:
+				cur[y] = d
+			default:
+				best := inf
+				if x > 0 && y > 0 {
+					best = prev[y-1] + 2*d
+				}
+				if x > 0 {
+					best = min(best, prev[y]+d)
+				}
+				if y > 0 {
+					best = min(best, cur[y-1]+d)
+				}
+				cur[y] = best
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[m-1] / float64(n+m)
+}
+
+func dist32(a, b []float32) float64 {
+	var s float32
+	for i, v := range a {
+		d := v - b[i]
+		s += d * d
+	}
+	return math.Sqrt(float64(s))
+}
+
+// matchReport is the evidence on whether the audio is the reading of the
+// transcript.
+type matchReport struct {
+	Rate    float64      // seconds of speech per syllable of text
+	Shuffle float64      // checkMatch's score
+	Content contentMatch // tier 2's content test; empty without tier 2
+}
+
+// verdict is what the evidence says.
+type verdict uint8
+
+const (
+	matchUnknown  verdict = iota // too little evidence (no tier 2, few sentences)
+	matchGood                    // accepted
+	matchDoubtful                // warned about
+	matchWrong                   // refused
+)
+
+// refuseUnder is the t under which audio is refused when n sentences
+// were ranked.
+func refuseUnder(n int) float64 {
+	return min(matchRefuseMax, matchEffect*math.Sqrt(float64(n))-matchSlack)
+}
+
+// verdict weighs the evidence: the content test decides, when it ranked
+// enough sentences.
+func (m matchReport) verdict() verdict {
+	c := m.Content
+	t, n := c.T(), len(c.Margins)
+	switch {
+	case n < matchMinRanked || math.IsNaN(t):
+		return matchUnknown
+	case t < refuseUnder(n) && !c.someRead():
+		return matchWrong
+	case t < matchWarn:
+		return matchDoubtful
+	}
+	return matchGood
+}
+
+// judgeMatch gathers the evidence and returns an ErrMismatch error when
+// the audio is clearly not the reading of the transcript.
+func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
+	syl := 0.0
+	for _, p := range ps.list {
+		if !p.cue {
+			syl += p.syl
+		}
+	}
+	a.match.Rate = a.report.Speech.Seconds() / max(syl, 1)
+	a.match.Shuffle = a.matchScore
+	if a.synth == nil {
+		return nil
+	}
+	defer func() { a.synth = nil }() // an episode's worth of cepstra
+	began := time.Now()
+	c := matchContent(an, ps, a.synth, spans)
+	a.match.Content = c
+	t, n := c.T(), len(c.Margins)
+	a.logf("the synthetic reading of %d sentences fits their audio better than other sentences' readings by t = %.1f; %d clearly (in %s)",
+		n, t, c.strong(), since(began))
+	v := a.match.verdict()
+	if v == matchWrong && a.opts.NoRefuse {
+		v = matchDoubtful
+	}
+	switch v {
+	case matchWrong:
+		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences; its own audio would score over %.1f)",
+			ErrMismatch, t, n, matchEffect*math.Sqrt(float64(n)))
+	case matchDoubtful:
+		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; its own audio would score over %.1f): is it this episode's audio? (--align none publishes without aligning)",
+			a.audioPath, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn))
+	}
+	return nil
+}
