@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/align"
@@ -116,7 +117,7 @@ func (tm timing) time(ctx context.Context, e *episode) (timed, error) {
 		if errors.Is(err, align.ErrMismatch) {
 			err = fmt.Errorf("%w; --align none publishes it without aligning", err)
 		}
-		return res, timingError(e.md.name, err)
+		return res, timingError(e.md.name, e.audio, err)
 	}
 	res.description = "estimated in proportion to length"
 	if aligner != nil {
@@ -140,6 +141,21 @@ func hasSpeech(t *transcript.Transcript) bool {
 // timingError names the transcript in an error of its timing: the timer
 // does not know the file, so a problem at a line ("line 49: anchor …")
 // becomes "episodes/x.md:49: anchor …", the form of every other bad input.
-func timingError(md string, err error) error {
+// The aligner names the audio by the path it opened; the message names it
+// as the show does, like every other message about the episode's files.
+func timingError(md string, audio sourceFile, err error) error {
+	if audio.path != audio.name && strings.Contains(err.Error(), audio.path) {
+		err = &renamed{err: err, msg: strings.ReplaceAll(err.Error(), audio.path, audio.name)}
+	}
 	return transcript.InFile(md, fmt.Errorf("timing: %w", err))
 }
+
+// renamed is err with another message, for errors.Is and As to see
+// through.
+type renamed struct {
+	err error
+	msg string
+}
+
+func (r *renamed) Error() string { return r.msg }
+func (r *renamed) Unwrap() error { return r.err }
