@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,6 +64,53 @@ func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, st
 		return nil, "", nil, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
 	}
 	return m, info.ETag, h.Sum(nil), nil
+}
+
+// readManifestIndex is readManifestRaw that keeps the episodes in the
+// JSON read (manifest.Index), each decoded again when it is asked for,
+// rather than all of them decoded at once: the published file itself when
+// the store is local, else a copy written into work as it is read. It
+// returns a nil Index when nothing is published yet or in a dry run that
+// planned a manifest. done closes what the Index reads from.
+func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *manifest.Index, etag string, raw []byte, done func(), err error) {
+	done = func() {}
+	if w.planned != nil {
+		return nil, "", nil, done, nil
+	}
+	rc, info, err := w.store.Get(ctx, manifest.Key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil, done, nil
+	}
+	if err != nil {
+		return nil, "", nil, done, fmt.Errorf("read manifest from %s: %w", w.store, err)
+	}
+	h := sha256.New()
+	r := io.TeeReader(rc, h)
+	src, isFile := rc.(*os.File) // read from its start, as the decoder reads it
+	var spool *bufio.Writer
+	if isFile {
+		done = func() { rc.Close() }
+	} else {
+		defer rc.Close()
+		if src, err = os.Create(filepath.Join(work, manifest.Key)); err != nil {
+			return nil, "", nil, done, err
+		}
+		done = func() { src.Close() }
+		spool = bufio.NewWriterSize(src, 256<<10)
+		r = io.TeeReader(r, spool)
+	}
+	x, err = manifest.ReadIndex(r, src)
+	if err == nil {
+		_, err = io.Copy(io.Discard, io.LimitReader(r, 1<<20)) // what follows the JSON: its newline
+	}
+	if err == nil && spool != nil {
+		err = spool.Flush()
+	}
+	if err != nil {
+		done()
+		return nil, "", nil, func() {}, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+	}
+	return x, info.ETag, h.Sum(nil), done, nil
 }
 
 // updateManifest applies change to the published manifest with a
