@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // Summary is what orders an episode among the others (the feed's order
@@ -51,7 +50,7 @@ type Index struct {
 
 // indexOptions read an episode's summary: its other members are skipped
 // (Episode checks them when it decodes the episode).
-var indexOptions = json.JoinOptions(jsonv1.DefaultOptionsV1(), json.RejectUnknownMembers(false))
+var indexOptions = json.JoinOptions(readOptions, json.RejectUnknownMembers(false))
 
 // ReadIndex reads a manifest from r keeping, of each episode, its
 // Summary and where its JSON lies in src, which holds the bytes r reads
@@ -61,7 +60,7 @@ var indexOptions = json.JoinOptions(jsonv1.DefaultOptionsV1(), json.RejectUnknow
 // here.
 func ReadIndex(r io.Reader, src io.ReaderAt) (*Index, error) {
 	x := &Index{src: src}
-	m, err := readWith(r, x.read)
+	m, err := readWith(r, indexOptions, x.read)
 	if err != nil {
 		return nil, err
 	}

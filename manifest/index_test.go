@@ -86,3 +86,29 @@ func TestReadIndexRefuses(t *testing.T) {
 		t.Errorf("ReadIndex took broken JSON")
 	}
 }
+
+func BenchmarkReadIndex10k(b *testing.B) {
+	data := benchManifest(10000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ReadIndex(bytes.NewReader(data), bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIndexEpisodes10k(b *testing.B) {
+	data := benchManifest(10000)
+	x, err := ReadIndex(bytes.NewReader(data), bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		for i := range x.Len() {
+			if _, err := x.Episode(i); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

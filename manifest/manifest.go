@@ -438,15 +438,15 @@ func ReadEach(r io.Reader, each func(*Episode) error) (*Manifest, error) {
 // readEach is ReadEach that calls array when the episodes are an array
 // (not null), before the first episode.
 func readEach(r io.Reader, each func(*Episode) error, array func()) (*Manifest, error) {
-	return readWith(r, func(dec *jsontext.Decoder) error { return decodeEpisodes(dec, each, array) })
+	return readWith(r, readOptions, func(dec *jsontext.Decoder) error { return decodeEpisodes(dec, each, array) })
 }
 
 // readWith decodes a manifest's every member but its episodes, which
-// episodes decodes, the decoder at the member's value.
-func readWith(r io.Reader, episodes func(*jsontext.Decoder) error) (*Manifest, error) {
+// episodes decodes, the decoder (made with opts) at the member's value.
+func readWith(r io.Reader, opts json.Options, episodes func(*jsontext.Decoder) error) (*Manifest, error) {
 	m := &Manifest{}
 	lr := &io.LimitedReader{R: r, N: MaxSize + 1}
-	dec := jsontext.NewDecoder(lr, readOptions)
+	dec := jsontext.NewDecoder(lr, opts)
 	err := m.decode(dec, episodes)
 	var ce callbackError
 	switch {

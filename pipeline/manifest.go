@@ -66,26 +66,26 @@ func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, st
 	return m, info.ETag, h.Sum(nil), nil
 }
 
-// readManifestIndex is readManifestRaw that keeps the episodes in the
-// JSON read (manifest.Index), each decoded again when it is asked for,
-// rather than all of them decoded at once: the published file itself when
-// the store is local, else a copy written into work as it is read. It
-// returns a nil Index when nothing is published yet or in a dry run that
-// planned a manifest. done closes what the Index reads from.
-func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *manifest.Index, etag string, raw []byte, done func(), err error) {
+// readManifestIndex is readManifest that keeps the episodes in the JSON
+// read (manifest.Index), each decoded again when it is asked for, rather
+// than all of them decoded at once: the published file itself when the
+// store is local, else a copy written into work as it is read. It returns
+// a nil Index when nothing is published yet or in a dry run that planned
+// a manifest. done closes what the Index reads from. Unlike
+// readManifestRaw it hashes nothing: an Index is never written back.
+func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *manifest.Index, etag string, done func(), err error) {
 	done = func() {}
 	if w.planned != nil {
-		return nil, "", nil, done, nil
+		return nil, "", done, nil
 	}
 	rc, info, err := w.store.Get(ctx, manifest.Key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", nil, done, nil
+		return nil, "", done, nil
 	}
 	if err != nil {
-		return nil, "", nil, done, fmt.Errorf("read manifest from %s: %w", w.store, err)
+		return nil, "", done, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
-	h := sha256.New()
-	r := io.TeeReader(rc, h)
+	var r io.Reader = rc
 	src, isFile := rc.(*os.File) // read from its start, as the decoder reads it
 	var spool *bufio.Writer
 	if isFile {
@@ -93,24 +93,21 @@ func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *mani
 	} else {
 		defer rc.Close()
 		if src, err = os.Create(filepath.Join(work, manifest.Key)); err != nil {
-			return nil, "", nil, done, err
+			return nil, "", done, err
 		}
 		done = func() { src.Close() }
 		spool = bufio.NewWriterSize(src, 256<<10)
 		r = io.TeeReader(r, spool)
 	}
 	x, err = manifest.ReadIndex(r, src)
-	if err == nil {
-		_, err = io.Copy(io.Discard, io.LimitReader(r, 1<<20)) // what follows the JSON: its newline
-	}
 	if err == nil && spool != nil {
 		err = spool.Flush()
 	}
 	if err != nil {
 		done()
-		return nil, "", nil, func() {}, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+		return nil, "", func() {}, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
 	}
-	return x, info.ETag, h.Sum(nil), done, nil
+	return x, info.ETag, done, nil
 }
 
 // updateManifest applies change to the published manifest with a

@@ -444,12 +444,13 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	x, etag, raw, done, err := p.readManifestIndex(ctx, work)
+	x, etag, done, err := p.readManifestIndex(ctx, work)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
 	var cur *manifest.Manifest
+	var raw []byte
 	var src feed.Source = x
 	if x != nil {
 		cur = x.Manifest
