@@ -86,7 +86,10 @@ func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *mani
 		return nil, "", done, fmt.Errorf("read manifest from %s: %w", w.store, err)
 	}
 	var r io.Reader = rc
-	src, isFile := rc.(*os.File) // read from its start, as the decoder reads it
+	// The local store's file is read from its start, as the decoder reads
+	// it; the store replaces a file by renaming another over it, so the
+	// open file keeps the bytes indexed whatever a publisher does.
+	src, isFile := rc.(*os.File)
 	var spool *bufio.Writer
 	if isFile {
 		done = func() { rc.Close() }
