@@ -153,11 +153,41 @@ type License struct {
 
 func (s *Show) urlFor(key string) string { return manifest.URL(s.BaseURL, key) }
 
+// Source is the episodes of a feed, each read when its item is written:
+// a big show's episodes need not all be in memory at once.
+// *manifest.Index is one; Episodes makes one of episodes in memory.
+type Source interface {
+	// Len is the number of episodes.
+	Len() int
+	// Summary is what orders episode i and names its hosts.
+	Summary(i int) manifest.Summary
+	// Episode returns episode i whole.
+	Episode(i int) (*manifest.Episode, error)
+}
+
+// Episodes is a Source of episodes in memory.
+type Episodes []manifest.Episode
+
+// Len implements Source.
+func (eps Episodes) Len() int { return len(eps) }
+
+// Summary implements Source.
+func (eps Episodes) Summary(i int) manifest.Summary { return manifest.SummaryOf(&eps[i]) }
+
+// Episode implements Source.
+func (eps Episodes) Episode(i int) (*manifest.Episode, error) { return &eps[i], nil }
+
 // Write renders the feed of the show cfg with the episodes published in m,
 // newest first, to w. now is the lastBuildDate. Episodes are rendered and
 // written one at a time, so memory does not grow with the number of
 // episodes.
 func Write(w io.Writer, show *Show, m *manifest.Manifest, now time.Time) error {
+	return WriteFrom(w, show, m, Episodes(m.Episodes), now)
+}
+
+// WriteFrom is Write with the episodes of src, each asked for as its
+// item is written; m.Episodes is not read.
+func WriteFrom(w io.Writer, show *Show, m *manifest.Manifest, src Source, now time.Time) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := io.WriteString(bw, xml.Header); err != nil {
 		return fmt.Errorf("feed: %w", err)
@@ -178,7 +208,7 @@ func Write(w io.Writer, show *Show, m *manifest.Manifest, now time.Time) error {
 		NSContent: NSContent,
 		NSAtom:    NSAtom,
 		NSPSC:     NSPSC,
-		Channel:   newChannel(show, m, now),
+		Channel:   newChannel(show, m, src, now),
 	}
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("feed: %w", err)
@@ -192,7 +222,7 @@ func Write(w io.Writer, show *Show, m *manifest.Manifest, now time.Time) error {
 	return nil
 }
 
-func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
+func newChannel(show *Show, m *manifest.Manifest, src Source, now time.Time) *channel {
 	feedURL := show.FeedURL
 	link := show.Link
 	if link == "" {
@@ -214,7 +244,7 @@ func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
 		IType:     show.Type,
 		GUID:      m.GUID,
 		Medium:    show.Medium,
-		Items:     itemWriter{show: show, m: m},
+		Items:     itemWriter{show: show, m: m, src: src},
 	}
 	// Only title, description, owner_email, image and categories are
 	// required: a show without author or owner_name is still by someone,
@@ -255,7 +285,7 @@ func newChannel(show *Show, m *manifest.Manifest, now time.Time) *channel {
 	c.Locked = &locked{Owner: show.OwnerEmail, Value: lock}
 	c.Persons = showPersons(show.Hosts)
 	if len(c.Persons) == 0 {
-		c.Persons = showPersons(namedHosts(m.Episodes))
+		c.Persons = showPersons(namedHosts(src))
 	}
 	c.Items.hosts = c.Persons
 	if show.Block {
@@ -320,16 +350,13 @@ func showPersons(hosts []manifest.Person) []person {
 // configures none: those named in the most episodes first, then by name,
 // each as the newest episode spells them, with the newest link, picture
 // and group given for them.
-func namedHosts(eps []manifest.Episode) []manifest.Person {
+func namedHosts(src Source) []manifest.Person {
 	count := map[string]int{}
 	first := map[string]manifest.Person{}
-	for _, i := range newestFirst(eps, PubDates(eps)) {
-		e := &eps[i]
+	sums := summaries(src)
+	for _, i := range newestFirst(sums, pubDates(sums)) {
 		seen := map[string]bool{}
-		for _, p := range e.Persons {
-			if p.Role != "host" && p.Role != "co-host" {
-				continue
-			}
+		for _, p := range sums[i].Hosts {
 			k := strings.ToLower(strings.TrimSpace(p.Name))
 			if k == "" || seen[k] {
 				continue
@@ -400,14 +427,18 @@ func showImageURL(show *Show, m *manifest.Manifest) string {
 type itemWriter struct {
 	show  *Show
 	m     *manifest.Manifest
+	src   Source
 	hosts []person // the channel's persons, for items that name only guests
 }
 
 func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
-	dates := PubDates(iw.m.Episodes)
-	eps := newestFirst(iw.m.Episodes, dates)
-	for _, i := range eps {
-		e := &iw.m.Episodes[i]
+	sums := summaries(iw.src)
+	dates := pubDates(sums)
+	for _, i := range newestFirst(sums, dates) {
+		e, err := iw.src.Episode(i)
+		if err != nil {
+			return err
+		}
 		// Apps key episodes by guid and play the enclosure: without either
 		// the item is worse than no item.
 		if e.GUID == "" {
@@ -418,7 +449,7 @@ func (iw itemWriter) MarshalXML(enc *xml.Encoder, _ xml.StartElement) error {
 		}
 		it := newItem(iw.show, iw.m, e, dates[i], iw.hosts)
 		if err := enc.Encode(it); err != nil {
-			return fmt.Errorf("episode %s: %w", iw.m.Episodes[i].Slug, err)
+			return fmt.Errorf("episode %s: %w", e.Slug, err)
 		}
 	}
 	return nil
@@ -434,6 +465,19 @@ const DaySpacing = time.Minute
 // list them in the order the show numbers them, and the same episodes get
 // the same dates at every republish. A date with a time is kept as it is.
 func PubDates(eps []manifest.Episode) []time.Time {
+	return pubDates(summaries(Episodes(eps)))
+}
+
+// summaries are the Summaries of src's episodes.
+func summaries(src Source) []manifest.Summary {
+	sums := make([]manifest.Summary, src.Len())
+	for i := range sums {
+		sums[i] = src.Summary(i)
+	}
+	return sums
+}
+
+func pubDates(eps []manifest.Summary) []time.Time {
 	dates := make([]time.Time, len(eps))
 	byDay := map[time.Time][]int{}
 	for i, e := range eps {
@@ -457,7 +501,7 @@ func PubDates(eps []manifest.Episode) []time.Time {
 // newestFirst returns the indexes of eps in the feed's order (newest
 // pubDate, then highest number, then slug), without reordering the
 // caller's manifest.
-func newestFirst(eps []manifest.Episode, dates []time.Time) []int {
+func newestFirst(eps []manifest.Summary, dates []time.Time) []int {
 	order := make([]int, len(eps))
 	for i := range order {
 		order[i] = i

@@ -1,9 +1,11 @@
 package feed
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/podpipe/podpipe/manifest"
 )
@@ -34,5 +36,64 @@ func TestWriteStreams(t *testing.T) {
 	// buffer's worth are there.
 	if got := strings.Count(w.String(), "</item>"); got < n-1-(64<<10)/1000 {
 		t.Errorf("%d items written before the failing one, want most of the %d", got, n-1)
+	}
+}
+
+// countingSource makes each episode anew when it is asked for, as
+// manifest.Index decodes it again, and keeps a weak pointer to it: what
+// the garbage collector has not freed is still held by someone.
+type countingSource struct {
+	proto manifest.Episode
+	n     int
+	made  []weak.Pointer[manifest.Episode]
+}
+
+func (s *countingSource) Len() int { return s.n }
+
+func (s *countingSource) Summary(i int) manifest.Summary {
+	return manifest.Summary{Slug: "ep-" + itoa(int64(i)), Number: i + 1, Date: s.proto.Date.Add(time.Duration(i) * time.Hour)}
+}
+
+func (s *countingSource) Episode(i int) (*manifest.Episode, error) {
+	e := new(manifest.Episode)
+	*e = s.proto
+	sum := s.Summary(i)
+	e.Slug, e.Number, e.Date, e.GUID = sum.Slug, sum.Number, sum.Date, "guid-"+sum.Slug
+	e.NotesHTML = "<p>" + strings.Repeat("notes ", 200) + "</p>"
+	s.made = append(s.made, weak.Make(e))
+	return e, nil
+}
+
+// TestWriteFromKeepsNoEpisodes: WriteFrom asks for each episode once, as
+// its item is written, in the feed's order, and keeps none of them once
+// written, so that the memory of a feed build does not grow with the
+// show's episodes.
+func TestWriteFromKeepsNoEpisodes(t *testing.T) {
+	show, m := sampleShow("https://cdn.example.com/tea/")
+	src := &countingSource{proto: m.Episodes[0], n: 300}
+	var w strings.Builder
+	if err := WriteFrom(&w, show, m, src, buildTime); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.made) != src.n {
+		t.Fatalf("%d episodes asked for, want each of the %d once", len(src.made), src.n)
+	}
+	if got := strings.Count(w.String(), "</item>"); got != src.n {
+		t.Fatalf("%d items, want %d", got, src.n)
+	}
+	if first := strings.Index(w.String(), "guid-ep-299"); first < 0 || first > strings.Index(w.String(), "guid-ep-0<") {
+		t.Errorf("the newest episode is not the first item")
+	}
+	runtime.GC()
+	alive := 0
+	for _, p := range src.made {
+		if p.Value() != nil {
+			alive++
+		}
+	}
+	// A few may be left to a stack slot or a buffer; all of them would
+	// be the whole show in memory.
+	if alive > 10 {
+		t.Errorf("%d of %d episodes still held after the feed was written", alive, src.n)
 	}
 }

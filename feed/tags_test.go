@@ -151,7 +151,7 @@ func TestPubDates(t *testing.T) {
 			t.Errorf("%s: %v, want %v", eps[i].Slug, got[i], want[i])
 		}
 	}
-	if order := newestFirst(eps, got); eps[order[0]].Slug != "04-d" || eps[order[1]].Slug != "02-b" || eps[order[4]].Slug != "01-a" {
+	if order := newestFirst(summaries(Episodes(eps)), got); eps[order[0]].Slug != "04-d" || eps[order[1]].Slug != "02-b" || eps[order[4]].Slug != "01-a" {
 		t.Errorf("order %v", order)
 	}
 }

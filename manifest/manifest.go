@@ -438,10 +438,16 @@ func ReadEach(r io.Reader, each func(*Episode) error) (*Manifest, error) {
 // readEach is ReadEach that calls array when the episodes are an array
 // (not null), before the first episode.
 func readEach(r io.Reader, each func(*Episode) error, array func()) (*Manifest, error) {
+	return readWith(r, readOptions, func(dec *jsontext.Decoder) error { return decodeEpisodes(dec, each, array) })
+}
+
+// readWith decodes a manifest's every member but its episodes, which
+// episodes decodes, the decoder (made with opts) at the member's value.
+func readWith(r io.Reader, opts json.Options, episodes func(*jsontext.Decoder) error) (*Manifest, error) {
 	m := &Manifest{}
 	lr := &io.LimitedReader{R: r, N: MaxSize + 1}
-	dec := jsontext.NewDecoder(lr, readOptions)
-	err := m.decode(dec, each, array)
+	dec := jsontext.NewDecoder(lr, opts)
+	err := m.decode(dec, episodes)
 	var ce callbackError
 	switch {
 	case errors.As(err, &ce):
@@ -466,7 +472,7 @@ func (e callbackError) Error() string { return e.err.Error() }
 // decode walks the manifest's object member by member, and its episodes
 // element by element, each decoded on its own so that the decoder never
 // needs more than one episode in its buffer.
-func (m *Manifest) decode(dec *jsontext.Decoder, each func(*Episode) error, array func()) error {
+func (m *Manifest) decode(dec *jsontext.Decoder, episodes func(*jsontext.Decoder) error) error {
 	if tok, err := dec.ReadToken(); err != nil {
 		return err
 	} else if tok.Kind() != '{' {
@@ -497,7 +503,7 @@ func (m *Manifest) decode(dec *jsontext.Decoder, each func(*Episode) error, arra
 		case "superseded":
 			field = &m.Superseded
 		case "episodes":
-			if err := decodeEpisodes(dec, each, array); err != nil {
+			if err := episodes(dec); err != nil {
 				return err
 			}
 			continue

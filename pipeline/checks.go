@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/rules"
 	"github.com/podpipe/podpipe/transcript"
@@ -65,12 +66,17 @@ func checkGUIDs(eps []*episode, old *manifest.Manifest) error {
 // number: Apple requires itunes:episode on every item of a serial show. It
 // happens when show.type changes to serial after episodes were published.
 func checkSerial(m *manifest.Manifest, batch map[string]bool, serial bool, configFile string) error {
+	return checkSerialOf(feed.Episodes(m.Episodes), batch, serial, configFile)
+}
+
+// checkSerialOf is checkSerial of the episodes of src.
+func checkSerialOf(src feed.Source, batch map[string]bool, serial bool, configFile string) error {
 	if !serial {
 		return nil
 	}
 	var missing []string
-	for _, e := range m.Episodes {
-		if e.Number <= 0 && !batch[e.Slug] {
+	for i := range src.Len() {
+		if e := src.Summary(i); e.Number <= 0 && !batch[e.Slug] {
 			missing = append(missing, e.Slug)
 		}
 	}

@@ -14,11 +14,12 @@ import (
 	"github.com/podpipe/podpipe/storage"
 )
 
-// renderFeed writes the feed of the manifest into work (step 8, feed), with
+// renderFeed writes the feed of the manifest m with the episodes of src
+// into work (step 8, feed), with
 // a warning when show.guid is not the podcast:guid the feed keeps, and
 // returns its lastBuildDate (feedBuilt). It takes the whole config because
 // feed.Write does: the feed says all of the show.
-func (p *Pipeline) renderFeed(ctx context.Context, m *manifest.Manifest, work string) (*artifact, time.Time, []string, error) {
+func (p *Pipeline) renderFeed(ctx context.Context, m *manifest.Manifest, src feed.Source, work string) (*artifact, time.Time, []string, error) {
 	cfg := p.cfg
 	var warnings []string
 	// podcast:guid never changes once published: apps and directories
@@ -38,7 +39,7 @@ func (p *Pipeline) renderFeed(ctx context.Context, m *manifest.Manifest, work st
 	if published, date, ok := p.publishedFeed(ctx); ok {
 		cw := &compareWriter{want: published}
 		err := writeFile(a.path, func(w io.Writer) error {
-			return feed.Write(io.MultiWriter(w, cw), show, m, date)
+			return feed.WriteFrom(io.MultiWriter(w, cw), show, m, src, date)
 		})
 		if err == nil {
 			built, same = date, cw.atEnd()
@@ -50,7 +51,7 @@ func (p *Pipeline) renderFeed(ctx context.Context, m *manifest.Manifest, work st
 	}
 	if !same {
 		built = now
-		err := writeFile(a.path, func(w io.Writer) error { return feed.Write(w, show, m, built) })
+		err := writeFile(a.path, func(w io.Writer) error { return feed.WriteFrom(w, show, m, src, built) })
 		if err != nil {
 			return nil, now, warnings, fmt.Errorf("feed: %w", err)
 		}

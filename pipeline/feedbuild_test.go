@@ -2,11 +2,17 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/podpipe/podpipe/manifest"
+	"github.com/podpipe/podpipe/storage"
+	"github.com/podpipe/podpipe/storage/local"
 )
 
 // TestFeedLeavesManifest: where feedLeavesManifest says feed build's
@@ -81,4 +87,78 @@ func mustEncode(t *testing.T, m *manifest.Manifest) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// streamStore is a store whose objects read as a stream, as S3's do, not
+// as the local store's files.
+type streamStore struct{ storage.Store }
+
+func (s streamStore) Get(ctx context.Context, key string) (io.ReadCloser, storage.ObjectInfo, error) {
+	rc, info, err := s.Store.Get(ctx, key)
+	if err != nil {
+		return nil, info, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{rc, rc}, info, nil
+}
+
+// TestBuildFeedFromStream: feed build over a store that streams the
+// manifest (read through a copy of it in the work folder) renders the
+// feed and home page it renders over the local store's own file.
+func TestBuildFeedFromStream(t *testing.T) {
+	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
+	ctx := context.Background()
+	st, err := local.New(cfg.LocalStorageDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newPipeline(t, cfg, st, Options{}).PublishAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	// Each run's config edit changes the feed and the home page, which
+	// are rendered anew, dated now.
+	build := func(store storage.Store, desc string) (feed, home []byte) {
+		t.Helper()
+		cfg.Show.Description = desc
+		if _, err := newPipeline(t, cfg, store, Options{Now: func() time.Time { return now }}).BuildFeed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range []*[]byte{&feed, &home} {
+			key := "feed.xml"
+			if b == &home {
+				key = "index.html"
+			}
+			if *b, err = os.ReadFile(filepath.Join(cfg.LocalStorageDir(), key)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Contains(feed, []byte(desc)) || !bytes.Contains(home, []byte(desc)) {
+			t.Fatalf("the feed or the home page lacks the new description %q", desc)
+		}
+		return feed, home
+	}
+	wantFeed, wantHome := build(st, "Described from the file.")
+	build(streamStore{st}, "Described otherwise.")
+	gotFeed, gotHome := build(streamStore{st}, "Described from the file.")
+	if !bytes.Equal(gotFeed, wantFeed) {
+		t.Errorf("the feed built from a stream differs from the one built from the file:\n%s\nwant:\n%s", gotFeed, wantFeed)
+	}
+	if !bytes.Equal(gotHome, wantHome) {
+		t.Errorf("the home page built from a stream differs from the one built from the file")
+	}
+	f, err := os.Open(filepath.Join(cfg.LocalStorageDir(), manifest.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := manifest.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(gotFeed, []byte("<item>")); n != len(m.Episodes) || n == 0 {
+		t.Errorf("the feed has %d items, want the manifest's %d", n, len(m.Episodes))
+	}
 }

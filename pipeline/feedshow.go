@@ -240,7 +240,7 @@ func (p *Pipeline) WriteMovedFeed(ctx context.Context, previousURL string, w io.
 // movedFeeds renders the final feed of each earlier address that lies in
 // this store (under publish.base_url), to be uploaded with the feed; an
 // address elsewhere is one podpipe cannot write, and the log says so.
-func (p *Pipeline) movedFeeds(m *manifest.Manifest, built time.Time, work string) ([]*artifact, error) {
+func (p *Pipeline) movedFeeds(m *manifest.Manifest, src feed.Source, built time.Time, work string) ([]*artifact, error) {
 	var arts []*artifact
 	for i, u := range p.cfg.Publish.PreviousURLs {
 		rest, ok := strings.CutPrefix(u, p.cfg.Publish.BaseURL)
@@ -250,7 +250,7 @@ func (p *Pipeline) movedFeeds(m *manifest.Manifest, built time.Time, work string
 			continue
 		}
 		a := &artifact{role: "feed", key: key, path: filepath.Join(work, fmt.Sprintf("moved-%d.xml", i)), contentType: "application/rss+xml; charset=utf-8"}
-		err = writeFile(a.path, func(w io.Writer) error { return feed.Write(w, movedFeedShow(p.cfg, u), m, built) })
+		err = writeFile(a.path, func(w io.Writer) error { return feed.WriteFrom(w, movedFeedShow(p.cfg, u), m, src, built) })
 		if err != nil {
 			return nil, fmt.Errorf("feed for %s: %w", u, err)
 		}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,6 +64,53 @@ func (w *publisher) readManifestRaw(ctx context.Context) (*manifest.Manifest, st
 		return nil, "", nil, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
 	}
 	return m, info.ETag, h.Sum(nil), nil
+}
+
+// readManifestIndex is readManifest that keeps the episodes in the JSON
+// read (manifest.Index), each decoded again when it is asked for, rather
+// than all of them decoded at once: the published file itself when the
+// store is local, else a copy written into work as it is read. It returns
+// a nil Index when nothing is published yet or in a dry run that planned
+// a manifest. done closes what the Index reads from. Unlike
+// readManifestRaw it hashes nothing: an Index is never written back.
+func (w *publisher) readManifestIndex(ctx context.Context, work string) (x *manifest.Index, etag string, done func(), err error) {
+	done = func() {}
+	if w.planned != nil {
+		return nil, "", done, nil
+	}
+	rc, info, err := w.store.Get(ctx, manifest.Key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", done, nil
+	}
+	if err != nil {
+		return nil, "", done, fmt.Errorf("read manifest from %s: %w", w.store, err)
+	}
+	var r io.Reader = rc
+	// The local store's file is read from its start, as the decoder reads
+	// it; the store replaces a file by renaming another over it, so the
+	// open file keeps the bytes indexed whatever a publisher does.
+	src, isFile := rc.(*os.File)
+	var spool *bufio.Writer
+	if isFile {
+		done = func() { rc.Close() }
+	} else {
+		defer rc.Close()
+		if src, err = os.Create(filepath.Join(work, manifest.Key)); err != nil {
+			return nil, "", done, err
+		}
+		done = func() { src.Close() }
+		spool = bufio.NewWriterSize(src, 256<<10)
+		r = io.TeeReader(r, spool)
+	}
+	x, err = manifest.ReadIndex(r, src)
+	if err == nil && spool != nil {
+		err = spool.Flush()
+	}
+	if err != nil {
+		done()
+		return nil, "", func() {}, fmt.Errorf("%s/%s: %w", w.store, manifest.Key, err)
+	}
+	return x, info.ETag, done, nil
 }
 
 // updateManifest applies change to the published manifest with a

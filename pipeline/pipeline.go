@@ -433,14 +433,34 @@ func (p *Pipeline) loadEpisode(arg string) (*episode, error) {
 	return load(show, src)
 }
 
-// BuildFeed rebuilds the feed from the manifest and config alone.
+// BuildFeed rebuilds the feed from the manifest and config alone. The
+// manifest's episodes are read an episode at a time as the home page and
+// the feed list them (a manifest.Index), never all decoded at once,
+// unless the manifest changes too.
 func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	res := &Result{FeedURL: p.cfg.FeedURL(), DryRun: p.opt.DryRun}
-	cur, etag, raw, err := p.readManifestRaw(ctx)
+	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSerial(cur, nil, p.cfg.Show.Type == "serial", p.cfg.File); err != nil {
+	defer os.RemoveAll(work)
+	x, etag, done, err := p.readManifestIndex(ctx, work)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var cur *manifest.Manifest
+	var raw []byte
+	var src feed.Source = x
+	if x != nil {
+		cur = x.Manifest
+	} else {
+		if cur, etag, raw, err = p.readManifestRaw(ctx); err != nil {
+			return nil, err
+		}
+		src = feed.Episodes(cur.Episodes)
+	}
+	if err := checkSerialOf(src, nil, p.cfg.Show.Type == "serial", p.cfg.File); err != nil {
 		return nil, err
 	}
 	show, err := p.showFolder()
@@ -451,25 +471,25 @@ func (p *Pipeline) BuildFeed(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	work, err := newWorkDir()
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(work)
 	// show.image is config like the rest: a new cover is uploaded under its
 	// new name and recorded, else the feed would keep showing the old one.
 	coverObj, err := p.publishCover(ctx, cover, work, res)
 	if err != nil {
 		return nil, err
 	}
-	m := cur
 	if !feedLeavesManifest(cur, etag, coverObj) {
-		m, err = p.updateManifestFrom(ctx, p.showGUID(), &manifestRead{m: cur, etag: etag, raw: raw}, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
+		// The manifest changes: it is read whole, to be written whole.
+		var first *manifestRead
+		if x == nil {
+			first = &manifestRead{m: cur, etag: etag, raw: raw}
+		}
+		m, err := p.updateManifestFrom(ctx, p.showGUID(), first, upsertEpisodes(nil, coverObj, nil, p.opt.Now()))
 		if err != nil {
 			return nil, err
 		}
+		cur, src = m, feed.Episodes(m.Episodes)
 	}
-	if err := p.publishStable(ctx, m, nil, work, res); err != nil {
+	if err := p.publishStableFrom(ctx, cur, src, nil, work, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -670,9 +690,15 @@ func (p *Pipeline) publishCover(ctx context.Context, cover sourceFile, work stri
 // rendered from m, the manifest just written, each unless the store holds
 // one rendered from a newer manifest (putStable).
 func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, pages []*artifact, work string, res *Result) error {
+	return p.publishStableFrom(ctx, m, feed.Episodes(m.Episodes), pages, work, res)
+}
+
+// publishStableFrom is publishStable with the episodes of src, m.Episodes
+// unread.
+func (p *Pipeline) publishStableFrom(ctx context.Context, m *manifest.Manifest, src feed.Source, pages []*artifact, work string, res *Result) error {
 	// The home page lists what the feed does: it changes with it. The
 	// stylesheet is the same for every manifest.
-	home, xsl, err := p.renderSite(m, work)
+	home, xsl, err := p.renderSite(m, src, work)
 	if err != nil {
 		return err
 	}
@@ -684,7 +710,7 @@ func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, page
 			return err
 		}
 	}
-	a, built, warnings, err := p.renderFeed(ctx, m, work)
+	a, built, warnings, err := p.renderFeed(ctx, m, src, work)
 	for _, w := range warnings {
 		p.logf("warning: %s", w)
 	}
@@ -693,7 +719,7 @@ func (p *Pipeline) publishStable(ctx context.Context, m *manifest.Manifest, page
 	}
 	// The final feeds at the show's earlier addresses (previous_urls)
 	// are the same for every manifest that renders the same feed.
-	moved, err := p.movedFeeds(m, built, work)
+	moved, err := p.movedFeeds(m, src, built, work)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/podpipe/podpipe/config"
+	"github.com/podpipe/podpipe/feed"
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/site"
 )
@@ -35,11 +36,15 @@ func (p *Pipeline) pageSite(cover sourceFile) pageSite {
 	return s
 }
 
-// renderSite writes the show's home page, from the manifest, which lists
-// the episodes, and the feed's stylesheet into work.
-func (p *Pipeline) renderSite(m *manifest.Manifest, work string) (home, xsl *artifact, err error) {
+// renderSite writes the show's home page, from the manifest m with the
+// episodes of src, and the feed's stylesheet into work.
+func (p *Pipeline) renderSite(m *manifest.Manifest, src feed.Source, work string) (home, xsl *artifact, err error) {
 	home = &artifact{role: "page", path: filepath.Join(work, homeKey), contentType: "text/html; charset=utf-8", sameIsCurrent: true}
-	if err := writeFile(home.path, func(w io.Writer) error { return site.WriteIndex(w, homeOf(p.cfg, m)) }); err != nil {
+	s, err := homeOf(p.cfg, m, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := writeFile(home.path, func(w io.Writer) error { return site.WriteIndex(w, s) }); err != nil {
 		return nil, nil, err
 	}
 	if err := home.finish("", "index", ".html", false); err != nil {
@@ -55,9 +60,17 @@ func (p *Pipeline) renderSite(m *manifest.Manifest, work string) (home, xsl *art
 	return home, xsl, nil
 }
 
-// homeOf is the home page of the show m publishes: its episodes newest
-// first, as apps list them.
-func homeOf(cfg *config.Config, m *manifest.Manifest) site.Show {
+// homeEpisodes is how many episodes the home page lists, the newest. A
+// listener who opens a show's page looks for what is new and how to
+// subscribe; the whole back catalogue is the feed's, which apps list
+// and the feed's stylesheet shows as a page, and which the home page
+// links. Listing 10,000 episodes made a page of megabytes that no one
+// scrolls, and took a sixth of the time of a big show's feed build.
+const homeEpisodes = 100
+
+// homeOf is the home page of the show m publishes with the episodes of
+// src: the newest homeEpisodes of them newest first, as apps list them.
+func homeOf(cfg *config.Config, m *manifest.Manifest, src feed.Source) (site.Show, error) {
 	s := site.Show{
 		Title: cfg.Show.Title, Description: cfg.Show.Description, Author: cfg.Show.Author,
 		Language: cfg.Show.Language, Link: cfg.Show.Link,
@@ -70,19 +83,32 @@ func homeOf(cfg *config.Config, m *manifest.Manifest) site.Show {
 	for _, h := range cfg.Show.Hosts {
 		s.Hosts = append(s.Hosts, h.Name)
 	}
-	eps := append([]manifest.Episode(nil), m.Episodes...)
-	sort.SliceStable(eps, func(i, j int) bool {
-		if !eps[i].Date.Equal(eps[j].Date) {
-			return eps[i].Date.After(eps[j].Date)
+	sums := make([]manifest.Summary, src.Len())
+	order := make([]int, len(sums))
+	for i := range sums {
+		sums[i], order[i] = src.Summary(i), i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &sums[order[i]], &sums[order[j]]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.After(b.Date)
 		}
-		return eps[i].Slug > eps[j].Slug
+		return a.Slug > b.Slug
 	})
-	for _, e := range eps {
+	if len(order) > homeEpisodes {
+		s.Earlier = len(order) - homeEpisodes
+		order = order[:homeEpisodes]
+	}
+	for _, i := range order {
+		e, err := src.Episode(i)
+		if err != nil {
+			return s, err
+		}
 		desc, _, _ := strings.Cut(e.Description, "\n\n")
 		s.Episodes = append(s.Episodes, site.Episode{
 			Title: e.Title, URL: manifest.EscapeKey(e.Page.Key), Date: e.Date, Description: strings.TrimSpace(desc),
 			Number: e.Number, Duration: time.Duration(e.Duration * float64(time.Second)),
 		})
 	}
-	return s
+	return s, nil
 }

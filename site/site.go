@@ -30,6 +30,9 @@ type Show struct {
 	SelfURL                    string // the home page's absolute URL
 	Hosts                      []string
 	Episodes                   []Episode // newest first
+	// Earlier is how many episodes, older than Episodes, the page does
+	// not list: it links the feed, which lists every one.
+	Earlier int
 }
 
 // Episode is one entry of the home page's list.
@@ -71,13 +74,16 @@ type appLink struct {
 
 type labels struct {
 	Subscribe, Copy, Copied, FeedHelp, Hosts, Episodes, Apps, Website string
+	Earlier                                                           string // a format of the count of episodes not listed
 }
 
 var (
 	enLabels = labels{Subscribe: "Subscribe", Copy: "Copy", Copied: "Copied", Hosts: "Hosts", Episodes: "Episodes",
-		FeedHelp: "Paste this address into any podcast app:", Apps: "Open in an app", Website: "Website"}
+		FeedHelp: "Paste this address into any podcast app:", Apps: "Open in an app", Website: "Website",
+		Earlier: "%d earlier episodes: all in the feed"}
 	zhLabels = labels{Subscribe: "訂閱", Copy: "複製", Copied: "已複製", Hosts: "主持人", Episodes: "單集",
-		FeedHelp: "把這個網址貼到任何一個 Podcast App：", Apps: "用 App 開啟", Website: "網站"}
+		FeedHelp: "把這個網址貼到任何一個 Podcast App：", Apps: "用 App 開啟", Website: "網站",
+		Earlier: "還有 %d 集較早的單集：全部都在 RSS 裡"}
 )
 
 type view struct {
@@ -89,6 +95,7 @@ type view struct {
 	ScriptHash string
 	JSONLD     template.JS
 	Eps        []episodeView
+	Earlier    string
 }
 
 type episodeView struct {
@@ -123,6 +130,9 @@ func WriteIndex(w io.Writer, s Show) error {
 			}
 		}
 		v.Eps = append(v.Eps, ev)
+	}
+	if s.Earlier > 0 {
+		v.Earlier = fmt.Sprintf(v.L.Earlier, s.Earlier)
 	}
 	ld := map[string]any{"@context": "https://schema.org", "@type": "PodcastSeries", "name": s.Title, "description": s.Description, "webFeed": s.FeedURL}
 	if s.SelfURL != "" {

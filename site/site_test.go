@@ -40,6 +40,33 @@ func TestWriteIndex(t *testing.T) {
 	}
 }
 
+// TestWriteIndexEarlier: a page that lists only the newest episodes says
+// how many it leaves to the feed, and links it; one that lists them all
+// says nothing of the kind.
+func TestWriteIndexEarlier(t *testing.T) {
+	for _, tc := range []struct {
+		lang    string
+		earlier int
+		want    string
+	}{
+		{"en", 9900, `<p class="earlier"><a href="https://cdn.example.org/show/feed.xml">9900 earlier episodes: all in the feed</a></p>`},
+		{"zh-TW", 3, `<p class="earlier"><a href="https://cdn.example.org/show/feed.xml">還有 3 集較早的單集：全部都在 RSS 裡</a></p>`},
+		{"en", 0, ""},
+	} {
+		var b bytes.Buffer
+		err := WriteIndex(&b, Show{Title: "Show", Language: tc.lang, FeedURL: "https://cdn.example.org/show/feed.xml", Earlier: tc.earlier,
+			Episodes: []Episode{{Title: "Two", URL: "episodes/02-two.html"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := b.String(); tc.want == "" && strings.Contains(page, `class="earlier"`) {
+			t.Errorf("%s, none earlier: the page says some are", tc.lang)
+		} else if !strings.Contains(page, tc.want) {
+			t.Errorf("%s, %d earlier: the page lacks %s", tc.lang, tc.earlier, tc.want)
+		}
+	}
+}
+
 func TestAppLinksOnlyForHTTP(t *testing.T) {
 	if l := AppLinks("javascript:alert(1)"); l != nil {
 		t.Errorf("AppLinks of a javascript: URL = %v", l)

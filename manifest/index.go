@@ -1,0 +1,127 @@
+package manifest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Summary is what orders an episode among the others (the feed's order
+// and the home page's) and the hosts it names: the few fields a writer
+// needs of every episode before it writes the first.
+type Summary struct {
+	Slug   string
+	Number int
+	Date   time.Time
+	// Hosts are its persons of role host or co-host.
+	Hosts []Person
+}
+
+// SummaryOf is e's Summary.
+func SummaryOf(e *Episode) Summary {
+	s := Summary{Slug: e.Slug, Number: e.Number, Date: e.Date}
+	for _, p := range e.Persons {
+		if p.Role == "host" || p.Role == "co-host" {
+			s.Hosts = append(s.Hosts, p)
+		}
+	}
+	return s
+}
+
+// Index is a manifest whose episodes stay in the JSON they were read
+// from, each decoded again when it is asked for: a show of 10,000
+// episodes has a 44 MB manifest, whose episodes decoded take some 35 MB,
+// and their Summaries a few hundred bytes each. It is not safe for
+// concurrent use.
+type Index struct {
+	// Manifest has every field but Episodes.
+	*Manifest
+	// Summaries are the episodes' summaries, in the manifest's order.
+	Summaries []Summary
+
+	spans [][2]int64 // each episode's bytes in src, perhaps after a comma
+	src   io.ReaderAt
+	buf   []byte
+}
+
+// indexOptions read an episode's summary: its other members are skipped
+// (Episode checks them when it decodes the episode).
+var indexOptions = json.JoinOptions(readOptions, json.RejectUnknownMembers(false))
+
+// ReadIndex reads a manifest from r keeping, of each episode, its
+// Summary and where its JSON lies in src, which holds the bytes r reads
+// (the same file, or a copy written as r is read) from offset 0 and is
+// read from only when an episode is asked for. A member of an episode
+// that is not of Episode, or of the wrong type, is found by Episode, not
+// here.
+func ReadIndex(r io.Reader, src io.ReaderAt) (*Index, error) {
+	x := &Index{src: src}
+	m, err := readWith(r, indexOptions, x.read)
+	if err != nil {
+		return nil, err
+	}
+	x.Manifest = m
+	return x, nil
+}
+
+func (x *Index) read(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return nil
+	case '[':
+	default:
+		return fmt.Errorf("episodes: %s where an array should start", tok.Kind())
+	}
+	for dec.PeekKind() != ']' {
+		start := dec.InputOffset()
+		var s struct {
+			Slug    string    `json:"slug"`
+			Number  int       `json:"number"`
+			Date    time.Time `json:"date"`
+			Persons []Person  `json:"persons"`
+		}
+		if err := json.UnmarshalDecode(dec, &s, indexOptions); err != nil {
+			return err
+		}
+		e := Episode{Slug: s.Slug, Number: s.Number, Date: s.Date, Persons: s.Persons}
+		x.Summaries = append(x.Summaries, SummaryOf(&e))
+		x.spans = append(x.spans, [2]int64{start, dec.InputOffset()})
+	}
+	_, err = dec.ReadToken()
+	return err
+}
+
+// Len is the number of episodes.
+func (x *Index) Len() int { return len(x.Summaries) }
+
+// Summary is episode i's Summary.
+func (x *Index) Summary(i int) Summary { return x.Summaries[i] }
+
+// Episode decodes episode i (in the manifest's order) from the source,
+// as Read would have.
+func (x *Index) Episode(i int) (*Episode, error) {
+	start, end := x.spans[i][0], x.spans[i][1]
+	if n := int(end - start); cap(x.buf) < n {
+		x.buf = make([]byte, n)
+	}
+	b := x.buf[:end-start]
+	if _, err := x.src.ReadAt(b, start); err != nil {
+		return nil, fmt.Errorf("manifest: episode %s: %w", x.Summaries[i].Slug, err)
+	}
+	// The span starts after the token before it: the array's '[' or the
+	// comma after the episode before.
+	b = bytes.TrimLeft(b, " \t\r\n,")
+	var e Episode
+	if err := json.Unmarshal(b, &e, readOptions); err != nil {
+		return nil, fmt.Errorf("manifest: at byte %d: %w", start+int64(len(x.buf[:end-start])-len(b)), err)
+	}
+	return &e, nil
+}
