@@ -218,10 +218,71 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 			k = j
 		}
 	}
+	vetoSyllabic(f.Energy, r.Labels)
 	relabel(r.Labels, Music, Speech, minMusicFrames)
 	extendFades(f, r.Labels)
 	r.Segments = segments(r.Labels)
 	return r
+}
+
+// The syllabic test. Speech comes in syllables, three to eight a second,
+// and between many of them the level drops far: a stop's closure, a gap
+// between words. Music does not: a pad or a chord sustains under its
+// notes, a plucked note rings into the next one, a drum's decay is covered
+// by the rest of the band. A voice whose harmonics are few and strong (a
+// high, level speaking voice; a speech engine) can make the spectrum as
+// peaky as music's, and hold its pitch over a syllable as a note does; its
+// gaps still give it away.
+const (
+	syllableWindow = 50 // half-width of the window the gaps are counted in (0.5 s)
+	// A gap falls this many dB under the loudest frame of the window:
+	// deeper than a plucked note's decay under its accompaniment, and
+	// than a beat in a band.
+	syllableGapDB = 20
+	// This many gaps within syllableWindow, each with sound on both
+	// sides, make a stretch speech: two a second is the slowest syllable
+	// rate, and a fade, which sinks only once, never gives two.
+	syllableGaps = 2
+)
+
+// vetoSyllabic turns music back into speech where the sound breaks into
+// syllables: where the window around a frame holds a valley before the
+// frame and another after it, each a run of frames syllableGapDB under the
+// window's loudest frame with louder sound on both sides. Asking for one
+// on each side keeps music's first and last frames music when speech is
+// next to it: the speech's gaps are all on one side.
+func vetoSyllabic(energy []float32, l []Class) {
+	n := len(l)
+	speechy := func(k int) bool {
+		from, to := max(0, k-syllableWindow), min(n, k+syllableWindow+1)
+		deep := slices.Max(energy[from:to]) - syllableGapDB
+		before, after := 0, 0
+		sound := false // louder sound came before
+		start := -1    // first frame of the valley we are in
+		for i := from; i < to; i++ {
+			switch e := energy[i]; {
+			case e < deep:
+				if start < 0 && sound {
+					start = i
+				}
+			case start >= 0:
+				if start < k {
+					before++
+				} else {
+					after++
+				}
+				start = -1
+			default:
+				sound = true
+			}
+		}
+		return before > 0 && after > 0 && before+after >= syllableGaps
+	}
+	for k, c := range l {
+		if c == Music && speechy(k) {
+			l[k] = Speech
+		}
+	}
 }
 
 const (
