@@ -92,10 +92,10 @@ func (r *Result) Count(c Class, from, to int) int {
 }
 
 const (
-	minGapFrames   = 6  // dips shorter than 60 ms are inside a word
-	minSoundFrames = 4  // blips shorter than 40 ms are clicks
-	musicWindow    = 25 // half-width of the window the music test looks at (250 ms)
-	minMusicFrames = 50 // a music stretch lasts at least 0.5 s
+	minGapFrames   = 6   // dips shorter than 60 ms are inside a word
+	minSoundFrames = 4   // blips shorter than 40 ms are clicks
+	musicWindow    = 25  // half-width of the window the music test looks at (250 ms)
+	minMusicFrames = 100 // a music stretch lasts at least 1 s
 	// Tonal music (sustained notes, pads) has a far peakier spectrum than
 	// voiced speech; -1.7 is log10 of a flatness of 0.02.
 	musicFlatness = -1.7
