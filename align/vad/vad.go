@@ -285,10 +285,13 @@ func vetoSyllabic(f *mfcc.Features, l []Class) {
 				sound = true
 			}
 		}
-		return before > 0 && after > 0 && before+after >= syllableGaps
+		if before > 0 && after > 0 && before+after >= syllableGaps {
+			return true
+		}
+		return before+after > 0 && changing(f, k)
 	}
 	for k, c := range l {
-		if c == Music && (speechy(k) || changing(f, k)) {
+		if c == Music && speechy(k) {
 			l[k] = Speech
 		}
 	}
