@@ -244,10 +244,11 @@ const (
 	// rate, and a fade, which sinks only once, never gives two.
 	syllableGaps = 2
 	// The median change of the cepstrum's shape (c1…c12, Euclidean, over
-	// 20 ms) at and above which sound is speech. Over the real-speech
-	// set's music it stays under 4.3 (95th percentile), over plucked notes
-	// on a pad under 5.7; a level, peaky voice that the flatness test
-	// takes for music goes to 8 and more.
+	// 20 ms) at and above which sound with a gap is speech. Over the
+	// real-speech set's music it stays under 4.3 (95th percentile); a
+	// level, peaky voice that the flatness test takes for music goes to 8
+	// and more. Pure-tone notes over a weak pad reach 7.5, but the pad
+	// never lets them fall into a gap.
 	syllableChange = 6
 )
 
@@ -256,9 +257,9 @@ const (
 // frame and another after it, each a run of frames syllableGapDB under the
 // window's loudest frame with louder sound on both sides (asking for one
 // on each side keeps music's first and last frames music when speech is
-// next to it: the speech's gaps are all on one side); or where the shape
-// of the spectrum keeps changing (changing), for the syllables a voice
-// runs together without a deep gap.
+// next to it: the speech's gaps are all on one side); or where the window
+// holds one gap and the shape of the spectrum keeps changing (changing),
+// for the syllables a voice runs together without a gap between them.
 func vetoSyllabic(f *mfcc.Features, l []Class) {
 	energy := f.Energy
 	n := len(l)
