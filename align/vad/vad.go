@@ -302,8 +302,7 @@ func vetoSyllabic(f *mfcc.Features, l []Class) {
 // frame k as speech's does, its formants moving through every syllable:
 // whether the median distance between cepstra (c1…c12) 20 ms apart, over
 // the music test's window, reaches syllableChange. Music holds a shape for
-// a note or a chord: its median stays well under it, even where the notes
-// change four times a second.
+// a note or a chord: over recorded music the median stays well under it.
 func changing(f *mfcc.Features, k int) bool {
 	n := f.Len()
 	var d [2*musicWindow + 1]float64
