@@ -92,10 +92,10 @@ func (r *Result) Count(c Class, from, to int) int {
 }
 
 const (
-	minGapFrames   = 6  // dips shorter than 60 ms are inside a word
-	minSoundFrames = 4  // blips shorter than 40 ms are clicks
-	musicWindow    = 25 // half-width of the window the music test looks at (250 ms)
-	minMusicFrames = 50 // a music stretch lasts at least 0.5 s
+	minGapFrames   = 6   // dips shorter than 60 ms are inside a word
+	minSoundFrames = 4   // blips shorter than 40 ms are clicks
+	musicWindow    = 25  // half-width of the window the music test looks at (250 ms)
+	minMusicFrames = 100 // a music stretch lasts at least 1 s
 	// Tonal music (sustained notes, pads) has a far peakier spectrum than
 	// voiced speech; -1.7 is log10 of a flatness of 0.02.
 	musicFlatness = -1.7
@@ -218,10 +218,110 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 			k = j
 		}
 	}
+	vetoSyllabic(f, r.Labels)
 	relabel(r.Labels, Music, Speech, minMusicFrames)
 	extendFades(f, r.Labels)
 	r.Segments = segments(r.Labels)
 	return r
+}
+
+// The syllabic test. Speech comes in syllables, three to eight a second,
+// and between many of them the level drops far: a stop's closure, a gap
+// between words. Music does not: a pad or a chord sustains under its
+// notes, a plucked note rings into the next one, a drum's decay is covered
+// by the rest of the band. A voice whose harmonics are few and strong (a
+// high, level speaking voice; a speech engine) can make the spectrum as
+// peaky as music's, and hold its pitch over a syllable as a note does; its
+// gaps still give it away.
+const (
+	syllableWindow = 50 // half-width of the window the gaps are counted in (0.5 s)
+	// A gap falls this many dB under the loudest frame of the window:
+	// deeper than a plucked note's decay under its accompaniment, and
+	// than a beat in a band.
+	syllableGapDB = 20
+	// This many gaps within syllableWindow, each with sound on both
+	// sides, make a stretch speech: two a second is the slowest syllable
+	// rate, and a fade, which sinks only once, never gives two.
+	syllableGaps = 2
+	// The median change of the cepstrum's shape (c1…c12, Euclidean, over
+	// 20 ms) at and above which sound with a gap is speech. Over the
+	// real-speech set's music it stays under 4.3 (95th percentile); a
+	// level, peaky voice that the flatness test takes for music goes to 8
+	// and more. Pure-tone notes over a weak pad reach 7.5, but the pad
+	// never lets them fall into a gap.
+	syllableChange = 6
+)
+
+// vetoSyllabic turns music back into speech where the sound breaks into
+// syllables: where the window around a frame holds a valley before the
+// frame and another after it, each a run of frames syllableGapDB under the
+// window's loudest frame with louder sound on both sides (asking for one
+// on each side keeps music's first and last frames music when speech is
+// next to it: the speech's gaps are all on one side); or where the window
+// holds one gap and the shape of the spectrum keeps changing (changing),
+// for the syllables a voice runs together without a gap between them.
+func vetoSyllabic(f *mfcc.Features, l []Class) {
+	energy := f.Energy
+	n := len(l)
+	speechy := func(k int) bool {
+		from, to := max(0, k-syllableWindow), min(n, k+syllableWindow+1)
+		deep := slices.Max(energy[from:to]) - syllableGapDB
+		before, after := 0, 0
+		sound := false // louder sound came before
+		start := -1    // first frame of the valley we are in
+		for i := from; i < to; i++ {
+			switch e := energy[i]; {
+			case e < deep:
+				if start < 0 && sound {
+					start = i
+				}
+			case start >= 0:
+				if start < k {
+					before++
+				} else {
+					after++
+				}
+				start = -1
+			default:
+				sound = true
+			}
+		}
+		if before > 0 && after > 0 && before+after >= syllableGaps {
+			return true
+		}
+		return before+after > 0 && changing(f, k)
+	}
+	for k, c := range l {
+		if c == Music && speechy(k) {
+			l[k] = Speech
+		}
+	}
+}
+
+// changing reports whether the shape of the spectrum keeps changing around
+// frame k as speech's does, its formants moving through every syllable:
+// whether the median distance between cepstra (c1…c12) 20 ms apart, over
+// the music test's window, reaches syllableChange. Music holds a shape for
+// a note or a chord: over recorded music the median stays well under it.
+func changing(f *mfcc.Features, k int) bool {
+	n := f.Len()
+	var d [2*musicWindow + 1]float64
+	m := 0
+	for i := max(2, k-musicWindow); i < min(n, k+musicWindow+1); i++ {
+		a, b := f.MFCC(i), f.MFCC(i-2)
+		var s float64
+		for c := 1; c < mfcc.Coeffs; c++ {
+			x := float64(a[c] - b[c])
+			s += x * x
+		}
+		d[m] = s
+		m++
+	}
+	if m == 0 {
+		return false
+	}
+	slices.Sort(d[:m])
+	return d[m/2] >= syllableChange*syllableChange
 }
 
 const (
