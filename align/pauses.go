@@ -233,8 +233,8 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 			if v.Labels[i] != vad.Speech {
 				continue
 			}
-			c := f.Coef[i*mfcc.Coeffs+1 : i*mfcc.Coeffs+1+dims]
-			for d, x := range c {
+			c := f.MFCC(i)
+			for d, x := range c[1 : 1+dims] {
 				st.s[d] += float64(x)
 				st.ss[d] += float64(x) * float64(x)
 			}

@@ -228,7 +228,7 @@ func extendFades(f *mfcc.Features, l []Class) {
 			continue
 		}
 		for d := 0; d < dims; d++ {
-			x := float64(f.Coef[i*mfcc.Coeffs+1+d])
+			x := float64(f.Coef[i*mfcc.Coeffs+1+d]) / mfcc.CoefScale
 			sm[d] += x
 			sd[d] += x * x
 		}
@@ -244,7 +244,7 @@ func extendFades(f *mfcc.Features, l []Class) {
 	mean := func(from, to int) (m [dims]float64) {
 		for i := from; i < to; i++ {
 			for d := 0; d < dims; d++ {
-				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d])
+				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d]) / mfcc.CoefScale
 			}
 		}
 		for d := range m {
