@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -339,14 +340,22 @@ var searchCells = 2 << 20
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
 	b := newSearchBand(items, l)
-	// Room for the widest band, so that recentring reuses the tables.
+	// Room for the widest band, so that recentring reuses the tables;
+	// and the tables of the last search, when large enough (the
+	// wrong-audio check runs a dozen searches of one size).
 	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
-	tab := searchTables{make([]float64, 0, cells), nil, make([]int32, 0, cells)}
+	tab, _ := tablePool.Get().(*searchTables)
+	if tab == nil {
+		tab = &searchTables{}
+	}
+	defer tablePool.Put(tab)
+	tab.cost = slices.Grow(tab.cost[:0], cells)
+	tab.back = slices.Grow(tab.back[:0], cells)
 	if margins {
-		tab.rest = make([]float64, 0, cells)
+		tab.rest = slices.Grow(tab.rest[:0], cells)
 	}
 	for try := 0; ; try++ {
-		out, cost := searchIn(items, l, pinned, margins, b, &tab)
+		out, cost := searchIn(items, l, pinned, margins, b, tab)
 		if out == nil || try == 3 || b.full {
 			return out, cost
 		}
@@ -436,6 +445,8 @@ func (b *searchBand) nearEdge(c []int) bool {
 
 func (b *searchBand) in(u, g int) bool { return g >= b.lo[u] && g <= b.hi[u] }
 func (b *searchBand) at(u, g int) int  { return b.off[u] + g - b.lo[u] }
+
+var tablePool sync.Pool
 
 // searchTables are a search's tables, kept from one try to the next.
 type searchTables struct {

@@ -127,8 +127,9 @@ func latinRuns(text string) []run {
 }
 
 // speakFeatures runs espeak-ng on text (SSML when ssml is set) and returns
-// the features of what it says, computed as espeak-ng writes it.
-func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*mfcc.Features, error) {
+// the features of what it says, computed by x (reset first) as espeak-ng
+// writes it.
+func speakFeatures(ctx context.Context, x *mfcc.Extractor, prog, voice, text string, ssml bool) (*mfcc.Features, error) {
 	args := []string{"-v", voice, "--stdout"}
 	if ssml {
 		args = append(args, "-m")
@@ -145,7 +146,7 @@ func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*m
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("espeak-ng: %w", err)
 	}
-	f, ferr := streamFeatures(out)
+	f, ferr := streamFeatures(x, out)
 	io.Copy(io.Discard, out) // what a failed decode left, so espeak-ng can finish
 	err = cmd.Wait()
 	if msg := strings.TrimSpace(errb.String()); err != nil || strings.Contains(msg, "does not exist") {
@@ -164,13 +165,14 @@ func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*m
 }
 
 // streamFeatures decodes the WAV or MP3 r and returns its features,
-// holding no more of the signal than a buffer's worth.
-func streamFeatures(r io.Reader) (*mfcc.Features, error) {
+// computed by x (reset first), holding no more of the signal than a
+// buffer's worth.
+func streamFeatures(x *mfcc.Extractor, r io.Reader) (*mfcc.Features, error) {
+	x.Reset()
 	ar, err := audio.NewReader(r)
 	if err != nil {
 		return nil, err
 	}
-	x := mfcc.NewExtractor()
 	buf := make([]float32, 4096)
 	for {
 		n, err := ar.Read(buf)
@@ -198,7 +200,8 @@ const breakFrames = 120
 // SSML breaks, and cuts the result at the breaks. When the cut does not
 // give one piece per sentence (a sentence with nothing to say), it speaks
 // them one by one instead. It returns each sentence's sound (see trimmed).
-func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]int16, error) {
+// x is the worker's own extractor.
+func synthBatch(ctx context.Context, x *mfcc.Extractor, prog, voice string, texts []string) ([][]int16, error) {
 	out := make([][]int16, len(texts))
 	if len(texts) > 1 {
 		var b strings.Builder
@@ -210,7 +213,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]in
 			b.WriteString(ssmlText(voice, t))
 		}
 		b.WriteString("</speak>")
-		f, err := speakFeatures(ctx, prog, voice, b.String(), true)
+		f, err := speakFeatures(ctx, x, prog, voice, b.String(), true)
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +226,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]in
 		if ssml {
 			t = "<speak>" + ssmlText(voice, t) + "</speak>"
 		}
-		f, err := speakFeatures(ctx, prog, voice, t, ssml)
+		f, err := speakFeatures(ctx, x, prog, voice, t, ssml)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", t, err)
 		}
@@ -299,7 +302,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		lang = "zh-TW"
 	}
 	// Check the voice once, so a missing language fails fast.
-	if _, err := speakFeatures(ctx, prog, voice, "1", false); err != nil {
+	if _, err := speakFeatures(ctx, mfcc.NewExtractor(), prog, voice, "1", false); err != nil {
 		return nil, fmt.Errorf("language %s: %w", lang, err)
 	}
 
@@ -323,12 +326,13 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			x := mfcc.NewExtractor()
 			for batch := range jobs {
 				texts := make([]string, len(batch))
 				for k, i := range batch {
 					texts[k] = ps.list[i].text
 				}
-				out, err := synthBatch(ctx, prog, voice, texts)
+				out, err := synthBatch(ctx, x, prog, voice, texts)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

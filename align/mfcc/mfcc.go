@@ -155,6 +155,13 @@ func (x *Extractor) Grow(n int) {
 	x.f.Coef = slices.Grow(x.f.Coef, n*Coeffs)
 }
 
+// Reset forgets the samples and features written so far, keeping their
+// storage: features already read from Features must be copied first.
+func (x *Extractor) Reset() {
+	x.buf, x.last = x.buf[:0], 0
+	x.f.Energy, x.f.Flatness, x.f.Coef = x.f.Energy[:0], x.f.Flatness[:0], x.f.Coef[:0]
+}
+
 // Write analyses samples, keeping any incomplete frame for the next call.
 func (x *Extractor) Write(samples []float32) {
 	x.buf = append(x.buf, samples...)
