@@ -2,7 +2,8 @@ package align
 
 import (
 	"math"
-	"math/cmplx"
+
+	"github.com/podpipe/podpipe/align/mfcc"
 )
 
 // Tonal persistence: a music detector that a noise bed does not blind.
@@ -33,21 +34,18 @@ const (
 type tonalTracker struct {
 	buf    []float32 // samples not yet analysed
 	window []float64
-	z      []complex128
-	tw     []complex128
+	x, pow []float64
+	ps     *mfcc.PowerSpectrum
 	hist   [tonalLag + 1][]bool // peak masks of recent analyses, ring
 	n      int                  // analyses done
 	out    []float32
 }
 
 func newTonalTracker() *tonalTracker {
-	t := &tonalTracker{window: make([]float64, tonalWindow), z: make([]complex128, tonalWindow),
-		tw: make([]complex128, tonalWindow/2)}
+	t := &tonalTracker{window: make([]float64, tonalWindow), x: make([]float64, tonalWindow),
+		pow: make([]float64, tonalWindow/2+1), ps: mfcc.NewPowerSpectrum(tonalWindow)}
 	for i := range t.window {
 		t.window[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(tonalWindow))
-	}
-	for i := range t.tw {
-		t.tw[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/float64(tonalWindow)))
 	}
 	for i := range t.hist {
 		t.hist[i] = make([]bool, tonalHiBin+2)
@@ -68,15 +66,12 @@ func (t *tonalTracker) write(s []float32) {
 
 func (t *tonalTracker) analyse(s []float32) {
 	for i, v := range s {
-		t.z[i] = complex(float64(v)*t.window[i], 0)
+		t.x[i] = float64(v) * t.window[i]
 	}
-	fftInPlace(t.z, t.tw)
+	t.ps.Power(t.x, t.pow)
 	var db [tonalHiBin + 9]float64
 	for k := range db {
-		if k < len(t.z)/2 {
-			r, im := real(t.z[k]), imag(t.z[k])
-			db[k] = 10 * math.Log10(r*r+im*im+1e-12)
-		}
+		db[k] = 10 * math.Log10(t.pow[k]+1e-12)
 	}
 	mask := t.hist[t.n%len(t.hist)]
 	clear(mask)
@@ -131,30 +126,4 @@ func median17(a *[17]float64) float64 {
 		}
 	}
 	return a[8]
-}
-
-// fftInPlace is a radix-2 decimation-in-time FFT; len(z) a power of two,
-// tw the len(z)/2 twiddles exp(-2πik/n).
-func fftInPlace(z []complex128, tw []complex128) {
-	n := len(z)
-	for i, j := 1, 0; i < n; i++ {
-		bit := n >> 1
-		for ; j&bit != 0; bit >>= 1 {
-			j ^= bit
-		}
-		j |= bit
-		if i < j {
-			z[i], z[j] = z[j], z[i]
-		}
-	}
-	for size := 2; size <= n; size <<= 1 {
-		half, step := size/2, n/size
-		for start := 0; start < n; start += size {
-			for k := 0; k < half; k++ {
-				w := tw[k*step]
-				a, b := z[start+k], z[start+k+half]*w
-				z[start+k], z[start+k+half] = a+b, a-b
-			}
-		}
-	}
 }

@@ -246,6 +246,16 @@ func (x *Extractor) frame(s []float32, prev float32) {
 	x.f.Flatness = append(x.f.Flatness, float32(flat))
 }
 
+// PowerSpectrum computes the power spectra of real signals of one length,
+// a power of two, with a complex FFT of half that length.
+type PowerSpectrum struct{ r *realFFT }
+
+// NewPowerSpectrum returns a PowerSpectrum for signals of n samples.
+func NewPowerSpectrum(n int) *PowerSpectrum { return &PowerSpectrum{newRealFFT(n)} }
+
+// Power writes |X[k]|² for k = 0..n/2 of the DFT of x (n samples) to p.
+func (s *PowerSpectrum) Power(x, p []float64) { s.r.power(x, p) }
+
 // realFFT computes the power spectrum of a real signal with a complex FFT
 // of half its length (the even samples as real parts, the odd ones as
 // imaginary parts, then split), half the work of a complex FFT of it.
