@@ -401,17 +401,14 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	normalise(rec)
 	n, m := syn.Len(), rec.Len()
 	half := int(bandHalf / frameDur / dtwDecim)
-	lo, hi := make([]int, n), make([]int, n)
+	lo, hi := make([]int32, n), make([]int32, n)
 	for x := range lo {
-		c := interp(anchorsX, anchorsY, float64(x*dtwDecim)) / dtwDecim
-		lo[x] = int(c) - half
-		hi[x] = int(c) + half
+		c := int(interp(anchorsX, anchorsY, float64(x*dtwDecim)) / dtwDecim)
+		l, h := c-half, c+half
 		if x > 0 {
-			lo[x] = max(lo[x], lo[x-1])
-			hi[x] = max(hi[x], hi[x-1])
+			l, h = max(l, int(lo[x-1])), max(h, int(hi[x-1]))
 		}
-		lo[x] = min(max(lo[x], 0), m-1)
-		hi[x] = min(max(hi[x], 0), m-1)
+		lo[x], hi[x] = int32(min(max(l, 0), m-1)), int32(min(max(h, 0), m-1))
 	}
 	path, err := dtw.AlignSeq(syn, rec, lo, hi)
 	if err != nil {
@@ -420,7 +417,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	a.logf("warped %d synthetic frames onto %d in a band of ±%s in %s", n, m, bandHalf, since(began))
 	toReal := func(x int) int {
 		xd := min(x/dtwDecim, n-1)
-		return path[xd]*dtwDecim + x%dtwDecim
+		return int(path[xd])*dtwDecim + x%dtwDecim
 	}
 
 	out := make([]span, len(spans))

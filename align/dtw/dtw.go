@@ -42,7 +42,7 @@ func (f Flat) Frame(i int, dst []float32) { copy(dst, f.Data[i*f.D:(i+1)*f.D]) }
 // each). A longer warp is traced back a stretch of rows at a time, each
 // stretch's directions recomputed from the cost row saved at its start:
 // the path is the same, for at most twice the work.
-var MaxCells = 16 << 20
+var MaxCells = 4 << 20
 
 // Align warps a onto b, both flat slices of dim-dimensional frames. lo and
 // hi give, for every frame of a, the inclusive range of b's frames it may
@@ -55,16 +55,20 @@ func Align(a, b []float32, dim int, lo, hi []int) ([]int, error) {
 	return AlignSeq(Flat{a, dim}, Flat{b, dim}, lo, hi)
 }
 
+// Index is the type of a band's bounds and a path's frames: int32 halves
+// what a long warp's band and path take.
+type Index interface{ ~int | ~int32 }
+
 // AlignSeq is Align on sequences of any storage; a and b must have the
-// same Dim. Memory beyond the returned path is O(band width + MaxCells +
-// checkpoints), a checkpoint being one cost row saved every MaxCells
-// cells.
-func AlignSeq(a, b Seq, lo, hi []int) ([]int, error) {
+// same Dim. Memory beyond the band and the returned path is O(band width
+// + MaxCells + checkpoints), a checkpoint being one cost row saved every
+// MaxCells cells.
+func AlignSeq[I Index](a, b Seq, lo, hi []I) ([]I, error) {
 	n, m, dim := a.Len(), b.Len(), a.Dim()
 	if n == 0 || m == 0 || len(lo) != n || len(hi) != n || b.Dim() != dim {
 		return nil, errors.New("dtw: empty input or band of the wrong length")
 	}
-	bounds := func(x int) (int, int) { return max(lo[x], 0), min(hi[x], m-1) }
+	bounds := func(x int) (int, int) { return max(int(lo[x]), 0), min(int(hi[x]), m-1) }
 	// Check the band and cut the rows into stretches of at most MaxCells
 	// cells (at least one row each).
 	starts := []int{0}
@@ -108,7 +112,7 @@ func AlignSeq(a, b Seq, lo, hi []int) ([]int, error) {
 	if math.IsInf(prev.c[prev.h-prev.l], 1) {
 		return nil, ErrBand
 	}
-	path := make([]int, n)
+	path := make([]I, n)
 	x, y := n-1, prev.h
 	for k := last; k >= 0; k-- {
 		s, end := starts[k], n
@@ -116,7 +120,7 @@ func AlignSeq(a, b Seq, lo, hi []int) ([]int, error) {
 			end = starts[k+1]
 			w.rows(s, end, checks[k], w.dirsFor(s, end))
 		}
-		x, y = w.back(path, s, x, y)
+		x, y = back(w, path, s, x, y)
 	}
 	return path, nil
 }
@@ -213,20 +217,20 @@ func (w *warper) rows(s, end int, before row, dirs []uint8) row {
 // back traces the path from cell (x, y) back through the stretch whose
 // directions w holds, which starts at row s, writing path; it returns the
 // cell it left the stretch for.
-func (w *warper) back(path []int, s, x, y int) (int, int) {
+func back[I Index](w *warper, path []I, s, x, y int) (int, int) {
 	at := func(x, y int) uint8 {
 		l, _ := w.bounds(x)
 		return w.dir[w.off[x-w.from]+y-l]
 	}
 	for x >= s {
-		path[x] = y // walking back, the last write for row x is its first y
+		path[x] = I(y) // walking back, the last write for row x is its first y
 		if x == 0 {
 			// Slide left along the first row while the path came from the left.
 			l, _ := w.bounds(0)
 			for y > l && at(0, y) == 2 {
 				y--
 			}
-			path[0] = y
+			path[0] = I(y)
 			return -1, y
 		}
 		switch at(x, y) {
