@@ -75,15 +75,13 @@ func (t *tonalTracker) analyse(s []float32) {
 	}
 	mask := t.hist[t.n%len(t.hist)]
 	clear(mask)
-	var near [17]float64
 	peaks, kept := 0, 0
 	prev := t.hist[(t.n+1)%len(t.hist)] // tonalLag analyses ago
 	for k := tonalLoBin; k <= tonalHiBin; k++ {
 		if db[k] < db[k-1] || db[k] < db[k+1] || db[k] < db[k-2] || db[k] < db[k+2] {
 			continue
 		}
-		copy(near[:], db[k-8:k+9])
-		if db[k]-median17(&near) < tonalPeakDB {
+		if !overMedian(db[k], db[k-8:k+9]) {
 			continue
 		}
 		mask[k] = true
@@ -118,12 +116,15 @@ func (t *tonalTracker) perFrame(n int) []float32 {
 	return out
 }
 
-func median17(a *[17]float64) float64 {
-	// Insertion sort: 17 values.
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
+// overMedian reports whether v stands tonalPeakDB or more over the median
+// of near (17 values): whether 9 of them lie that far under it, which is
+// the same test without sorting.
+func overMedian(v float64, near []float64) bool {
+	n := 0
+	for _, x := range near {
+		if v-x >= tonalPeakDB {
+			n++
 		}
 	}
-	return a[8]
+	return n >= len(near)/2+1
 }

@@ -154,8 +154,7 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 		}
 		for k := i; k < j; k++ {
 			win = append(win[:0], logFlat[max(i, k-musicWindow):min(j, k+musicWindow+1)]...)
-			slices.Sort(win)
-			if win[len(win)/2] < musicFlatness {
+			if middle(win) < musicFlatness {
 				r.Labels[k] = Music
 			} else {
 				r.Labels[k] = Speech
@@ -176,8 +175,7 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 		med := make([]float32, n)
 		for k := range n {
 			win = append(win[:0], tonal[max(0, k-musicWindow):min(n, k+musicWindow+1)]...)
-			slices.Sort(win)
-			med[k] = win[len(win)/2]
+			med[k] = middle(win)
 		}
 		sounding := func(k int) bool { return f.Energy[k] >= r.Floor+tonalAboveFloor }
 		for k := 0; k < n; {
@@ -334,4 +332,38 @@ func segments(l []Class) []Segment {
 		i = j
 	}
 	return s
+}
+
+// middle returns the element that sorting a would put at len(a)/2,
+// reordering a: a selection, not a sort, for the medians taken at every
+// frame.
+func middle(a []float32) float32 {
+	k := len(a) / 2
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		p := a[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
 }
