@@ -150,6 +150,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	a.report = Report{}
 	a.audioPath = au.Path
 	defer func() { a.report.Elapsed = time.Since(began) }()
+	defer dropTables()
 	if t.Timing == transcript.Source {
 		a.report.Tier = TierNone
 		return nil
@@ -180,6 +181,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 	}
 	pieces := newPieces(t)
 	spans, err := a.pauses(an, t, pieces, nil)
+	dropTables()
 	if err != nil {
 		return fmt.Errorf("align: %s: %w", au.Path, err)
 	}
@@ -196,6 +198,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 			}
 			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
 		} else if again, err := a.pauses(an, t, pieces, refined); err == nil {
+			dropTables()
 			// One search weighs the warp with the pauses, the voice
 			// changes and the lengths; where the warp and that search
 			// disagree, the confidence drops.

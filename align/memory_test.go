@@ -80,8 +80,7 @@ func TestSearchMemoryFlat(t *testing.T) {
 	searchCells = 1 << 16
 	alloc := func(n int) uint64 {
 		items, l := talkLayout(n, 4)
-		runtime.GC() // twice: empties tablePool, whose tables a search reuses
-		runtime.GC()
+		dropTables() // the last search's, which a search reuses
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		if p, _ := search(items, l, false, true); p == nil {

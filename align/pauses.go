@@ -344,11 +344,8 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 	// and the tables of the last search, when large enough (the
 	// wrong-audio check runs a dozen searches of one size).
 	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
-	tab, _ := tablePool.Get().(*searchTables)
-	if tab == nil {
-		tab = &searchTables{}
-	}
-	defer tablePool.Put(tab)
+	tab := takeTables()
+	defer keepTables(tab)
 	tab.cost = slices.Grow(tab.cost[:0], cells)
 	tab.back = slices.Grow(tab.back[:0], cells)
 	if margins {
@@ -446,7 +443,37 @@ func (b *searchBand) nearEdge(c []int) bool {
 func (b *searchBand) in(u, g int) bool { return g >= b.lo[u] && g <= b.hi[u] }
 func (b *searchBand) at(u, g int) int  { return b.off[u] + g - b.lo[u] }
 
-var tablePool sync.Pool
+// spare holds the last search's tables for the next search, until
+// dropTables: the wrong-audio check runs a dozen searches of one size.
+var spare struct {
+	sync.Mutex
+	t *searchTables
+}
+
+func takeTables() *searchTables {
+	spare.Lock()
+	defer spare.Unlock()
+	t := spare.t
+	spare.t = nil
+	if t == nil {
+		t = &searchTables{}
+	}
+	return t
+}
+
+func keepTables(t *searchTables) {
+	spare.Lock()
+	spare.t = t
+	spare.Unlock()
+}
+
+// dropTables lets the spare tables go (tens of MB for a long episode)
+// when no search follows soon.
+func dropTables() {
+	spare.Lock()
+	spare.t = nil
+	spare.Unlock()
+}
 
 // searchTables are a search's tables, kept from one try to the next.
 type searchTables struct {
