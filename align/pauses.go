@@ -326,11 +326,11 @@ func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
 const marginReach = 0.5 // seconds
 
 // searchCells is how many (item, gap) cells one search keeps: 12 bytes
-// each, 20 with margins. An episode with more (about two hours of a talk
-// show) looks for each item's start only within a band of gaps around
-// where the text's length puts it, recentred on the placement found while
-// that placement runs near the band's edge; memory then stays flat however
-// long the episode.
+// each, 20 with margins. An episode with more (the sample show past about
+// 75 minutes: the cells grow with the square of the length) looks for each
+// item's start only within a band of gaps around where the text's length
+// puts it, recentred on the placement found while that placement runs
+// near the band's edge; memory then stays flat however long the episode.
 var searchCells = 2 << 20
 
 // search runs the dynamic programme. With margins, it also runs it
