@@ -3,6 +3,7 @@ package align
 import (
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -93,5 +94,29 @@ func TestSearchMemoryFlat(t *testing.T) {
 	// Unbanded, 600 turns on about 10,000 gaps would take 120 MB.
 	if long > 2*short || long > 48*uint64(searchCells) {
 		t.Errorf("150 turns allocated %d bytes, 600 turns %d bytes", short, long)
+	}
+}
+
+// Alignments lower the collector's target while any of them runs, and
+// leave a lower one alone.
+func TestLowerGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	outer := lowerGC()
+	inner := lowerGC()
+	if got := debug.SetGCPercent(alignGCPercent); got != alignGCPercent {
+		t.Errorf("while aligning: GOGC %d, want %d", got, alignGCPercent)
+	}
+	inner()
+	if got := debug.SetGCPercent(alignGCPercent); got != alignGCPercent {
+		t.Errorf("one alignment still running: GOGC %d, want %d", got, alignGCPercent)
+	}
+	outer()
+	if got := debug.SetGCPercent(20); got != 100 {
+		t.Errorf("after: GOGC %d, want 100 back", got)
+	}
+	lowerGC()()
+	if got := debug.SetGCPercent(20); got != 20 {
+		t.Errorf("a lower GOGC became %d", got)
 	}
 }
