@@ -43,6 +43,6 @@ for n in ${ALIGN_REPEATS:-1 2 14}; do
 		END {printf "| %d min | tts | %.0f s | %.0f s | %.0f MB |\n", dur/60, w, u+s, r*1024/1e6}' "$work/time.txt"
 done
 echo
-echo "Decode and features of the 30-minute episode against \`ffmpeg -i x.mp3 -f null -\`:"
+echo "Decode and features of the 30-minute episode against \`ffmpeg -threads 1 -i x.mp3 -f null -\`:"
 echo
 go test -run '^$' -bench '^BenchmarkAnalyse$' -benchtime 1x ./align | grep '^Benchmark'
