@@ -131,8 +131,9 @@ func (c contentMatch) Score() float64 {
 
 // matchContent ranks every sentence's synthetic reading against its
 // controls on the stretch of audio spans gives it. synth holds the
-// synthetic cepstra of every piece (nil for cues).
-func matchContent(an *analysis, ps *pieces, synth [][]float32, spans []span) contentMatch {
+// synthetic cepstra of every piece (nil for cues), dtwDecim frames in one,
+// as tier 2 keeps them.
+func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) contentMatch {
 	const dim = mfcc.Coeffs
 	type sentence struct {
 		i         int
@@ -141,14 +142,14 @@ func matchContent(an *analysis, ps *pieces, synth [][]float32, spans []span) con
 	var sents []sentence
 	var allSyn, allReal []float32
 	for i, p := range ps.list {
-		if p.cue || i >= len(synth) || len(synth[i])/dim < matchMinSynth {
+		if p.cue || i >= len(synth) || len(synth[i])/dim*dtwDecim < matchMinSynth {
 			continue
 		}
 		from, to := int(spans[i].start/frameDur), min(int(spans[i].end/frameDur), an.f.Len())
 		if to-from < matchMinReal {
 			continue
 		}
-		s := sentence{i, decimate(synth[i], dtwDecim), decimate(an.f.Coef[from*dim:to*dim], dtwDecim)}
+		s := sentence{i, dequantize(synth[i]), dequantize(decimate(an.f.Coef[from*dim:to*dim], dtwDecim))}
 		allSyn = append(allSyn, s.syn...)
 		allReal = append(allReal, s.real...)
 		sents = append(sents, s)
@@ -198,6 +199,16 @@ func matchContent(an *analysis, ps *pieces, synth [][]float32, spans []span) con
 		out.Ranks = append(out.Ranks, worse/float64(len(ctrl)))
 		m := cs / float64(len(ctrl))
 		out.Margins = append(out.Margins, (m-own)/math.Sqrt(max(css/float64(len(ctrl))-m*m, 1e-12)))
+	}
+	return out
+}
+
+// dequantize returns cepstra kept as mfcc.Features keeps them as floats,
+// for the content test to standardise in place.
+func dequantize(c []int16) []float32 {
+	out := make([]float32, len(c))
+	for i, q := range c {
+		out[i] = float32(q) / mfcc.CoefScale
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package align
 import (
 	"math"
 	"slices"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -387,8 +389,8 @@ func (c *changeMeter) at(start, end int) (float64, bool) {
 			if v.Labels[i] != vad.Speech {
 				continue
 			}
-			c := f.Coef[i*mfcc.Coeffs+1 : i*mfcc.Coeffs+1+dims]
-			for d, x := range c {
+			c := f.MFCC(i)
+			for d, x := range c[1 : 1+dims] {
 				st.s[d] += float64(x)
 				st.ss[d] += float64(x) * float64(x)
 			}
@@ -456,16 +458,177 @@ func placeCost(items []item, l *layout, pinned bool) ([]placement, float64) {
 // count as a different placement for the margin (see search).
 const marginReach = 0.5 // seconds
 
+// searchCells is how many (item, gap) cells one search keeps: 12 bytes
+// each, 20 with margins. An episode with more (the sample show past about
+// 75 minutes: the cells grow with the square of the length) looks for each
+// item's start only within a band of gaps around where the text's length
+// puts it, recentred on the placement found while that placement runs
+// near the band's edge; memory then stays flat however long the episode.
+var searchCells = 2 << 20
+
 // search runs the dynamic programme. With margins, it also runs it
 // backwards, which gives for every item and gap the cost of the best
 // placement that starts the item on that gap; an item's margin is how much
 // more the best placement that starts it elsewhere (marginReach or more
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
+	b := newSearchBand(items, l)
+	// Room for the widest band, so that recentring reuses the tables;
+	// and the tables of the last search, when large enough (the
+	// wrong-audio check runs a dozen searches of one size).
+	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
+	tab := takeTables()
+	defer keepTables(tab)
+	tab.cost = slices.Grow(tab.cost[:0], cells)
+	tab.back = slices.Grow(tab.back[:0], cells)
+	if margins {
+		tab.rest = slices.Grow(tab.rest[:0], cells)
+	}
+	for try := 0; ; try++ {
+		out, cost := searchIn(items, l, pinned, margins, b, tab)
+		if out == nil || try == 3 || b.full {
+			return out, cost
+		}
+		c := make([]int, len(items)+1)
+		for u, p := range out {
+			c[u] = p.first
+		}
+		c[len(items)] = out[len(items)-1].last
+		if !b.nearEdge(c) {
+			return out, cost
+		}
+		b.centre(c)
+	}
+}
+
+// searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
+// the last item ends); off[u] is where row u starts in the search's tables.
+type searchBand struct {
+	lo, hi, off []int
+	half, G     int
+	full        bool
+}
+
+func newSearchBand(items []item, l *layout) *searchBand {
+	n, G := len(items), len(l.gaps)
+	b := &searchBand{G: G, lo: make([]int, n+1), hi: make([]int, n+1), off: make([]int, n+2)}
+	if (n+1)*G <= searchCells {
+		b.full = true
+		for u := range b.lo {
+			b.hi[u] = G - 1
+		}
+		b.setOffsets()
+		return b
+	}
+	b.half = max(searchCells/(n+1)/2, 1)
+	// Where the text's length puts each item: its share of the
+	// syllables, in seconds of sound.
+	total := 0.0
+	for _, it := range items {
+		if !it.cue {
+			total += it.syl
+		}
+	}
+	sound := l.speech[G-1]
+	c := make([]int, n+1)
+	cum := 0.0
+	for u := range c {
+		at := sound
+		if total > 0 {
+			at = sound * cum / total
+		}
+		c[u] = min(sort.SearchFloat64s(l.speech, at), G-1)
+		if u < n && !items[u].cue {
+			cum += items[u].syl
+		}
+	}
+	b.centre(c)
+	return b
+}
+
+// centre puts the band around gaps c (non-decreasing), one per row.
+func (b *searchBand) centre(c []int) {
+	for u, g := range c {
+		b.lo[u], b.hi[u] = max(g-b.half, 0), min(g+b.half, b.G-1)
+	}
+	b.lo[0], b.hi[len(c)-1] = 0, b.G-1
+	b.setOffsets()
+}
+
+func (b *searchBand) setOffsets() {
+	for u := range b.lo {
+		b.off[u+1] = b.off[u] + b.hi[u] - b.lo[u] + 1
+	}
+}
+
+// nearEdge reports whether the placement c (a gap per row) comes within
+// a quarter of the band's half-width of an edge that is not the layout's.
+func (b *searchBand) nearEdge(c []int) bool {
+	m := max(b.half/4, 1)
+	for u, g := range c {
+		if (b.lo[u] > 0 && g-b.lo[u] < m) || (b.hi[u] < b.G-1 && b.hi[u]-g < m) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *searchBand) in(u, g int) bool { return g >= b.lo[u] && g <= b.hi[u] }
+func (b *searchBand) at(u, g int) int  { return b.off[u] + g - b.lo[u] }
+
+// spare holds the last search's tables for the next search, until
+// dropTables: the wrong-audio check runs a dozen searches of one size.
+var spare struct {
+	sync.Mutex
+	t *searchTables
+}
+
+func takeTables() *searchTables {
+	spare.Lock()
+	defer spare.Unlock()
+	t := spare.t
+	spare.t = nil
+	if t == nil {
+		t = &searchTables{}
+	}
+	return t
+}
+
+func keepTables(t *searchTables) {
+	spare.Lock()
+	spare.t = t
+	spare.Unlock()
+}
+
+// dropTables lets the spare tables go (tens of MB for a long episode)
+// when no search follows soon.
+func dropTables() {
+	spare.Lock()
+	spare.t = nil
+	spare.Unlock()
+}
+
+// searchTables are a search's tables, kept from one try to the next.
+type searchTables struct {
+	cost, rest []float64
+	back       []int32
+}
+
+// grow returns s with length n, reusing its storage.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// searchIn is search within the band b.
+func searchIn(items []item, l *layout, pinned, margins bool, b *searchBand, tab *searchTables) ([]placement, float64) {
 	n, G := len(items), len(l.gaps)
 	inf := math.Inf(1)
-	cost := make([]float64, (n+1)*G)
-	back := make([]int32, (n+1)*G)
+	tab.cost = grow(tab.cost, b.off[n+1])
+	tab.back = grow(tab.back, b.off[n+1])
+	cost, back := tab.cost, tab.back
 	for i := range cost {
 		cost[i] = inf
 	}
@@ -539,40 +702,42 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 		}
 		return c, false, false
 	}
-	for g := 0; g < G; g++ {
+	for g := 0; g <= b.hi[0]; g++ {
 		if pinned && g > 0 {
 			break
 		}
-		cost[g] = skipCostPerS*l.islandSeconds(0, g) + bonus(g)
+		cost[b.at(0, g)] = skipCostPerS*l.islandSeconds(0, g) + bonus(g)
 	}
 	for u := range items {
-		row, next := cost[u*G:(u+1)*G], cost[(u+1)*G:(u+2)*G]
-		nback := back[(u+1)*G : (u+2)*G]
-		for g, c := range row {
+		row, next := cost[b.off[u]:b.off[u+1]], cost[b.off[u+1]:b.off[u+2]]
+		nback := back[b.off[u+1]:b.off[u+2]]
+		nlo, nhi := b.lo[u+1], b.hi[u+1]
+		for i, c := range row {
 			if c == inf {
 				continue
 			}
+			g := b.lo[u] + i
 			c += enter(u, g)
-			for e := g; e < G; e++ {
+			for e := g; e <= nhi; e++ {
 				uc, stop, skip := step(u, g, e)
 				if stop {
 					break
 				}
-				if skip {
+				if skip || e < nlo {
 					continue
 				}
-				if total := c + uc; total < next[e] {
-					next[e] = total
-					nback[e] = int32(g)
+				if total := c + uc; total < next[e-nlo] {
+					next[e-nlo] = total
+					nback[e-nlo] = int32(g)
 				}
 			}
 		}
 	}
 	// Trace back from the best end.
 	best, bestE := inf, -1
-	for e, c := range cost[n*G:] {
+	for i, c := range cost[b.off[n]:] {
 		if c < best {
-			best, bestE = c, e
+			best, bestE = c, b.lo[n]+i
 		}
 	}
 	if bestE < 0 {
@@ -581,7 +746,7 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 	out := make([]placement, n)
 	e := bestE
 	for u := n - 1; u >= 0; u-- {
-		g := int(back[(u+1)*G+e])
+		g := int(back[b.at(u+1, e)])
 		out[u] = placement{first: g, last: e, margin: math.Inf(1)}
 		if it := items[u]; !it.cue {
 			exp := it.rate * it.syl
@@ -592,36 +757,38 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 	if !margins {
 		return out, best
 	}
-	// Backwards: rest[u*G+g] is the least cost of items u… when item u
+	// Backwards: rest at (u, g) is the least cost of items u… when item u
 	// starts on gap g.
-	rest := make([]float64, (n+1)*G)
+	tab.rest = grow(tab.rest, b.off[n+1])
+	clear(tab.rest[b.off[n]:])
+	rest := tab.rest
 	for u := n - 1; u >= 0; u-- {
-		for g := 0; g < G; g++ {
-			rest[u*G+g] = inf
-			if cost[u*G+g] == inf {
+		for g := b.lo[u]; g <= b.hi[u]; g++ {
+			rest[b.at(u, g)] = inf
+			if cost[b.at(u, g)] == inf {
 				continue
 			}
 			r := inf
-			for e := g; e < G; e++ {
+			for e := g; e <= b.hi[u+1]; e++ {
 				uc, stop, skip := step(u, g, e)
 				if stop {
 					break
 				}
-				if skip {
+				if skip || e < b.lo[u+1] {
 					continue
 				}
-				r = min(r, uc+rest[(u+1)*G+e])
+				r = min(r, uc+rest[b.at(u+1, e)])
 			}
-			rest[u*G+g] = enter(u, g) + r
+			rest[b.at(u, g)] = enter(u, g) + r
 		}
 	}
 	for u := range out {
 		at := float64(l.gaps[out[u].first].end) / 100
-		for g := 0; g < G; g++ {
+		for g := b.lo[u]; g <= b.hi[u]; g++ {
 			if math.Abs(float64(l.gaps[g].end)/100-at) < marginReach {
 				continue
 			}
-			if m := cost[u*G+g] + rest[u*G+g] - best; m < out[u].margin {
+			if m := cost[b.at(u, g)] + rest[b.at(u, g)] - best; m < out[u].margin {
 				out[u].margin = m
 			}
 		}

@@ -2,7 +2,8 @@ package align
 
 import (
 	"math"
-	"math/cmplx"
+
+	"github.com/podpipe/podpipe/align/mfcc"
 )
 
 // Tonal persistence: a music detector that a noise bed does not blind.
@@ -33,21 +34,18 @@ const (
 type tonalTracker struct {
 	buf    []float32 // samples not yet analysed
 	window []float64
-	z      []complex128
-	tw     []complex128
+	x, pow []float64
+	ps     *mfcc.PowerSpectrum
 	hist   [tonalLag + 1][]bool // peak masks of recent analyses, ring
 	n      int                  // analyses done
 	out    []float32
 }
 
 func newTonalTracker() *tonalTracker {
-	t := &tonalTracker{window: make([]float64, tonalWindow), z: make([]complex128, tonalWindow),
-		tw: make([]complex128, tonalWindow/2)}
+	t := &tonalTracker{window: make([]float64, tonalWindow), x: make([]float64, tonalWindow),
+		pow: make([]float64, tonalWindow/2+1), ps: mfcc.NewPowerSpectrum(tonalWindow)}
 	for i := range t.window {
 		t.window[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(tonalWindow))
-	}
-	for i := range t.tw {
-		t.tw[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/float64(tonalWindow)))
 	}
 	for i := range t.hist {
 		t.hist[i] = make([]bool, tonalHiBin+2)
@@ -68,27 +66,22 @@ func (t *tonalTracker) write(s []float32) {
 
 func (t *tonalTracker) analyse(s []float32) {
 	for i, v := range s {
-		t.z[i] = complex(float64(v)*t.window[i], 0)
+		t.x[i] = float64(v) * t.window[i]
 	}
-	fftInPlace(t.z, t.tw)
+	t.ps.Power(t.x, t.pow)
 	var db [tonalHiBin + 9]float64
 	for k := range db {
-		if k < len(t.z)/2 {
-			r, im := real(t.z[k]), imag(t.z[k])
-			db[k] = 10 * math.Log10(r*r+im*im+1e-12)
-		}
+		db[k] = 10 * math.Log10(t.pow[k]+1e-12)
 	}
 	mask := t.hist[t.n%len(t.hist)]
 	clear(mask)
-	var near [17]float64
 	peaks, kept := 0, 0
 	prev := t.hist[(t.n+1)%len(t.hist)] // tonalLag analyses ago
 	for k := tonalLoBin; k <= tonalHiBin; k++ {
 		if db[k] < db[k-1] || db[k] < db[k+1] || db[k] < db[k-2] || db[k] < db[k+2] {
 			continue
 		}
-		copy(near[:], db[k-8:k+9])
-		if db[k]-median17(&near) < tonalPeakDB {
+		if !overMedian(db[k], db[k-8:k+9]) {
 			continue
 		}
 		mask[k] = true
@@ -123,38 +116,15 @@ func (t *tonalTracker) perFrame(n int) []float32 {
 	return out
 }
 
-func median17(a *[17]float64) float64 {
-	// Insertion sort: 17 values.
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
+// overMedian reports whether v stands tonalPeakDB or more over the median
+// of near (17 values): whether 9 of them lie that far under it, which is
+// the same test without sorting.
+func overMedian(v float64, near []float64) bool {
+	n := 0
+	for _, x := range near {
+		if v-x >= tonalPeakDB {
+			n++
 		}
 	}
-	return a[8]
-}
-
-// fftInPlace is a radix-2 decimation-in-time FFT; len(z) a power of two,
-// tw the len(z)/2 twiddles exp(-2πik/n).
-func fftInPlace(z []complex128, tw []complex128) {
-	n := len(z)
-	for i, j := 1, 0; i < n; i++ {
-		bit := n >> 1
-		for ; j&bit != 0; bit >>= 1 {
-			j ^= bit
-		}
-		j |= bit
-		if i < j {
-			z[i], z[j] = z[j], z[i]
-		}
-	}
-	for size := 2; size <= n; size <<= 1 {
-		half, step := size/2, n/size
-		for start := 0; start < n; start += size {
-			for k := 0; k < half; k++ {
-				w := tw[k*step]
-				a, b := z[start+k], z[start+k+half]*w
-				z[start+k], z[start+k+half] = a+b, a-b
-			}
-		}
-	}
+	return n >= len(near)/2+1
 }

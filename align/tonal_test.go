@@ -3,6 +3,7 @@ package align
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/podpipe/podpipe/align/vad"
@@ -52,5 +53,22 @@ func TestTonalPersistence(t *testing.T) {
 	}
 	if glide > vad.TonalMusic-0.2 {
 		t.Errorf("gliding harmonics: persistence %.2f, want ≤ %.2f", glide, vad.TonalMusic-0.2)
+	}
+}
+
+// overMedian is the test "v - median ≥ tonalPeakDB" without sorting.
+func TestOverMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		near := make([]float64, 17)
+		for i := range near {
+			near[i] = float64(rng.IntN(30)) - 15 // ties and exact 10 dB steps
+		}
+		v := float64(rng.IntN(30))
+		sorted := slices.Clone(near)
+		slices.Sort(sorted)
+		if want := v-sorted[8] >= tonalPeakDB; overMedian(v, near) != want {
+			t.Fatalf("v %v near %v: overMedian %v, want %v", v, near, !want, want)
+		}
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"math"
 	"os/exec"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -125,18 +127,28 @@ func latinRuns(text string) []run {
 }
 
 // speakFeatures runs espeak-ng on text (SSML when ssml is set) and returns
-// the features of what it says.
-func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*mfcc.Features, error) {
+// the features of what it says, computed by x (reset first) as espeak-ng
+// writes it.
+func speakFeatures(ctx context.Context, x *mfcc.Extractor, prog, voice, text string, ssml bool) (*mfcc.Features, error) {
 	args := []string{"-v", voice, "--stdout"}
 	if ssml {
 		args = append(args, "-m")
 	}
 	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Stdin = strings.NewReader(text)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("espeak-ng: %w", err)
+	}
+	f, ferr := streamFeatures(x, out)
+	io.Copy(io.Discard, out) // what a failed decode left, so espeak-ng can finish
+	err = cmd.Wait()
 	if msg := strings.TrimSpace(errb.String()); err != nil || strings.Contains(msg, "does not exist") {
 		if strings.Contains(msg, "voice does not exist") {
 			return nil, fmt.Errorf("%w %q", ErrLanguage, voice)
@@ -146,11 +158,35 @@ func speakFeatures(ctx context.Context, prog, voice, text string, ssml bool) (*m
 		}
 		return nil, fmt.Errorf("espeak-ng: %s", msg)
 	}
-	s, err := audio.ReadAll(&out)
-	if err != nil {
-		return nil, fmt.Errorf("espeak-ng output: %w", err)
+	if ferr != nil {
+		return nil, fmt.Errorf("espeak-ng output: %w", ferr)
 	}
-	return mfcc.Compute(s), nil
+	return f, nil
+}
+
+// streamFeatures decodes the WAV or MP3 r and returns its features,
+// computed by x (reset first), holding no more of the signal than a
+// buffer's worth.
+func streamFeatures(x *mfcc.Extractor, r io.Reader) (*mfcc.Features, error) {
+	x.Reset()
+	ar, err := audio.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]float32, 4096)
+	for {
+		n, err := ar.Read(buf)
+		x.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Pad so the tail shorter than a window still gives a frame.
+	x.Write(make([]float32, mfcc.Window-mfcc.Hop))
+	return x.Features(), nil
 }
 
 // batchSize is how many sentences one espeak-ng run speaks.
@@ -163,9 +199,10 @@ const breakFrames = 120
 // synthBatch speaks several sentences in one espeak-ng run, separated by
 // SSML breaks, and cuts the result at the breaks. When the cut does not
 // give one piece per sentence (a sentence with nothing to say), it speaks
-// them one by one instead.
-func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]float32, error) {
-	out := make([][]float32, len(texts))
+// them one by one instead. It returns each sentence's sound (see trimmed).
+// x is the worker's own extractor.
+func synthBatch(ctx context.Context, x *mfcc.Extractor, prog, voice string, texts []string) ([][]int16, error) {
+	out := make([][]int16, len(texts))
 	if len(texts) > 1 {
 		var b strings.Builder
 		b.WriteString("<speak>")
@@ -176,7 +213,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]fl
 			b.WriteString(ssmlText(voice, t))
 		}
 		b.WriteString("</speak>")
-		f, err := speakFeatures(ctx, prog, voice, b.String(), true)
+		f, err := speakFeatures(ctx, x, prog, voice, b.String(), true)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +226,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]fl
 		if ssml {
 			t = "<speak>" + ssmlText(voice, t) + "</speak>"
 		}
-		f, err := speakFeatures(ctx, prog, voice, t, ssml)
+		f, err := speakFeatures(ctx, x, prog, voice, t, ssml)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", t, err)
 		}
@@ -200,7 +237,7 @@ func synthBatch(ctx context.Context, prog, voice string, texts []string) ([][]fl
 
 // splitAtBreaks cuts f at its silences of breakFrames or more and returns
 // the n pieces' trimmed cepstra, or nil when there are not n pieces.
-func splitAtBreaks(f *mfcc.Features, n int) [][]float32 {
+func splitAtBreaks(f *mfcc.Features, n int) [][]int16 {
 	var bounds [][2]int // sounding stretches between breaks
 	start := -1         // first frame of the current stretch
 	silent := 0
@@ -223,7 +260,7 @@ func splitAtBreaks(f *mfcc.Features, n int) [][]float32 {
 	if len(bounds) != n {
 		return nil
 	}
-	out := make([][]float32, n)
+	out := make([][]int16, n)
 	for k, b := range bounds {
 		out[k] = trimmed(f, b[0], b[1])
 	}
@@ -234,8 +271,10 @@ func splitAtBreaks(f *mfcc.Features, n int) [][]float32 {
 const silentDB = -50
 
 // trimmed returns the cepstra of frames [from, to) without the silence at
-// either end.
-func trimmed(f *mfcc.Features, from, to int) []float32 {
+// either end, dtwDecim frames averaged into one (see decimate), in a slice
+// of their own: the synthetic speech of a whole episode is kept this way,
+// a quarter the size of its features.
+func trimmed(f *mfcc.Features, from, to int) []int16 {
 	first, last := -1, -1
 	for i := from; i < to; i++ {
 		if f.Energy[i] > silentDB {
@@ -248,7 +287,7 @@ func trimmed(f *mfcc.Features, from, to int) []float32 {
 	if first < 0 {
 		return nil
 	}
-	return f.Coef[first*mfcc.Coeffs : (last+1)*mfcc.Coeffs]
+	return decimate(f.Coef[first*mfcc.Coeffs:(last+1)*mfcc.Coeffs], dtwDecim)
 }
 
 // tts is tier 2. It returns refined spans for the pieces, or an error when
@@ -263,7 +302,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		lang = "zh-TW"
 	}
 	// Check the voice once, so a missing language fails fast.
-	if _, err := speakFeatures(ctx, prog, voice, "1", false); err != nil {
+	if _, err := speakFeatures(ctx, mfcc.NewExtractor(), prog, voice, "1", false); err != nil {
 		return nil, fmt.Errorf("language %s: %w", lang, err)
 	}
 
@@ -276,7 +315,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 			speech = append(speech, i)
 		}
 	}
-	feats := make([][]float32, len(ps.list))
+	feats := make([][]int16, len(ps.list))
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -287,12 +326,13 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			x := mfcc.NewExtractor()
 			for batch := range jobs {
 				texts := make([]string, len(batch))
 				for k, i := range batch {
 					texts[k] = ps.list[i].text
 				}
-				out, err := synthBatch(ctx, prog, voice, texts)
+				out, err := synthBatch(ctx, x, prog, voice, texts)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -323,20 +363,16 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	a.logf("synthesised %d sentences with espeak-ng voice %s in %s", len(ps.list), voice, since(began))
 	began = time.Now()
 
-	// The synthetic episode: pieces with short silences between them, and
-	// for each cue silence as long as tier 1 found it.
+	// The synthetic episode, in DTW frames: pieces with short silences
+	// between them, and for each cue silence as long as tier 1 found it.
+	// Positions below are in feature frames (dtwDecim DTW frames each).
 	silence := mfcc.Compute(make([]float32, mfcc.Window))
-	sil := silence.MFCC(0)
-	var syn []float32
+	syn := &synthSeq{sil: silence.MFCC(0)}
 	starts := make([]int, len(ps.list)) // synthetic frame where piece i's sound starts
 	ends := make([]int, len(ps.list))
 	// Synthetic frame → real frame anchors for the band's centre.
 	var anchorsX, anchorsY []float64
-	pad := func(k int) {
-		for ; k > 0; k-- {
-			syn = append(syn, sil...)
-		}
-	}
+	pad := func(k int) { syn.n += (k + dtwDecim - 1) / dtwDecim }
 	// Silence stands for whatever comes before the first piece and after
 	// the last (intro music, a cold open), so both ends of the warp are
 	// pinned to both ends of the audio.
@@ -346,46 +382,43 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	anchorsY = append(anchorsY, 0)
 	for i, p := range ps.list {
 		pad(sepFrames)
-		starts[i] = len(syn) / mfcc.Coeffs
+		starts[i] = syn.n * dtwDecim
 		if p.cue {
 			pad(int((spans[i].end - spans[i].start) / frameDur))
-		} else {
-			syn = append(syn, feats[i]...)
+		} else if len(feats[i]) > 0 {
+			syn.parts = append(syn.parts, synPart{at: syn.n, coef: feats[i]})
+			syn.n += len(feats[i]) / mfcc.Coeffs
 		}
-		ends[i] = len(syn) / mfcc.Coeffs
+		ends[i] = syn.n * dtwDecim
 		anchorsX = append(anchorsX, float64(starts[i]), float64(ends[i]))
 		anchorsY = append(anchorsY, float64(spans[i].start/frameDur), float64(spans[i].end/frameDur))
 	}
 	pad(max(an.f.Len()-int(spans[len(spans)-1].end/frameDur), sepFrames))
-	anchorsX = append(anchorsX, float64(len(syn)/mfcc.Coeffs))
+	anchorsX = append(anchorsX, float64(syn.n*dtwDecim))
 	anchorsY = append(anchorsY, float64(an.f.Len()))
 
-	synD := decimate(syn, dtwDecim)
-	realD := decimate(an.f.Coef, dtwDecim)
-	normalise(synD)
-	normalise(realD)
-	n, m := len(synD)/mfcc.Coeffs, len(realD)/mfcc.Coeffs
+	rec := &realFrames{f: an.f}
+	normalise(syn)
+	normalise(rec)
+	n, m := syn.Len(), rec.Len()
 	half := int(bandHalf / frameDur / dtwDecim)
-	lo, hi := make([]int, n), make([]int, n)
+	lo, hi := make([]int32, n), make([]int32, n)
 	for x := range lo {
-		c := interp(anchorsX, anchorsY, float64(x*dtwDecim)) / dtwDecim
-		lo[x] = int(c) - half
-		hi[x] = int(c) + half
+		c := int(interp(anchorsX, anchorsY, float64(x*dtwDecim)) / dtwDecim)
+		l, h := c-half, c+half
 		if x > 0 {
-			lo[x] = max(lo[x], lo[x-1])
-			hi[x] = max(hi[x], hi[x-1])
+			l, h = max(l, int(lo[x-1])), max(h, int(hi[x-1]))
 		}
-		lo[x] = min(max(lo[x], 0), m-1)
-		hi[x] = min(max(hi[x], 0), m-1)
+		lo[x], hi[x] = int32(min(max(l, 0), m-1)), int32(min(max(h, 0), m-1))
 	}
-	path, err := dtw.Align(synD, realD, mfcc.Coeffs, lo, hi)
+	path, err := dtw.AlignSeq(syn, rec, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	a.logf("warped %d synthetic frames onto %d in a band of ±%s in %s", n, m, bandHalf, since(began))
 	toReal := func(x int) int {
 		xd := min(x/dtwDecim, n-1)
-		return path[xd]*dtwDecim + x%dtwDecim
+		return int(path[xd])*dtwDecim + x%dtwDecim
 	}
 
 	out := make([]span, len(spans))
@@ -490,45 +523,147 @@ func abs(x int) int {
 	return x
 }
 
-// decimate averages every k consecutive frames.
-func decimate(c []float32, k int) []float32 {
+// decimate averages every k consecutive frames of c (in Features.Coef's
+// fixed point).
+func decimate(c []int16, k int) []int16 {
 	n := len(c) / mfcc.Coeffs
-	out := make([]float32, 0, (n+k-1)/k*mfcc.Coeffs)
+	out := make([]int16, 0, (n+k-1)/k*mfcc.Coeffs)
 	for x := 0; x < n; x += k {
 		var acc [mfcc.Coeffs]float32
 		cnt := min(k, n-x)
 		for j := x; j < x+cnt; j++ {
 			for d := 0; d < mfcc.Coeffs; d++ {
-				acc[d] += c[j*mfcc.Coeffs+d]
+				acc[d] += float32(c[j*mfcc.Coeffs+d]) / mfcc.CoefScale
 			}
 		}
 		for d := range acc {
-			out = append(out, acc[d]/float32(cnt))
+			out = append(out, mfcc.Quantize(acc[d]/float32(cnt)))
 		}
 	}
 	return out
 }
 
-// normalise gives every coefficient zero mean and unit variance over the
-// sequence, so two voices and two recordings become comparable.
-func normalise(c []float32) {
-	n := len(c) / mfcc.Coeffs
+// normSeq is a dtw.Seq whose frames are normalised as they are read.
+type normSeq interface {
+	dtw.Seq
+	raw(i int, dst []float32)
+	setNorm(mean, sd [mfcc.Coeffs]float64)
+}
+
+// normalise gives every coefficient of s zero mean and unit variance over
+// the sequence, so two voices and two recordings become comparable.
+func normalise(s normSeq) {
+	n := s.Len()
 	if n == 0 {
 		return
 	}
-	for d := 0; d < mfcc.Coeffs; d++ {
-		var s, ss float64
-		for x := 0; x < n; x++ {
-			v := float64(c[x*mfcc.Coeffs+d])
-			s += v
-			ss += v * v
-		}
-		mean := s / float64(n)
-		sd := math.Sqrt(max(ss/float64(n)-mean*mean, 1e-9))
-		for x := 0; x < n; x++ {
-			c[x*mfcc.Coeffs+d] = float32((float64(c[x*mfcc.Coeffs+d]) - mean) / sd)
+	var sum, sq [mfcc.Coeffs]float64
+	var c [mfcc.Coeffs]float32
+	for x := 0; x < n; x++ {
+		s.raw(x, c[:])
+		for d, v := range c {
+			sum[d] += float64(v)
+			sq[d] += float64(v) * float64(v)
 		}
 	}
+	var mean, sd [mfcc.Coeffs]float64
+	for d := range mean {
+		mean[d] = sum[d] / float64(n)
+		sd[d] = math.Sqrt(max(sq[d]/float64(n)-mean[d]*mean[d], 1e-9))
+	}
+	s.setNorm(mean, sd)
+}
+
+// norm holds a sequence's normalisation.
+type norm struct {
+	mean, sd [mfcc.Coeffs]float64
+	set      bool
+}
+
+func (n *norm) setNorm(mean, sd [mfcc.Coeffs]float64) { n.mean, n.sd, n.set = mean, sd, true }
+
+func (n *norm) apply(dst []float32) {
+	if !n.set {
+		return
+	}
+	for d, v := range dst {
+		dst[d] = float32((float64(v) - n.mean[d]) / n.sd[d])
+	}
+}
+
+// realFrames is the episode's features in DTW frames: dtwDecim feature
+// frames averaged, computed as the warp reads them.
+type realFrames struct {
+	f *mfcc.Features
+	norm
+}
+
+func (r *realFrames) Len() int { return (r.f.Len() + dtwDecim - 1) / dtwDecim }
+func (r *realFrames) Dim() int { return mfcc.Coeffs }
+
+func (r *realFrames) raw(x int, dst []float32) {
+	var acc [mfcc.Coeffs]float32
+	first := x * dtwDecim
+	cnt := min(dtwDecim, r.f.Len()-first)
+	for j := first; j < first+cnt; j++ {
+		for d, q := range r.f.Coef[j*mfcc.Coeffs : (j+1)*mfcc.Coeffs] {
+			acc[d] += float32(q) / mfcc.CoefScale
+		}
+	}
+	for d := range acc {
+		dst[d] = acc[d] / float32(cnt)
+	}
+}
+
+func (r *realFrames) Frame(x int, dst []float32) {
+	r.raw(x, dst)
+	r.apply(dst)
+}
+
+// synthSeq is the synthetic episode in DTW frames: the pieces' speech
+// where they are, silence everywhere else.
+type synthSeq struct {
+	sil   [mfcc.Coeffs]float32
+	parts []synPart // in order
+	n     int
+	at    int // the part last read, where the next read most likely is
+	norm
+}
+
+// synPart is a piece's speech starting at DTW frame at.
+type synPart struct {
+	at   int
+	coef []int16
+}
+
+func (s *synthSeq) Len() int { return s.n }
+func (s *synthSeq) Dim() int { return mfcc.Coeffs }
+
+func (s *synthSeq) raw(x int, dst []float32) {
+	ps := s.parts
+	k := s.at
+	switch {
+	case k < len(ps) && x >= ps[k].at && (k+1 == len(ps) || x < ps[k+1].at):
+	case k+1 < len(ps) && x >= ps[k+1].at && (k+2 == len(ps) || x < ps[k+2].at):
+		k++
+	default:
+		k = sort.Search(len(ps), func(j int) bool { return ps[j].at > x }) - 1
+	}
+	if k >= 0 {
+		s.at = k
+		if p := ps[k]; x < p.at+len(p.coef)/mfcc.Coeffs {
+			for d, q := range p.coef[(x-p.at)*mfcc.Coeffs : (x-p.at+1)*mfcc.Coeffs] {
+				dst[d] = float32(q) / mfcc.CoefScale
+			}
+			return
+		}
+	}
+	copy(dst, s.sil[:])
+}
+
+func (s *synthSeq) Frame(x int, dst []float32) {
+	s.raw(x, dst)
+	s.apply(dst)
 }
 
 // interp evaluates the piecewise-linear function through (xs, ys) at x;

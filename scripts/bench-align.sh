@@ -5,7 +5,9 @@
 #     (e.g. -minutes 5 -long 0);
 #  2. the real-speech episodes in ../shared/real-speech (or $REAL_SPEECH),
 #     every episode × tier, with that set's measure.py; skipped when the set
-#     is not there.
+#     is not there;
+#  3. peak memory and time against the episode's length, and decode+features
+#     CPU against ffmpeg's (scripts/bench-align-length.sh; $ALIGN_REPEATS).
 set -eu
 cd "$(dirname "$0")/.."
 for tool in espeak-ng flite lame; do
@@ -25,3 +27,7 @@ if [ -f "$real/measure.py" ] && command -v python3 >/dev/null; then
 else
 	echo "bench-align: no real-speech set at $real (measure.py); skipping it" >&2
 fi
+echo
+echo "## Memory and time against length"
+echo
+scripts/bench-align-length.sh

@@ -107,13 +107,18 @@ func (r *resampler) out(p []float32) int {
 				break
 			}
 		}
-		var acc float32
+		// Four sums side by side: the products do not wait for one
+		// another.
+		var a0, a1, a2, a3 float32
 		w := &r.byPhase[ph]
 		x := (*[2 * taps]float32)(r.in[i-taps+1 : i+taps+1])
-		for k := range x {
-			acc += x[k] * w[k]
+		for k := 0; k < len(x); k += 4 {
+			a0 += x[k] * w[k]
+			a1 += x[k+1] * w[k+1]
+			a2 += x[k+2] * w[k+2]
+			a3 += x[k+3] * w[k+3]
 		}
-		p[n] = acc
+		p[n] = (a0 + a1) + (a2 + a3)
 		n++
 		r.nOut++
 		r.pos += r.step

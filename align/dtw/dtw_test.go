@@ -136,3 +136,76 @@ func TestAlignMemory(t *testing.T) {
 		t.Errorf("allocated %d MB", got>>20)
 	}
 }
+
+// Tracing the warp back a stretch at a time, each stretch's directions
+// recomputed from a saved cost row, finds the very path one stretch finds.
+func TestAlignStretches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n, m = 900, 1100
+	a := seq(rng, n)
+	b := warp(a, m, func(i int) int { return min(i*n/m+int(20*math.Sin(float64(i)/60)), n-1) })
+	b = append(b, seq(rng, 50)...) // a tail that matches nothing
+	mb := len(b) / 2
+	lo, hi := make([]int, n), make([]int, n)
+	for x := range lo {
+		c := x * mb / n
+		lo[x], hi[x] = max(c-40-x%7, 0), min(c+60+x%5, mb-1)
+		if x > 0 {
+			lo[x], hi[x] = max(lo[x], lo[x-1]), max(hi[x], hi[x-1])
+		}
+	}
+	lo[0], hi[n-1] = 0, mb-1
+	defer func(c int) { MaxCells = c }(MaxCells)
+	want, err := Align(a, b, 2, lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cells := range []int{1, 97, 5000, 40000} {
+		MaxCells = cells
+		got, err := Align(a, b, 2, lo, hi)
+		if err != nil {
+			t.Fatalf("MaxCells %d: %v", cells, err)
+		}
+		for x := range want {
+			if got[x] != want[x] {
+				t.Fatalf("MaxCells %d: row %d matched %d, %d in one stretch", cells, x, got[x], want[x])
+			}
+		}
+	}
+}
+
+// flatSeq reads a long sequence without storing it: frame i is a function
+// of i.
+type flatSeq struct{ n int }
+
+func (s flatSeq) Len() int { return s.n }
+func (s flatSeq) Dim() int { return 2 }
+func (s flatSeq) Frame(i int, dst []float32) {
+	dst[0], dst[1] = float32(math.Sin(float64(i)/17)), float32(math.Cos(float64(i)/29))
+}
+
+// Memory does not grow with the length beyond the path itself (an int
+// per row) and a cost row saved every MaxCells cells: a warp four times
+// as long allocates, besides its path, less than twice as much.
+func TestAlignMemoryFlat(t *testing.T) {
+	defer func(c int) { MaxCells = c }(MaxCells)
+	MaxCells = 1 << 16
+	extra := func(n int) uint64 {
+		lo, hi := make([]int, n), make([]int, n)
+		for x := range lo {
+			lo[x], hi[x] = max(x-50, 0), min(x+50, n-1)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := AlignSeq(flatSeq{n}, flatSeq{n}, lo, hi); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc - uint64(8*n)
+	}
+	short, long := extra(20000), extra(80000)
+	// Directions for every cell would be 101 bytes a row: 8 MB at 80000.
+	if long > 2*short || long > 1<<20 {
+		t.Errorf("beyond the path, %d rows allocated %d bytes, %d rows %d bytes", 20000, short, 80000, long)
+	}
+}

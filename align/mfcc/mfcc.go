@@ -1,11 +1,12 @@
 // Package mfcc turns a 16 kHz mono signal into the per-frame features the
 // aligner compares: 13 mel-frequency cepstral coefficients (40 mel filters,
-// 25 ms Hamming windows, 10 ms hop), the frame's energy, its spectral
-// flatness and its spectral flux (how fast the spectrum changes, which tells
-// steady music from speech).
+// 25 ms Hamming windows, 10 ms hop), the frame's energy and its spectral
+// flatness.
 //
-// Feed samples as they are decoded; only the features are kept, about
-// 70 bytes per 10 ms frame.
+// Feed samples as they are decoded; only the features are kept, 34 bytes
+// per 10 ms frame (12 MB an hour): the coefficients as 16-bit fixed point
+// (steps of 1/CoefScale, far finer than anything a frame's cepstrum tells
+// apart), energy and flatness as float32.
 //
 //	x := mfcc.NewExtractor()
 //	x.Write(samples) // as often as needed
@@ -42,15 +43,30 @@ const FrameDuration = time.Second * Hop / Rate
 type Features struct {
 	Energy   []float32 // frame energy in dB (0 dB = full scale)
 	Flatness []float32 // spectral flatness 0..1 over 100–4000 Hz: 1 noise, near 0 tones
-	Flux     []float32 // mean absolute change of the log mel spectrum from two frames before
-	Coef     []float32 // Coeffs per frame, frame after frame
+	Coef     []int16   // Coeffs per frame, frame after frame, times CoefScale
+}
+
+// CoefScale is how many steps of Features.Coef make 1. Cepstral
+// coefficients of 16-bit audio stay within ±130 (the floor of the log mel
+// spectrum gives c0 ≈ -117 for digital silence); values beyond ±255 are
+// clipped.
+const CoefScale = 128
+
+// Quantize returns v in Features.Coef's fixed point.
+func Quantize(v float32) int16 {
+	return int16(min(max(math.Round(float64(v)*CoefScale), math.MinInt16), math.MaxInt16))
 }
 
 // Len returns the number of frames.
 func (f *Features) Len() int { return len(f.Energy) }
 
 // MFCC returns frame i's cepstral coefficients.
-func (f *Features) MFCC(i int) []float32 { return f.Coef[i*Coeffs : (i+1)*Coeffs] }
+func (f *Features) MFCC(i int) (c [Coeffs]float32) {
+	for k, q := range f.Coef[i*Coeffs : (i+1)*Coeffs] {
+		c[k] = float32(q) / CoefScale
+	}
+	return c
+}
 
 // Time returns the time of frame i's centre.
 func Time(i int) time.Duration {
@@ -65,10 +81,8 @@ func Frame(t time.Duration) int {
 
 // Extractor computes Features from a stream of samples.
 type Extractor struct {
-	buf   []float32
-	f     Features
-	prev  [2][Filters]float32 // log mel spectra of the two previous frames
-	nprev int
+	buf []float32
+	f   Features
 
 	window  [Window]float32
 	rf      *realFFT
@@ -138,8 +152,14 @@ func (x *Extractor) Grow(n int) {
 	n += n/256 + 16
 	x.f.Energy = slices.Grow(x.f.Energy, n)
 	x.f.Flatness = slices.Grow(x.f.Flatness, n)
-	x.f.Flux = slices.Grow(x.f.Flux, n)
 	x.f.Coef = slices.Grow(x.f.Coef, n*Coeffs)
+}
+
+// Reset forgets the samples and features written so far, keeping their
+// storage: features already read from Features must be copied first.
+func (x *Extractor) Reset() {
+	x.buf, x.last = x.buf[:0], 0
+	x.f.Energy, x.f.Flatness, x.f.Coef = x.f.Energy[:0], x.f.Flatness[:0], x.f.Coef[:0]
 }
 
 // Write analyses samples, keeping any incomplete frame for the next call.
@@ -215,32 +235,26 @@ func (x *Extractor) frame(s []float32, prev float32) {
 		}
 		logmel[m] = float32(math.Log(acc + 1e-8))
 	}
-	var flux float32
-	if x.nprev >= 2 {
-		for m := range logmel {
-			d := logmel[m] - x.prev[0][m]
-			if d < 0 {
-				d = -d
-			}
-			flux += d
-		}
-		flux /= Filters
-	}
-	x.prev[0] = x.prev[1]
-	x.prev[1] = logmel
-	x.nprev++
-
 	for k := 0; k < Coeffs; k++ {
 		var acc float32
 		for m, v := range logmel {
 			acc += x.dct[k][m] * v
 		}
-		x.f.Coef = append(x.f.Coef, acc)
+		x.f.Coef = append(x.f.Coef, Quantize(acc))
 	}
 	x.f.Energy = append(x.f.Energy, float32(energy))
 	x.f.Flatness = append(x.f.Flatness, float32(flat))
-	x.f.Flux = append(x.f.Flux, flux)
 }
+
+// PowerSpectrum computes the power spectra of real signals of one length,
+// a power of two, with a complex FFT of half that length.
+type PowerSpectrum struct{ r *realFFT }
+
+// NewPowerSpectrum returns a PowerSpectrum for signals of n samples.
+func NewPowerSpectrum(n int) *PowerSpectrum { return &PowerSpectrum{newRealFFT(n)} }
+
+// Power writes |X[k]|² for k = 0..n/2 of the DFT of x (n samples) to p.
+func (s *PowerSpectrum) Power(x, p []float64) { s.r.power(x, p) }
 
 // realFFT computes the power spectrum of a real signal with a complex FFT
 // of half its length (the even samples as real parts, the odd ones as

@@ -138,3 +138,23 @@ func TestRealFFT(t *testing.T) {
 		}
 	}
 }
+
+// The fixed point holds the cepstra of anything from digital silence to
+// full-scale noise without clipping.
+func TestCoefRange(t *testing.T) {
+	for name, s := range map[string][]float32{
+		"silence":    make([]float32, Rate/4),
+		"full noise": noise(1, 0.25),
+		"loud tone":  tone(200, 1, 0.25),
+	} {
+		f := Compute(s)
+		for i, q := range f.Coef {
+			if q == math.MaxInt16 || q == math.MinInt16 {
+				t.Fatalf("%s: frame %d coefficient %d clipped", name, i/Coeffs, i%Coeffs)
+			}
+		}
+	}
+	if q := Quantize(-117.3); math.Abs(float64(q)/CoefScale+117.3) > 0.5/CoefScale {
+		t.Errorf("Quantize(-117.3) = %d", q)
+	}
+}

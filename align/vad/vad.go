@@ -171,8 +171,7 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 		}
 		for k := i; k < j; k++ {
 			win = append(win[:0], logFlat[max(i, k-musicWindow):min(j, k+musicWindow+1)]...)
-			slices.Sort(win)
-			if win[len(win)/2] < musicFlatness {
+			if middle(win) < musicFlatness {
 				r.Labels[k] = Music
 			} else {
 				r.Labels[k] = Speech
@@ -193,8 +192,7 @@ func DetectTonal(f *mfcc.Features, tonal []float32) *Result {
 		med := make([]float32, n)
 		for k := range n {
 			win = append(win[:0], tonal[max(0, k-musicWindow):min(n, k+musicWindow+1)]...)
-			slices.Sort(win)
-			med[k] = win[len(win)/2]
+			med[k] = middle(win)
 		}
 		sounding := func(k int) bool { return f.Energy[k] >= r.Floor+tonalAboveFloor }
 		for k := 0; k < n; {
@@ -345,7 +343,7 @@ func extendFades(f *mfcc.Features, l []Class) {
 			continue
 		}
 		for d := 0; d < dims; d++ {
-			x := float64(f.Coef[i*mfcc.Coeffs+1+d])
+			x := float64(f.Coef[i*mfcc.Coeffs+1+d]) / mfcc.CoefScale
 			sm[d] += x
 			sd[d] += x * x
 		}
@@ -361,7 +359,7 @@ func extendFades(f *mfcc.Features, l []Class) {
 	mean := func(from, to int) (m [dims]float64) {
 		for i := from; i < to; i++ {
 			for d := 0; d < dims; d++ {
-				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d])
+				m[d] += float64(f.Coef[i*mfcc.Coeffs+1+d]) / mfcc.CoefScale
 			}
 		}
 		for d := range m {
@@ -451,4 +449,38 @@ func segments(l []Class) []Segment {
 		i = j
 	}
 	return s
+}
+
+// middle returns the element that sorting a would put at len(a)/2,
+// reordering a: a selection, not a sort, for the medians taken at every
+// frame.
+func middle(a []float32) float32 {
+	k := len(a) / 2
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		p := a[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
 }

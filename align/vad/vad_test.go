@@ -3,6 +3,7 @@ package vad
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -97,4 +98,23 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// middle finds what sorting would put in the middle.
+func TestMiddle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 120; n++ {
+		a := make([]float32, n)
+		for i := range a {
+			a[i] = float32(rng.IntN(7)) // many ties
+			if n%3 == 0 {
+				a[i] = rng.Float32()
+			}
+		}
+		want := slices.Clone(a)
+		slices.Sort(want)
+		if got := middle(a); got != want[n/2] {
+			t.Fatalf("n=%d: middle %v, sorted %v", n, got, want[n/2])
+		}
+	}
 }

@@ -26,6 +26,12 @@ func New(vec []byte) *Bits {
 	}
 }
 
+// Reset makes b read vec from its start, so that a decoder can keep its
+// Bits from frame to frame instead of allocating them.
+func (b *Bits) Reset(vec []byte) {
+	*b = Bits{vec: vec}
+}
+
 func Append(bits *Bits, buf []byte) *Bits {
 	return New(append(bits.vec, buf...))
 }

@@ -37,6 +37,7 @@ type MainData struct {
 	// bufs hold the main data of this frame and the last one in turn,
 	// so the bit reservoir needs no new buffer per frame.
 	bufs [2][]byte
+	bits [2]bits.Bits // reading bufs: the last frame's is the next one's reservoir
 	cur  int
 }
 
@@ -138,7 +139,8 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 			}
 		}
 
-		var scaleFactors []int
+		var buf [64]int // at most 39 + 5: no allocation per frame
+		scaleFactors := buf[:0]
 		d := (slen >> 12) & 0x7
 
 		for i := 0; i < 4; i++ {
@@ -308,7 +310,9 @@ func read(source FullReader, prev *bits.Bits, size int, offset int, md *MainData
 		}
 		return nil, err
 	}
-	return bits.New(vec), nil
+	b := &md.bits[md.cur]
+	b.Reset(vec)
+	return b, nil
 }
 
 // reset returns md cleared but for its buffers, or a new MainData: one
@@ -317,7 +321,7 @@ func reset(md *MainData) *MainData {
 	if md == nil {
 		return &MainData{}
 	}
-	bufs, cur := md.bufs, md.cur
-	*md = MainData{bufs: bufs, cur: cur}
+	bufs, bs, cur := md.bufs, md.bits, md.cur
+	*md = MainData{bufs: bufs, bits: bs, cur: cur}
 	return md
 }
