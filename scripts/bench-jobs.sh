@@ -31,7 +31,8 @@ fi
 go build -o "$DIR/podpipe" ./cmd/podpipe
 
 # The show: the sample's config and cover, its three short talks (their
-# previous/next links name each other), then copies of them up to $N.
+# previous/next links name each other), then copies of them up to $N,
+# each titled apart.
 cp config.toml "$DIR/show/"
 cp cover.jpg "$DIR/show/" 2>/dev/null || true
 talks=(01-p99-observability 02-kubernetes-cost 03-edge-ai-inference)
@@ -41,7 +42,9 @@ done
 for ((i = 4; i <= N; i++)); do
 	t=${talks[$(((i - 4) % 3))]}
 	slug=$(printf '%02d-%s-%d' "$i" "${t#*-}" "$i")
-	cp "episodes/$t.md" "$DIR/show/episodes/$slug.md"
+	# A title of its own: the timing cache knows a transcript by its
+	# content, and a copy must be timed, not found there.
+	sed "1s/\$/（第 $i 集）/" "episodes/$t.md" >"$DIR/show/episodes/$slug.md"
 	cp "episodes/$t.mp3" "$DIR/show/episodes/$slug.mp3"
 	if [ -f "episodes/$t.chapters.txt" ]; then
 		cp "episodes/$t.chapters.txt" "$DIR/show/episodes/$slug.chapters.txt"
