@@ -69,16 +69,8 @@ func ReadIndex(r io.Reader, src io.ReaderAt) (*Index, error) {
 }
 
 func (x *Index) read(dec *jsontext.Decoder) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
+	if ok, err := openEpisodes(dec); !ok {
 		return err
-	}
-	switch tok.Kind() {
-	case 'n':
-		return nil
-	case '[':
-	default:
-		return fmt.Errorf("episodes: %s where an array should start", tok.Kind())
 	}
 	for dec.PeekKind() != ']' {
 		start := dec.InputOffset()
@@ -95,7 +87,7 @@ func (x *Index) read(dec *jsontext.Decoder) error {
 		x.Summaries = append(x.Summaries, SummaryOf(&e))
 		x.spans = append(x.spans, [2]int64{start, dec.InputOffset()})
 	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return err
 }
 

@@ -522,17 +522,24 @@ func (m *Manifest) decode(dec *jsontext.Decoder, episodes func(*jsontext.Decoder
 	return nil
 }
 
-func decodeEpisodes(dec *jsontext.Decoder, each func(*Episode) error, array func()) error {
+// openEpisodes reads the start of the episodes' array: false for a null.
+func openEpisodes(dec *jsontext.Decoder) (bool, error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch tok.Kind() {
 	case 'n':
-		return nil
+		return false, nil
 	case '[':
-	default:
-		return fmt.Errorf("episodes: %s where an array should start", tok.Kind())
+		return true, nil
+	}
+	return false, fmt.Errorf("episodes: %s where an array should start", tok.Kind())
+}
+
+func decodeEpisodes(dec *jsontext.Decoder, each func(*Episode) error, array func()) error {
+	if ok, err := openEpisodes(dec); !ok {
+		return err
 	}
 	array()
 	for dec.PeekKind() != ']' {
@@ -544,7 +551,7 @@ func decodeEpisodes(dec *jsontext.Decoder, each func(*Episode) error, array func
 			return callbackError{err}
 		}
 	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return err
 }
 
