@@ -61,25 +61,13 @@ AWS_CLI=${AWS_CLI:-$(command -v aws || true)}
 if [ -n "$AWS_CLI" ] && ! "$AWS_CLI" --version >/dev/null 2>&1; then AWS_CLI=""; fi
 
 # An S3 server on loopback, when versitygw is there.
+. scripts/lib-versitygw.sh
 HAVE_S3=0
 VGW=$(command -v versitygw || echo "$(go env GOPATH)/bin/versitygw")
 if [ -x "$VGW" ]; then
 	HAVE_S3=1
 	mkdir -p "$DIR/s3/bench"
-	port=17170
-	while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-	endpoint="http://127.0.0.1:$port"
-	ROOT_ACCESS_KEY=bench-access ROOT_SECRET_KEY=bench-secret-key \
-		"$VGW" --port "127.0.0.1:$port" --quiet posix "$DIR/s3" >"$DIR/vgw.log" 2>&1 &
-	vgw_pid=$!
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-		sleep 0.1
-	done
-	export AWS_ACCESS_KEY_ID=bench-access AWS_SECRET_ACCESS_KEY=bench-secret-key
-	export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-	export AWS_CONFIG_FILE=/dev/null/none AWS_SHARED_CREDENTIALS_FILE=/dev/null/none
-	unset AWS_PROFILE AWS_SESSION_TOKEN
+	start_versitygw "$DIR/s3"
 else
 	echo "bench-publish: versitygw is missing (scripts/install-versitygw.sh): no S3 rows" >&2
 fi
