@@ -26,7 +26,9 @@ func (b *bars) Start(what string, unit Unit, total int64) Stage {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.p == nil {
-		b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithWidth(30), mpb.WithRefreshRate(200*time.Millisecond))
+		// mpb draws only on a terminal unless told to: For picks bars
+		// for a terminal alone, and Bars draws on whatever it is given.
+		b.p = mpb.New(mpb.WithOutput(b.w), mpb.WithAutoRefresh(), mpb.WithWidth(30), mpb.WithRefreshRate(200*time.Millisecond))
 	}
 	b.active++
 	start := time.Now()

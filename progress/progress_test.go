@@ -66,7 +66,7 @@ func TestLines(t *testing.T) {
 }
 
 // TestBars runs the mpb reporter into a buffer (no terminal): it must
-// draw the stage and finish without hanging.
+// draw the stage, by its name, and finish without hanging.
 func TestBars(t *testing.T) {
 	var b strings.Builder
 	r := Bars(&syncWriter{b: &b})
@@ -76,6 +76,9 @@ func TestBars(t *testing.T) {
 	st.Set(1e6)
 	st.Done()
 	r.Close()
+	if out := b.String(); !strings.Contains(out, "uploading audio.mp3") {
+		t.Errorf("the bars did not draw the stage:\n%q", out)
+	}
 }
 
 func TestNil(t *testing.T) {
