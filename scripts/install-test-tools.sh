@@ -8,7 +8,9 @@ if [ -x scripts/install-versitygw.sh ]; then
 	scripts/install-versitygw.sh
 fi
 if [ -f test/node/package.json ] && command -v npm >/dev/null 2>&1; then
-	if [ ! -d test/node/node_modules ] || [ test/node/package-lock.json -nt test/node/node_modules ]; then
+	# The package itself, not the folder: an empty or half-filled
+	# node_modules (an interrupted install) installs again.
+	if [ ! -f test/node/node_modules/podcast-partytime/package.json ] || [ test/node/package-lock.json -nt test/node/node_modules ]; then
 		(cd test/node && npm ci --no-audit --no-fund --loglevel=error)
 	fi
 fi
