@@ -336,8 +336,11 @@ type opError struct {
 
 func (e *opError) Error() string { return e.msg }
 func (e *opError) Unwrap() []error {
-	if e.kind == nil {
+	switch {
+	case e.kind == nil:
 		return []error{e.err}
+	case e.err == nil:
+		return []error{e.kind}
 	}
 	return []error{e.kind, e.err}
 }
@@ -469,6 +472,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		CacheControl: opts.CacheControl,
 		Metadata:     lowerKeys(opts.Metadata),
 	}
+	if s.refusedBefore(ctx, key, opts) {
+		return storage.ObjectInfo{}, s.refused(key, nil)
+	}
 	var etag *string
 	var err error
 	ra, isFile := readerAt(r)
@@ -522,11 +528,45 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		if errors.As(err, &oe) {
 			return storage.ObjectInfo{}, err
 		}
+		var ae smithy.APIError
+		if !errors.As(err, &ae) && s.refusedBefore(ctx, key, opts) {
+			// The connection broke with no answer: a server that
+			// refuses a conditional put may answer before the body
+			// is in and close the connection, and the client sees a
+			// reset instead of the refusal.
+			return storage.ObjectInfo{}, s.refused(key, err)
+		}
 		return storage.ObjectInfo{}, s.wrap("put", key, err)
 	}
 	info.ETag = aws.ToString(etag)
 	info.ModTime = time.Now()
 	return info, nil
+}
+
+// refusedBefore reports whether a conditional put of key would be refused
+// now, asked with a HEAD: a refusal then costs one small request instead
+// of the whole body sent for nothing. Any answer but the object's (a key
+// allowed to write but not to read, say) lets the put go ahead and the
+// server decide.
+func (s *Store) refusedBefore(ctx context.Context, key string, opts storage.PutOptions) bool {
+	if !opts.IfNoneMatch && opts.IfMatch == "" {
+		return false
+	}
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
+	if err != nil {
+		code, status := apiCode(err)
+		missing := code == "NoSuchKey" || code == "NotFound" || status == http.StatusNotFound
+		return missing && opts.IfMatch != ""
+	}
+	if opts.IfNoneMatch {
+		return true
+	}
+	return strings.Trim(aws.ToString(out.ETag), `"`) != strings.Trim(opts.IfMatch, `"`)
+}
+
+// refused is the error of a conditional put of key that would not hold.
+func (s *Store) refused(key string, err error) error {
+	return &opError{msg: fmt.Sprintf("s3: put %s in %s: %v", key, s.where, storage.ErrPreconditionFailed), kind: storage.ErrPreconditionFailed, err: err}
 }
 
 // PutFile implements storage.FilePutter: the parts are read from the file

@@ -616,3 +616,68 @@ func TestOpenRetriesQuickFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestConditionalPutRace: another writer creates the object between the
+// HEAD that finds it missing and the PutObject, and the connection of the
+// PutObject breaks before its answer (as when a server refuses early and
+// closes it on the body): the Put says the precondition failed, not that
+// the endpoint is unreachable, and the other writer's object stays.
+func TestConditionalPutRace(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	direct, err := New(ctx, Options{Bucket: bucket, Prefix: "race", Endpoint: endpoint, PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := []byte("the other writer's feed")
+	var once sync.Once
+	proxy, err := faultproxy.Start(endpoint, faultproxy.Options{
+		Share: 1, Faults: []faultproxy.Fault{faultproxy.ResetRequest},
+		Match: func(r *http.Request) bool { return r.Method == http.MethodPut },
+		Hook: func(r *http.Request) {
+			if r.Method != http.MethodPut {
+				return
+			}
+			once.Do(func() {
+				if _, err := direct.Put(ctx, "feed.xml", bytes.NewReader(theirs), int64(len(theirs)), storage.PutOptions{}); err != nil {
+					t.Error(err)
+				}
+			})
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	st, err := New(ctx, Options{Bucket: bucket, Prefix: "race", Endpoint: proxy.URL, PathStyle: true, MaxBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := bytes.Repeat([]byte("x"), 1<<20)
+	_, err = st.Put(ctx, "feed.xml", bytes.NewReader(ours), int64(len(ours)), storage.PutOptions{IfNoneMatch: true})
+	if !errors.Is(err, storage.ErrPreconditionFailed) {
+		t.Fatalf("Put(IfNoneMatch) racing another writer: %v, want ErrPreconditionFailed", err)
+	}
+	if n := proxy.Injected()[faultproxy.ResetRequest]; n == 0 {
+		t.Fatalf("no PutObject was reset: the test did not test the race")
+	}
+	rc, _, err := direct.Get(ctx, "feed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(got, theirs) {
+		t.Errorf("the object is %q, %v; want the other writer's", got, err)
+	}
+
+	// Without the race, a refused Put sends no body at all.
+	before := proxy.Injected()[faultproxy.ResetRequest]
+	_, err = st.Put(ctx, "feed.xml", bytes.NewReader(ours), int64(len(ours)), storage.PutOptions{IfNoneMatch: true})
+	if !errors.Is(err, storage.ErrPreconditionFailed) {
+		t.Fatalf("Put(IfNoneMatch) over an object: %v, want ErrPreconditionFailed", err)
+	}
+	if n := proxy.Injected()[faultproxy.ResetRequest]; n != before {
+		t.Errorf("a Put refused up front still sent its body (%d more PUTs)", n-before)
+	}
+}
