@@ -126,7 +126,7 @@ done
 # median NAME [COLUMN]: the median of a row's wall times (column 2) or
 # CPU times (column 3).
 median() {
-	grep "^$1 " "$DIR/results" | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
+	{ grep "^$1 " "$DIR/results" || true; } | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # what, name, base name, base words
