@@ -7,7 +7,9 @@ import (
 	"github.com/podpipe/podpipe/storage"
 )
 
-// artifact is one file built for publishing, waiting in the work folder.
+// artifact is one file built for publishing, waiting in the work folder
+// (or the store's staging place), or the tagged audio to be streamed from
+// its source (stream).
 type artifact struct {
 	role   string // audio, page, vtt, srt, json, txt, chapters, image, feed
 	path   string // the built file

@@ -471,3 +471,64 @@ func TestAudioChangedWhileUploaded(t *testing.T) {
 		}
 	}
 }
+
+// TestTaggedReader reads a taggedAudio at every offset around the tag's
+// end and the content's end, with Read after Seek and with ReadAt, and
+// gets what a bytes.Reader over the tag and the source's audio gives; a
+// source that is shorter than recorded is an error, not a short object.
+func TestTaggedReader(t *testing.T) {
+	src := make([]byte, 5000)
+	for i := range src {
+		src[i] = byte(i*31 + i>>8)
+	}
+	name := filepath.Join(t.TempDir(), "a.mp3")
+	if err := os.WriteFile(name, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := []byte("ID3 the new tag")
+	const start = 700
+	ta := &taggedAudio{name: "a.mp3", tag: tag, src: name, start: start, n: int64(len(src) - start), ver: versionOf(fi)}
+	want := append(append([]byte{}, tag...), src[start:]...)
+	r, err := ta.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if end, err := r.Seek(0, io.SeekEnd); err != nil || end != int64(len(want)) {
+		t.Fatalf("Seek to the end = %d, %v; want %d", end, err, len(want))
+	}
+	ref := bytes.NewReader(want)
+	for _, off := range []int{0, 1, len(tag) - 1, len(tag), len(tag) + 1, len(want) - 1, len(want), len(want) + 3} {
+		for _, n := range []int{1, 7, len(tag), 4096, len(want) + 10} {
+			got := make([]byte, n)
+			exp := make([]byte, n)
+			gn, gerr := r.ReadAt(got, int64(off))
+			en, eerr := ref.ReadAt(exp, int64(off))
+			if gn != en || (gerr == nil) != (eerr == nil) || !bytes.Equal(got[:gn], exp[:en]) {
+				t.Errorf("ReadAt(%d bytes, %d) = %d, %v; want %d, %v", n, off, gn, gerr, en, eerr)
+			}
+		}
+		if _, err := r.Seek(int64(off), io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		rest, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(rest, want[min(off, len(want)):]) {
+			t.Errorf("reading from %d: %d bytes, %v; want %d", off, len(rest), err, len(want)-min(off, len(want)))
+		}
+	}
+
+	// The source cut short after the version was taken.
+	if err := os.Truncate(name, 3000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadAt(make([]byte, 100), int64(len(want)-50)); err == nil || err == io.EOF {
+		t.Errorf("ReadAt past the shortened source: %v, want an error that is not io.EOF", err)
+	}
+	if _, err := ta.open(); err == nil || !strings.Contains(err.Error(), "a.mp3 changed") {
+		t.Errorf("open after the source changed: %v", err)
+	}
+}
