@@ -76,11 +76,19 @@ type Superseded struct {
 	Since time.Time `json:"since"`
 }
 
-// Object is one published object.
+// Object is one published object. Either SHA256 or Recipe names its
+// content; a manifest written before Recipe existed has SHA256 only.
 type Object struct {
-	Key         string `json:"key"`
-	Size        int64  `json:"size"`
-	SHA256      string `json:"sha256"`
+	Key  string `json:"key"`
+	Size int64  `json:"size"`
+	// SHA256 is the hex SHA-256 of the object's bytes.
+	SHA256 string `json:"sha256,omitempty"`
+	// Recipe, for an object made from others and not hashed as a whole
+	// (the tagged audio), is the hex SHA-256 of what it was made from:
+	// the source's SHA-256 and the bytes put in front of the source's
+	// audio (see pipeline's recipeSum). It changes whenever the content
+	// does.
+	Recipe      string `json:"recipe,omitempty"`
 	ContentType string `json:"contentType"`
 }
 

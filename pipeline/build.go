@@ -112,7 +112,12 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 			hashes[i].later = func(audioSum string) (string, error) { return sourceHash(e, inputs, siblings, audioSum) }
 			continue
 		}
-		if hashes[i].sum, hashErr = sourceHash(e, inputs, siblings, ""); hashErr != nil {
+		// Tagging takes the audio's sum from here, should the episode
+		// be built, rather than reading the audio once more.
+		if hashes[i].audio, hashErr = hashAudio(e.audio); hashErr == nil {
+			hashes[i].sum, hashErr = sourceHash(e, inputs, siblings, hashes[i].audio.sum)
+		}
+		if hashErr != nil {
 			bs.list[i].err = hashErr
 			break
 		}
@@ -156,10 +161,11 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 	return bs
 }
 
-// srcHash is an episode's source hash, or how to compute it from the
-// audio's SHA-256 once tagging has it.
+// srcHash is an episode's source hash and its audio's sum, or how to
+// compute it from the audio's SHA-256 once tagging has it.
 type srcHash struct {
 	sum   string
+	audio audioSum
 	later func(audioSum string) (string, error)
 }
 
@@ -187,7 +193,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 	if err != nil {
 		return err
 	}
-	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(work), hash.later != nil, p.opt.Progress)
+	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(), hash.audio, p.opt.Progress)
 	if err != nil {
 		return err
 	}
@@ -197,7 +203,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 		}
 	}()
 	if hash.later != nil {
-		if hash.sum, err = hash.later(audioSum); err != nil {
+		if hash.sum, err = hash.later(audioSum.sum); err != nil {
 			return err
 		}
 	}

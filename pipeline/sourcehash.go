@@ -26,8 +26,8 @@ type showInputs struct {
 // unchanged episode is neither rebuilt nor re-uploaded. siblings are the
 // published episodes its page links (previous/next): when one is
 // published or unpublished, the page changes. audioSum is the audio's
-// SHA-256 when the caller has it (tagging computes it as it copies the
-// audio); "" to read the audio here.
+// SHA-256, which the caller has (hashAudio, or tagging as it copies the
+// audio): the audio is read once per publish, and this is not where.
 func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
@@ -40,7 +40,10 @@ func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (
 		if !f.ok() {
 			continue
 		}
-		if i == 1 && audioSum != "" {
+		if i == 1 {
+			if audioSum == "" {
+				return "", fmt.Errorf("%s: no SHA-256 to hash", f.name)
+			}
 			fmt.Fprintf(h, "%s %s\n", filepath.Base(f.name), audioSum)
 			continue
 		}

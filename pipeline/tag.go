@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/podpipe/podpipe/id3"
 	"github.com/podpipe/podpipe/progress"
@@ -24,37 +25,50 @@ type tagging struct {
 	artwork sourceFile // the episode's own, else the show's cover
 }
 
-// tagAudio writes the published copy of the episode's audio (step 4,
-// tag), an MP3 with its ID3v2.3 tag and chapters, an MPEG-4 file as it
-// is, reading the source once: the copy's SHA-256 is computed as it is
-// written and, with wantSourceSum, the source's too (the episode's source
-// hash needs it; a publish that had to hash the source already does not
-// ask again). The copy goes into the file create makes; it is not synced,
-// for the store makes the object durable (a local store by renaming this
-// very file into place). The source is only read.
+// tagAudio makes the published audio of the episode (step 4, tag): an
+// MP3 with its ID3v2.3 tag and chapters, an MPEG-4 file as it is. The
+// source is only read, and at most once here.
 //
-// A copy of progressMin bytes or more is reported to rep as it goes.
-func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSourceSum bool, rep progress.Reporter) (a *artifact, sourceSum string, err error) {
+// With create (a store that takes a file by rename, storage.Stager) the
+// copy is written once, into the file create makes, not synced: the store
+// makes it durable by renaming this very file into place. Without it (an
+// S3 store, a dry run) nothing is written: the artifact streams the tag
+// and then the source's audio into the store's Put (taggedAudio).
+//
+// Either way the content is not hashed as a whole. What names it is its
+// recipe (recipeSum): the source's SHA-256, computed as the audio is
+// copied (or, with no copy to make, read once beforehand) unless known
+// has it already (change detection read the source), and the new tag's
+// bytes. An MPEG-4 file published as it is is named by its SHA-256, the
+// source's. The source's sum and version are returned for the change
+// detection's source hash.
+//
+// Work of progressMin bytes or more is reported to rep as it goes.
+func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, known audioSum, rep progress.Reporter) (a *artifact, sum audioSum, err error) {
 	ext := e.audio.ext()
 	var tag []byte
 	var audioStart int64
 	var ct string
 	src, err := os.Open(e.audio.path)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+		return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
 	}
 	defer src.Close()
 	st, err := src.Stat()
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+		return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
 	}
+	if known.sum != "" && !known.ver.same(st) {
+		return nil, sum, fmt.Errorf("%s changed while it was published; publish it again", e.audio.name)
+	}
+	sum = audioSum{sum: known.sum, ver: versionOf(st)}
 	if ext == ".mp3" {
 		t, err := id3Tag(e, chs, tg)
 		if err != nil {
-			return nil, "", err
+			return nil, sum, err
 		}
 		if tag, audioStart, err = id3.Encode(src, t); err != nil {
-			return nil, "", fmt.Errorf("%s: tagging: %w", e.audio.name, err)
+			return nil, sum, fmt.Errorf("%s: tagging: %w", e.audio.name, err)
 		}
 		ct = "audio/mpeg"
 	} else {
@@ -62,73 +76,261 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, wantSou
 		// QuickTime chapter track, which podpipe does not write yet.
 		ct = "audio/x-m4a"
 	}
+	frames := st.Size() - audioStart
+	a = &artifact{role: "audio", contentType: ct, size: int64(len(tag)) + frames}
 
-	out, staged, err := create(e.slug + ".audio" + ext)
-	if err != nil {
-		return nil, "", err
+	// Read from the start when the source's sum is wanted: the source's
+	// old tag, which the copy replaces, counts in it.
+	var h hash.Hash
+	from := audioStart
+	if sum.sum == "" {
+		h, from = sha256.New(), 0
 	}
-	a = &artifact{role: "audio", path: out.Name(), contentType: ct, staged: staged}
-	defer func() {
+	if _, err := src.Seek(from, io.SeekStart); err != nil {
+		return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+	}
+	if h != nil {
+		if _, err := io.CopyN(h, src, audioStart); err != nil {
+			return nil, sum, fmt.Errorf("%s: %w", e.audio.name, eofIsChange(err))
+		}
+	}
+	var hashes []hash.Hash
+	if h != nil {
+		hashes = append(hashes, h)
+	}
+	if create != nil {
+		out, err := create()
 		if err != nil {
-			out.Close()
-			os.Remove(out.Name())
+			return nil, sum, err
 		}
-	}()
-
-	outHash := sha256.New()
-	hashes := []hash.Hash{outHash}
-	var srcHash hash.Hash
-	if wantSourceSum && ext == ".mp3" { // else the copy is the source
-		srcHash = sha256.New()
-		hashes = append(hashes, srcHash)
-	}
-	// The source's old tag, which the copy replaces, counts in its sum.
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
-	}
-	if srcHash != nil {
-		if _, err := io.CopyN(srcHash, src, audioStart); err != nil {
-			return nil, "", fmt.Errorf("%s: %w", e.audio.name, eofIsChange(err))
+		a.path, a.staged = out.Name(), true
+		defer func() {
+			if err != nil {
+				out.Close()
+				os.Remove(out.Name())
+			}
+		}()
+		if _, err := out.Write(tag); err != nil {
+			return nil, sum, fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
 		}
-	} else if _, err := src.Seek(audioStart, io.SeekStart); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
-	}
-	if _, err := out.Write(tag); err != nil {
-		return nil, "", fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
-	}
-	outHash.Write(tag)
-	var dst io.Writer = out
-	if staged {
 		// The store will sync this very file: have the disk write it
-		// while the copy and the hashes go on, not all at the end.
-		dst = &writeBehind{f: out, off: int64(len(tag))}
+		// while the copy goes on, not all at the end.
+		dst := &writeBehind{f: out, off: int64(len(tag))}
+		body, done := progressReader(src, frames, "tagging "+e.audio.name, rep)
+		n, err := copyHashed(dst, body, hashes...)
+		done()
+		if err != nil {
+			return nil, sum, fmt.Errorf("copy the audio of %s: %w", e.audio.name, unwrapPath(err))
+		}
+		if n != frames {
+			return nil, sum, fmt.Errorf("%s changed while it was copied: %d bytes of audio, %d copied", e.audio.name, frames, n)
+		}
+		if err := out.Close(); err != nil {
+			return nil, sum, fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
+		}
+	} else {
+		if h != nil {
+			// The store reads the source as it uploads, and the key
+			// the upload goes to needs the sum first.
+			body, done := progressReader(src, frames, "reading "+e.audio.name, rep)
+			n, err := copyHashed(io.Discard, body, h)
+			done()
+			if err != nil {
+				return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+			}
+			if n != frames {
+				return nil, sum, fmt.Errorf("%s changed while it was read: %d bytes of audio, %d read", e.audio.name, frames, n)
+			}
+		}
+		a.stream = &taggedAudio{name: e.audio.name, tag: tag, src: e.audio.path, start: audioStart, n: frames, ver: sum.ver}
 	}
-	var body io.Reader = src
-	if size := st.Size() - audioStart; size >= progressMin {
-		stage := progress.Start(rep, "tagging "+e.audio.name, progress.Bytes, size)
-		defer stage.Done()
-		body = &countingReader{r: src, stage: stage}
+	if h != nil {
+		sum.sum = hex.EncodeToString(h.Sum(nil))
 	}
-	n, err := copyHashed(dst, body, hashes...)
-	if err != nil {
-		return nil, "", fmt.Errorf("copy the audio of %s: %w", e.audio.name, unwrapPath(err))
+	// What was read is the file as it was when the tag was made from it.
+	if fi, err := src.Stat(); err != nil || !sum.ver.same(fi) {
+		return nil, sum, fmt.Errorf("%s changed while it was read; publish it again", e.audio.name)
 	}
-	if want := st.Size() - audioStart; n != want {
-		return nil, "", fmt.Errorf("%s changed while it was copied: %d bytes of audio, %d copied", e.audio.name, want, n)
-	}
-	if err := out.Close(); err != nil {
-		return nil, "", fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
-	}
-	a.sha256, a.size = hex.EncodeToString(outHash.Sum(nil)), int64(len(tag))+n
-	switch {
-	case srcHash != nil:
-		sourceSum = hex.EncodeToString(srcHash.Sum(nil))
-	case wantSourceSum: // copied as it is: the same bytes
-		sourceSum = a.sha256
+	if ext == ".mp3" {
+		a.recipe = recipeSum(sum.sum, audioStart, tag)
+	} else {
+		a.sha256 = sum.sum // published as it is: the same bytes
 	}
 	a.name(episodeDir(e.slug), e.slug, ext, true)
-	return a, sourceSum, nil
+	return a, sum, nil
 }
+
+// recipeVersion changes whenever what recipeSum hashes does.
+const recipeVersion = "1"
+
+// recipeSum names a tagged MP3 by what it is made of: tag, then the
+// audio of the source whose SHA-256 is sourceSum from audioStart on. The
+// same three make the same bytes, and different bytes come from different
+// ones, so it changes whenever the content does, as a SHA-256 of the
+// content would, without a pass over the content.
+func recipeSum(sourceSum string, audioStart int64, tag []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "podpipe tagged audio %s\nsource %s\naudio from %d\ntag %d\n", recipeVersion, sourceSum, audioStart, len(tag))
+	h.Write(tag)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// progressReader is r, reported to rep as it is read when it holds
+// progressMin bytes or more, until done is called.
+func progressReader(r io.Reader, size int64, what string, rep progress.Reporter) (_ io.Reader, done func()) {
+	if size < progressMin {
+		return r, func() {}
+	}
+	stage := progress.Start(rep, what, progress.Bytes, size)
+	return &countingReader{r: r, stage: stage}, stage.Done
+}
+
+// audioSum is the SHA-256 of an episode's source audio, as a whole, and
+// the version of the file it was computed from.
+type audioSum struct {
+	sum string
+	ver fileVersion
+}
+
+// hashAudio computes the audio's audioSum.
+func hashAudio(f sourceFile) (audioSum, error) {
+	src, err := os.Open(f.path)
+	if err != nil {
+		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, src)
+	if err != nil {
+		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+	}
+	if fi, err := src.Stat(); err != nil || n != st.Size() || !versionOf(st).same(fi) {
+		return audioSum{}, fmt.Errorf("%s changed while it was read; publish it again", f.name)
+	}
+	return audioSum{sum: hex.EncodeToString(h.Sum(nil)), ver: versionOf(st)}, nil
+}
+
+// fileVersion tells, without reading it, that a file is still the one
+// read before: the same file, size and modification time. A sum computed
+// from it names what is read from it later only while it is.
+type fileVersion struct {
+	fi    os.FileInfo
+	size  int64
+	mtime time.Time
+}
+
+func versionOf(fi os.FileInfo) fileVersion {
+	return fileVersion{fi: fi, size: fi.Size(), mtime: fi.ModTime()}
+}
+
+func (v fileVersion) same(fi os.FileInfo) bool {
+	return v.fi != nil && os.SameFile(v.fi, fi) && fi.Size() == v.size && fi.ModTime().Equal(v.mtime)
+}
+
+// taggedAudio is published audio that is not written anywhere before the
+// store reads it: the tag, then the source's audio, n bytes from start.
+type taggedAudio struct {
+	name  string // the source's, for messages
+	tag   []byte
+	src   string
+	start int64
+	n     int64
+	ver   fileVersion // the source's, as the tag and the sum were made from it
+}
+
+// open opens the content for reading, at offsets too (the S3 store reads
+// the parts of a large object at once); the caller closes it.
+func (t *taggedAudio) open() (*taggedReader, error) {
+	f, err := os.Open(t.src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.name, unwrapPath(err))
+	}
+	if err := t.check(f.Stat()); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &taggedReader{t: t, f: f, size: int64(len(t.tag)) + t.n}, nil
+}
+
+// check says whether the source is still the one read for the sum.
+func (t *taggedAudio) check(fi os.FileInfo, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.name, unwrapPath(err))
+	}
+	if !t.ver.same(fi) {
+		return fmt.Errorf("%s changed while it was published; publish it again", t.name)
+	}
+	return nil
+}
+
+// taggedReader reads a taggedAudio: an io.ReadSeeker and an io.ReaderAt
+// whose ReadAt may be called at once from several goroutines.
+type taggedReader struct {
+	t    *taggedAudio
+	f    *os.File
+	size int64
+	off  int64 // of Read and Seek
+}
+
+func (r *taggedReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	if off >= r.size {
+		return 0, io.EOF
+	}
+	want := len(p)
+	if rest := r.size - off; int64(want) > rest {
+		p = p[:rest]
+	}
+	n := 0
+	if tl := int64(len(r.t.tag)); off < tl {
+		n = copy(p, r.t.tag[off:])
+	}
+	if n < len(p) {
+		m, err := r.f.ReadAt(p[n:], r.t.start+off+int64(n)-int64(len(r.t.tag)))
+		n += m
+		if err != nil && n < len(p) {
+			return n, fmt.Errorf("%s: %w", r.t.name, eofIsChange(err))
+		}
+	}
+	if n < want {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (r *taggedReader) Read(p []byte) (int, error) {
+	n, err := r.ReadAt(p, r.off)
+	r.off += int64(n)
+	if err == io.EOF && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+func (r *taggedReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += r.off
+	case io.SeekEnd:
+		offset += r.size
+	default:
+		return 0, errors.New("invalid whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("negative position")
+	}
+	r.off = offset
+	return offset, nil
+}
+
+func (r *taggedReader) Close() error { return r.f.Close() }
 
 // countingReader reports to stage how much has been read through it.
 type countingReader struct {
@@ -144,10 +346,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// audioFile creates the file the published audio is written to, named
-// name unless the store names it; staged says it is in the store's
-// staging place, for storage.FilePutter to take.
-type audioFile func(name string) (f *os.File, staged bool, err error)
+// audioFile creates the file the published audio is written to, in the
+// store's staging place, for storage.FilePutter to take.
+type audioFile func() (*os.File, error)
 
 // writeBehind writes to f and hands each writeBehindChunk bytes written
 // to the disk as soon as they are (startWriteback), without waiting.

@@ -39,14 +39,15 @@ type publisher struct {
 func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format+"\n", args...) }
 
 // upload puts each artifact unless the store already holds the same
-// content under its key (the sha256 stored with the object decides)
+// content under its key (the sha256 or recipe stored with the object
+// decides)
 // (step 6, upload).
 func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) error {
 	for _, a := range arts {
 		if !w.force {
 			info, err := w.store.Stat(ctx, a.key)
 			switch {
-			case err == nil && info.Size == a.size && info.Metadata["sha256"] == a.sha256:
+			case err == nil && a.storedAs(info):
 				res.Skipped = append(res.Skipped, a.key)
 				w.logf("unchanged: %s", a.key)
 				if a.staged {
@@ -75,26 +76,25 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 
 // audioFile is where the published audio is written: in the store's
 // staging place when it has one (a local store then takes the file by
-// rename: the audio is written once), else in work. A dry run writes
-// nothing to the store.
-func (w *publisher) audioFile(work string) audioFile {
-	return func(name string) (*os.File, bool, error) {
-		if sg, ok := w.store.(storage.Stager); ok && !w.dryRun {
-			if _, ok := w.store.(storage.FilePutter); ok {
-				f, err := sg.CreateStaged()
-				return f, err == nil, err
-			}
-		}
-		f, err := os.Create(filepath.Join(work, name))
-		return f, false, err
+// rename: the audio is written once); nil when it has none (S3) or in a
+// dry run, which writes nothing: the audio is then streamed into the
+// store's Put (or not read at all).
+func (w *publisher) audioFile() audioFile {
+	sg, ok := w.store.(storage.Stager)
+	if _, fp := w.store.(storage.FilePutter); !ok || !fp || w.dryRun {
+		return nil
 	}
+	return sg.CreateStaged
 }
 
 func (w *publisher) put(ctx context.Context, a *artifact) error {
 	opts := storage.PutOptions{
 		ContentType:  a.contentType,
 		CacheControl: a.cacheControl,
-		Metadata:     map[string]string{"sha256": a.sha256},
+		Metadata:     a.metadata(),
+	}
+	if a.stream != nil {
+		return w.putStream(ctx, a, opts)
 	}
 	if fp, ok := w.store.(storage.FilePutter); ok && a.staged {
 		r := w.progress
@@ -103,7 +103,7 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 		}
 		st := progress.Start(r, "uploading "+a.key, progress.Bytes, a.size)
 		defer st.Done()
-		if _, err := fp.PutFile(ctx, a.key, a.path, a.size, a.sha256, opts); err != nil {
+		if _, err := fp.PutFile(ctx, a.key, a.path, a.size, a.sum(), opts); err != nil {
 			return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 		}
 		st.Set(a.size)
@@ -118,7 +118,7 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 	if a.size >= progressMin {
 		st := progress.Start(w.progress, "uploading "+a.key, progress.Bytes, a.size)
 		defer st.Done()
-		body = &countingFile{File: f, size: a.size, stage: st}
+		body = &countingFile{readSeekerAt: f, size: a.size, stage: st}
 	}
 	_, err = w.store.Put(ctx, a.key, body, a.size, opts)
 	if err != nil {
@@ -127,28 +127,65 @@ func (w *publisher) put(ctx context.Context, a *artifact) error {
 	return nil
 }
 
+// putStream puts the tagged audio straight from its source (the S3 store
+// reads the parts where they lie in the source and hashes each as it
+// signs it, as for a file). Should the source change while it is read,
+// the object is not what its key says: it is deleted again, and the
+// publish fails.
+func (w *publisher) putStream(ctx context.Context, a *artifact, opts storage.PutOptions) error {
+	r, err := a.stream.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var body readSeekerAt = r
+	if a.size >= progressMin {
+		st := progress.Start(w.progress, "uploading "+a.key, progress.Bytes, a.size)
+		defer st.Done()
+		body = &countingFile{readSeekerAt: r, size: a.size, stage: st}
+	}
+	if _, err := w.store.Put(ctx, a.key, body, a.size, opts); err != nil {
+		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
+	}
+	if err := a.stream.check(r.f.Stat()); err != nil {
+		if derr := w.store.Delete(context.WithoutCancel(ctx), a.key); derr != nil {
+			return fmt.Errorf("%w (and %s, uploaded from it, could not be deleted: %v)", err, a.key, derr)
+		}
+		return err
+	}
+	return nil
+}
+
 // progressMin is the size from which an upload is shown as it goes.
 const progressMin = 4 << 20
 
-// countingFile is a file being uploaded that tells its stage how much has
-// been read. It keeps ReadAt and Seek, with which the S3 store reads
-// parts straight from disk; a part read again (a retry) counts again, so
-// the count is capped at the size.
+// readSeekerAt is what the S3 store reads a large object from in parts,
+// several at once, as from a file.
+type readSeekerAt interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
+}
+
+// countingFile is a file (or a taggedReader) being uploaded that tells its
+// stage how much has been read. It keeps ReadAt and Seek, with which the
+// S3 store reads parts straight from disk; a part read again (a retry)
+// counts again, so the count is capped at the size.
 type countingFile struct {
-	*os.File
+	readSeekerAt
 	size  int64
 	read  atomic.Int64
 	stage progress.Stage
 }
 
 func (c *countingFile) Read(p []byte) (int, error) {
-	n, err := c.File.Read(p)
+	n, err := c.readSeekerAt.Read(p)
 	c.add(n)
 	return n, err
 }
 
 func (c *countingFile) ReadAt(p []byte, off int64) (int, error) {
-	n, err := c.File.ReadAt(p, off)
+	n, err := c.readSeekerAt.ReadAt(p, off)
 	c.add(n)
 	return n, err
 }
@@ -172,7 +209,7 @@ func (w *publisher) putStable(ctx context.Context, a *artifact, gen int64, res *
 		opts := storage.PutOptions{
 			ContentType:  a.contentType,
 			CacheControl: a.cacheControl,
-			Metadata:     map[string]string{"sha256": a.sha256, genKey: strconv.FormatInt(gen, 10)},
+			Metadata:     map[string]string{sha256Key: a.sha256, genKey: strconv.FormatInt(gen, 10)},
 		}
 		info, err := w.store.Stat(ctx, a.key)
 		switch {
@@ -182,7 +219,7 @@ func (w *publisher) putStable(ctx context.Context, a *artifact, gen int64, res *
 			return err
 		default:
 			have, _ := strconv.ParseInt(info.Metadata[genKey], 10, 64)
-			same := info.Size == a.size && info.Metadata["sha256"] == a.sha256
+			same := info.Size == a.size && info.Metadata[sha256Key] == a.sha256
 			if sum, ok := w.wouldPut[a.key]; ok {
 				same = sum == a.sha256
 			}
@@ -244,7 +281,10 @@ func (w *publisher) allExist(ctx context.Context, objs []manifest.Object) (bool,
 		if info.Size != o.Size {
 			return false, nil
 		}
-		if sum := info.Metadata["sha256"]; sum != "" && o.SHA256 != "" && sum != o.SHA256 {
+		if sum := info.Metadata[sha256Key]; sum != "" && o.SHA256 != "" && sum != o.SHA256 {
+			return false, nil
+		}
+		if r := info.Metadata[recipeKey]; r != "" && o.Recipe != "" && r != o.Recipe {
 			return false, nil
 		}
 	}

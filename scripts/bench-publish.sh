@@ -15,6 +15,11 @@
 #
 #	scripts/bench-publish.sh             # 500 MiB, 5 rounds
 #	MB=100 RUNS=3 scripts/bench-publish.sh
+#	BEFORE=/tmp/old/podpipe RUNS=3 scripts/bench-publish.sh
+#
+# BEFORE names another podpipe binary (an older build): both publishes
+# are then run with it too, in the same rounds, and compared with this
+# one's.
 #
 # Each row's time is its median; the CPU time (user and system, of the
 # command and its children; for S3, the client's only) is shown beside it. Files go to $BENCH_DIR (default
@@ -100,6 +105,9 @@ for run in $(seq "$RUNS"); do
 		measure mutagen "rm -f '$out'" sh -c 'cp "$1" "$2" && "$3" "$4" "$2" && sync "$2"' sh "$MP3" "$out" "$PY" "$DIR/chapters.py"
 	fi
 	measure publish "rm -rf '$show/public'" "$DIR/podpipe" -q -c "$show/config.toml" publish episode --align none 01-big
+	if [ -n "${BEFORE:-}" ]; then
+		measure before "rm -rf '$show/public'" "$BEFORE" -q -c "$show/config.toml" publish episode --align none 01-big
+	fi
 	if [ "$HAVE_S3" = 1 ]; then
 		clear_s3="rm -rf '$DIR/s3/bench' && mkdir -p '$DIR/s3/bench'"
 		if [ -n "$AWS_CLI" ]; then
@@ -108,13 +116,17 @@ for run in $(seq "$RUNS"); do
 		measure s3raw "$clear_s3" "$DIR/s3bench" -endpoint "$endpoint" -bucket bench -file "$MP3" -key raw.mp3
 		measure s3publish "$clear_s3" env PODPIPE_STORAGE_URL=s3://bench/show PODPIPE_STORAGE_ENDPOINT="$endpoint" \
 			PODPIPE_STORAGE_PATH_STYLE=true "$DIR/podpipe" -q -c "$show/config.toml" publish episode --align none 01-big
+		if [ -n "${BEFORE:-}" ]; then
+			measure s3before "$clear_s3" env PODPIPE_STORAGE_URL=s3://bench/show PODPIPE_STORAGE_ENDPOINT="$endpoint" \
+				PODPIPE_STORAGE_PATH_STYLE=true "$BEFORE" -q -c "$show/config.toml" publish episode --align none 01-big
+		fi
 	fi
 done
 
 # median NAME [COLUMN]: the median of a row's wall times (column 2) or
 # CPU times (column 3).
 median() {
-	grep "^$1 " "$DIR/results" | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
+	{ grep "^$1 " "$DIR/results" || true; } | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { # what, name, base name, base words
@@ -136,6 +148,10 @@ row "podpipe tagged copy (durable)" tagged cpsync "\`cp\` + \`sync\`"
 row "podpipe tagged copy (durable)" tagged mutagen "\`cp\` + mutagen + \`sync\`"
 row "S3 publish (versitygw, loopback)" s3publish s3raw "raw upload by podpipe's store"
 row "S3 publish (versitygw, loopback)" s3publish aws "\`aws s3 cp\` ($(${AWS_CLI:-true} --version 2>&1 | cut -d' ' -f1))"
+row "local publish, \$BEFORE" before cpsync "\`cp\` + \`sync\`"
+row "local publish" publish before "the same by \$BEFORE"
+row "S3 publish, \$BEFORE" s3before s3raw "raw upload by podpipe's store"
+row "S3 publish" s3publish s3before "the same by \$BEFORE"
 echo
 echo "all runs:"
 sort -k1,1 -s "$DIR/results" | awk '{ r[$1] = r[$1] " " $2 "s/" $3 "cpu" } END { for (k in r) print "  " k ":" r[k] }' | sort

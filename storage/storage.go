@@ -81,11 +81,13 @@ type Lister interface {
 // file by rename, so its content is written once.
 type FilePutter interface {
 	// PutFile stores the content of the file at path under key, as Put
-	// would, with the same atomicity and preconditions. size and sum are
-	// the file's size and hex SHA-256, as the caller computed them while
-	// writing it: the store uses them instead of reading the file again
-	// (a file of another size is refused). The file need not be synced;
-	// the store makes the object durable.
+	// would, with the same atomicity and preconditions. size is the
+	// file's size (a file of another size is refused); sum names its
+	// content, a hex SHA-256 the caller computed without reading the file
+	// again: the content's own, or one that changes whenever the content
+	// does (a hash of what the file was made from). The store may keep
+	// sum as the object's ETag instead of reading the file. The file need
+	// not be synced; the store makes the object durable.
 	//
 	// The store may take the file itself: after PutFile succeeds it may
 	// be gone from path. Hand it only a file made to be stored (a work
