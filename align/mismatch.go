@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
@@ -302,8 +303,8 @@ func dist32(a, b []float32) float64 {
 	return math.Sqrt(float64(s))
 }
 
-// Wrong audio, by the music. A transcript's music cue marks music its
-// audio holds, and the aligner puts a cue on music wherever there is
+// Wrong audio, by the music. A transcript's music cue (one whose text
+// names music: see musicCue) marks music its audio holds, and the aligner puts a cue on music wherever there is
 // music near where the text's lengths put it: in a matching pair every
 // cue lies on music (all 19 cues of the 9 matching pairs measured, each
 // span 85 % music or more; the detector calls nothing under 1 s music,
@@ -331,7 +332,7 @@ type matchReport struct {
 	Rate    float64      // seconds of speech per syllable of text
 	Shuffle float64      // checkMatch's score
 	Content contentMatch // tier 2's content test; empty without tier 2
-	Cues    []cueFit     // every music cue, in order
+	Cues    []cueFit     // every music cue (see musicCue), in order
 }
 
 // offMusic returns the cues placed where the audio has no music.
@@ -345,11 +346,26 @@ func (m matchReport) offMusic() []cueFit {
 	return out
 }
 
-// fitCues measures the music under every cue's span.
+// musicWords name music in a cue's text. Cues of applause or laughter
+// are placed like music but say nothing of where the audio has music.
+var musicWords = []string{"音樂", "音乐", "音楽", "配樂", "配乐", "music", "jingle", "♪"}
+
+// musicCue reports whether a cue's text says music plays.
+func musicCue(text string) bool {
+	text = strings.ToLower(text)
+	for _, w := range musicWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fitCues measures the music under every music cue's span.
 func fitCues(an *analysis, ps *pieces, spans []span) []cueFit {
 	var out []cueFit
 	for i, p := range ps.list {
-		if !p.cue || i >= len(spans) {
+		if !p.cue || i >= len(spans) || !musicCue(p.text) {
 			continue
 		}
 		s := spans[i]

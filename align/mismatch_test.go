@@ -61,6 +61,17 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
+func TestMusicCue(t *testing.T) {
+	for text, want := range map[string]bool{
+		"音樂": true, "片頭音乐": true, "Music": true, "intro jingle": true, "♪ ♪": true,
+		"掌聲": false, "笑聲": false, "applause": false, "laughter": false,
+	} {
+		if got := musicCue(text); got != want {
+			t.Errorf("musicCue(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // The sample show's three short episodes still align to their own audio
 // without a doubt, and episode 2's transcript under episode 1's audio with
 // its music silenced (another episode's file, cut without its jingles) is
