@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/podpipe/podpipe/align/mfcc"
+	"github.com/podpipe/podpipe/align/vad"
+	"github.com/podpipe/podpipe/transcript"
 )
 
 // Wrong audio, by content. The synthetic reading of a sentence sounds
@@ -300,12 +303,76 @@ func dist32(a, b []float32) float64 {
 	return math.Sqrt(float64(s))
 }
 
+// Wrong audio, by the music. A transcript's music cue (one whose text
+// names music: see musicCue) marks music its audio holds, and the aligner puts a cue on music wherever there is
+// music near where the text's lengths put it: in a matching pair every
+// cue lies on music (all 19 cues of the 9 matching pairs measured, each
+// span 85 % music or more; the detector calls nothing under 1 s music,
+// so a span holds a second of it or none). A cue left where the audio
+// has no music at all is evidence, independent of the content test's,
+// that the audio is not this transcript's: its music is elsewhere, or
+// there is none. The detector can miss music (a quiet bed under speech,
+// a sting under a second), so a cue off music alone refuses nothing;
+// with a content test short of what the transcript's own audio gives
+// (t under matchWarn), it does. It holds whatever the language and the
+// voices; a wrong audio with its music where the transcript's is (the
+// sample show's episodes under each other's audio: same voices, same
+// jingles) is left to the content test.
+
+// cueFit is where one music cue was placed and how much music is there.
+type cueFit struct {
+	Start time.Duration
+	Span  time.Duration
+	Music time.Duration // music the detector found inside the span
+}
+
 // matchReport is the evidence on whether the audio is the reading of the
 // transcript.
 type matchReport struct {
 	Rate    float64      // seconds of speech per syllable of text
 	Shuffle float64      // checkMatch's score
 	Content contentMatch // tier 2's content test; empty without tier 2
+	Cues    []cueFit     // every music cue (see musicCue), in order
+}
+
+// offMusic returns the cues placed where the audio has no music.
+func (m matchReport) offMusic() []cueFit {
+	var out []cueFit
+	for _, c := range m.Cues {
+		if c.Music == 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// musicWords name music in a cue's text. Cues of applause or laughter
+// are placed like music but say nothing of where the audio has music.
+var musicWords = []string{"音樂", "音乐", "音楽", "配樂", "配乐", "music", "jingle", "♪"}
+
+// musicCue reports whether a cue's text says music plays.
+func musicCue(text string) bool {
+	text = strings.ToLower(text)
+	for _, w := range musicWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fitCues measures the music under every music cue's span.
+func fitCues(an *analysis, ps *pieces, spans []span) []cueFit {
+	var out []cueFit
+	for i, p := range ps.list {
+		if !p.cue || i >= len(spans) || !musicCue(p.text) {
+			continue
+		}
+		s := spans[i]
+		from, to := int(s.start/frameDur), int(s.end/frameDur)
+		out = append(out, cueFit{s.start, s.end - s.start, time.Duration(an.v.Count(vad.Music, from, to)) * frameDur})
+	}
+	return out
 }
 
 // verdict is what the evidence says.
@@ -315,7 +382,8 @@ const (
 	matchUnknown  verdict = iota // too little evidence (no tier 2, few sentences)
 	matchGood                    // accepted
 	matchDoubtful                // warned about
-	matchWrong                   // refused
+	matchWrong                   // refused: the content test is far under what the transcript's own audio gives
+	matchOffMusic                // refused: the content test is short of it, and a music cue found no music
 )
 
 // refuseUnder is the t under which audio is refused when n sentences
@@ -325,15 +393,20 @@ func refuseUnder(n int) float64 {
 }
 
 // verdict weighs the evidence: the content test decides, when it ranked
-// enough sentences.
+// enough sentences, and the music cues tip a doubtful content test into a
+// refusal.
 func (m matchReport) verdict() verdict {
 	c := m.Content
 	t, n := c.T(), len(c.Margins)
 	switch {
 	case n < matchMinRanked || math.IsNaN(t):
 		return matchUnknown
-	case t < refuseUnder(n) && !c.someRead():
+	case c.someRead() && t < matchWarn:
+		return matchDoubtful
+	case t < refuseUnder(n):
 		return matchWrong
+	case t < matchWarn && len(m.offMusic()) > 0:
+		return matchOffMusic
 	case t < matchWarn:
 		return matchDoubtful
 	}
@@ -351,6 +424,7 @@ func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
 	}
 	a.match.Rate = a.report.Speech.Seconds() / max(syl, 1)
 	a.match.Shuffle = a.matchScore
+	a.match.Cues = fitCues(an, ps, spans)
 	if a.synth == nil {
 		return nil
 	}
@@ -362,13 +436,17 @@ func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
 	a.logf("the synthetic reading of %d sentences fits their audio better than other sentences' readings by t = %.1f; %d clearly (in %s)",
 		n, t, c.strong(), since(began))
 	v := a.match.verdict()
-	if v == matchWrong && a.opts.NoRefuse {
+	if (v == matchWrong || v == matchOffMusic) && a.opts.NoRefuse {
 		v = matchDoubtful
 	}
 	switch v {
 	case matchWrong:
 		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences; its own audio would score over %.1f)",
 			ErrMismatch, t, n, matchEffect*math.Sqrt(float64(n)))
+	case matchOffMusic:
+		off := a.match.offMusic()
+		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio only weakly (t = %.1f over %d sentences; its own audio would score over %.1f), and %d of its %d music cues fall where the audio has no music (the first at %s)",
+			ErrMismatch, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn), len(off), len(a.match.Cues), transcript.FormatClock(off[0].Start))
 	case matchDoubtful:
 		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; its own audio would score over %.1f): is it this episode's audio? (--align none publishes without aligning)",
 			a.audioPath, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn))

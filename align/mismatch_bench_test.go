@@ -108,7 +108,7 @@ func alignPair(t *testing.T, cache string, tr, au benchEpisode) pairResult {
 
 // mismatchBenchVersion names the evidence the cache holds: change it when
 // the aligner's evidence changes.
-const mismatchBenchVersion = "content-5"
+const mismatchBenchVersion = "content-cues-1"
 
 // TestMismatchMatrix aligns every transcript of the sample show and the
 // real-speech set to every audio file (81 pairs, some minutes of CPU the
@@ -165,14 +165,15 @@ func TestMismatchMatrix(t *testing.T) {
 func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 	var b strings.Builder
 	b.WriteString("content test t (rows: transcript, columns: audio; * own audio;\n" +
-		"R refused on the speech rate, X refused on content, ? warned, - too few sentences)\n")
+		"R refused on the speech rate, X refused on content, M refused on weak content and a cue off music,\n" +
+		"? warned, - too few sentences)\n")
 	fmt.Fprintf(&b, "%-10s", "")
 	for _, au := range set {
 		fmt.Fprintf(&b, " %9s", au.name)
 	}
 	b.WriteString("\n")
 	var good, bad []float64
-	var refusedRate, refusedContent, warned, accepted, unknown [2]int // [correct, wrong]
+	var refusedRate, refusedContent, refusedMusic, warned, accepted, unknown [2]int // [correct, wrong]
 	for i, tr := range set {
 		fmt.Fprintf(&b, "%-10s", tr.name)
 		for j := range set {
@@ -192,6 +193,9 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 				case matchWrong:
 					cell += "X"
 					refusedContent[w]++
+				case matchOffMusic:
+					cell += "M"
+					refusedMusic[w]++
 				case matchDoubtful:
 					cell += "?"
 					warned[w]++
@@ -263,11 +267,49 @@ func mismatchTable(set []benchEpisode, res [][]pairResult) string {
 		}
 	}
 	fmt.Fprintf(&b, "correct pairs' sentences drawn at random: at most %.1f %% of draws refused (%s)\n", 100*worst, worstAt)
+	b.WriteString(cueSummary(set, res))
 	for k, name := range []string{"correct", "wrong"} {
-		fmt.Fprintf(&b, "%s pairs: %d refused on the speech rate, %d refused on content, %d warned, %d accepted, %d undecided\n",
-			name, refusedRate[k], refusedContent[k], warned[k], accepted[k], unknown[k])
+		fmt.Fprintf(&b, "%s pairs: %d refused on the speech rate, %d refused on content, %d refused on weak content and a cue off music, %d warned, %d accepted, %d undecided\n",
+			name, refusedRate[k], refusedContent[k], refusedMusic[k], warned[k], accepted[k], unknown[k])
 	}
 	return b.String()
+}
+
+// cueSummary says how much of every cue's span is music in the correct
+// pairs (all of it, if the cue evidence holds), and how many wrong pairs
+// the content test left in doubt have a cue off music.
+func cueSummary(set []benchEpisode, res [][]pairResult) string {
+	cues, least := 0, math.Inf(1)
+	offGood, doubtful, doubtfulOff := 0, 0, 0
+	for i := range set {
+		for j := range set {
+			m := res[i][j].Match
+			if i == j {
+				for _, c := range m.Cues {
+					cues++
+					if c.Span > 0 {
+						least = min(least, float64(c.Music)/float64(c.Span))
+					} else {
+						least = 0
+					}
+				}
+				if len(m.offMusic()) > 0 {
+					offGood++
+				}
+				continue
+			}
+			c := m.Content
+			if t := c.T(); len(c.Margins) >= matchMinRanked && t >= refuseUnder(len(c.Margins)) && t < matchWarn {
+				doubtful++
+				if len(m.offMusic()) > 0 {
+					doubtfulOff++
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("music cues of the correct pairs: %d, the least musical span %.0f %% music, %d pairs with a cue off music; "+
+		"wrong pairs the content test leaves in doubt: %d, %d of them with a cue off music\n",
+		cues, 100*least, offGood, doubtful, doubtfulOff)
 }
 
 func floats(xs []float64) string {
@@ -283,8 +325,9 @@ func summary(r pairResult) string {
 		return "refused: " + r.Err
 	}
 	m := r.Match
-	return fmt.Sprintf("rate %.3f shuffle %.1f content rank %.2f t %.1f (%d sentences, %d strong) conf %.2f–%.2f",
-		m.Rate, m.Shuffle, nanz(m.Content.Score()), nanz(m.Content.T()), len(m.Content.Margins), m.Content.strong(), r.Conf[0], r.Conf[1])
+	return fmt.Sprintf("rate %.3f shuffle %.1f content rank %.2f t %.1f (%d sentences, %d strong) conf %.2f–%.2f, %d of %d cues off music",
+		m.Rate, m.Shuffle, nanz(m.Content.Score()), nanz(m.Content.T()), len(m.Content.Margins), m.Content.strong(), r.Conf[0], r.Conf[1],
+		len(m.offMusic()), len(m.Cues))
 }
 
 func nanz(x float64) float64 {

@@ -2,8 +2,10 @@
 # Aligns every transcript of the sample show and of the real-speech set
 # (../shared/real-speech, or $REAL_SPEECH) to every audio file, and prints
 # the wrong-audio test's matrix: the content test's t for every pair, what
-# the aligner decides, and the distributions for correct and wrong pairs
-# (the README's "Wrong audio"). Needs espeak-ng. The first run aligns 81
+# the aligner decides (on the speech rate, the content test, or a doubtful
+# content test with a music cue off music), the distributions for correct
+# and wrong pairs and how much music lies under the cues (the README's
+# "Wrong audio"). Needs espeak-ng. The first run aligns 81
 # pairs (some minutes of CPU; the 30-minute episode most of it); results
 # are cached in $PODPIPE_MISMATCH_CACHE (default: the user cache dir), so
 # a second run prints at once.
