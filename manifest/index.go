@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -35,8 +36,8 @@ func SummaryOf(e *Episode) Summary {
 // Index is a manifest whose episodes stay in the JSON they were read
 // from, each decoded again when it is asked for: a show of 10,000
 // episodes has a 44 MB manifest, whose episodes decoded take some 35 MB,
-// and their Summaries a few hundred bytes each. It is not safe for
-// concurrent use.
+// and their Summaries a few hundred bytes each. Episode may be called
+// from several goroutines at once, as the feed's writer does.
 type Index struct {
 	// Manifest has every field but Episodes.
 	*Manifest
@@ -45,7 +46,7 @@ type Index struct {
 
 	spans [][2]int64 // each episode's bytes in src, perhaps after a comma
 	src   io.ReaderAt
-	buf   []byte
+	bufs  sync.Pool // of *[]byte, for an episode's bytes
 }
 
 // indexOptions read an episode's summary: its other members are skipped
@@ -101,19 +102,24 @@ func (x *Index) Summary(i int) Summary { return x.Summaries[i] }
 // as Read would have.
 func (x *Index) Episode(i int) (*Episode, error) {
 	start, end := x.spans[i][0], x.spans[i][1]
-	if n := int(end - start); cap(x.buf) < n {
-		x.buf = make([]byte, n)
+	bp, _ := x.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
 	}
-	b := x.buf[:end-start]
-	if _, err := x.src.ReadAt(b, start); err != nil {
+	defer x.bufs.Put(bp)
+	if n := int(end - start); cap(*bp) < n {
+		*bp = make([]byte, n)
+	}
+	raw := (*bp)[:end-start]
+	if _, err := x.src.ReadAt(raw, start); err != nil {
 		return nil, fmt.Errorf("manifest: episode %s: %w", x.Summaries[i].Slug, err)
 	}
 	// The span starts after the token before it: the array's '[' or the
 	// comma after the episode before.
-	b = bytes.TrimLeft(b, " \t\r\n,")
+	b := bytes.TrimLeft(raw, " \t\r\n,")
 	var e Episode
 	if err := json.Unmarshal(b, &e, readOptions); err != nil {
-		return nil, fmt.Errorf("manifest: at byte %d: %w", start+int64(len(x.buf[:end-start])-len(b)), err)
+		return nil, fmt.Errorf("manifest: at byte %d: %w", start+int64(len(raw)-len(b)), err)
 	}
 	return &e, nil
 }
