@@ -962,14 +962,7 @@ func pscList(chs []manifest.Chapter) []pscChapter {
 // than tab and newlines); encoding/xml writes them into CDATA as they are,
 // which would make the whole feed unreadable.
 func clean(s string) string {
-	ok := true
-	for _, r := range s {
-		if !isXMLChar(r) {
-			ok = false
-			break
-		}
-	}
-	if ok {
+	if !hasNonXMLChar(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -978,6 +971,28 @@ func clean(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// hasNonXMLChar says whether s holds a rune that isXMLChar refuses, as a
+// range over s decodes it, looking at bytes: the text of a feed is most
+// of its bytes, and decoding it rune by rune was slower. Of the runes past
+// ASCII only U+FFFE and U+FFFF (EF BF BE, EF BF BF) are refused: bytes
+// that are not UTF-8 decode as U+FFFD, which is kept, and an EF byte is
+// never part of the sequence before it.
+func hasNonXMLChar(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20:
+			if c != '\t' && c != '\n' && c != '\r' {
+				return true
+			}
+		case c == 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isXMLChar(r rune) bool {
