@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,111 +70,75 @@ func ReadIndex(r io.Reader, src io.ReaderAt) (*Index, error) {
 	return x, nil
 }
 
-// summaryBatch is what one worker summarizes: episodes' JSON, one after
-// another.
-type summaryBatch struct {
-	raw  []byte  // the episodes' JSON
-	ends []int   // where each ends in raw
-	at   []int64 // where each starts in the manifest
-	sums []Summary
-	err  error // the first episode's that cannot be summarized
-}
-
-// indexBatch is how many episodes a summaryBatch holds: enough to make
-// handing it over cheap beside decoding it.
-const indexBatch = 64
-
-// read reads each episode's JSON whole, which checks it is JSON, and hands
-// it to a worker to decode its Summary: decoding the few members of a
-// Summary out of each episode took three times as long as reading it, on
-// one core.
+// read keeps each episode's Summary and span. Its members other than a
+// Summary's are read whole (ReadValue), which checks them as JSON as the
+// decoder reads on: a decoder skips an array or object token by token,
+// which made decoding a struct of a Summary's few members, with the rest
+// skipped, three times as slow as reading the episode whole.
 func (x *Index) read(dec *jsontext.Decoder) error {
 	if ok, err := openEpisodes(dec); !ok {
 		return err
 	}
-	workers := runtime.GOMAXPROCS(0)
-	todo := make(chan *summaryBatch, 2*workers)
-	free := make(chan []byte, 4*workers) // summarized batches' raw
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for b := range todo {
-				b.summarize()
-				select {
-				case free <- b.raw[:0]:
-				default:
-				}
-				b.raw = nil
-			}
-		})
-	}
-	var batches []*summaryBatch
-	cur := &summaryBatch{}
-	flush := func() {
-		batches = append(batches, cur)
-		todo <- cur
-		cur = &summaryBatch{}
-		select {
-		case cur.raw = <-free:
-		default:
-		}
-	}
-	var err error
 	for dec.PeekKind() != ']' {
 		start := dec.InputOffset()
-		var v jsontext.Value
-		if v, err = dec.ReadValue(); err != nil {
-			break
+		s, err := readSummary(dec)
+		if err != nil {
+			return err
 		}
-		end := dec.InputOffset()
-		x.spans = append(x.spans, [2]int64{start, end})
-		cur.raw = append(cur.raw, v...)
-		cur.ends = append(cur.ends, len(cur.raw))
-		cur.at = append(cur.at, end-int64(len(v)))
-		if len(cur.ends) == indexBatch {
-			flush()
-		}
+		x.Summaries = append(x.Summaries, s)
+		x.spans = append(x.spans, [2]int64{start, dec.InputOffset()})
 	}
-	if len(cur.ends) > 0 {
-		flush()
-	}
-	close(todo)
-	wg.Wait()
-	// An episode that cannot be summarized comes before where the reading
-	// failed, if it did.
-	x.Summaries = make([]Summary, 0, len(x.spans))
-	for _, b := range batches {
-		if b.err != nil {
-			return callbackError{b.err}
-		}
-		x.Summaries = append(x.Summaries, b.sums...)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return err
 }
 
-// summarize decodes the Summary of each episode in b, up to the first
-// that fails.
-func (b *summaryBatch) summarize() {
-	from := 0
-	for k, to := range b.ends {
-		var s struct {
-			Slug    string    `json:"slug"`
-			Number  int       `json:"number"`
-			Date    time.Time `json:"date"`
-			Persons []Person  `json:"persons"`
-		}
-		if err := json.Unmarshal(b.raw[from:to], &s, indexOptions); err != nil {
-			b.err = fmt.Errorf("manifest: at byte %d: %w", b.at[k], err)
-			return
-		}
-		e := Episode{Slug: s.Slug, Number: s.Number, Date: s.Date, Persons: s.Persons}
-		b.sums = append(b.sums, SummaryOf(&e))
-		from = to
+// readSummary reads an episode, keeping its Summary. Names match as
+// Episode's decoding matches them (v1's): without regard to case, the
+// last of the same name winning; a null is an empty episode.
+func readSummary(dec *jsontext.Decoder) (Summary, error) {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return Summary{}, err
 	}
+	switch tok.Kind() {
+	case 'n':
+		return Summary{}, nil
+	case '{':
+	default:
+		return Summary{}, fmt.Errorf("episode: %s where an object should start", tok.Kind())
+	}
+	var e Episode
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return Summary{}, err
+		}
+		name := tok.String() // tok is void once dec reads on
+		var field any
+		switch {
+		case strings.EqualFold(name, "slug"):
+			field = &e.Slug
+		case strings.EqualFold(name, "number"):
+			field = &e.Number
+		case strings.EqualFold(name, "date"):
+			field = &e.Date
+		case strings.EqualFold(name, "persons"):
+			e.Persons = nil
+			field = &e.Persons
+		}
+		if field != nil {
+			err = json.UnmarshalDecode(dec, field, indexOptions)
+		} else {
+			_, err = dec.ReadValue()
+		}
+		if err != nil {
+			return Summary{}, fmt.Errorf("episode: %s: %w", name, err)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return Summary{}, err
+	}
+	return SummaryOf(&e), nil
 }
 
 // Len is the number of episodes.
