@@ -2,8 +2,10 @@ package feed
 
 import (
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eduncan911/podcast"
 )
@@ -157,4 +159,37 @@ func FuzzHasNonXMLChar(f *testing.F) {
 			t.Errorf("hasNonXMLChar(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// TestWriteManyItems: a feed of more items than one worker renders at a
+// time has every item in the feed's order, each as encoding/xml writes
+// it.
+func TestWriteManyItems(t *testing.T) {
+	show, m := sampleShow("https://cdn.example.com/tea/")
+	proto := m.Episodes
+	m.Episodes = nil
+	for i := range 10*itemBatch + 5 {
+		e := proto[i%len(proto)]
+		e.Slug = fmt.Sprintf("ep-%03d", i)
+		e.GUID = "guid-" + e.Slug
+		e.Number = i % 7 // some numbers shared, some episodes unnumbered
+		// Some days have several episodes, spaced by PubDates.
+		e.Date = time.Date(2026, 1, 1+i/3, 0, 0, 0, 0, time.UTC)
+		m.Episodes = append(m.Episodes, e)
+	}
+	var got strings.Builder
+	if err := Write(&got, show, m, buildTime); err != nil {
+		t.Fatal(err)
+	}
+	dates := PubDates(m.Episodes)
+	var items []*item
+	for _, i := range newestFirst(summaries(Episodes(m.Episodes)), dates) {
+		items = append(items, newItem(show, m, &m.Episodes[i], dates[i], showPersons(show.Hosts)))
+	}
+	want := reflectItems(t, items)
+	want = strings.TrimPrefix(want, "<rss>\n  <channel>")
+	want = strings.TrimSuffix(want, "\n  </channel>\n</rss>")
+	if !strings.HasSuffix(got.String(), want+"\n  </channel>\n</rss>\n") {
+		t.Errorf("the feed's items are not encoding/xml's of the episodes, newest first")
+	}
 }
