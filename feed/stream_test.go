@@ -3,6 +3,7 @@ package feed
 import (
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"weak"
@@ -45,6 +46,7 @@ func TestWriteStreams(t *testing.T) {
 type countingSource struct {
 	proto manifest.Episode
 	n     int
+	mu    sync.Mutex // Episode is called from the writer's workers at once
 	made  []weak.Pointer[manifest.Episode]
 }
 
@@ -60,7 +62,9 @@ func (s *countingSource) Episode(i int) (*manifest.Episode, error) {
 	sum := s.Summary(i)
 	e.Slug, e.Number, e.Date, e.GUID = sum.Slug, sum.Number, sum.Date, "guid-"+sum.Slug
 	e.NotesHTML = "<p>" + strings.Repeat("notes ", 200) + "</p>"
+	s.mu.Lock()
 	s.made = append(s.made, weak.Make(e))
+	s.mu.Unlock()
 	return e, nil
 }
 

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,9 +82,41 @@ func TestReadIndexRefuses(t *testing.T) {
 	if _, err := Read(strings.NewReader(bad)); err == nil {
 		t.Errorf("Read took what Episode refuses")
 	}
+	badSummary := good + `{"slug": "b", "guid": "g2", "date": "2026-01-01T00:00:00Z", "number": "two"}]}`
+	if _, err := ReadIndex(strings.NewReader(badSummary), strings.NewReader(badSummary)); err == nil ||
+		!strings.Contains(err.Error(), "at byte") || !strings.Contains(err.Error(), "number") {
+		t.Errorf("ReadIndex of a number that is not: err = %v, want one naming the byte and the member", err)
+	}
+	for _, ep := range []string{`"b"]}`, `[{"slug": "b"}]]}`} {
+		if _, err := ReadIndex(strings.NewReader(good+ep), strings.NewReader(good+ep)); err == nil {
+			t.Errorf("ReadIndex took an episode that is not an object: %s", ep)
+		}
+	}
 	broken := good + `{"slug": "b",]}`
 	if _, err := ReadIndex(strings.NewReader(broken), strings.NewReader(broken)); err == nil {
 		t.Errorf("ReadIndex took broken JSON")
+	}
+}
+
+// TestReadIndexOrder: the summaries of a manifest of many episodes are in
+// the manifest's order.
+func TestReadIndexOrder(t *testing.T) {
+	const n = 643
+	data := benchManifest(n)
+	x, err := ReadIndex(bytes.NewReader(data), bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() != n {
+		t.Fatalf("Len = %d, want %d", x.Len(), n)
+	}
+	for i := range n {
+		if got, want := x.Summary(i).Slug, fmt.Sprintf("ep-%05d", i); got != want {
+			t.Fatalf("summary %d is of %s, want %s", i, got, want)
+		}
+	}
+	if e, err := x.Episode(n - 1); err != nil || e.Slug != fmt.Sprintf("ep-%05d", n-1) {
+		t.Errorf("last episode = %v, %v", e, err)
 	}
 }
 
