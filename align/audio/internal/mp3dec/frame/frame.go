@@ -124,7 +124,9 @@ func (f *Frame) SamplingFrequency() (int, error) {
 	return f.header.SamplingFrequencyValue()
 }
 
-func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
+// gainLong is the requantization gain of long-block scale factor band
+// sfb: the same for every line of the band, so computed once per band.
+func (f *Frame) gainLong(gr, ch, sfb int) float64 {
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -132,17 +134,11 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 	pf_x_pt := float64(f.sideInfo.Preflag[gr][ch]) * pretab[sfb]
 	idx := -(sf_mult * (float64(f.mainData.ScalefacL[gr][ch][sfb]) + pf_x_pt)) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210)
-	tmp1 := pow2(idx)
-	tmp2 := 0.0
-	if f.mainData.Is[gr][ch][is_pos] < 0.0 {
-		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
-	} else {
-		tmp2 = powtab34[int(f.mainData.Is[gr][ch][is_pos])]
-	}
-	f.mainData.Is[gr][ch][is_pos] = float32(tmp1 * tmp2)
+	return pow2(idx)
 }
 
-func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
+// gainShort is gainLong for window win of a short block.
+func (f *Frame) gainShort(gr, ch, sfb, win int) float64 {
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -150,14 +146,20 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 	idx := -(sf_mult * float64(f.mainData.ScalefacS[gr][ch][sfb][win])) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210.0-
 			8.0*float64(f.sideInfo.SubblockGain[gr][ch][win]))
-	tmp1 := pow2(idx)
-	tmp2 := 0.0
-	if f.mainData.Is[gr][ch][is_pos] < 0 {
-		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
-	} else {
-		tmp2 = powtab34[int(f.mainData.Is[gr][ch][is_pos])]
+	return pow2(idx)
+}
+
+// requantizeLine scales the quantized value of line i by gain: |v|^(4/3)
+// with v's sign.
+func (f *Frame) requantizeLine(gr, ch, i int, gain float64) {
+	v := f.mainData.Is[gr][ch][i]
+	switch {
+	case v == 0:
+	case v < 0:
+		f.mainData.Is[gr][ch][i] = float32(gain * -powtab34[int(-v)])
+	default:
+		f.mainData.Is[gr][ch][i] = float32(gain * powtab34[int(v)])
 	}
-	f.mainData.Is[gr][ch][is_pos] = float32(tmp1 * tmp2)
 }
 
 func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
@@ -178,12 +180,14 @@ func (f *Frame) requantize(gr int, ch int) {
 			// First process the 2 long block subbands at the start
 			sfb := 0
 			next_sfb := sfBandIndicesLong[sfb+1]
+			gain := f.gainLong(gr, ch, sfb)
 			for i := 0; i < 36; i++ {
 				if i == next_sfb {
 					sfb++
 					next_sfb = sfBandIndicesLong[sfb+1]
+					gain = f.gainLong(gr, ch, sfb)
 				}
-				f.requantizeProcessLong(gr, ch, i, sfb)
+				f.requantizeLine(gr, ch, i, gain)
 			}
 			// And next the remaining,non-zero,bands which uses short blocks
 			sfb = 3
@@ -200,8 +204,9 @@ func (f *Frame) requantize(gr int, ch int) {
 						sfBandIndicesShort[sfb]
 				}
 				for win := 0; win < 3; win++ {
+					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeProcessShort(gr, ch, i, sfb, win)
+						f.requantizeLine(gr, ch, i, gain)
 						i++
 					}
 				}
@@ -221,8 +226,9 @@ func (f *Frame) requantize(gr int, ch int) {
 						sfBandIndicesShort[sfb]
 				}
 				for win := 0; win < 3; win++ {
+					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeProcessShort(gr, ch, i, sfb, win)
+						f.requantizeLine(gr, ch, i, gain)
 						i++
 					}
 				}
@@ -235,12 +241,14 @@ func (f *Frame) requantize(gr int, ch int) {
 		if f.lineLimit > 0 {
 			n = min(n, f.lineLimit) // the lines above are not synthesised
 		}
+		gain := f.gainLong(gr, ch, sfb)
 		for i := 0; i < n; i++ {
 			if i == next_sfb {
 				sfb++
 				next_sfb = sfBandIndicesLong[sfb+1]
+				gain = f.gainLong(gr, ch, sfb)
 			}
-			f.requantizeProcessLong(gr, ch, i, sfb)
+			f.requantizeLine(gr, ch, i, gain)
 		}
 	}
 }
