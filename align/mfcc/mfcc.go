@@ -16,7 +16,6 @@ package mfcc
 
 import (
 	"math"
-	"math/cmplx"
 	"slices"
 	"time"
 )
@@ -259,22 +258,33 @@ func (s *PowerSpectrum) Power(x, p []float64) { s.r.power(x, p) }
 // realFFT computes the power spectrum of a real signal with a complex FFT
 // of half its length (the even samples as real parts, the odd ones as
 // imaginary parts, then split), half the work of a complex FFT of it.
+// Real and imaginary parts sit in separate arrays, the first two stages
+// (whose twiddles are 1 and -i) are done as one without products, every
+// later stage reads its twiddles in a row, and the split yields X[k] and
+// X[n/2-k] from one pair of values.
 type realFFT struct {
-	n   int
-	z   []complex128
-	tw  []complex128 // twiddles of the half-size FFT
-	rot []complex128 // e^{-2πik/n} for the split
-	rev []int        // bit-reversed index, where each input goes
+	n        int
+	re, im   []float64
+	twr, twi []float64 // twiddles of the stage of size s at [s/2, s)
+	rotr     []float64 // cos(2πk/n), k = 0..n/4
+	roti     []float64 // -sin(2πk/n)
+	rev      []int     // bit-reversed index, where each input goes
 }
 
 func newRealFFT(n int) *realFFT {
 	h := n / 2
-	r := &realFFT{n: n, z: make([]complex128, h), tw: make([]complex128, h/2), rot: make([]complex128, h+1)}
-	for i := range r.tw {
-		r.tw[i] = cmplx.Exp(complex(0, -2*math.Pi*float64(i)/float64(h)))
+	r := &realFFT{n: n, re: make([]float64, h), im: make([]float64, h),
+		twr: make([]float64, h), twi: make([]float64, h),
+		rotr: make([]float64, h/2+1), roti: make([]float64, h/2+1)}
+	for size := 2; size <= h; size <<= 1 {
+		for k := range size / 2 {
+			a := -2 * math.Pi * float64(k) / float64(size)
+			r.twr[size/2+k], r.twi[size/2+k] = math.Cos(a), math.Sin(a)
+		}
 	}
-	for k := range r.rot {
-		r.rot[k] = cmplx.Exp(complex(0, -2*math.Pi*float64(k)/float64(n)))
+	for k := range r.rotr {
+		a := -2 * math.Pi * float64(k) / float64(n)
+		r.rotr[k], r.roti[k] = math.Cos(a), math.Sin(a)
 	}
 	r.rev = make([]int, h)
 	bits := 0
@@ -294,33 +304,62 @@ func newRealFFT(n int) *realFFT {
 // power writes |X[k]|² for k = 0..n/2 of the DFT of x (len n) to p.
 func (r *realFFT) power(x []float64, p []float64) {
 	h := r.n / 2
-	z := r.z
+	re, im := r.re[:h], r.im[:h]
+	x = x[:2*h]
 	for i, j := range r.rev {
-		z[j] = complex(x[2*i], x[2*i+1])
+		re[j], im[j] = x[2*i], x[2*i+1]
 	}
-	fft(z, r.tw)
-	for k := 0; k <= h; k++ {
-		a := z[k%h]
-		b := cmplx.Conj(z[(h-k)%h])
-		even := (a + b) * 0.5
-		odd := (a - b) * complex(0, -0.5)
-		v := even + r.rot[k]*odd
-		p[k] = real(v)*real(v) + imag(v)*imag(v)
+	fft(re, im, r.twr, r.twi)
+	p = p[:h+1]
+	p[0] = (re[0] + im[0]) * (re[0] + im[0])
+	p[h] = (re[0] - im[0]) * (re[0] - im[0])
+	rotr, roti := r.rotr[:h/2+1], r.roti[:h/2+1]
+	for k := 1; k <= h/2; k++ {
+		ar, ai := re[k], im[k]
+		br, bi := re[h-k], im[h-k]
+		// Z[k] = E + iO with E, O the transforms of the even and odd
+		// samples: E = (Z[k] + conj Z[h-k])/2, O = (Z[k] - conj Z[h-k])/2i.
+		er, ei := (ar+br)*0.5, (ai-bi)*0.5
+		or, oi := (ai+bi)*0.5, (br-ar)*0.5
+		c, s := rotr[k], roti[k]
+		wr, wi := c*or-s*oi, c*oi+s*or
+		// X[k] = E + W^k O; X[h-k] = conj(E - W^k O).
+		p[k] = (er+wr)*(er+wr) + (ei+wi)*(ei+wi)
+		p[h-k] = (er-wr)*(er-wr) + (ei-wi)*(ei-wi)
 	}
 }
 
-// fft is an in-place iterative radix-2 FFT of z given in bit-reversed
-// order; len(tw) must be len(z)/2.
-func fft(z []complex128, tw []complex128) {
-	n := len(z)
-	for size := 2; size <= n; size <<= 1 {
+// fft is an in-place iterative radix-2 FFT of re+i·im given in
+// bit-reversed order (a power of two of at least 4 values); the twiddles
+// of the stage of size s are twr, twi[s/2:s].
+func fft(re, im, twr, twi []float64) {
+	n := len(re)
+	im = im[:n]
+	// Stages of size 2 and 4 at once: twiddles 1 and -i.
+	for s := 0; s+3 < n; s += 4 {
+		a0r, a0i := re[s]+re[s+1], im[s]+im[s+1]
+		a1r, a1i := re[s]-re[s+1], im[s]-im[s+1]
+		a2r, a2i := re[s+2]+re[s+3], im[s+2]+im[s+3]
+		a3r, a3i := re[s+2]-re[s+3], im[s+2]-im[s+3]
+		re[s], im[s] = a0r+a2r, a0i+a2i
+		re[s+2], im[s+2] = a0r-a2r, a0i-a2i
+		// -i·a3 = (a3i, -a3r)
+		re[s+1], im[s+1] = a1r+a3i, a1i-a3r
+		re[s+3], im[s+3] = a1r-a3i, a1i+a3r
+	}
+	for size := 8; size <= n; size <<= 1 {
 		half := size / 2
-		step := n / size
+		wr, wi := twr[half:size], twi[half:size]
 		for start := 0; start < n; start += size {
-			for k := 0; k < half; k++ {
-				t := tw[k*step] * z[start+k+half]
-				z[start+k+half] = z[start+k] - t
-				z[start+k] += t
+			ur, ui := re[start:start+half], im[start:start+half]
+			vr, vi := re[start+half:start+size], im[start+half:start+size]
+			ur, ui, vr, vi = ur[:len(wr)], ui[:len(wr)], vr[:len(wr)], vi[:len(wr)]
+			for k := range wr {
+				c, s := wr[k], wi[k]
+				tr := c*vr[k] - s*vi[k]
+				ti := c*vi[k] + s*vr[k]
+				vr[k], vi[k] = ur[k]-tr, ui[k]-ti
+				ur[k], ui[k] = ur[k]+tr, ui[k]+ti
 			}
 		}
 	}

@@ -117,25 +117,40 @@ func abs(x int) int {
 	return x
 }
 
-// The half-size real FFT gives the power spectrum of a plain DFT.
+// The half-size real FFT gives the power spectrum of a plain DFT, at the
+// sizes the features (512) and the tonal tracker (1024) use.
 func TestRealFFT(t *testing.T) {
+	for _, n := range []int{8, 16, fftSize, 1024} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Sin(float64(i)*0.3) + 0.5*math.Cos(float64(i*i)*0.01)
+		}
+		got := make([]float64, n/2+1)
+		newRealFFT(n).power(x, got)
+		for k := range got {
+			var re, im float64
+			for j, v := range x {
+				a := -2 * math.Pi * float64(k*j) / float64(n)
+				re += v * math.Cos(a)
+				im += v * math.Sin(a)
+			}
+			want := re*re + im*im
+			if math.Abs(got[k]-want) > 1e-6*(1+want) {
+				t.Fatalf("n=%d: power[%d] = %v, want %v", n, k, got[k], want)
+			}
+		}
+	}
+}
+
+func BenchmarkPower(b *testing.B) {
 	x := make([]float64, fftSize)
 	for i := range x {
-		x[i] = math.Sin(float64(i)*0.3) + 0.5*math.Cos(float64(i*i)*0.01)
+		x[i] = math.Sin(float64(i) * 0.3)
 	}
-	got := make([]float64, fftSize/2+1)
-	newRealFFT(fftSize).power(x, got)
-	for k := range got {
-		var re, im float64
-		for n, v := range x {
-			a := -2 * math.Pi * float64(k*n) / fftSize
-			re += v * math.Cos(a)
-			im += v * math.Sin(a)
-		}
-		want := re*re + im*im
-		if math.Abs(got[k]-want) > 1e-6*(1+want) {
-			t.Fatalf("power[%d] = %v, want %v", k, got[k], want)
-		}
+	p := make([]float64, fftSize/2+1)
+	r := newRealFFT(fftSize)
+	for b.Loop() {
+		r.power(x, p)
 	}
 }
 
