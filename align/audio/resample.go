@@ -6,63 +6,79 @@ import "math"
 // low-pass (so 44.1 kHz music does not fold back into the speech band the
 // aligner's features look at). It holds only a few thousand samples.
 type resampler struct {
-	step  float64 // input samples per output sample
-	pos   float64 // input position of the next output sample, relative to in[0]
-	in    []float32
-	table []float32 // kernel sampled at 1/phases of an input sample
-	// byPhase holds, for each phase, the 2*taps weights of the input
-	// samples around an output sample, side by side: read in the order
-	// the inner loop needs them (table's stride of phases cost a cache
-	// line per product).
-	byPhase [][2 * taps]float32
-	flushed bool
-	nIn     int64 // input samples seen
-	nOut    int64 // output samples made
+	// The next output sample sits at input position i + frac/den (in[i]
+	// is the sample at or before it); each output moves it on by
+	// num/den input samples, in integers, so it never drifts.
+	i         int
+	frac      int
+	num, den  int
+	in        []float32
+	nphase    int // kernel phases: den when that is few enough, else approximated
+	byPhase   [][2 * taps]float32
+	flushed   bool
+	nIn, nOut int64 // input samples seen, output samples made
 }
 
 const (
-	taps   = 16 // kernel half-width in input samples
-	phases = 256
+	taps = 16 // kernel half-width in input samples
+	// maxPhases bounds the kernel table: rates whose ratio needs more
+	// phases (none of the usual ones: 44.1 kHz to 16 kHz needs 160,
+	// 22.05 kHz 320) round their positions to 1/256 of an input sample.
+	maxPhases = 1024
+	phases    = 256
 )
 
 func newResampler(from, to int) *resampler {
-	r := &resampler{step: float64(from) / float64(to)}
+	g := gcd(from, to)
+	r := &resampler{num: from / g, den: to / g}
+	r.nphase = r.den
+	if r.nphase > maxPhases {
+		r.nphase = phases
+	}
 	fc := 1.0
 	if to < from {
 		fc = float64(to) / float64(from) * 0.92
 	}
-	r.table = make([]float32, 2*taps*phases+1)
-	for i := range r.table {
-		t := float64(i)/phases - taps
+	kernel := func(t float64) float32 {
 		w := 0.5 + 0.5*math.Cos(math.Pi*t/taps) // Hann window
 		x := math.Pi * fc * t
 		s := 1.0
 		if x != 0 {
 			s = math.Sin(x) / x
 		}
-		r.table[i] = float32(fc * s * w)
+		return float32(fc * s * w)
 	}
-	r.byPhase = make([][2 * taps]float32, phases)
+	// byPhase holds, for each phase, the 2*taps weights of the input
+	// samples in[i-taps+1 .. i+taps] around an output sample at
+	// i + ph/nphase, side by side in the order the inner loop reads them.
+	r.byPhase = make([][2 * taps]float32, r.nphase)
 	for ph := range r.byPhase {
 		for k := range 2 * taps {
-			r.byPhase[ph][k] = r.table[(k+1)*phases-ph]
+			r.byPhase[ph][k] = kernel(float64(k+1-taps) - float64(ph)/float64(r.nphase))
 		}
 	}
 	// Start with taps of silence so the first output sample is centred on
 	// the first input sample.
 	r.in = make([]float32, taps, 8192)
-	r.pos = taps
+	r.i = taps
 	return r
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // inBuf returns space at the end of the input buffer for the source to fill.
 func (r *resampler) inBuf() []float32 {
 	// Drop samples no future output needs.
-	drop := int(r.pos) - taps
+	drop := r.i - taps
 	if drop > len(r.in)/2 && drop > 0 {
 		n := copy(r.in, r.in[drop:])
 		r.in = r.in[:n]
-		r.pos -= float64(drop)
+		r.i -= drop
 	}
 	if cap(r.in)-len(r.in) < 2048 {
 		grown := make([]float32, len(r.in), 2*cap(r.in)+4096)
@@ -91,37 +107,45 @@ func (r *resampler) out(p []float32) int {
 	limit := int64(-1)
 	if r.flushed {
 		// As many samples out as the input's length at the new rate.
-		limit = int64(math.Ceil(float64(r.nIn) / r.step))
+		limit = (r.nIn*int64(r.den) + int64(r.num) - 1) / int64(r.num)
 	}
+	exact := r.nphase == r.den
+	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
 	for n < len(p) && r.nOut != limit {
-		i := int(r.pos)
+		i, ph := r.i, r.frac
+		if !exact {
+			ph = (r.frac*r.nphase*2 + r.den) / (2 * r.den)
+			if ph == r.nphase {
+				ph = 0
+				i++
+			}
+		}
 		if i+taps >= len(r.in) {
 			break
 		}
-		frac := r.pos - float64(i)
-		ph := int(frac*phases + 0.5)
-		if ph == phases {
-			ph = 0
-			i++
-			if i+taps >= len(r.in) {
-				break
-			}
-		}
-		// Four sums side by side: the products do not wait for one
+		// Eight sums side by side: the products do not wait for one
 		// another.
-		var a0, a1, a2, a3 float32
+		var a0, a1, a2, a3, a4, a5, a6, a7 float32
 		w := &r.byPhase[ph]
 		x := (*[2 * taps]float32)(r.in[i-taps+1 : i+taps+1])
-		for k := 0; k < len(x); k += 4 {
+		for k := 0; k < len(x); k += 8 {
 			a0 += x[k] * w[k]
 			a1 += x[k+1] * w[k+1]
 			a2 += x[k+2] * w[k+2]
 			a3 += x[k+3] * w[k+3]
+			a4 += x[k+4] * w[k+4]
+			a5 += x[k+5] * w[k+5]
+			a6 += x[k+6] * w[k+6]
+			a7 += x[k+7] * w[k+7]
 		}
-		p[n] = (a0 + a1) + (a2 + a3)
+		p[n] = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 		n++
 		r.nOut++
-		r.pos += r.step
+		r.i += whole
+		if r.frac += part; r.frac >= r.den {
+			r.frac -= r.den
+			r.i++
+		}
 	}
 	return n
 }
