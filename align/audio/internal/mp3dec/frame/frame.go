@@ -102,11 +102,13 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 	// Get main data (scalefactors and Huffman coded frequency data)
 	var prevM *bits.Bits
 	var reuse *maindata.MainData
+	lineLimit := 0
 	if prev != nil {
 		prevM = prev.mainDataBits
 		reuse = prev.mainData
+		lineLimit = prev.lineLimit
 	}
-	md, mdb, err := maindata.Read(source, prevM, h, si, reuse)
+	md, mdb, err := maindata.Read(source, prevM, h, si, reuse, lineLimit)
 	if err != nil {
 		return nil, 0, err
 	}
