@@ -666,14 +666,12 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 			*st = [18]float32{}
 			continue
 		}
-		zero := true
-		for _, v := range in {
-			if v != 0 {
-				zero = false
-				break
-			}
+		// Lines past the last non-zero one add nothing to the IMDCT.
+		n := len(in)
+		for n > 0 && in[n-1] == 0 {
+			n--
 		}
-		if zero {
+		if n == 0 {
 			copy(in, st[:])
 			*st = [18]float32{}
 			continue
@@ -683,7 +681,7 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 			bt = 0
 		}
 		var raw [36]float32
-		imdct.WinTo(&raw, in, bt)
+		imdct.WinTo(&raw, in, n, bt)
 		for i := 0; i < 18; i++ {
 			in[i] = raw[i] + st[i]
 			st[i] = raw[i+18]

@@ -148,8 +148,9 @@ func init() {
 	}
 }
 
-// WinTo is Win into out, without allocating.
-func WinTo(out *[36]float32, in []float32, blockType int) {
+// WinTo is Win into out, without allocating; in[n:] must be zero (a
+// long block's products with them are skipped).
+func WinTo(out *[36]float32, in []float32, n, blockType int) {
 	in = in[:18]
 	if blockType == 2 {
 		*out = [36]float32{}
@@ -167,7 +168,9 @@ func WinTo(out *[36]float32, in []float32, blockType int) {
 		return
 	}
 	var y [36]float32
-	for u, r := range long.rows {
+	in = in[:max(0, min(n, 18))]
+	for u := range long.rows {
+		r := &long.rows[u]
 		var sum float32
 		for m, v := range in {
 			sum += v * r[m]
