@@ -711,22 +711,41 @@ func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32) {
 		for i := 17; i < 48; i++ {
 			w[i] = -s[48-i]
 		}
-		o := out[ss*32 : ss*32+32]
-		var acc [32]float32
-		for i := 0; i < 8; i++ {
-			a := v[(f.vOff+128*i)&1023:]
-			a = a[:32]
-			b := v[(f.vOff+128*i+96)&1023:]
-			b = b[:32]
-			da := synthDtbl[64*i : 64*i+32]
-			db := synthDtbl[64*i+32 : 64*i+64]
+		// Each output sample sums 16 products, in two passes of 8 kept in
+		// registers, rather than in memory over 8 passes.
+		o := (*[32]float32)(out[ss*32:])
+		d := &synthD
+		for h := 0; h < 8; h += 4 {
+			a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
+			b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
+			a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
+			b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
+			a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
+			b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
+			a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
+			b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
+			dh := (*[8][32]float32)(d[2*h:])
 			for j := range 32 {
-				acc[j] += a[j]*da[j] + b[j]*db[j]
+				sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
+					((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
+				if h == 0 {
+					o[j] = sum
+				} else {
+					o[j] += sum
+				}
 			}
 		}
-		copy(o, acc[:])
 	}
 }
+
+// synthD is synthDtbl in rows of 32: rows 2i and 2i+1 weigh the two
+// halves of the synthesis vector that step i of the window reads.
+var synthD = func() (d [16][32]float32) {
+	for r := range d {
+		copy(d[r][:], synthDtbl[32*r:])
+	}
+	return d
+}()
 
 // dctCos[n] holds 1/(2cos((2j+1)π/(2n))) for the odd half of a DCT-II of
 // size n.
