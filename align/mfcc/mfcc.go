@@ -330,7 +330,7 @@ func (r *realFFT) power(x []float64, p []float64) {
 }
 
 // fft is an in-place iterative radix-2 FFT of re+i·im given in
-// bit-reversed order (a power of two of at least 4 values); the twiddles
+// bit-reversed order, its stages done two at a time (a power of two of at least 4 values); the twiddles
 // of the stage of size s are twr, twi[s/2:s].
 func fft(re, im, twr, twi []float64) {
 	n := len(re)
@@ -347,7 +347,39 @@ func fft(re, im, twr, twi []float64) {
 		re[s+1], im[s+1] = a1r+a3i, a1i-a3r
 		re[s+3], im[s+3] = a1r-a3i, a1i+a3r
 	}
-	for size := 8; size <= n; size <<= 1 {
+	// Then two stages at a time (sizes 2q and 4q): each value is loaded
+	// and stored once per pair of stages.
+	size := 8
+	for ; 2*size <= n; size *= 4 {
+		q := size / 2
+		w1r, w1i := twr[q:2*q], twi[q:2*q]     // stage 2q, twiddle k
+		w2r, w2i := twr[2*q:3*q], twi[2*q:3*q] // stage 4q, twiddle k
+		w3r, w3i := twr[3*q:4*q], twi[3*q:4*q] // stage 4q, twiddle k+q
+		for start := 0; start < n; start += 4 * q {
+			r0, r1, r2, r3 := re[start:start+q], re[start+q:start+2*q], re[start+2*q:start+3*q], re[start+3*q:start+4*q]
+			i0, i1, i2, i3 := im[start:start+q], im[start+q:start+2*q], im[start+2*q:start+3*q], im[start+3*q:start+4*q]
+			r0, r1, r2, r3 = r0[:len(w1r)], r1[:len(w1r)], r2[:len(w1r)], r3[:len(w1r)]
+			i0, i1, i2, i3 = i0[:len(w1r)], i1[:len(w1r)], i2[:len(w1r)], i3[:len(w1r)]
+			w1i, w2r, w2i, w3r, w3i := w1i[:len(w1r)], w2r[:len(w1r)], w2i[:len(w1r)], w3r[:len(w1r)], w3i[:len(w1r)]
+			for k, c := range w1r {
+				s := w1i[k]
+				t1r, t1i := c*r1[k]-s*i1[k], c*i1[k]+s*r1[k]
+				t3r, t3i := c*r3[k]-s*i3[k], c*i3[k]+s*r3[k]
+				a0r, a0i := r0[k]+t1r, i0[k]+t1i
+				a1r, a1i := r0[k]-t1r, i0[k]-t1i
+				a2r, a2i := r2[k]+t3r, i2[k]+t3i
+				a3r, a3i := r2[k]-t3r, i2[k]-t3i
+				u2r, u2i := w2r[k]*a2r-w2i[k]*a2i, w2r[k]*a2i+w2i[k]*a2r
+				u3r, u3i := w3r[k]*a3r-w3i[k]*a3i, w3r[k]*a3i+w3i[k]*a3r
+				r0[k], i0[k] = a0r+u2r, a0i+u2i
+				r2[k], i2[k] = a0r-u2r, a0i-u2i
+				r1[k], i1[k] = a1r+u3r, a1i+u3i
+				r3[k], i3[k] = a1r-u3r, a1i-u3i
+			}
+		}
+	}
+	// A last single stage when the number of stages left is odd.
+	if size <= n {
 		half := size / 2
 		wr, wi := twr[half:size], twi[half:size]
 		for start := 0; start < n; start += size {
