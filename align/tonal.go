@@ -69,9 +69,11 @@ func (t *tonalTracker) analyse(s []float32) {
 		t.x[i] = float64(v) * t.window[i]
 	}
 	t.ps.Power(t.x, t.pow)
+	// Powers rather than decibels: every test below compares them, and
+	// a difference of tonalPeakDB is a ratio (no logarithm per bin).
 	var db [tonalHiBin + 9]float64
 	for k := range db {
-		db[k] = 10 * math.Log10(t.pow[k]+1e-12)
+		db[k] = t.pow[k] + 1e-12
 	}
 	mask := t.hist[t.n%len(t.hist)]
 	clear(mask)
@@ -116,15 +118,18 @@ func (t *tonalTracker) perFrame(n int) []float32 {
 	return out
 }
 
-// overMedian reports whether v stands tonalPeakDB or more over the median
-// of near (17 values): whether 9 of them lie that far under it, which is
+// overMedian reports whether power v stands tonalPeakDB or more over the
+// median of the powers near (17 values): whether 9 of them lie that far under it, which is
 // the same test without sorting.
 func overMedian(v float64, near []float64) bool {
 	n := 0
 	for _, x := range near {
-		if v-x >= tonalPeakDB {
+		if v >= x*peakRatio {
 			n++
 		}
 	}
 	return n >= len(near)/2+1
 }
+
+// peakRatio is tonalPeakDB as a ratio of powers.
+var peakRatio = math.Pow(10, tonalPeakDB/10)
