@@ -13,14 +13,19 @@ type resampler struct {
 	frac      int
 	num, den  int
 	in        []float32
-	nphase    int // kernel phases: den when that is few enough, else approximated
-	byPhase   [][2 * taps]float32
+	taps      int       // kernel half-width in input samples, a multiple of 4
+	nphase    int       // kernel phases: den when that is few enough, else approximated
+	byPhase   []float32 // nphase rows of 2*taps weights
 	flushed   bool
 	nIn, nOut int64 // input samples seen, output samples made
 }
 
 const (
-	taps = 16 // kernel half-width in input samples
+	// taps is the kernel's half-width in input samples at 44.1 kHz; other
+	// rates scale it, so that the kernel spans the same time and every
+	// rate gets the same low-pass (16 at 22.05 kHz cost twice the
+	// products for a steeper one than 44.1 kHz gets).
+	taps = 16
 	// maxPhases bounds the kernel table: rates whose ratio needs more
 	// phases (none of the usual ones: 44.1 kHz to 16 kHz needs 160,
 	// 22.05 kHz 320) round their positions to 1/256 of an input sample.
@@ -30,7 +35,7 @@ const (
 
 func newResampler(from, to int) *resampler {
 	g := gcd(from, to)
-	r := &resampler{num: from / g, den: to / g}
+	r := &resampler{num: from / g, den: to / g, taps: taps}
 	r.nphase = r.den
 	if r.nphase > maxPhases {
 		r.nphase = phases
@@ -38,9 +43,11 @@ func newResampler(from, to int) *resampler {
 	fc := 1.0
 	if to < from {
 		fc = float64(to) / float64(from) * 0.92
+		r.taps = max(8, (taps*from/44100+7)/8*8)
 	}
+	tw := float64(r.taps)
 	kernel := func(t float64) float32 {
-		w := 0.5 + 0.5*math.Cos(math.Pi*t/taps) // Hann window
+		w := 0.5 + 0.5*math.Cos(math.Pi*t/tw) // Hann window
 		x := math.Pi * fc * t
 		s := 1.0
 		if x != 0 {
@@ -51,16 +58,17 @@ func newResampler(from, to int) *resampler {
 	// byPhase holds, for each phase, the 2*taps weights of the input
 	// samples in[i-taps+1 .. i+taps] around an output sample at
 	// i + ph/nphase, side by side in the order the inner loop reads them.
-	r.byPhase = make([][2 * taps]float32, r.nphase)
-	for ph := range r.byPhase {
-		for k := range 2 * taps {
-			r.byPhase[ph][k] = kernel(float64(k+1-taps) - float64(ph)/float64(r.nphase))
+	n := 2 * r.taps
+	r.byPhase = make([]float32, r.nphase*n)
+	for ph := range r.nphase {
+		for k := range n {
+			r.byPhase[ph*n+k] = kernel(float64(k+1-r.taps) - float64(ph)/float64(r.nphase))
 		}
 	}
 	// Start with taps of silence so the first output sample is centred on
 	// the first input sample.
-	r.in = make([]float32, taps, 8192)
-	r.i = taps
+	r.in = make([]float32, r.taps, 8192)
+	r.i = r.taps
 	return r
 }
 
@@ -74,7 +82,7 @@ func gcd(a, b int) int {
 // inBuf returns space at the end of the input buffer for the source to fill.
 func (r *resampler) inBuf() []float32 {
 	// Drop samples no future output needs.
-	drop := r.i - taps
+	drop := r.i - r.taps
 	if drop > len(r.in)/2 && drop > 0 {
 		n := copy(r.in, r.in[drop:])
 		r.in = r.in[:n]
@@ -95,7 +103,7 @@ func (r *resampler) added(n int) {
 
 // flush pads the end so the last input samples come out.
 func (r *resampler) flush() {
-	for i := 0; i < taps+1; i++ {
+	for i := 0; i < r.taps+1; i++ {
 		r.in = append(r.in, 0)
 	}
 	r.flushed = true
@@ -111,6 +119,7 @@ func (r *resampler) out(p []float32) int {
 	}
 	exact := r.nphase == r.den
 	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
+	t := r.taps
 	for n < len(p) && r.nOut != limit {
 		i, ph := r.i, r.frac
 		if !exact {
@@ -120,23 +129,25 @@ func (r *resampler) out(p []float32) int {
 				i++
 			}
 		}
-		if i+taps >= len(r.in) {
+		if i+t >= len(r.in) {
 			break
 		}
 		// Eight sums side by side: the products do not wait for one
 		// another.
 		var a0, a1, a2, a3, a4, a5, a6, a7 float32
-		w := &r.byPhase[ph]
-		x := (*[2 * taps]float32)(r.in[i-taps+1 : i+taps+1])
-		for k := 0; k < len(x); k += 8 {
-			a0 += x[k] * w[k]
-			a1 += x[k+1] * w[k+1]
-			a2 += x[k+2] * w[k+2]
-			a3 += x[k+3] * w[k+3]
-			a4 += x[k+4] * w[k+4]
-			a5 += x[k+5] * w[k+5]
-			a6 += x[k+6] * w[k+6]
-			a7 += x[k+7] * w[k+7]
+		x := r.in[i-t+1 : i+t+1]
+		w := r.byPhase[ph*2*t : (ph+1)*2*t]
+		w = w[:len(x)]
+		for k := 0; k+15 < len(x); k += 16 {
+			xx, ww := (*[16]float32)(x[k:]), (*[16]float32)(w[k:])
+			a0 += xx[0]*ww[0] + xx[8]*ww[8]
+			a1 += xx[1]*ww[1] + xx[9]*ww[9]
+			a2 += xx[2]*ww[2] + xx[10]*ww[10]
+			a3 += xx[3]*ww[3] + xx[11]*ww[11]
+			a4 += xx[4]*ww[4] + xx[12]*ww[12]
+			a5 += xx[5]*ww[5] + xx[13]*ww[13]
+			a6 += xx[6]*ww[6] + xx[14]*ww[14]
+			a7 += xx[7]*ww[7] + xx[15]*ww[15]
 		}
 		p[n] = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 		n++
