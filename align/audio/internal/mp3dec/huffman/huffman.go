@@ -355,6 +355,9 @@ func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 		return 0, 0, 0, 0, nil
 	}
 	htptr := huffmanMain[table_num].hufftable
+	// The code word is walked bit by bit from a peeked word, and the
+	// bits it took are skipped at the end.
+	word, used := m.Peek32(), 0
 	for { // Start reading the Huffman code word,bit by bit
 		// Check if we've matched a code word
 		if (htptr[point] & 0xff00) == 0 {
@@ -363,7 +366,10 @@ func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 			y = int(htptr[point] & 0xf)
 			break
 		}
-		if m.Bit() != 0 { // Go right in tree
+		bit := word & 0x80000000
+		word <<= 1
+		used++
+		if bit != 0 { // Go right in tree
 			for (htptr[point] & 0xff) >= 250 {
 				point += int(htptr[point]) & 0xff
 			}
@@ -379,6 +385,7 @@ func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 			break
 		}
 	}
+	m.Skip(used)
 	if error != 0 { // Check for error.
 		err := fmt.Errorf("mp3: illegal Huff code in data. bleft = %d, point = %d. tab = %d.",
 			bitsleft, point, table_num)
