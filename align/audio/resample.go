@@ -119,24 +119,27 @@ func (r *resampler) out(p []float32) int {
 	}
 	exact := r.nphase == r.den
 	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
-	t := r.taps
-	for n < len(p) && r.nOut != limit {
-		i, ph := r.i, r.frac
+	// The state in locals, not fields, for the loop: stored back after.
+	t, den, nphase := r.taps, r.den, r.nphase
+	in, kern := r.in, r.byPhase
+	pos, frac, made := r.i, r.frac, r.nOut
+	for n < len(p) && made != limit {
+		i, ph := pos, frac
 		if !exact {
-			ph = (r.frac*r.nphase*2 + r.den) / (2 * r.den)
-			if ph == r.nphase {
+			ph = (frac*nphase*2 + den) / (2 * den)
+			if ph == nphase {
 				ph = 0
 				i++
 			}
 		}
-		if i+t >= len(r.in) {
+		if i+t >= len(in) {
 			break
 		}
 		// Eight sums side by side: the products do not wait for one
 		// another.
 		var a0, a1, a2, a3, a4, a5, a6, a7 float32
-		x := r.in[i-t+1 : i+t+1]
-		w := r.byPhase[ph*2*t : (ph+1)*2*t]
+		x := in[i-t+1 : i+t+1]
+		w := kern[ph*2*t : (ph+1)*2*t]
 		w = w[:len(x)]
 		for k := 0; k+15 < len(x); k += 16 {
 			xx, ww := (*[16]float32)(x[k:]), (*[16]float32)(w[k:])
@@ -151,12 +154,13 @@ func (r *resampler) out(p []float32) int {
 		}
 		p[n] = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 		n++
-		r.nOut++
-		r.i += whole
-		if r.frac += part; r.frac >= r.den {
-			r.frac -= r.den
-			r.i++
+		made++
+		pos += whole
+		if frac += part; frac >= den {
+			frac -= den
+			pos++
 		}
 	}
+	r.i, r.frac, r.nOut = pos, frac, made
 	return n
 }
