@@ -266,6 +266,7 @@ type realFFT struct {
 	n        int
 	re, im   []float64
 	twr, twi []float64 // twiddles of the stage of size s at [s/2, s)
+	t3r, t3i []float64 // W_s^{3k} of the two stages ending at size s, at [s/4, s/2)
 	rotr     []float64 // cos(2πk/n), k = 0..n/4
 	roti     []float64 // -sin(2πk/n)
 	rev      []int     // bit-reversed index, where each input goes
@@ -275,11 +276,18 @@ func newRealFFT(n int) *realFFT {
 	h := n / 2
 	r := &realFFT{n: n, re: make([]float64, h), im: make([]float64, h),
 		twr: make([]float64, h), twi: make([]float64, h),
+		t3r: make([]float64, h), t3i: make([]float64, h),
 		rotr: make([]float64, h/2+1), roti: make([]float64, h/2+1)}
 	for size := 2; size <= h; size <<= 1 {
 		for k := range size / 2 {
 			a := -2 * math.Pi * float64(k) / float64(size)
 			r.twr[size/2+k], r.twi[size/2+k] = math.Cos(a), math.Sin(a)
+		}
+	}
+	for size := 4; size <= h; size <<= 1 {
+		for k := range size / 4 {
+			a := -2 * math.Pi * float64(3*k) / float64(size)
+			r.t3r[size/4+k], r.t3i[size/4+k] = math.Cos(a), math.Sin(a)
 		}
 	}
 	for k := range r.rotr {
@@ -309,7 +317,7 @@ func (r *realFFT) power(x []float64, p []float64) {
 	for i, j := range r.rev {
 		re[j], im[j] = x[2*i], x[2*i+1]
 	}
-	fft(re, im, r.twr, r.twi)
+	fft(re, im, r)
 	p = p[:h+1]
 	p[0] = (re[0] + im[0]) * (re[0] + im[0])
 	p[h] = (re[0] - im[0]) * (re[0] - im[0])
@@ -329,10 +337,11 @@ func (r *realFFT) power(x []float64, p []float64) {
 	}
 }
 
-// fft is an in-place iterative radix-2 FFT of re+i·im given in
-// bit-reversed order, its stages done two at a time (a power of two of at least 4 values); the twiddles
-// of the stage of size s are twr, twi[s/2:s].
-func fft(re, im, twr, twi []float64) {
+// fft is an in-place iterative FFT of re+i·im given in bit-reversed
+// order, two radix-2 stages at a time as one radix-4 step (three
+// twiddle products per four values instead of four).
+func fft(re, im []float64, r *realFFT) {
+	twr, twi := r.twr, r.twi
 	n := len(re)
 	im = im[:n]
 	// Stages of size 2 and 4 at once: twiddles 1 and -i.
@@ -347,34 +356,37 @@ func fft(re, im, twr, twi []float64) {
 		re[s+1], im[s+1] = a1r+a3i, a1i-a3r
 		re[s+3], im[s+3] = a1r-a3i, a1i+a3r
 	}
-	// Then two stages at a time (sizes 2q and 4q): each value is loaded
-	// and stored once per pair of stages.
+	// Then the stages of sizes 2q and 4q together. In bit-reversed
+	// order the four quarters of a block of 4q are the transforms of
+	// the samples ≡ 0, 2, 1, 3 (mod 4): with W = W_4q, X[k+jq] sums
+	// E0 + W^2k E2 + W^k E1 + W^3k E3 with the signs of a 4-point DFT.
 	size := 8
 	for ; 2*size <= n; size *= 4 {
 		q := size / 2
-		w1r, w1i := twr[q:2*q], twi[q:2*q]     // stage 2q, twiddle k
-		w2r, w2i := twr[2*q:3*q], twi[2*q:3*q] // stage 4q, twiddle k
-		w3r, w3i := twr[3*q:4*q], twi[3*q:4*q] // stage 4q, twiddle k+q
+		w2r, w2i := twr[q:2*q], twi[q:2*q]     // W^2k
+		w1r, w1i := twr[2*q:3*q], twi[2*q:3*q] // W^k
+		w3r, w3i := r.t3r[q:2*q], r.t3i[q:2*q] // W^3k
+		w1r, w1i = w1r[:len(w2r)], w1i[:len(w2r)]
+		w2i, w3r, w3i = w2i[:len(w2r)], w3r[:len(w2r)], w3i[:len(w2r)]
 		for start := 0; start < n; start += 4 * q {
 			r0, r1, r2, r3 := re[start:start+q], re[start+q:start+2*q], re[start+2*q:start+3*q], re[start+3*q:start+4*q]
 			i0, i1, i2, i3 := im[start:start+q], im[start+q:start+2*q], im[start+2*q:start+3*q], im[start+3*q:start+4*q]
-			r0, r1, r2, r3 = r0[:len(w1r)], r1[:len(w1r)], r2[:len(w1r)], r3[:len(w1r)]
-			i0, i1, i2, i3 = i0[:len(w1r)], i1[:len(w1r)], i2[:len(w1r)], i3[:len(w1r)]
-			w1i, w2r, w2i, w3r, w3i := w1i[:len(w1r)], w2r[:len(w1r)], w2i[:len(w1r)], w3r[:len(w1r)], w3i[:len(w1r)]
-			for k, c := range w1r {
-				s := w1i[k]
-				t1r, t1i := c*r1[k]-s*i1[k], c*i1[k]+s*r1[k]
-				t3r, t3i := c*r3[k]-s*i3[k], c*i3[k]+s*r3[k]
-				a0r, a0i := r0[k]+t1r, i0[k]+t1i
-				a1r, a1i := r0[k]-t1r, i0[k]-t1i
-				a2r, a2i := r2[k]+t3r, i2[k]+t3i
-				a3r, a3i := r2[k]-t3r, i2[k]-t3i
-				u2r, u2i := w2r[k]*a2r-w2i[k]*a2i, w2r[k]*a2i+w2i[k]*a2r
-				u3r, u3i := w3r[k]*a3r-w3i[k]*a3i, w3r[k]*a3i+w3i[k]*a3r
-				r0[k], i0[k] = a0r+u2r, a0i+u2i
-				r2[k], i2[k] = a0r-u2r, a0i-u2i
-				r1[k], i1[k] = a1r+u3r, a1i+u3i
-				r3[k], i3[k] = a1r-u3r, a1i-u3i
+			r0, r1, r2, r3 = r0[:len(w2r)], r1[:len(w2r)], r2[:len(w2r)], r3[:len(w2r)]
+			i0, i1, i2, i3 = i0[:len(w2r)], i1[:len(w2r)], i2[:len(w2r)], i3[:len(w2r)]
+			for k := range w2r {
+				t0r, t0i := r0[k], i0[k]
+				t1r, t1i := w2r[k]*r1[k]-w2i[k]*i1[k], w2r[k]*i1[k]+w2i[k]*r1[k]
+				t2r, t2i := w1r[k]*r2[k]-w1i[k]*i2[k], w1r[k]*i2[k]+w1i[k]*r2[k]
+				t3r, t3i := w3r[k]*r3[k]-w3i[k]*i3[k], w3r[k]*i3[k]+w3i[k]*r3[k]
+				sr, si := t0r+t1r, t0i+t1i
+				dr, di := t0r-t1r, t0i-t1i
+				pr, pi := t2r+t3r, t2i+t3i
+				mr, mi := t2r-t3r, t2i-t3i
+				r0[k], i0[k] = sr+pr, si+pi
+				r2[k], i2[k] = sr-pr, si-pi
+				// ∓i·m = (±mi, ∓mr)
+				r1[k], i1[k] = dr+mi, di-mr
+				r3[k], i3[k] = dr-mi, di+mr
 			}
 		}
 	}
