@@ -83,13 +83,12 @@ type Extractor struct {
 	buf []float32
 	f   Features
 
-	window  [Window]float32
-	rf      *realFFT
-	fb      [Filters]filter
-	dct     [Coeffs][Filters]float32
-	frameIn [fftSize]float64
-	power   []float64
-	last    float32 // last sample before buf, for pre-emphasis
+	window [Window]float32
+	rf     *realFFT
+	fb     [Filters]filter
+	dct    [Coeffs][Filters]float32
+	power  []float64
+	last   float32 // last sample before buf, for pre-emphasis
 }
 
 type filter struct {
@@ -192,18 +191,23 @@ func Compute(samples []float32) *Features {
 }
 
 func (x *Extractor) frame(s []float32, prev float32) {
-	z := &x.frameIn
+	// Pre-emphasised and windowed straight into the FFT's input, in
+	// its bit-reversed order, the padding zero.
+	re, im, rev := x.rf.re, x.rf.im, x.rf.rev
+	s = s[:Window]
 	var e float64
-	for i, v := range s {
-		e += float64(v) * float64(v)
-		pre := v - 0.97*prev
-		prev = v
-		z[i] = float64(pre * x.window[i])
+	for i := 0; i < Window; i += 2 {
+		v0, v1 := s[i], s[i+1]
+		e += float64(v0)*float64(v0) + float64(v1)*float64(v1)
+		j := rev[i/2]
+		re[j] = float64((v0 - 0.97*prev) * x.window[i])
+		im[j] = float64((v1 - 0.97*v0) * x.window[i+1])
+		prev = v1
 	}
-	for i := Window; i < fftSize; i++ {
-		z[i] = 0
+	for i := Window / 2; i < fftSize/2; i++ {
+		re[rev[i]], im[rev[i]] = 0, 0
 	}
-	x.rf.power(z[:], x.power)
+	x.rf.loaded(x.power)
 	energy := 10 * math.Log10(e/Window+1e-12)
 
 	// Flatness over the band where speech and music both live.
@@ -317,6 +321,14 @@ func (r *realFFT) power(x []float64, p []float64) {
 	for i, j := range r.rev {
 		re[j], im[j] = x[2*i], x[2*i+1]
 	}
+	r.loaded(p)
+}
+
+// loaded is power for a signal already in re and im, its even samples
+// as real parts and odd ones as imaginary parts, in bit-reversed order.
+func (r *realFFT) loaded(p []float64) {
+	h := r.n / 2
+	re, im := r.re[:h], r.im[:h]
 	fft(re, im, r)
 	p = p[:h+1]
 	p[0] = (re[0] + im[0]) * (re[0] + im[0])
