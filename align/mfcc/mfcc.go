@@ -236,7 +236,7 @@ func (x *Extractor) frame(s []float32, prev float32) {
 		for j, w := range f.weight {
 			acc += float64(w) * x.power[f.lo+j]
 		}
-		logmel[m] = float32(math.Log(acc + 1e-8))
+		logmel[m] = float32(ln(acc + 1e-8))
 	}
 	for k := 0; k < Coeffs; k++ {
 		var acc float32
@@ -247,6 +247,23 @@ func (x *Extractor) frame(s []float32, prev float32) {
 	}
 	x.f.Energy = append(x.f.Energy, float32(energy))
 	x.f.Flatness = append(x.f.Flatness, float32(flat))
+}
+
+// ln is math.Log for the positive normal numbers the filter bank gives,
+// to within 1e-10: 2·atanh((m-1)/(m+1)) by its series for the mantissa m
+// in [√½, √2], plus the exponent times ln 2. It is a third of the cost
+// of math.Log, which checks for every special case.
+func ln(x float64) float64 {
+	b := math.Float64bits(x)
+	e := int(b>>52) - 1023
+	m := math.Float64frombits(b&(1<<52-1) | 1023<<52) // [1, 2)
+	if m > math.Sqrt2 {
+		m *= 0.5
+		e++
+	}
+	s := (m - 1) / (m + 1)
+	z := s * s
+	return s*(2+z*(2.0/3+z*(2.0/5+z*(2.0/7+z*(2.0/9+z*(2.0/11)))))) + float64(e)*math.Ln2
 }
 
 // PowerSpectrum computes the power spectra of real signals of one length,

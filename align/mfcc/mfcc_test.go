@@ -142,6 +142,31 @@ func TestRealFFT(t *testing.T) {
 	}
 }
 
+// ln agrees with math.Log over the range of filter bank energies.
+func TestLn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		x := math.Exp(rng.Float64()*80 - 40) // 4e-18 .. 2e17
+		if d := math.Abs(ln(x) - math.Log(x)); d > 1e-10 {
+			t.Fatalf("ln(%g) = %v, math.Log %v", x, ln(x), math.Log(x))
+		}
+	}
+	for _, x := range []float64{1e-8, 0.5, 1, math.Sqrt2, 2, 1e6} {
+		if d := math.Abs(ln(x) - math.Log(x)); d > 1e-10 {
+			t.Fatalf("ln(%g) = %v, math.Log %v", x, ln(x), math.Log(x))
+		}
+	}
+}
+
+func BenchmarkLn(b *testing.B) {
+	x, s := 1e-3, 0.0
+	for b.Loop() {
+		s += ln(x)
+		x *= 1.0001
+	}
+	_ = s
+}
+
 func BenchmarkPower(b *testing.B) {
 	x := make([]float64, fftSize)
 	for i := range x {
