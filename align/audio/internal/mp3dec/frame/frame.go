@@ -601,7 +601,12 @@ func pow2(idx float64) float64 {
 // hold 1152). Subbands from sbLimit up, whose frequencies the caller does
 // not need, are not synthesised: the channels are mixed before the costly
 // polyphase synthesis, which is linear, so it runs once.
-func (f *Frame) DecodeMono(out []float32, sbLimit int) int {
+//
+// With half 1, only the even samples are synthesised (288 per granule),
+// with 2 only the odd ones: the signal at half the rate, free of aliasing
+// as long as sbLimit is at most 16, the synthesis filter bank's own
+// leakage aside.
+func (f *Frame) DecodeMono(out []float32, sbLimit int, half int) int {
 	sbLimit = max(1, min(sbLimit, 32))
 	f.lineLimit = sbLimit * 18
 	nch := f.header.NumberOfChannels()
@@ -627,7 +632,14 @@ func (f *Frame) DecodeMono(out []float32, sbLimit int) int {
 		for i := sbLimit * 18; i < consts.SamplesPerGr; i++ {
 			d[i] = 0
 		}
-		f.synthesisMono(d, out[gr*consts.SamplesPerGr:(gr+1)*consts.SamplesPerGr])
+		n := consts.SamplesPerGr
+		if half != 0 {
+			n /= 2
+		}
+		f.synthesisMono(d, out[gr*n:(gr+1)*n], half)
+	}
+	if half != 0 {
+		return ng * consts.SamplesPerGr / 2
 	}
 	return ng * consts.SamplesPerGr
 }
@@ -692,7 +704,7 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 // synthesisMono is the polyphase synthesis filter bank for one granule of
 // one channel: per time slot, the 64-value matrixing is a 32-point DCT-II
 // (Lee's fast algorithm instead of a 64x32 product), the history a ring.
-func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32) {
+func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32, half int) {
 	v := &f.v_vec[0]
 	var s, tmp [32]float32
 	for ss := 0; ss < 18; ss++ {
@@ -711,28 +723,65 @@ func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32) {
 		for i := 17; i < 48; i++ {
 			w[i] = -s[48-i]
 		}
-		// Each output sample sums 16 products, in two passes of 8 kept in
-		// registers, rather than in memory over 8 passes.
-		o := (*[32]float32)(out[ss*32:])
-		d := &synthD
-		for h := 0; h < 8; h += 4 {
-			a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
-			b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
-			a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
-			b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
-			a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
-			b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
-			a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
-			b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
-			dh := (*[8][32]float32)(d[2*h:])
-			for j := range 32 {
-				sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
-					((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
-				if h == 0 {
-					o[j] = sum
-				} else {
-					o[j] += sum
-				}
+		if half != 0 {
+			f.window16((*[16]float32)(out[ss*16:]), half-1)
+		} else {
+			f.window32((*[32]float32)(out[ss*32:]))
+		}
+	}
+}
+
+// window32 computes the 32 output samples of a time slot from the
+// synthesis vector: each sums 16 products, in two passes of 8 kept in
+// registers, rather than in memory over 8 passes.
+func (f *Frame) window32(o *[32]float32) {
+	v := &f.v_vec[0]
+	d := &synthD
+	for h := 0; h < 8; h += 4 {
+		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
+		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
+		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
+		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
+		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
+		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
+		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
+		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
+		dh := (*[8][32]float32)(d[2*h:])
+		for j := range 32 {
+			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
+				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
+			if h == 0 {
+				o[j] = sum
+			} else {
+				o[j] += sum
+			}
+		}
+	}
+}
+
+// window16 is window32 for the even (odd = 0) or odd (1) output samples
+// only.
+func (f *Frame) window16(o *[16]float32, odd int) {
+	v := &f.v_vec[0]
+	d := &synthD
+	for h := 0; h < 8; h += 4 {
+		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
+		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
+		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
+		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
+		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
+		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
+		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
+		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
+		dh := (*[8][32]float32)(d[2*h:])
+		for k := range 16 {
+			j := (2*k + odd) & 31
+			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
+				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
+			if h == 0 {
+				o[k] = sum
+			} else {
+				o[k] += sum
 			}
 		}
 	}
