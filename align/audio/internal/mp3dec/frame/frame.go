@@ -854,25 +854,24 @@ func dct16(x *[16]float32) {
 }
 
 func dct8(x *[8]float32) {
-	var a, b [4]float32
-	for j := 0; j < 4; j++ {
-		u, w := x[j], x[7-j]
-		a[j] = u + w
-		b[j] = (u - w) * dctC8[j]
-	}
-	dct4(&a)
-	dct4(&b)
-	x[0], x[1] = a[0], b[0]+b[1]
-	x[2], x[3] = a[1], b[1]+b[2]
-	x[4], x[5] = a[2], b[2]+b[3]
-	x[6], x[7] = a[3], b[3]
+	// The two 4-point halves written out (a call each cost as much as
+	// their sums).
+	a0, a1, a2, a3 := x[0]+x[7], x[1]+x[6], x[2]+x[5], x[3]+x[4]
+	b0, b1, b2, b3 := (x[0]-x[7])*dctC8[0], (x[1]-x[6])*dctC8[1], (x[2]-x[5])*dctC8[2], (x[3]-x[4])*dctC8[3]
+	A0, A1, A2, A3 := dct4(a0, a1, a2, a3)
+	B0, B1, B2, B3 := dct4(b0, b1, b2, b3)
+	x[0], x[1] = A0, B0+B1
+	x[2], x[3] = A1, B1+B2
+	x[4], x[5] = A2, B2+B3
+	x[6], x[7] = A3, B3
 }
 
-func dct4(x *[4]float32) {
-	a0, a1 := x[0]+x[3], x[1]+x[2]
-	b0, b1 := (x[0]-x[3])*dctC4[0], (x[1]-x[2])*dctC4[1]
+// dct4 is the 4-point DCT-II of (x0, x1, x2, x3).
+func dct4(x0, x1, x2, x3 float32) (float32, float32, float32, float32) {
+	a0, a1 := x0+x3, x1+x2
+	b0, b1 := (x0-x3)*dctC4[0], (x1-x2)*dctC4[1]
 	// DCT-II of 2: (p+q, (p-q)·c2).
 	A0, A1 := a0+a1, (a0-a1)*dctC2
 	B0, B1 := b0+b1, (b0-b1)*dctC2
-	x[0], x[1], x[2], x[3] = A0, B0+B1, A1, B1
+	return A0, B0 + B1, A1, B1
 }
