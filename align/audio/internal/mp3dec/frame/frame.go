@@ -708,20 +708,23 @@ func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32, ha
 	v := &f.v_vec[0]
 	var s, tmp [32]float32
 	for ss := 0; ss < 18; ss++ {
-		for i := 0; i < 32; i++ {
+		for i := range s {
 			s[i] = d[i*18+ss]
 		}
 		dct32(&s, &tmp)
 		f.vOff = (f.vOff - 64) & 1023
-		w := v[f.vOff : f.vOff+64]
+		w := (*[64]float32)(v[f.vOff:])
 		// V[i] = X[16+i] for i < 16, 0 at 16, -X[48-i] up to 47, -X[i-48] after.
 		for i := 0; i < 16; i++ {
 			w[i] = s[16+i]
 			w[48+i] = -s[i]
 		}
 		w[16] = 0
-		for i := 17; i < 48; i++ {
-			w[i] = -s[48-i]
+		for i := 1; i < 16; i++ {
+			w[16+i] = -s[32-i]
+		}
+		for i := 0; i < 16; i++ {
+			w[32+i] = -s[16-i]
 		}
 		if half != 0 {
 			f.window16((*[16]float32)(out[ss*16:]), half-1)
