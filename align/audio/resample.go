@@ -9,13 +9,19 @@ type resampler struct {
 	// The next output sample sits at input position i + frac/den (in[i]
 	// is the sample at or before it); each output moves it on by
 	// num/den input samples, in integers, so it never drifts.
-	i         int
-	frac      int
-	num, den  int
-	in        []float32
-	taps      int       // kernel half-width in input samples, a multiple of 4
-	nphase    int       // kernel phases: den when that is few enough, else approximated
-	byPhase   []float32 // nphase rows of 2*taps weights
+	i        int
+	frac     int
+	num, den int
+	in       []float32
+	taps     int       // kernel half-width in input samples, a multiple of 8
+	nphase   int       // kernel phases: den when that is few enough, else approximated
+	byPhase  []float32 // nphase rows of 2*taps weights
+	// With den phases (exact), the positions repeat every den outputs:
+	// frac is then the index j in that cycle, byPhase's row j is output
+	// j's kernel and adv[j] how far the position moves after it, so no
+	// fraction is carried (its carry was a branch the processor could
+	// not predict).
+	adv       []int
 	flushed   bool
 	nIn, nOut int64 // input samples seen, output samples made
 }
@@ -60,9 +66,18 @@ func newResampler(from, to int) *resampler {
 	// i + ph/nphase, side by side in the order the inner loop reads them.
 	n := 2 * r.taps
 	r.byPhase = make([]float32, r.nphase*n)
-	for ph := range r.nphase {
+	exact := r.nphase == r.den
+	if exact {
+		r.adv = make([]int, r.den)
+	}
+	for row := range r.nphase {
+		ph := row
+		if exact {
+			ph = row * r.num % r.den
+			r.adv[row] = (ph + r.num) / r.den
+		}
 		for k := range n {
-			r.byPhase[ph*n+k] = kernel(float64(k+1-r.taps) - float64(ph)/float64(r.nphase))
+			r.byPhase[row*n+k] = kernel(float64(k+1-r.taps) - float64(ph)/float64(r.nphase))
 		}
 	}
 	// Start with taps of silence so the first output sample is centred on
@@ -117,18 +132,17 @@ func (r *resampler) out(p []float32) int {
 		// As many samples out as the input's length at the new rate.
 		limit = (r.nIn*int64(r.den) + int64(r.num) - 1) / int64(r.num)
 	}
-	exact := r.nphase == r.den
-	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
 	// The state in locals, not fields, for the loop: stored back after.
 	t, den, nphase := r.taps, r.den, r.nphase
-	in, kern := r.in, r.byPhase
+	in, kern, adv := r.in, r.byPhase, r.adv
 	pos, frac, made := r.i, r.frac, r.nOut
+	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
 	for n < len(p) && made != limit {
-		i, ph := pos, frac
-		if !exact {
-			ph = (frac*nphase*2 + den) / (2 * den)
-			if ph == nphase {
-				ph = 0
+		i, row := pos, frac
+		if adv == nil {
+			row = (frac*nphase*2 + den) / (2 * den)
+			if row == nphase {
+				row = 0
 				i++
 			}
 		}
@@ -139,7 +153,7 @@ func (r *resampler) out(p []float32) int {
 		// another.
 		var a0, a1, a2, a3, a4, a5, a6, a7 float32
 		x := in[i-t+1 : i+t+1]
-		w := kern[ph*2*t : (ph+1)*2*t]
+		w := kern[row*2*t : (row+1)*2*t]
 		w = w[:len(x)]
 		for k := 0; k+15 < len(x); k += 16 {
 			xx, ww := (*[16]float32)(x[k:]), (*[16]float32)(w[k:])
@@ -155,6 +169,13 @@ func (r *resampler) out(p []float32) int {
 		p[n] = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 		n++
 		made++
+		if adv != nil {
+			pos += adv[frac]
+			if frac++; frac == den {
+				frac = 0
+			}
+			continue
+		}
 		pos += whole
 		if frac += part; frac >= den {
 			frac -= den
