@@ -250,21 +250,30 @@ func (x *Extractor) frame(s []float32, prev float32) {
 }
 
 // ln is math.Log for the positive normal numbers the filter bank gives,
-// to within 1e-10: 2·atanh((m-1)/(m+1)) by its series for the mantissa m
-// in [√½, √2], plus the exponent times ln 2. It is a third of the cost
-// of math.Log, which checks for every special case.
+// to within 1e-10, at a fraction of its cost (no special cases, no
+// division): the exponent times ln 2, plus the logarithm of the
+// mantissa's nearest 1/128 step from a table, plus log1p of what is left
+// (under 1/128) by four terms of its series.
 func ln(x float64) float64 {
 	b := math.Float64bits(x)
 	e := int(b>>52) - 1023
+	i := b >> (52 - lnBits) & (1<<lnBits - 1)
 	m := math.Float64frombits(b&(1<<52-1) | 1023<<52) // [1, 2)
-	if m > math.Sqrt2 {
-		m *= 0.5
-		e++
-	}
-	s := (m - 1) / (m + 1)
-	z := s * s
-	return s*(2+z*(2.0/3+z*(2.0/5+z*(2.0/7+z*(2.0/9+z*(2.0/11)))))) + float64(e)*math.Ln2
+	r := m*lnInv[i] - 1
+	return float64(e)*math.Ln2 + lnTab[i] + r*(1-r*(0.5-r*(1.0/3-r*0.25)))
 }
+
+const lnBits = 7
+
+// lnTab[i] is the logarithm of the centre c of the mantissas whose top
+// bits are i, lnInv[i] 1/c.
+var lnTab, lnInv = func() (t, inv [1 << lnBits]float64) {
+	for i := range t {
+		c := 1 + (float64(i)+0.5)/(1<<lnBits)
+		t[i], inv[i] = math.Log(c), 1/c
+	}
+	return t, inv
+}()
 
 // PowerSpectrum computes the power spectra of real signals of one length,
 // a power of two, with a complex FFT of half that length.
