@@ -153,14 +153,14 @@ func (f *Frame) gainShort(gr, ch, sfb, win int) float64 {
 
 // requantizeLine scales the quantized value of line i by gain: |v|^(4/3)
 // with v's sign.
-func (f *Frame) requantizeLine(gr, ch, i int, gain float64) {
-	v := f.mainData.Is[gr][ch][i]
+func requantizeLine(x *[consts.SamplesPerGr]float32, i int, gain float64) {
+	v := x[i]
 	switch {
 	case v == 0:
 	case v < 0:
-		f.mainData.Is[gr][ch][i] = float32(gain * -powtab34[int(-v)])
+		x[i] = float32(gain * -powtab34[int(-v)])
 	default:
-		f.mainData.Is[gr][ch][i] = float32(gain * powtab34[int(v)])
+		x[i] = float32(gain * powtab34[int(v)])
 	}
 }
 
@@ -173,6 +173,7 @@ func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
 }
 
 func (f *Frame) requantize(gr int, ch int) {
+	x := &f.mainData.Is[gr][ch]
 	sfBandIndicesLong, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
 	// Determine type of block to process
 	if f.sideInfo.WinSwitchFlag[gr][ch] == 1 && f.sideInfo.BlockType[gr][ch] == 2 { // Short blocks
@@ -189,7 +190,7 @@ func (f *Frame) requantize(gr int, ch int) {
 					next_sfb = sfBandIndicesLong[sfb+1]
 					gain = f.gainLong(gr, ch, sfb)
 				}
-				f.requantizeLine(gr, ch, i, gain)
+				requantizeLine(x, i, gain)
 			}
 			// And next the remaining,non-zero,bands which uses short blocks
 			sfb = 3
@@ -208,7 +209,7 @@ func (f *Frame) requantize(gr int, ch int) {
 				for win := 0; win < 3; win++ {
 					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeLine(gr, ch, i, gain)
+						requantizeLine(x, i, gain)
 						i++
 					}
 				}
@@ -230,7 +231,7 @@ func (f *Frame) requantize(gr int, ch int) {
 				for win := 0; win < 3; win++ {
 					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeLine(gr, ch, i, gain)
+						requantizeLine(x, i, gain)
 						i++
 					}
 				}
@@ -250,7 +251,7 @@ func (f *Frame) requantize(gr int, ch int) {
 				next_sfb = sfBandIndicesLong[sfb+1]
 				gain = f.gainLong(gr, ch, sfb)
 			}
-			f.requantizeLine(gr, ch, i, gain)
+			requantizeLine(x, i, gain)
 		}
 	}
 }
