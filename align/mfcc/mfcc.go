@@ -285,6 +285,18 @@ func NewPowerSpectrum(n int) *PowerSpectrum { return &PowerSpectrum{newRealFFT(n
 // Power writes |X[k]|² for k = 0..n/2 of the DFT of x (n samples) to p.
 func (s *PowerSpectrum) Power(x, p []float64) { s.r.power(x, p) }
 
+// PowerWindowed is Power of x[i]·window[i], without a buffer for it.
+func (s *PowerSpectrum) PowerWindowed(x []float32, window, p []float64) {
+	r := s.r
+	h := r.n / 2
+	re, im := r.re[:h], r.im[:h]
+	x, window = x[:2*h], window[:2*h]
+	for i, j := range r.rev {
+		re[j], im[j] = float64(x[2*i])*window[2*i], float64(x[2*i+1])*window[2*i+1]
+	}
+	r.loaded(p)
+}
+
 // realFFT computes the power spectrum of a real signal with a complex FFT
 // of half its length (the even samples as real parts, the odd ones as
 // imaginary parts, then split), half the work of a complex FFT of it.

@@ -142,6 +142,26 @@ func TestRealFFT(t *testing.T) {
 	}
 }
 
+// PowerWindowed is Power of the windowed samples.
+func TestPowerWindowed(t *testing.T) {
+	const n = 1024
+	x := noise(float64(n)/Rate, 0.5)[:n]
+	w, xw := make([]float64, n), make([]float64, n)
+	for i := range w {
+		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/n)
+		xw[i] = float64(x[i]) * w[i]
+	}
+	ps := NewPowerSpectrum(n)
+	want, got := make([]float64, n/2+1), make([]float64, n/2+1)
+	ps.Power(xw, want)
+	ps.PowerWindowed(x, w, got)
+	for k := range want {
+		if got[k] != want[k] {
+			t.Fatalf("power[%d] = %v, want %v", k, got[k], want[k])
+		}
+	}
+}
+
 // ln agrees with math.Log over the range of filter bank energies.
 func TestLn(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
