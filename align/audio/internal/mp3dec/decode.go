@@ -17,10 +17,13 @@
 // and the subbands above a given bandwidth are not synthesised.
 //
 // It is github.com/hajimehoshi/go-mp3 v0.3.4 (Apache License 2.0, see
-// LICENSE), changed by podpipe for speed: a table instead of math.Pow in
-// requantization, a fast DCT in the synthesis filter bank, half the
-// products in the IMDCT, the channels mixed before synthesis, no
-// allocation per frame, and no scan of the file for its length.
+// LICENSE), changed by podpipe for speed: Huffman code words through
+// lookup tables, and none decoded above the bandwidth; the requantization
+// gain once per scale factor band, from a table; the IMDCTs as DCT-IVs (a
+// 9-point DFT for long blocks); a fast DCT in the synthesis filter bank,
+// the channels mixed before it, and only every other sample synthesised
+// when the bandwidth leaves room; no allocation per frame, and no scan of
+// the file for its length.
 package mp3dec
 
 import (
