@@ -257,13 +257,12 @@ func (f *Frame) requantize(gr int, ch int) {
 }
 
 func (f *Frame) reorder(gr int, ch int) {
-	var reBuf [consts.SamplesPerGr]float32
-	re := reBuf[:]
-
-	_, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
-
 	// Only reorder short blocks
 	if (f.sideInfo.WinSwitchFlag[gr][ch] == 1) && (f.sideInfo.BlockType[gr][ch] == 2) { // Short blocks
+		// The buffer is zeroed only for the blocks that need it.
+		var reBuf [consts.SamplesPerGr]float32
+		re := reBuf[:]
+		_, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
 		// Check if the first two subbands
 		// (=2*18 samples = 8 long or 3 short sfb's) uses long blocks
 		sfb := 0
