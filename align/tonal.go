@@ -34,7 +34,7 @@ const (
 type tonalTracker struct {
 	buf    []float32 // samples not yet analysed
 	window []float64
-	x, pow []float64
+	pow    []float64
 	ps     *mfcc.PowerSpectrum
 	hist   [tonalLag + 1][]bool // peak masks of recent analyses, ring
 	n      int                  // analyses done
@@ -42,7 +42,7 @@ type tonalTracker struct {
 }
 
 func newTonalTracker() *tonalTracker {
-	t := &tonalTracker{window: make([]float64, tonalWindow), x: make([]float64, tonalWindow),
+	t := &tonalTracker{window: make([]float64, tonalWindow),
 		pow: make([]float64, tonalWindow/2+1), ps: mfcc.NewPowerSpectrum(tonalWindow)}
 	for i := range t.window {
 		t.window[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(tonalWindow))
@@ -65,13 +65,12 @@ func (t *tonalTracker) write(s []float32) {
 }
 
 func (t *tonalTracker) analyse(s []float32) {
-	for i, v := range s {
-		t.x[i] = float64(v) * t.window[i]
-	}
-	t.ps.Power(t.x, t.pow)
+	t.ps.PowerWindowed(s, t.window, t.pow)
+	// Powers rather than decibels: every test below compares them, and
+	// a difference of tonalPeakDB is a ratio (no logarithm per bin).
 	var db [tonalHiBin + 9]float64
 	for k := range db {
-		db[k] = 10 * math.Log10(t.pow[k]+1e-12)
+		db[k] = t.pow[k] + 1e-12
 	}
 	mask := t.hist[t.n%len(t.hist)]
 	clear(mask)
@@ -116,15 +115,18 @@ func (t *tonalTracker) perFrame(n int) []float32 {
 	return out
 }
 
-// overMedian reports whether v stands tonalPeakDB or more over the median
-// of near (17 values): whether 9 of them lie that far under it, which is
+// overMedian reports whether power v stands tonalPeakDB or more over the
+// median of the powers near (17 values): whether 9 of them lie that far under it, which is
 // the same test without sorting.
 func overMedian(v float64, near []float64) bool {
 	n := 0
 	for _, x := range near {
-		if v-x >= tonalPeakDB {
+		if v >= x*peakRatio {
 			n++
 		}
 	}
 	return n >= len(near)/2+1
 }
+
+// peakRatio is tonalPeakDB as a ratio of powers.
+var peakRatio = math.Pow(10, tonalPeakDB/10)

@@ -56,18 +56,19 @@ func TestTonalPersistence(t *testing.T) {
 	}
 }
 
-// overMedian is the test "v - median ≥ tonalPeakDB" without sorting.
+// overMedian is the test "v over the median by tonalPeakDB (10 dB: ten
+// times the power) or more" without sorting.
 func TestOverMedian(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 2000 {
 		near := make([]float64, 17)
 		for i := range near {
-			near[i] = float64(rng.IntN(30)) - 15 // ties and exact 10 dB steps
+			near[i] = float64(rng.IntN(30) + 1) // ties and exact 10x steps
 		}
-		v := float64(rng.IntN(30))
+		v := float64(rng.IntN(300) + 1)
 		sorted := slices.Clone(near)
 		slices.Sort(sorted)
-		if want := v-sorted[8] >= tonalPeakDB; overMedian(v, near) != want {
+		if want := v >= 10*sorted[8]; overMedian(v, near) != want {
 			t.Fatalf("v %v near %v: overMedian %v, want %v", v, near, !want, want)
 		}
 	}

@@ -185,7 +185,13 @@ func openMP3(r io.ReadSeeker) (source, int, error) {
 		return nil, 0, fmt.Errorf("audio: mp3: %w", err)
 	}
 	in := bufio.NewReaderSize(io.LimitReader(r, max(info.AudioEnd-start, 0)), 64<<10)
-	s, rate, err := newMP3(in)
+	skip := int64(0) // samples at the file's rate
+	if info.EncoderDelay > 0 || info.EncoderPadding > 0 {
+		skip = int64(info.EncoderDelay) + mp3.DecoderDelay
+	}
+	// When the decoder gives every other sample, it gives the ones the
+	// first sample kept is among.
+	s, rate, err := newMP3(in, skip%2 == 1)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -194,9 +200,15 @@ func openMP3(r io.ReadSeeker) (source, int, error) {
 		if info.SampleRate < 32000 {
 			spf = 576 // MPEG-2 and 2.5 Layer III
 		}
-		s.skip = int64(info.EncoderDelay) + mp3.DecoderDelay
+		// The counts are at the file's rate; the decoder may give half
+		// of it (see newMP3).
+		div := int64(1)
+		if rate > 0 && info.SampleRate >= 2*rate {
+			div = int64(info.SampleRate / rate)
+		}
+		s.skip = skip / div
 		if info.Frames > 0 {
-			s.left = max(info.Frames*spf-int64(info.EncoderDelay)-int64(info.EncoderPadding), 0)
+			s.left = max(info.Frames*spf-int64(info.EncoderDelay)-int64(info.EncoderPadding), 0) / div
 		}
 	}
 	return s, rate, nil
@@ -219,12 +231,14 @@ func streamMP3(br *bufio.Reader) (source, int, error) {
 			return nil, 0, fmt.Errorf("%w: %w: an ID3v2 tag declares %d bytes, the file is shorter", ErrFormat, mp3.ErrTruncated, n)
 		}
 	}
-	return newMP3(br)
+	return newMP3(br, false)
 }
 
-func newMP3(r io.Reader) (*mp3Source, int, error) {
-	// Only the band the 16 kHz output keeps is synthesised.
-	d, err := mp3dec.NewDecoder(r, Rate/2)
+func newMP3(r io.Reader, odd bool) (*mp3Source, int, error) {
+	// Only the band the 16 kHz output keeps is synthesised, and from
+	// 32 kHz up only every other sample: the rate returned is then half
+	// the file's.
+	d, err := mp3dec.NewDecoder(r, Rate/2, odd)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: mp3: %v", ErrFormat, err)
 	}

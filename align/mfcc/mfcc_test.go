@@ -117,25 +117,85 @@ func abs(x int) int {
 	return x
 }
 
-// The half-size real FFT gives the power spectrum of a plain DFT.
+// The half-size real FFT gives the power spectrum of a plain DFT, at the
+// sizes the features (512) and the tonal tracker (1024) use.
 func TestRealFFT(t *testing.T) {
+	for _, n := range []int{8, 16, fftSize, 1024} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Sin(float64(i)*0.3) + 0.5*math.Cos(float64(i*i)*0.01)
+		}
+		got := make([]float64, n/2+1)
+		newRealFFT(n).power(x, got)
+		for k := range got {
+			var re, im float64
+			for j, v := range x {
+				a := -2 * math.Pi * float64(k*j) / float64(n)
+				re += v * math.Cos(a)
+				im += v * math.Sin(a)
+			}
+			want := re*re + im*im
+			if math.Abs(got[k]-want) > 1e-6*(1+want) {
+				t.Fatalf("n=%d: power[%d] = %v, want %v", n, k, got[k], want)
+			}
+		}
+	}
+}
+
+// PowerWindowed is Power of the windowed samples.
+func TestPowerWindowed(t *testing.T) {
+	const n = 1024
+	x := noise(float64(n)/Rate, 0.5)[:n]
+	w, xw := make([]float64, n), make([]float64, n)
+	for i := range w {
+		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/n)
+		xw[i] = float64(x[i]) * w[i]
+	}
+	ps := NewPowerSpectrum(n)
+	want, got := make([]float64, n/2+1), make([]float64, n/2+1)
+	ps.Power(xw, want)
+	ps.PowerWindowed(x, w, got)
+	for k := range want {
+		if got[k] != want[k] {
+			t.Fatalf("power[%d] = %v, want %v", k, got[k], want[k])
+		}
+	}
+}
+
+// ln agrees with math.Log over the range of filter bank energies.
+func TestLn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		x := math.Exp(rng.Float64()*80 - 40) // 4e-18 .. 2e17
+		if d := math.Abs(ln(x) - math.Log(x)); d > 1e-10 {
+			t.Fatalf("ln(%g) = %v, math.Log %v", x, ln(x), math.Log(x))
+		}
+	}
+	for _, x := range []float64{1e-8, 0.5, 1, math.Sqrt2, 2, 1e6} {
+		if d := math.Abs(ln(x) - math.Log(x)); d > 1e-10 {
+			t.Fatalf("ln(%g) = %v, math.Log %v", x, ln(x), math.Log(x))
+		}
+	}
+}
+
+func BenchmarkLn(b *testing.B) {
+	x, s := 1e-3, 0.0
+	for b.Loop() {
+		s += ln(x)
+		x *= 1.0001
+	}
+	_ = s
+}
+
+func BenchmarkPower(b *testing.B) {
 	x := make([]float64, fftSize)
 	for i := range x {
-		x[i] = math.Sin(float64(i)*0.3) + 0.5*math.Cos(float64(i*i)*0.01)
+		x[i] = math.Sin(float64(i) * 0.3)
 	}
-	got := make([]float64, fftSize/2+1)
-	newRealFFT(fftSize).power(x, got)
-	for k := range got {
-		var re, im float64
-		for n, v := range x {
-			a := -2 * math.Pi * float64(k*n) / fftSize
-			re += v * math.Cos(a)
-			im += v * math.Sin(a)
-		}
-		want := re*re + im*im
-		if math.Abs(got[k]-want) > 1e-6*(1+want) {
-			t.Fatalf("power[%d] = %v, want %v", k, got[k], want)
-		}
+	p := make([]float64, fftSize/2+1)
+	r := newRealFFT(fftSize)
+	for b.Loop() {
+		r.power(x, p)
 	}
 }
 

@@ -17,10 +17,13 @@
 // and the subbands above a given bandwidth are not synthesised.
 //
 // It is github.com/hajimehoshi/go-mp3 v0.3.4 (Apache License 2.0, see
-// LICENSE), changed by podpipe for speed: a table instead of math.Pow in
-// requantization, a fast DCT in the synthesis filter bank, half the
-// products in the IMDCT, the channels mixed before synthesis, no
-// allocation per frame, and no scan of the file for its length.
+// LICENSE), changed by podpipe for speed: Huffman code words through
+// lookup tables, and none decoded above the bandwidth; the requantization
+// gain once per scale factor band, from a table; the IMDCTs as DCT-IVs (a
+// 9-point DFT for long blocks); a fast DCT in the synthesis filter bank,
+// the channels mixed before it, and only every other sample synthesised
+// when the bandwidth leaves room; no allocation per frame, and no scan of
+// the file for its length.
 package mp3dec
 
 import (
@@ -35,6 +38,7 @@ type Decoder struct {
 	source     *source
 	sampleRate int
 	sbLimit    int
+	half       int // 0, or 1 + which of every two samples is synthesised: half the source rate
 	frame      *frame.Frame
 	pcm        [1152]float32
 	buf        []float32
@@ -44,7 +48,7 @@ func (d *Decoder) readFrame() error {
 	if err := d.nextFrame(); err != nil {
 		return err
 	}
-	n := d.frame.DecodeMono(d.pcm[:], d.sbLimit)
+	n := d.frame.DecodeMono(d.pcm[:], d.sbLimit, d.half)
 	d.buf = d.pcm[:n]
 	return nil
 }
@@ -80,14 +84,20 @@ func (d *Decoder) Read(p []float32) (int, error) {
 	return n, nil
 }
 
-// SampleRate returns the sample rate of the first frame, like 44100.
+// SampleRate returns the rate of the samples Read gives: the first
+// frame's, like 44100, or half of it when the bandwidth asked for leaves
+// room (see NewDecoder).
 func (d *Decoder) SampleRate() int {
 	return d.sampleRate
 }
 
 // NewDecoder decodes r, which must start at an MPEG audio frame or an
-// ID3v2 tag. Frequencies above bandwidth Hz may be left out (0 keeps all).
-func NewDecoder(r io.Reader, bandwidth int) (*Decoder, error) {
+// ID3v2 tag. Frequencies above bandwidth Hz may be left out (0 keeps all);
+// when bandwidth is at most a quarter of the sample rate, only every
+// other sample is synthesised, so the samples come at half the rate
+// (what is left out lies above that rate's Nyquist frequency): the even
+// ones, or with odd the odd ones.
+func NewDecoder(r io.Reader, bandwidth int, odd bool) (*Decoder, error) {
 	s := &source{reader: r}
 	d := &Decoder{source: s, sbLimit: 32}
 	if err := s.skipTags(); err != nil {
@@ -105,7 +115,14 @@ func NewDecoder(r io.Reader, bandwidth int) (*Decoder, error) {
 		// Subbands are rate/64 Hz wide.
 		width := freq / 64
 		d.sbLimit = min(32, (bandwidth+width-1)/width)
+		if d.sbLimit <= 16 {
+			d.half = 1
+			if odd {
+				d.half = 2
+			}
+			d.sampleRate = freq / 2
+		}
 	}
-	d.buf = d.pcm[:d.frame.DecodeMono(d.pcm[:], d.sbLimit)]
+	d.buf = d.pcm[:d.frame.DecodeMono(d.pcm[:], d.sbLimit, d.half)]
 	return d, nil
 }

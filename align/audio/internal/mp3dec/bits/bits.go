@@ -56,14 +56,34 @@ func (b *Bits) Bits(num int) int {
 		// TODO: Should this return error?
 		return 0
 	}
-	bb := make([]byte, 4)
-	copy(bb, b.vec[b.bytePos:])
-	tmp := (uint32(bb[0]) << 24) | (uint32(bb[1]) << 16) | (uint32(bb[2]) << 8) | (uint32(bb[3]))
-	tmp <<= uint(b.bitPos)
-	tmp >>= (32 - uint(num))
+	tmp := b.Peek32() >> (32 - uint(num))
 	b.bytePos += (b.bitPos + num) >> 3
 	b.bitPos = (b.bitPos + num) & 0x07
 	return int(tmp)
+}
+
+// Peek32 returns the next 32 bits, zeros past the end, without reading
+// them.
+func (b *Bits) Peek32() uint32 {
+	var v uint64
+	p := b.bytePos
+	if p >= 0 && p+5 <= len(b.vec) {
+		q := b.vec[p : p+5]
+		v = uint64(q[0])<<32 | uint64(q[1])<<24 | uint64(q[2])<<16 | uint64(q[3])<<8 | uint64(q[4])
+	} else {
+		for i := range 5 {
+			v <<= 8
+			if p+i >= 0 && p+i < len(b.vec) {
+				v |= uint64(b.vec[p+i])
+			}
+		}
+	}
+	return uint32(v >> (8 - uint(b.bitPos)))
+}
+
+// Skip moves on by n bits.
+func (b *Bits) Skip(n int) {
+	b.SetPos(b.BitPos() + n)
 }
 
 func (b *Bits) BitPos() int {

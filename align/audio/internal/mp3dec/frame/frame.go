@@ -102,11 +102,13 @@ func Read(source FullReader, position int64, prev *Frame) (frame *Frame, startPo
 	// Get main data (scalefactors and Huffman coded frequency data)
 	var prevM *bits.Bits
 	var reuse *maindata.MainData
+	lineLimit := 0
 	if prev != nil {
 		prevM = prev.mainDataBits
 		reuse = prev.mainData
+		lineLimit = prev.lineLimit
 	}
-	md, mdb, err := maindata.Read(source, prevM, h, si, reuse)
+	md, mdb, err := maindata.Read(source, prevM, h, si, reuse, lineLimit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -124,7 +126,9 @@ func (f *Frame) SamplingFrequency() (int, error) {
 	return f.header.SamplingFrequencyValue()
 }
 
-func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
+// gainLong is the requantization gain of long-block scale factor band
+// sfb: the same for every line of the band, so computed once per band.
+func (f *Frame) gainLong(gr, ch, sfb int) float64 {
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -132,17 +136,11 @@ func (f *Frame) requantizeProcessLong(gr, ch, is_pos, sfb int) {
 	pf_x_pt := float64(f.sideInfo.Preflag[gr][ch]) * pretab[sfb]
 	idx := -(sf_mult * (float64(f.mainData.ScalefacL[gr][ch][sfb]) + pf_x_pt)) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210)
-	tmp1 := pow2(idx)
-	tmp2 := 0.0
-	if f.mainData.Is[gr][ch][is_pos] < 0.0 {
-		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
-	} else {
-		tmp2 = powtab34[int(f.mainData.Is[gr][ch][is_pos])]
-	}
-	f.mainData.Is[gr][ch][is_pos] = float32(tmp1 * tmp2)
+	return pow2(idx)
 }
 
-func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
+// gainShort is gainLong for window win of a short block.
+func (f *Frame) gainShort(gr, ch, sfb, win int) float64 {
 	sf_mult := 0.5
 	if f.sideInfo.ScalefacScale[gr][ch] != 0 {
 		sf_mult = 1.0
@@ -150,14 +148,20 @@ func (f *Frame) requantizeProcessShort(gr, ch, is_pos, sfb, win int) {
 	idx := -(sf_mult * float64(f.mainData.ScalefacS[gr][ch][sfb][win])) +
 		0.25*(float64(f.sideInfo.GlobalGain[gr][ch])-210.0-
 			8.0*float64(f.sideInfo.SubblockGain[gr][ch][win]))
-	tmp1 := pow2(idx)
-	tmp2 := 0.0
-	if f.mainData.Is[gr][ch][is_pos] < 0 {
-		tmp2 = -powtab34[int(-f.mainData.Is[gr][ch][is_pos])]
-	} else {
-		tmp2 = powtab34[int(f.mainData.Is[gr][ch][is_pos])]
+	return pow2(idx)
+}
+
+// requantizeLine scales the quantized value of line i by gain: |v|^(4/3)
+// with v's sign.
+func requantizeLine(x *[consts.SamplesPerGr]float32, i int, gain float64) {
+	v := x[i]
+	switch {
+	case v == 0:
+	case v < 0:
+		x[i] = float32(gain * -powtab34[int(-v)])
+	default:
+		x[i] = float32(gain * powtab34[int(v)])
 	}
-	f.mainData.Is[gr][ch][is_pos] = float32(tmp1 * tmp2)
 }
 
 func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
@@ -169,6 +173,7 @@ func getSfBandIndicesArray(header *frameheader.FrameHeader) ([]int, []int) {
 }
 
 func (f *Frame) requantize(gr int, ch int) {
+	x := &f.mainData.Is[gr][ch]
 	sfBandIndicesLong, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
 	// Determine type of block to process
 	if f.sideInfo.WinSwitchFlag[gr][ch] == 1 && f.sideInfo.BlockType[gr][ch] == 2 { // Short blocks
@@ -178,12 +183,14 @@ func (f *Frame) requantize(gr int, ch int) {
 			// First process the 2 long block subbands at the start
 			sfb := 0
 			next_sfb := sfBandIndicesLong[sfb+1]
+			gain := f.gainLong(gr, ch, sfb)
 			for i := 0; i < 36; i++ {
 				if i == next_sfb {
 					sfb++
 					next_sfb = sfBandIndicesLong[sfb+1]
+					gain = f.gainLong(gr, ch, sfb)
 				}
-				f.requantizeProcessLong(gr, ch, i, sfb)
+				requantizeLine(x, i, gain)
 			}
 			// And next the remaining,non-zero,bands which uses short blocks
 			sfb = 3
@@ -200,8 +207,9 @@ func (f *Frame) requantize(gr int, ch int) {
 						sfBandIndicesShort[sfb]
 				}
 				for win := 0; win < 3; win++ {
+					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeProcessShort(gr, ch, i, sfb, win)
+						requantizeLine(x, i, gain)
 						i++
 					}
 				}
@@ -221,8 +229,9 @@ func (f *Frame) requantize(gr int, ch int) {
 						sfBandIndicesShort[sfb]
 				}
 				for win := 0; win < 3; win++ {
+					gain := f.gainShort(gr, ch, sfb, win)
 					for j := 0; j < win_len; j++ {
-						f.requantizeProcessShort(gr, ch, i, sfb, win)
+						requantizeLine(x, i, gain)
 						i++
 					}
 				}
@@ -235,24 +244,25 @@ func (f *Frame) requantize(gr int, ch int) {
 		if f.lineLimit > 0 {
 			n = min(n, f.lineLimit) // the lines above are not synthesised
 		}
+		gain := f.gainLong(gr, ch, sfb)
 		for i := 0; i < n; i++ {
 			if i == next_sfb {
 				sfb++
 				next_sfb = sfBandIndicesLong[sfb+1]
+				gain = f.gainLong(gr, ch, sfb)
 			}
-			f.requantizeProcessLong(gr, ch, i, sfb)
+			requantizeLine(x, i, gain)
 		}
 	}
 }
 
 func (f *Frame) reorder(gr int, ch int) {
-	var reBuf [consts.SamplesPerGr]float32
-	re := reBuf[:]
-
-	_, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
-
 	// Only reorder short blocks
 	if (f.sideInfo.WinSwitchFlag[gr][ch] == 1) && (f.sideInfo.BlockType[gr][ch] == 2) { // Short blocks
+		// The buffer is zeroed only for the blocks that need it.
+		var reBuf [consts.SamplesPerGr]float32
+		re := reBuf[:]
+		_, sfBandIndicesShort := getSfBandIndicesArray(&f.header)
 		// Check if the first two subbands
 		// (=2*18 samples = 8 long or 3 short sfb's) uses long blocks
 		sfb := 0
@@ -591,7 +601,12 @@ func pow2(idx float64) float64 {
 // hold 1152). Subbands from sbLimit up, whose frequencies the caller does
 // not need, are not synthesised: the channels are mixed before the costly
 // polyphase synthesis, which is linear, so it runs once.
-func (f *Frame) DecodeMono(out []float32, sbLimit int) int {
+//
+// With half 1, only the even samples are synthesised (288 per granule),
+// with 2 only the odd ones: the signal at half the rate, free of aliasing
+// as long as sbLimit is at most 16, the synthesis filter bank's own
+// leakage aside.
+func (f *Frame) DecodeMono(out []float32, sbLimit int, half int) int {
 	sbLimit = max(1, min(sbLimit, 32))
 	f.lineLimit = sbLimit * 18
 	nch := f.header.NumberOfChannels()
@@ -617,7 +632,14 @@ func (f *Frame) DecodeMono(out []float32, sbLimit int) int {
 		for i := sbLimit * 18; i < consts.SamplesPerGr; i++ {
 			d[i] = 0
 		}
-		f.synthesisMono(d, out[gr*consts.SamplesPerGr:(gr+1)*consts.SamplesPerGr])
+		n := consts.SamplesPerGr
+		if half != 0 {
+			n /= 2
+		}
+		f.synthesisMono(d, out[gr*n:(gr+1)*n], half)
+	}
+	if half != 0 {
+		return ng * consts.SamplesPerGr / 2
 	}
 	return ng * consts.SamplesPerGr
 }
@@ -656,14 +678,12 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 			*st = [18]float32{}
 			continue
 		}
-		zero := true
-		for _, v := range in {
-			if v != 0 {
-				zero = false
-				break
-			}
+		// Lines past the last non-zero one add nothing to the IMDCT.
+		n := len(in)
+		for n > 0 && in[n-1] == 0 {
+			n--
 		}
-		if zero {
+		if n == 0 {
 			copy(in, st[:])
 			*st = [18]float32{}
 			continue
@@ -673,7 +693,7 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 			bt = 0
 		}
 		var raw [36]float32
-		imdct.WinTo(&raw, in, bt)
+		imdct.WinTo(&raw, in, n, bt)
 		for i := 0; i < 18; i++ {
 			in[i] = raw[i] + st[i]
 			st[i] = raw[i+18]
@@ -684,41 +704,100 @@ func (f *Frame) hybridTo(gr, ch, sbLimit int) {
 // synthesisMono is the polyphase synthesis filter bank for one granule of
 // one channel: per time slot, the 64-value matrixing is a 32-point DCT-II
 // (Lee's fast algorithm instead of a 64x32 product), the history a ring.
-func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32) {
+func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32, half int) {
 	v := &f.v_vec[0]
 	var s, tmp [32]float32
 	for ss := 0; ss < 18; ss++ {
-		for i := 0; i < 32; i++ {
+		for i := range s {
 			s[i] = d[i*18+ss]
 		}
 		dct32(&s, &tmp)
 		f.vOff = (f.vOff - 64) & 1023
-		w := v[f.vOff : f.vOff+64]
+		w := (*[64]float32)(v[f.vOff:])
 		// V[i] = X[16+i] for i < 16, 0 at 16, -X[48-i] up to 47, -X[i-48] after.
 		for i := 0; i < 16; i++ {
 			w[i] = s[16+i]
 			w[48+i] = -s[i]
 		}
 		w[16] = 0
-		for i := 17; i < 48; i++ {
-			w[i] = -s[48-i]
+		for i := 1; i < 16; i++ {
+			w[16+i] = -s[32-i]
 		}
-		o := out[ss*32 : ss*32+32]
-		var acc [32]float32
-		for i := 0; i < 8; i++ {
-			a := v[(f.vOff+128*i)&1023:]
-			a = a[:32]
-			b := v[(f.vOff+128*i+96)&1023:]
-			b = b[:32]
-			da := synthDtbl[64*i : 64*i+32]
-			db := synthDtbl[64*i+32 : 64*i+64]
-			for j := range 32 {
-				acc[j] += a[j]*da[j] + b[j]*db[j]
-			}
+		for i := 0; i < 16; i++ {
+			w[32+i] = -s[16-i]
 		}
-		copy(o, acc[:])
+		if half != 0 {
+			f.window16((*[16]float32)(out[ss*16:]), half-1)
+		} else {
+			f.window32((*[32]float32)(out[ss*32:]))
+		}
 	}
 }
+
+// window32 computes the 32 output samples of a time slot from the
+// synthesis vector: each sums 16 products, in two passes of 8 kept in
+// registers, rather than in memory over 8 passes.
+func (f *Frame) window32(o *[32]float32) {
+	v := &f.v_vec[0]
+	d := &synthD
+	for h := 0; h < 8; h += 4 {
+		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
+		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
+		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
+		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
+		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
+		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
+		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
+		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
+		dh := (*[8][32]float32)(d[2*h:])
+		for j := range 32 {
+			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
+				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
+			if h == 0 {
+				o[j] = sum
+			} else {
+				o[j] += sum
+			}
+		}
+	}
+}
+
+// window16 is window32 for the even (odd = 0) or odd (1) output samples
+// only.
+func (f *Frame) window16(o *[16]float32, odd int) {
+	v := &f.v_vec[0]
+	d := &synthD
+	for h := 0; h < 8; h += 4 {
+		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
+		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
+		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
+		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
+		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
+		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
+		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
+		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
+		dh := (*[8][32]float32)(d[2*h:])
+		for k := range 16 {
+			j := (2*k + odd) & 31
+			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
+				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
+			if h == 0 {
+				o[k] = sum
+			} else {
+				o[k] += sum
+			}
+		}
+	}
+}
+
+// synthD is synthDtbl in rows of 32: rows 2i and 2i+1 weigh the two
+// halves of the synthesis vector that step i of the window reads.
+var synthD = func() (d [16][32]float32) {
+	for r := range d {
+		copy(d[r][:], synthDtbl[32*r:])
+	}
+	return d
+}()
 
 // dctCos[n] holds 1/(2cos((2j+1)π/(2n))) for the odd half of a DCT-II of
 // size n.
@@ -778,25 +857,24 @@ func dct16(x *[16]float32) {
 }
 
 func dct8(x *[8]float32) {
-	var a, b [4]float32
-	for j := 0; j < 4; j++ {
-		u, w := x[j], x[7-j]
-		a[j] = u + w
-		b[j] = (u - w) * dctC8[j]
-	}
-	dct4(&a)
-	dct4(&b)
-	x[0], x[1] = a[0], b[0]+b[1]
-	x[2], x[3] = a[1], b[1]+b[2]
-	x[4], x[5] = a[2], b[2]+b[3]
-	x[6], x[7] = a[3], b[3]
+	// The two 4-point halves written out (a call each cost as much as
+	// their sums).
+	a0, a1, a2, a3 := x[0]+x[7], x[1]+x[6], x[2]+x[5], x[3]+x[4]
+	b0, b1, b2, b3 := (x[0]-x[7])*dctC8[0], (x[1]-x[6])*dctC8[1], (x[2]-x[5])*dctC8[2], (x[3]-x[4])*dctC8[3]
+	A0, A1, A2, A3 := dct4(a0, a1, a2, a3)
+	B0, B1, B2, B3 := dct4(b0, b1, b2, b3)
+	x[0], x[1] = A0, B0+B1
+	x[2], x[3] = A1, B1+B2
+	x[4], x[5] = A2, B2+B3
+	x[6], x[7] = A3, B3
 }
 
-func dct4(x *[4]float32) {
-	a0, a1 := x[0]+x[3], x[1]+x[2]
-	b0, b1 := (x[0]-x[3])*dctC4[0], (x[1]-x[2])*dctC4[1]
+// dct4 is the 4-point DCT-II of (x0, x1, x2, x3).
+func dct4(x0, x1, x2, x3 float32) (float32, float32, float32, float32) {
+	a0, a1 := x0+x3, x1+x2
+	b0, b1 := (x0-x3)*dctC4[0], (x1-x2)*dctC4[1]
 	// DCT-II of 2: (p+q, (p-q)·c2).
 	A0, A1 := a0+a1, (a0-a1)*dctC2
 	B0, B1 := b0+b1, (b0-b1)*dctC2
-	x[0], x[1], x[2], x[3] = A0, B0+B1, A1, B1
+	return A0, B0 + B1, A1, B1
 }

@@ -345,25 +345,23 @@ var huffmanMain = [...]huffTables{
 	{huffmanTable[2773:], 31, 0},   // Table 33
 }
 
-func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
-	point := 0
-	error := 1
-	bitsleft := 32
-	treelen := huffmanMain[table_num].treelen
-	linbits := huffmanMain[table_num].linbits
-	if treelen == 0 { // Check for empty tables
-		return 0, 0, 0, 0, nil
-	}
-	htptr := huffmanMain[table_num].hufftable
+// walk follows the code word in word (its first bit the top one) down
+// table htptr from node point, bitsleft bits at most, and returns the
+// node it stops at, the bits it took, and whether that node is a leaf.
+func walk(htptr []uint16, treelen, point int, word uint32, bitsleft int) (int, int, bool) {
+	used := 0
 	for { // Start reading the Huffman code word,bit by bit
 		// Check if we've matched a code word
 		if (htptr[point] & 0xff00) == 0 {
-			error = 0
-			x = int((htptr[point] >> 4) & 0xf)
-			y = int(htptr[point] & 0xf)
-			break
+			return point, used, true
 		}
-		if m.Bit() != 0 { // Go right in tree
+		if bitsleft <= 0 {
+			return point, used, false
+		}
+		bit := word & 0x80000000
+		word <<= 1
+		used++
+		if bit != 0 { // Go right in tree
 			for (htptr[point] & 0xff) >= 250 {
 				point += int(htptr[point]) & 0xff
 			}
@@ -375,10 +373,80 @@ func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
 			point += int(htptr[point]) >> 8
 		}
 		bitsleft--
-		if bitsleft <= 0 || point >= treelen {
-			break
+		if point >= treelen {
+			return point, used, false
 		}
 	}
+}
+
+// lutBits is how many bits of a code word the lookup tables resolve at
+// once: most code words are shorter, and the rest continue from the node
+// the table names.
+const lutBits = 8
+
+// A lutEntry is what the first lutBits bits of a code word lead to: a
+// leaf after used bits, or the node to walk on from after all of them.
+type lutEntry struct {
+	point uint16
+	used  uint8
+	kind  uint8 // lutLeaf, lutNode or lutBad (walk from the top, to fail as before)
+}
+
+const (
+	lutBad = iota
+	lutLeaf
+	lutNode
+)
+
+var lut = func() (t [len(huffmanMain)][1 << lutBits]lutEntry) {
+	for n, h := range huffmanMain {
+		if h.treelen == 0 {
+			continue
+		}
+		for p := range 1 << lutBits {
+			point, used, leaf := walk(h.hufftable, h.treelen, 0, uint32(p)<<(32-lutBits), lutBits)
+			e := lutEntry{point: uint16(point), used: uint8(used)}
+			switch {
+			case leaf:
+				e.kind = lutLeaf
+			case used == lutBits && point < h.treelen:
+				e.kind = lutNode
+			}
+			t[n][p] = e
+		}
+	}
+	return t
+}()
+
+func Decode(m *bits.Bits, table_num int) (x, y, v, w int, err error) {
+	error := 1
+	treelen := huffmanMain[table_num].treelen
+	linbits := huffmanMain[table_num].linbits
+	if treelen == 0 { // Check for empty tables
+		return 0, 0, 0, 0, nil
+	}
+	htptr := huffmanMain[table_num].hufftable
+	// The code word's first bits go through the lookup table; a longer
+	// one is walked on bit by bit from the node it names. The bits
+	// taken are skipped at the end.
+	word := m.Peek32()
+	e := lut[table_num][word>>(32-lutBits)]
+	point, used, leaf := int(e.point), int(e.used), e.kind == lutLeaf
+	switch e.kind {
+	case lutNode:
+		var more int
+		point, more, leaf = walk(htptr, treelen, point, word<<lutBits, 32-lutBits)
+		used += more
+	case lutBad:
+		point, used, leaf = walk(htptr, treelen, 0, word, 32)
+	}
+	bitsleft := 32 - used
+	if leaf {
+		error = 0
+		x = int((htptr[point] >> 4) & 0xf)
+		y = int(htptr[point] & 0xf)
+	}
+	m.Skip(used)
 	if error != 0 { // Check for error.
 		err := fmt.Errorf("mp3: illegal Huff code in data. bleft = %d, point = %d. tab = %d.",
 			bitsleft, point, table_num)

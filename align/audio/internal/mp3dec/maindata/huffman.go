@@ -58,8 +58,24 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 		}
 		region_2_start = l[j]
 	}
+	// The lines of a long block from lineLimit up are not needed: stop
+	// decoding there (the part ends where Part2_3Length says, whatever
+	// is left unread). Short blocks interleave their windows, so they
+	// are decoded whole.
+	limit := consts.SamplesPerGr
+	if mainData.lineLimit > 0 && (sideInfo.WinSwitchFlag[gr][ch] != 1 || sideInfo.BlockType[gr][ch] != 2) {
+		limit = mainData.lineLimit
+	}
+	bigEnd := sideInfo.BigValues[gr][ch] * 2
+	if bigEnd > len(mainData.Is[gr][ch]) {
+		return fmt.Errorf("mp3: is_pos was too big: %d", bigEnd)
+	}
+	truncated := false
+	if bigEnd > limit {
+		bigEnd, truncated = limit+limit%2, true
+	}
 	// Read big_values using tables according to region_x_start
-	for is_pos := 0; is_pos < sideInfo.BigValues[gr][ch]*2; is_pos++ {
+	for is_pos := 0; is_pos < bigEnd; is_pos++ {
 		// #22
 		if is_pos >= len(mainData.Is[gr][ch]) {
 			return fmt.Errorf("mp3: is_pos was too big: %d", is_pos)
@@ -85,8 +101,8 @@ func readHuffman(m *bits.Bits, header frameheader.FrameHeader, sideInfo *sideinf
 	// Read small values until is_pos = 576 or we run out of huffman data
 	// TODO: Is this comment wrong?
 	table_num := sideInfo.Count1TableSelect[gr][ch] + 32
-	is_pos := sideInfo.BigValues[gr][ch] * 2
-	for is_pos <= 572 && m.BitPos() <= bit_pos_end {
+	is_pos := bigEnd
+	for !truncated && is_pos <= 572 && is_pos < limit && m.BitPos() <= bit_pos_end {
 		// Get next Huffman coded words
 		x, y, v, w, err := huffman.Decode(m, table_num)
 		if err != nil {
