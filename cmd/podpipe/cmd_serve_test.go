@@ -73,7 +73,7 @@ func TestServe(t *testing.T) {
 	}()
 
 	var feedURL string
-	for deadline := time.Now().Add(10 * time.Second); feedURL == "" && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(stepWait); feedURL == "" && time.Now().Before(deadline); {
 		for _, line := range strings.Split(out.String(), "\n") {
 			if u, ok := strings.CutPrefix(line, "feed: "); ok {
 				feedURL = u
@@ -106,7 +106,7 @@ func TestServe(t *testing.T) {
 		if err != nil {
 			t.Errorf("runServe after cancel: %v", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(stepWait):
 		t.Fatal("runServe did not stop after cancel")
 	}
 }

@@ -146,14 +146,15 @@ func (c *conn) Read(p []byte) (int, error) {
 	if c.idle <= 0 && c.answer <= 0 {
 		return c.Conn.Read(p)
 	}
+	// While an answer is awaited its deadline is the one that holds,
+	// whichever of FirstByte and Idle is the longer: a read that begins
+	// after the request went out (the transport's goroutines run in any
+	// order) waits as long as one that was pending before it.
 	var d time.Time
-	if c.idle > 0 {
-		d = time.Now().Add(c.idle)
-	}
 	if a := c.answerBy.Load(); a != 0 {
-		if by := time.Unix(0, a); d.IsZero() || by.After(d) {
-			d = by
-		}
+		d = time.Unix(0, a)
+	} else if c.idle > 0 {
+		d = time.Now().Add(c.idle)
 	}
 	if err := c.Conn.SetReadDeadline(d); err != nil {
 		return 0, err

@@ -172,3 +172,52 @@ func TestLongWrite(t *testing.T) {
 		t.Errorf("took %v: the reader was not slow", took)
 	}
 }
+
+// TestAnswerAfterWrite checks that FirstByte bounds the wait for an
+// answer also when the read begins after the request was written, and
+// Idle is longer: the transport's reading and writing goroutines run in
+// either order. The read used to wait for the later of the two limits,
+// so that a silent server held it for Idle (an hour here) instead.
+func TestAnswerAfterWrite(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		s, err := l.Accept()
+		if err == nil {
+			accepted <- s // reads nothing, answers nothing
+		}
+	}()
+	raw, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conn{Conn: raw, answer: 100 * time.Millisecond, idle: time.Hour}
+	defer c.Close()
+	defer func() {
+		if s := <-accepted; s != nil {
+			s.Close()
+		}
+	}()
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan error, 1)
+	go func() {
+		var b [1]byte
+		_, err := c.Read(b[:])
+		read <- err
+	}()
+	select {
+	case err := <-read:
+		var te *TimeoutError
+		if !errors.As(err, &te) || err.Error() != "no answer for 100ms" {
+			t.Fatalf("Read: %v, want no answer for 100ms", err)
+		}
+	case <-time.After(5 * time.Minute): // far below the hour of Idle
+		t.Fatal("the read after the write waited for Idle, not FirstByte")
+	}
+}

@@ -22,6 +22,13 @@ import (
 	"github.com/podpipe/podpipe/transcript/markdown"
 )
 
+// pageWait bounds each wait for the page in the browser. A step takes
+// well under a second on an idle machine, and many times that under the
+// race detector on a loaded machine (a whole test took up to 94 s, when
+// its steps had 90 s together). A wait ends as soon as the page is
+// there: the bound only stops a test that hangs.
+const pageWait = 2 * time.Minute
+
 // writeWAV writes a quiet 440 Hz tone: real audio for the page's player,
 // so seeking is tested against a loaded media element.
 func writeWAV(t *testing.T, name string, d time.Duration) {
@@ -86,7 +93,7 @@ func TestChromium(t *testing.T) {
 	}
 
 	ctx := headless.Browser(t, chromium)
-	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	tctx, tcancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer tcancel()
 
 	// Collect console messages and dialogs while the page runs.
@@ -133,7 +140,7 @@ func TestChromium(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").readyState >= 1`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").readyState >= 1`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("the audio never loaded: %v", err)
 	}
 	bodyText, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.body.innerText`))
@@ -180,7 +187,7 @@ func TestChromium(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").currentTime > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").currentTime > 0`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("clicking a time did not seek: %v", err)
 	}
 	got, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`(function () { var a = document.getElementById("player"); a.pause(); return a.currentTime; })()`))

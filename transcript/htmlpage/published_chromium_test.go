@@ -108,7 +108,7 @@ func TestChromiumPublishedPage(t *testing.T) {
 	}
 
 	ctx := headless.Browser(t, chromium)
-	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	tctx, tcancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer tcancel()
 	shots := filepath.Join("testdata", "out")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
@@ -141,14 +141,14 @@ func TestChromiumPublishedPage(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").readyState >= 1`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").readyState >= 1`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("the audio never loaded: %v", err)
 	}
 	want := eval(`parseFloat(document.getElementById("u4").dataset.start)`)
 	if want <= 0 {
 		t.Fatalf("#u4 starts at %v", want)
 	}
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").currentTime > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`document.getElementById("player").currentTime > 0`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Fatalf("#u4 did not seek the player: %v", err)
 	}
 	if got := eval(`document.getElementById("player").currentTime`); math.Abs(got-want) > 0.5 {
@@ -158,7 +158,7 @@ func TestChromiumPublishedPage(t *testing.T) {
 	// The captions: the <track> loads and has the transcript's cues.
 	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](`(function () {
 		var tr = document.querySelector("track"); return tr && tr.readyState === 2 && tr.track.cues && tr.track.cues.length > 0;
-	})()`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	})()`, chromedp.WithPollingTimeout(pageWait))); err != nil {
 		t.Errorf("the captions track did not load: %v", err)
 	}
 

@@ -9,6 +9,7 @@ package headless
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -29,6 +30,10 @@ func Browser(t testing.TB, path string) context.Context {
 		chromedp.Flag("no-default-browser-check", true),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.UserDataDir(t.TempDir()),
+		// Chromium prints its address within a second on an idle
+		// machine; a loaded one (the whole suite under the race detector)
+		// may take many times that, and chromedp gives it 20 s.
+		chromedp.WSURLReadTimeout(2*time.Minute),
 	)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); acancel() })
