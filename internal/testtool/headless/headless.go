@@ -28,6 +28,9 @@ func Browser(t testing.TB, path string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-default-browser-check", true),
+		// A container's /dev/shm is often 64 MB, too small for
+		// Chromium's shared memory: it crashes tabs there.
+		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.UserDataDir(t.TempDir()),
 		// Chromium prints its address within a second on an idle
