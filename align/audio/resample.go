@@ -137,33 +137,15 @@ func (r *resampler) out(p []float32) int {
 	in, kern, adv := r.in, r.byPhase, r.adv
 	pos, frac, made := r.i, r.frac, r.nOut
 	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
-	if t == 8 && adv != nil {
+	if t == 8 && adv != nil && len(kern) == 16*len(adv) {
 		// 22.05 kHz to 16 kHz, the usual case: one 16-weight kernel per
-		// output, unrolled, summed in the same order as the general loop
-		// below so both give the same samples.
-		for n < len(p) && made != limit {
-			if pos+8 >= len(in) {
-				break
-			}
-			xx := (*[16]float32)(in[pos-7:])
-			ww := (*[16]float32)(kern[frac*16:])
-			a0 := xx[0]*ww[0] + xx[8]*ww[8]
-			a1 := xx[1]*ww[1] + xx[9]*ww[9]
-			a2 := xx[2]*ww[2] + xx[10]*ww[10]
-			a3 := xx[3]*ww[3] + xx[11]*ww[11]
-			a4 := xx[4]*ww[4] + xx[12]*ww[12]
-			a5 := xx[5]*ww[5] + xx[13]*ww[13]
-			a6 := xx[6]*ww[6] + xx[14]*ww[14]
-			a7 := xx[7]*ww[7] + xx[15]*ww[15]
-			p[n] = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-			n++
-			made++
-			pos += adv[frac]
-			if frac++; frac == den {
-				frac = 0
-			}
+		// output (resample16, in SSE on amd64).
+		q := p
+		if limit >= made && int64(len(q)) > limit-made {
+			q = q[:limit-made]
 		}
-		r.i, r.frac, r.nOut = pos, frac, made
+		n, pos, frac = resample16(q, in, kern, adv, pos, frac)
+		r.i, r.frac, r.nOut = pos, frac, made+int64(n)
 		return n
 	}
 	for n < len(p) && made != limit {
