@@ -137,6 +137,17 @@ func (r *resampler) out(p []float32) int {
 	in, kern, adv := r.in, r.byPhase, r.adv
 	pos, frac, made := r.i, r.frac, r.nOut
 	whole, part := r.num/r.den, r.num%r.den // the step, without a division per sample
+	if t == 8 && adv != nil && len(kern) == 16*len(adv) {
+		// 22.05 kHz to 16 kHz, the usual case: one 16-weight kernel per
+		// output (resample16, in SSE on amd64).
+		q := p
+		if limit >= made && int64(len(q)) > limit-made {
+			q = q[:limit-made]
+		}
+		n, pos, frac = resample16(q, in, kern, adv, pos, frac)
+		r.i, r.frac, r.nOut = pos, frac, made+int64(n)
+		return n
+	}
 	for n < len(p) && made != limit {
 		i, row := pos, frac
 		if adv == nil {

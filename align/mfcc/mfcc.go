@@ -419,25 +419,7 @@ func fft(re, im []float64, r *realFFT) {
 		w1r, w1i = w1r[:len(w2r)], w1i[:len(w2r)]
 		w2i, w3r, w3i = w2i[:len(w2r)], w3r[:len(w2r)], w3i[:len(w2r)]
 		for start := 0; start < n; start += 4 * q {
-			r0, r1, r2, r3 := re[start:start+q], re[start+q:start+2*q], re[start+2*q:start+3*q], re[start+3*q:start+4*q]
-			i0, i1, i2, i3 := im[start:start+q], im[start+q:start+2*q], im[start+2*q:start+3*q], im[start+3*q:start+4*q]
-			r0, r1, r2, r3 = r0[:len(w2r)], r1[:len(w2r)], r2[:len(w2r)], r3[:len(w2r)]
-			i0, i1, i2, i3 = i0[:len(w2r)], i1[:len(w2r)], i2[:len(w2r)], i3[:len(w2r)]
-			for k := range w2r {
-				t0r, t0i := r0[k], i0[k]
-				t1r, t1i := w2r[k]*r1[k]-w2i[k]*i1[k], w2r[k]*i1[k]+w2i[k]*r1[k]
-				t2r, t2i := w1r[k]*r2[k]-w1i[k]*i2[k], w1r[k]*i2[k]+w1i[k]*r2[k]
-				t3r, t3i := w3r[k]*r3[k]-w3i[k]*i3[k], w3r[k]*i3[k]+w3i[k]*r3[k]
-				sr, si := t0r+t1r, t0i+t1i
-				dr, di := t0r-t1r, t0i-t1i
-				pr, pi := t2r+t3r, t2i+t3i
-				mr, mi := t2r-t3r, t2i-t3i
-				r0[k], i0[k] = sr+pr, si+pi
-				r2[k], i2[k] = sr-pr, si-pi
-				// ∓i·m = (±mi, ∓mr)
-				r1[k], i1[k] = dr+mi, di-mr
-				r3[k], i3[k] = dr-mi, di+mr
-			}
+			radix4(re[start:start+4*q], im[start:start+4*q], w1r, w1i, w2r, w2i, w3r, w3i)
 		}
 	}
 	// A last single stage when the number of stages left is odd.

@@ -218,3 +218,32 @@ func TestCoefRange(t *testing.T) {
 		t.Errorf("Quantize(-117.3) = %d", q)
 	}
 }
+
+// radix4 (SSE2 on amd64) gives radix4Go's values exactly.
+func TestRadix4(t *testing.T) {
+	val := func(i, k int) float64 { return math.Sin(float64(i*7919+k*104729) * 0.001) }
+	for _, q := range []int{2, 4, 16, 64, 3} {
+		tw := make([][]float64, 6)
+		for i := range tw {
+			tw[i] = make([]float64, q)
+			for k := range tw[i] {
+				tw[i][k] = val(i+10, k)
+			}
+		}
+		re, im := make([]float64, 4*q), make([]float64, 4*q)
+		for k := range re {
+			re[k], im[k] = val(1, k), val(2, k)
+		}
+		wre, wim := append([]float64(nil), re...), append([]float64(nil), im...)
+		radix4(re, im, tw[0], tw[1], tw[2], tw[3], tw[4], tw[5])
+		radix4Go(wre, wim, tw[0], tw[1], tw[2], tw[3], tw[4], tw[5])
+		for k := range re {
+			if re[k] != wre[k] || im[k] != wim[k] {
+				t.Fatalf("q %d, value %d: %g%+gi, want %g%+gi", q, k, re[k], im[k], wre[k], wim[k])
+			}
+		}
+		if re[0] == val(1, 0) {
+			t.Fatalf("q %d: values unchanged", q)
+		}
+	}
+}

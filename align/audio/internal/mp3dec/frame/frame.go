@@ -734,60 +734,40 @@ func (f *Frame) synthesisMono(d *[consts.SamplesPerGr]float32, out []float32, ha
 	}
 }
 
-// window32 computes the 32 output samples of a time slot from the
-// synthesis vector: each sums 16 products, in two passes of 8 kept in
-// registers, rather than in memory over 8 passes.
-func (f *Frame) window32(o *[32]float32) {
+// window32Go computes the 32 output samples of a time slot from the
+// synthesis vector, each a sum of 16 products taken row by row in order
+// (row 2k reads the vector at vOff+128k, row 2k+1 at vOff+128k+96): the
+// order window32SSE adds them in, so that every build gives the same
+// samples and window16's are exactly every other one of them. The
+// products are rounded before they are added (float32(...)), as SSE
+// does, so that no build fuses them into the sums.
+func (f *Frame) window32Go(o *[32]float32) {
 	v := &f.v_vec[0]
-	d := &synthD
-	for h := 0; h < 8; h += 4 {
-		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
-		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
-		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
-		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
-		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
-		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
-		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
-		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
-		dh := (*[8][32]float32)(d[2*h:])
-		for j := range 32 {
-			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
-				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
-			if h == 0 {
-				o[j] = sum
-			} else {
-				o[j] += sum
-			}
+	var acc [32]float32
+	for r := range synthD {
+		row := (*[32]float32)(v[(f.vOff+64*r+32*(r&1))&1023:])
+		d := &synthD[r]
+		for j := range acc {
+			acc[j] += float32(row[j] * d[j])
 		}
 	}
+	*o = acc
 }
 
 // window16 is window32 for the even (odd = 0) or odd (1) output samples
-// only.
+// only, summed in the same order.
 func (f *Frame) window16(o *[16]float32, odd int) {
 	v := &f.v_vec[0]
-	d := &synthD
-	for h := 0; h < 8; h += 4 {
-		a0 := (*[32]float32)(v[(f.vOff+128*h)&1023:])
-		b0 := (*[32]float32)(v[(f.vOff+128*h+96)&1023:])
-		a1 := (*[32]float32)(v[(f.vOff+128*h+128)&1023:])
-		b1 := (*[32]float32)(v[(f.vOff+128*h+224)&1023:])
-		a2 := (*[32]float32)(v[(f.vOff+128*h+256)&1023:])
-		b2 := (*[32]float32)(v[(f.vOff+128*h+352)&1023:])
-		a3 := (*[32]float32)(v[(f.vOff+128*h+384)&1023:])
-		b3 := (*[32]float32)(v[(f.vOff+128*h+480)&1023:])
-		dh := (*[8][32]float32)(d[2*h:])
-		for k := range 16 {
+	var acc [16]float32
+	for r := range synthD {
+		row := (*[32]float32)(v[(f.vOff+64*r+32*(r&1))&1023:])
+		d := &synthD[r]
+		for k := range acc {
 			j := (2*k + odd) & 31
-			sum := (a0[j]*dh[0][j] + b0[j]*dh[1][j]) + (a1[j]*dh[2][j] + b1[j]*dh[3][j]) +
-				((a2[j]*dh[4][j] + b2[j]*dh[5][j]) + (a3[j]*dh[6][j] + b3[j]*dh[7][j]))
-			if h == 0 {
-				o[k] = sum
-			} else {
-				o[k] += sum
-			}
+			acc[k] += float32(row[j] * d[j])
 		}
 	}
+	*o = acc
 }
 
 // synthD is synthDtbl in rows of 32: rows 2i and 2i+1 weigh the two

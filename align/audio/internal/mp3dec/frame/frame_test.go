@@ -37,3 +37,22 @@ func TestDCT32(t *testing.T) {
 		}
 	}
 }
+
+// The window as built for this machine (SSE on amd64) gives window32Go's
+// sums exactly, at every position of the ring.
+func TestWindow32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var f Frame
+	for i := range f.v_vec[0] {
+		f.v_vec[0][i] = float32(rng.Float64()*2 - 1)
+	}
+	for off := 0; off < 1024; off += 64 {
+		f.vOff = off
+		var got, want [32]float32
+		f.window32(&got)
+		f.window32Go(&want)
+		if got != want {
+			t.Fatalf("vOff %d: %v, want %v", off, got, want)
+		}
+	}
+}
