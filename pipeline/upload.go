@@ -87,6 +87,17 @@ func (w *publisher) audioFile() audioFile {
 	return sg.CreateStaged
 }
 
+// partSummer is the store when it signs the parts of an upload with
+// their SHA-256 and takes them from the caller (storage.PartSummer); nil
+// otherwise, and in a dry run, which uploads nothing.
+func (w *publisher) partSummer() storage.PartSummer {
+	ps, ok := w.store.(storage.PartSummer)
+	if !ok || w.dryRun {
+		return nil
+	}
+	return ps
+}
+
 func (w *publisher) put(ctx context.Context, a *artifact) error {
 	opts := storage.PutOptions{
 		ContentType:  a.contentType,
@@ -144,6 +155,7 @@ func (w *publisher) putStream(ctx context.Context, a *artifact, opts storage.Put
 		defer st.Done()
 		body = &countingFile{readSeekerAt: r, size: a.size, stage: st}
 	}
+	opts.PartSHA256 = a.stream.partSums
 	if _, err := w.store.Put(ctx, a.key, body, a.size, opts); err != nil {
 		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 	}
