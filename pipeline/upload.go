@@ -47,9 +47,22 @@ func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format
 // time of their own. The log and res list them in the order of arts.
 func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) error {
 	outs := make([]uploaded, len(arts))
-	// The first failure stops the others and is the one returned.
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	// The first failure stops the others and is the one returned (the
+	// others' then only say they were stopped).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+		cancel()
+	}
 	var wg sync.WaitGroup
 	for i, a := range arts {
 		if a.size < progressMin || w.dryRun {
@@ -60,28 +73,24 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 			defer wg.Done()
 			outs[i] = w.uploadOne(ctx, a)
 			if outs[i].err != nil {
-				cancel(outs[i].err)
+				fail(outs[i].err)
 			}
 		}()
 	}
 	for i, a := range arts {
 		if a.size < progressMin || w.dryRun {
 			if outs[i] = w.uploadOne(ctx, a); outs[i].err != nil {
-				cancel(outs[i].err)
+				fail(outs[i].err)
 				break
 			}
 		}
 	}
 	wg.Wait()
-	failed := false
 	for i, a := range arts {
 		o := outs[i]
 		switch {
-		case o.err != nil:
-			failed = true
+		case o.err != nil, o.line == "": // failed, or not reached
 			continue
-		case o.line == "":
-			continue // not reached
 		case o.skipped:
 			res.Skipped = append(res.Skipped, a.key)
 		default:
@@ -90,10 +99,7 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 		}
 		w.logf("%s", o.line)
 	}
-	if failed {
-		return context.Cause(ctx)
-	}
-	return nil
+	return first
 }
 
 // uploaded is what uploadOne did with one artifact: its log line, and
