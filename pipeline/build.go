@@ -193,7 +193,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 	if err != nil {
 		return err
 	}
-	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(), hash.audio, p.opt.Progress)
+	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(), p.partSummer(), hash.audio, p.opt.Progress)
 	if err != nil {
 		return err
 	}

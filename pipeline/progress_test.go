@@ -32,9 +32,9 @@ func TestProgress(t *testing.T) {
 	for _, re := range []string{
 		`(?m)^reading the audio of 01-p99-observability\.md: 1:20 of 1:20 \(100%\), \d+× real time$`,
 		`(?m)^reading the audio of 01-p99-observability\.md: done, 1:20 in \d+:\d\d$`,
-		`(?m)^uploading episodes/04-platform-engineering/04-platform-engineering-[0-9a-f]+\.mp3: 6 MB of 6 MB \(100%\), \d+ [kMG]?B/s$`,
+		`(?m)^uploading episodes/04-platform-engineering/04-platform-engineering-[0-9a-f]+\.mp3: 6 MB of 6 MB \(100%\), \d+(\.\d+)? [kMG]?B/s$`,
 		`(?m)^uploading episodes/04-platform-engineering/04-platform-engineering-[0-9a-f]+\.mp3: done, 6 MB in \d+:\d\d$`,
-		`(?m)^tagging \S*episodes/04-platform-engineering\.mp3: 5 MB of 5 MB \(100%\), \d+ [kMG]?B/s$`,
+		`(?m)^tagging \S*episodes/04-platform-engineering\.mp3: 5 MB of 5 MB \(100%\), \d+(\.\d+)? [kMG]?B/s$`,
 		`(?m)^tagging \S*episodes/04-platform-engineering\.mp3: done, 5 MB in \d+:\d\d$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/podpipe/podpipe/id3"
 	"github.com/podpipe/podpipe/progress"
+	"github.com/podpipe/podpipe/storage"
 )
 
 // tagging is what the published audio's tag says besides the episode
@@ -43,8 +44,14 @@ type tagging struct {
 // source's. The source's sum and version are returned for the change
 // detection's source hash.
 //
+// When the source is read to hash it and parts is not nil (a store that
+// signs the parts of an upload with their SHA-256), the same read hashes
+// the content's parts too, cut where parts says, for the upload to sign
+// them with (storage.PutOptions.PartSHA256) rather than read them once
+// more.
+//
 // Work of progressMin bytes or more is reported to rep as it goes.
-func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, known audioSum, rep progress.Reporter) (a *artifact, sum audioSum, err error) {
+func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts storage.PartSummer, known audioSum, rep progress.Reporter) (a *artifact, sum audioSum, err error) {
 	ext := e.audio.ext()
 	var tag []byte
 	var audioStart int64
@@ -94,7 +101,7 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, known a
 			return nil, sum, fmt.Errorf("%s: %w", e.audio.name, eofIsChange(err))
 		}
 	}
-	var hashes []hash.Hash
+	var hashes []io.Writer
 	if h != nil {
 		hashes = append(hashes, h)
 	}
@@ -129,11 +136,19 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, known a
 			return nil, sum, fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
 		}
 	} else {
+		var ph *partHasher
 		if h != nil {
 			// The store reads the source as it uploads, and the key
-			// the upload goes to needs the sum first.
+			// the upload goes to needs the sum first. The parts'
+			// sums, which the upload would read the source again
+			// for, come from the same read, on a core of their own.
+			if parts != nil {
+				ph = &partHasher{size: parts.PartSize(a.size)}
+				ph.Write(tag)
+				hashes = append(hashes, ph)
+			}
 			body, done := progressReader(src, frames, "reading "+e.audio.name, rep)
-			n, err := copyHashed(io.Discard, body, h)
+			n, err := copyHashed(io.Discard, body, hashes...)
 			done()
 			if err != nil {
 				return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
@@ -143,6 +158,9 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, known a
 			}
 		}
 		a.stream = &taggedAudio{name: e.audio.name, tag: tag, src: e.audio.path, start: audioStart, n: frames, ver: sum.ver}
+		if ph != nil {
+			a.stream.partSums = ph.sums()
+		}
 	}
 	if h != nil {
 		sum.sum = hex.EncodeToString(h.Sum(nil))
@@ -240,6 +258,10 @@ type taggedAudio struct {
 	start int64
 	n     int64
 	ver   fileVersion // the source's, as the tag and the sum were made from it
+	// partSums are the SHA-256 of the content's parts, as the store
+	// cuts them (storage.PartSummer), from the read that made the sum;
+	// nil when the content was not read.
+	partSums []string
 }
 
 // open opens the content for reading, at offsets too (the S3 store reads
@@ -384,11 +406,12 @@ const (
 	copyBufs = 4
 )
 
-// copyHashed copies src to dst and writes every byte to each of hashes as
+// copyHashed copies src to dst and writes every byte to each of hashes (a
+// hash.Hash, a partHasher: writers that never fail) as
 // well, reading src once: each hash runs in a goroutine of its own beside
 // the writes, so on a machine with cores to spare the copy takes about as
 // long as the slowest of them rather than as long as all of them.
-func copyHashed(dst io.Writer, src io.Reader, hashes ...hash.Hash) (int64, error) {
+func copyHashed(dst io.Writer, src io.Reader, hashes ...io.Writer) (int64, error) {
 	type chunk struct {
 		b    []byte
 		done *sync.WaitGroup
@@ -402,7 +425,7 @@ func copyHashed(dst io.Writer, src io.Reader, hashes ...hash.Hash) (int64, error
 		go func() {
 			defer workers.Done()
 			for c := range q {
-				h.Write(c.b) // a hash.Hash never fails
+				h.Write(c.b) // never fails
 				c.done.Done()
 			}
 		}()
@@ -443,6 +466,48 @@ func copyHashed(dst io.Writer, src io.Reader, hashes ...hash.Hash) (int64, error
 			return n, rerr
 		}
 	}
+}
+
+// partHasher hashes what is written to it in parts of size bytes, each
+// with a SHA-256 of its own, as a store that signs the parts of an upload
+// with their SHA-256 cuts the content (storage.PartSummer).
+type partHasher struct {
+	size int64
+	h    hash.Hash // of the part being written, nil before its first byte
+	n    int64     // bytes of it written
+	done []string
+}
+
+func (p *partHasher) Write(b []byte) (int, error) {
+	total := len(b)
+	for len(b) > 0 {
+		if p.h == nil {
+			p.h, p.n = sha256.New(), 0
+		}
+		k := min(int64(len(b)), p.size-p.n)
+		p.h.Write(b[:k])
+		p.n += k
+		b = b[k:]
+		if p.n == p.size {
+			p.done = append(p.done, hex.EncodeToString(p.h.Sum(nil)))
+			p.h = nil
+		}
+	}
+	return total, nil
+}
+
+// sums returns the parts' sums, the last part's however short; empty
+// content is one empty part.
+func (p *partHasher) sums() []string {
+	if p.h != nil || len(p.done) == 0 {
+		h := p.h
+		if h == nil {
+			h = sha256.New()
+		}
+		p.done = append(p.done, hex.EncodeToString(h.Sum(nil)))
+		p.h = nil
+	}
+	return p.done
 }
 
 // id3Tag is the ID3 tag of the published audio.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,37 +42,95 @@ func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format
 // upload puts each artifact unless the store already holds the same
 // content under its key (the sha256 or recipe stored with the object
 // decides)
-// (step 6, upload).
+// (step 6, upload). A large artifact (the audio) goes up while the small
+// ones do, one after the other, beside it: their round trips then cost no
+// time of their own. The log and res list them in the order of arts.
 func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) error {
-	for _, a := range arts {
-		if !w.force {
-			info, err := w.store.Stat(ctx, a.key)
-			switch {
-			case err == nil && a.storedAs(info):
-				res.Skipped = append(res.Skipped, a.key)
-				w.logf("unchanged: %s", a.key)
-				if a.staged {
-					os.Remove(a.path)
-				}
-				continue
-			case err != nil && !errors.Is(err, fs.ErrNotExist):
-				return err
-			}
+	outs := make([]uploaded, len(arts))
+	// The first failure stops the others and is the one returned (the
+	// others' then only say they were stopped).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
 		}
-		if w.dryRun {
-			w.logf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)
-			res.Uploaded = append(res.Uploaded, a.key)
-			res.BytesUploaded += a.size
+		mu.Unlock()
+		cancel()
+	}
+	var wg sync.WaitGroup
+	for i, a := range arts {
+		if a.size < progressMin || w.dryRun {
 			continue
 		}
-		if err := w.put(ctx, a); err != nil {
-			return err
-		}
-		res.Uploaded = append(res.Uploaded, a.key)
-		res.BytesUploaded += a.size
-		w.logf("uploaded: %s (%s)", a.key, FormatBytes(a.size))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = w.uploadOne(ctx, a)
+			if outs[i].err != nil {
+				fail(outs[i].err)
+			}
+		}()
 	}
-	return nil
+	for i, a := range arts {
+		if a.size < progressMin || w.dryRun {
+			if outs[i] = w.uploadOne(ctx, a); outs[i].err != nil {
+				fail(outs[i].err)
+				break
+			}
+		}
+	}
+	wg.Wait()
+	for i, a := range arts {
+		o := outs[i]
+		switch {
+		case o.err != nil, o.line == "": // failed, or not reached
+			continue
+		case o.skipped:
+			res.Skipped = append(res.Skipped, a.key)
+		default:
+			res.Uploaded = append(res.Uploaded, a.key)
+			res.BytesUploaded += a.size
+		}
+		w.logf("%s", o.line)
+	}
+	return first
+}
+
+// uploaded is what uploadOne did with one artifact: its log line, and
+// whether the store had it already.
+type uploaded struct {
+	line    string
+	skipped bool
+	err     error
+}
+
+// uploadOne puts an artifact unless the store holds it already (upload).
+func (w *publisher) uploadOne(ctx context.Context, a *artifact) uploaded {
+	if !w.force {
+		info, err := w.store.Stat(ctx, a.key)
+		switch {
+		case err == nil && a.storedAs(info):
+			if a.staged {
+				os.Remove(a.path)
+			}
+			return uploaded{line: "unchanged: " + a.key, skipped: true}
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return uploaded{err: err}
+		}
+	}
+	if w.dryRun {
+		return uploaded{line: fmt.Sprintf("would upload: %s (%s, %s)", a.key, FormatBytes(a.size), a.contentType)}
+	}
+	if err := w.put(ctx, a); err != nil {
+		return uploaded{err: err}
+	}
+	return uploaded{line: fmt.Sprintf("uploaded: %s (%s)", a.key, FormatBytes(a.size))}
 }
 
 // audioFile is where the published audio is written: in the store's
@@ -85,6 +144,17 @@ func (w *publisher) audioFile() audioFile {
 		return nil
 	}
 	return sg.CreateStaged
+}
+
+// partSummer is the store when it signs the parts of an upload with
+// their SHA-256 and takes them from the caller (storage.PartSummer); nil
+// otherwise, and in a dry run, which uploads nothing.
+func (w *publisher) partSummer() storage.PartSummer {
+	ps, ok := w.store.(storage.PartSummer)
+	if !ok || w.dryRun {
+		return nil
+	}
+	return ps
 }
 
 func (w *publisher) put(ctx context.Context, a *artifact) error {
@@ -144,6 +214,7 @@ func (w *publisher) putStream(ctx context.Context, a *artifact, opts storage.Put
 		defer st.Done()
 		body = &countingFile{readSeekerAt: r, size: a.size, stage: st}
 	}
+	opts.PartSHA256 = a.stream.partSums
 	if _, err := w.store.Put(ctx, a.key, body, a.size, opts); err != nil {
 		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 	}

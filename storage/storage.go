@@ -42,6 +42,13 @@ type PutOptions struct {
 	Metadata     map[string]string // user metadata, e.g. "sha256"; keys lower-case ASCII
 	IfMatch      string            // write only if the current ETag equals this
 	IfNoneMatch  bool              // write only if the object does not exist
+	// PartSHA256 is the hex SHA-256 of each part of the content, in
+	// order, cut at the size a PartSummer store says (PartSize): the
+	// store signs each part with its sum instead of reading the part
+	// once more to hash it. The server checks each part against its
+	// sum, so content that is not what was hashed is refused. nil, or
+	// sums of another number of parts: the store hashes the parts.
+	PartSHA256 []string
 }
 
 // Store is a flat namespace of objects named by slash-separated keys.
@@ -95,6 +102,16 @@ type FilePutter interface {
 	// fails before the object is replaced (a failed precondition, say),
 	// the file is still at path, unchanged.
 	PutFile(ctx context.Context, key, path string, size int64, sum string, opts PutOptions) (ObjectInfo, error)
+}
+
+// PartSummer is implemented by stores that upload the content in parts,
+// each signed with its SHA-256 (S3), and take the sums from
+// PutOptions.PartSHA256 when the caller has them: one that reads the
+// content anyway (to name it) then hashes its parts in the same read.
+type PartSummer interface {
+	// PartSize is the size of the parts a Put of size bytes is cut
+	// into (the last one may be shorter).
+	PartSize(size int64) int64
 }
 
 // Stager is implemented by stores that have a place of their own where a

@@ -55,12 +55,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/podpipe/podpipe/internal/netbound"
 	"github.com/podpipe/podpipe/rules"
@@ -612,11 +614,49 @@ func (s *Store) putObject(ctx context.Context, key string, body io.ReadSeeker, s
 	if opts.IfNoneMatch {
 		in.IfNoneMatch = aws.String("*")
 	}
-	out, err := s.client.PutObject(ctx, in)
+	out, err := s.client.PutObject(ctx, in, signedWith(partSums(opts, size, s.PartSize(size)), 1))
 	if err != nil {
 		return nil, err
 	}
 	return out.ETag, nil
+}
+
+// PartSize implements storage.PartSummer: the store's part size, or
+// larger when the object would need more than S3's 10,000 parts.
+func (s *Store) PartSize(size int64) int64 {
+	if size > 0 && (size+s.partSize-1)/s.partSize > maxParts {
+		return (size + maxParts - 1) / maxParts
+	}
+	return s.partSize
+}
+
+// partSums is opts.PartSHA256 when it has a sum for each of the parts
+// of size bytes cut at partSize, else nil (the parts are then hashed as
+// they are signed).
+func partSums(opts storage.PutOptions, size, partSize int64) []string {
+	n := max(1, (size+partSize-1)/partSize)
+	if size < 0 || int64(len(opts.PartSHA256)) != n {
+		return nil
+	}
+	return opts.PartSHA256
+}
+
+// signedWith has the request for part num (from 1) signed with its sum
+// in sums, rather than with the SHA-256 the SDK would read the body once
+// more to compute; with no sums, it changes nothing. The server checks
+// the body against the sum, so a part that is not what was hashed is
+// refused.
+func signedWith(sums []string, num int32) func(*s3.Options) {
+	if sums == nil {
+		return func(*s3.Options) {}
+	}
+	sum := sums[num-1]
+	return s3.WithAPIOptions(func(st *middleware.Stack) error {
+		return st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("PodpipePartSHA256",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				return next.HandleFinalize(v4.SetPayloadHash(ctx, sum), in)
+			}), (&v4.ComputePayloadSHA256{}).ID(), middleware.Before)
+	})
 }
 
 // sectionAt is the part of an io.ReaderAt from off to size.
@@ -662,10 +702,8 @@ type part struct {
 // few pooled buffers, the first of which may be first, a whole part
 // already read. It returns the object's size and ETag.
 func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *sectionAt, first []byte, size int64, opts storage.PutOptions) (int64, *string, error) {
-	partSize := s.partSize
-	if size > 0 && (size+partSize-1)/partSize > maxParts {
-		partSize = (size + maxParts - 1) / maxParts
-	}
+	partSize := s.PartSize(size)
+	sums := partSums(opts, size, partSize)
 	create := &s3.CreateMultipartUploadInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(s.prefix + key),
@@ -730,7 +768,7 @@ func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *se
 					PartNumber:    aws.Int32(p.num),
 					Body:          p.body,
 					ContentLength: aws.Int64(p.size),
-				})
+				}, signedWith(sums, p.num))
 				p.done()
 				if err != nil {
 					cancel(err)

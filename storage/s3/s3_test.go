@@ -3,6 +3,8 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -685,5 +687,60 @@ func TestConditionalPutRace(t *testing.T) {
 	}
 	if n := proxy.Injected()[faultproxy.ResetRequest]; n != before {
 		t.Errorf("a Put refused up front still sent its body (%d more PUTs)", n-before)
+	}
+}
+
+// TestPartSums checks that the parts are signed with the sums the caller
+// gives (PutOptions.PartSHA256) and that the server holds them to it: the
+// right sums store the content, in one part and in several, and a wrong
+// one is refused, leaving nothing.
+func TestPartSums(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: endpoint, PathStyle: true, PartSize: minPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := func(data []byte) []string {
+		size := st.PartSize(int64(len(data)))
+		var out []string
+		for off := int64(0); off < int64(len(data)); off += size {
+			s := sha256.Sum256(data[off:min(off+size, int64(len(data)))])
+			out = append(out, hex.EncodeToString(s[:]))
+		}
+		return out
+	}
+	for _, size := range []int{1 << 20, 2*minPartSize + 12345} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7 / 5)
+		}
+		key := fmt.Sprintf("summed-%d.mp3", size)
+		if _, err := st.Put(ctx, key, bytes.NewReader(data), int64(size), storage.PutOptions{PartSHA256: sums(data)}); err != nil {
+			t.Fatalf("Put of %d bytes with their parts' sums: %v", size, err)
+		}
+		rc, _, err := st.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%s: got %d bytes (%v), not what was put", key, len(got), err)
+		}
+
+		wrong := sums(data)
+		last := len(wrong) - 1
+		wrong[last] = wrong[0][1:] + "0"
+		if len(wrong) == 1 {
+			wrong[last] = strings.Repeat("ab", 32)
+		}
+		bad := "wrong-" + key
+		if _, err := st.Put(ctx, bad, bytes.NewReader(data), int64(size), storage.PutOptions{PartSHA256: wrong}); err == nil {
+			t.Fatalf("Put of %d bytes with a wrong part sum succeeded", size)
+		}
+		if _, err := st.Stat(ctx, bad); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Stat after the refused Put: %v", err)
+		}
 	}
 }
