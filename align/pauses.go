@@ -64,6 +64,11 @@ type item struct {
 	// the item starts; a soft, bounded pull (see hintCost).
 	hinted bool
 	hint   time.Duration
+	// keep is the gap tier 1 started the item on (when kept). Where that
+	// is a strong boundary, the hint pulls the item to no place with
+	// weaker evidence than it (see holds).
+	kept bool
+	keep int
 }
 
 // gap is a pause or music stretch, in frames [start, end).
@@ -640,6 +645,31 @@ func searchIn(items []item, l *layout, pinned, margins bool, b *searchBand, tab 
 		}
 		return -gapBonus * min(l.gaps[g].seconds()-float64(l.gaps[g].music)/100, gapBonusCap)
 	}
+	// newVoice says whether item u starts another speaker's turn.
+	newVoice := func(u int) bool {
+		return u > 0 && !items[u].cue && !items[u-1].cue && items[u].speaker != items[u-1].speaker
+	}
+	// evidence is how strongly gap g says item u starts there: its pause
+	// and, at a change of speaker, the change of voice (what bonus and
+	// changeGain take off the cost).
+	evidence := func(u, g int) float64 {
+		e := -bonus(g)
+		if newVoice(u) {
+			e += changeGain * l.change[g]
+		}
+		return e
+	}
+	// holds reports whether gap g is a strong boundary for item u: a
+	// clear pause (silence of gapBonusCap or more, the most a pause
+	// counts) where the speaker changes and the voice changes more than
+	// at the episode's median gap. Reverberation smears one voice into
+	// the next, so the change at a true turn can stay under changeDoubt
+	// in a reverberant room: the pause carries such a boundary.
+	holds := func(u, g int) bool {
+		gp := l.gaps[g]
+		return newVoice(u) && !gp.dip && gp.seconds()-float64(gp.music)/100 >= gapBonusCap &&
+			(!l.measured || l.change[g] > 0)
+	}
 	// enter is what starting item u on gap g costs: anchors and hints.
 	enter := func(u, g int) float64 {
 		it := items[u]
@@ -653,7 +683,14 @@ func searchIn(items []item, l *layout, pinned, margins bool, b *searchBand, tab 
 			c += 0.5 * d * d
 		}
 		if it.hinted && !it.cue {
-			c += hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
+			h := hintCost(float64(l.gaps[g].end)/100 - it.hint.Seconds())
+			if it.kept && g != it.keep && holds(u, it.keep) && evidence(u, g) < evidence(u, it.keep) {
+				// The warp may not draw a turn off a strong boundary
+				// to a weaker one: it pulls no harder there than it
+				// does at tier 1's boundary.
+				h = max(h, hintCost(float64(l.gaps[it.keep].end)/100-it.hint.Seconds()))
+			}
+			c += h
 		}
 		return c
 	}
