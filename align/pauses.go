@@ -478,6 +478,13 @@ var searchCells = 2 << 20
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
 	b := newSearchBand(items, l)
+	if !b.full {
+		// Before this search's tables are taken, so that the coarse
+		// search's reuse them and the peak stays one table's.
+		if c := coarseCentre(items, l, pinned); c != nil {
+			b.centre(c)
+		}
+	}
 	// Room for the widest band, so that recentring reuses the tables;
 	// and the tables of the last search, when large enough (the
 	// wrong-audio check runs a dozen searches of one size).
@@ -505,6 +512,87 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 		b.centre(c)
 	}
 }
+
+// coarseCentre places the items on a coarse layout, the longest pauses
+// and every stretch of music of l, as many as a whole table of
+// searchCells holds, and returns the gaps of l that placement starts
+// each item on (and ends the last on), for the band's centre; nil when
+// the coarse layout has too few gaps to tell (fewer than coarseGaps per
+// item).
+//
+// The text's length alone puts the band where the episode's speech would
+// be if everyone spoke at one pace. Over hours the pace drifts (a fast
+// guest's hour, then a slow one's), and once the true placement lies
+// further from that than the band's half-width, the band holds none of it
+// and the search settles on a wrong placement that need not press against
+// the band's edges, so recentring does not find the true one. Turns mostly
+// start on the longer pauses, which the coarse layout keeps, so its
+// placement lies near the true one however the pace drifts.
+func coarseCentre(items []item, l *layout, pinned bool) []int {
+	n, G := len(items), len(l.gaps)
+	k := searchCells / (n + 1)
+	if k < coarseGaps*n || k >= G {
+		return nil
+	}
+	// The k longest pauses, with the music, the first gap and the last.
+	var order []int
+	keep := make([]bool, G)
+	keep[0], keep[G-1] = true, true
+	kept := 2
+	for g := 1; g < G-1; g++ {
+		if l.gaps[g].music > 0 {
+			keep[g] = true
+			kept++
+		} else {
+			order = append(order, g)
+		}
+	}
+	pause := func(g int) float64 {
+		if l.gaps[g].dip {
+			return 0
+		}
+		return l.gaps[g].seconds()
+	}
+	if kept > k {
+		return nil // music everywhere: no room for pauses
+	}
+	sort.SliceStable(order, func(i, j int) bool { return pause(order[i]) > pause(order[j]) })
+	for _, g := range order {
+		if kept >= k {
+			break
+		}
+		keep[g] = true
+		kept++
+	}
+	idx := make([]int, 0, kept)
+	for g, ok := range keep {
+		if ok {
+			idx = append(idx, g)
+		}
+	}
+	c := &layout{gaps: make([]gap, len(idx)), speech: make([]float64, len(idx)),
+		music: make([]float64, len(idx)+1), change: make([]float64, len(idx)), measured: l.measured}
+	for i, g := range idx {
+		c.gaps[i] = l.gaps[g]
+		c.speech[i] = l.speech[g]
+		c.music[i+1] = c.music[i] + l.music[g+1] - l.music[g]
+		c.change[i] = l.change[g]
+	}
+	p, _ := search(items, c, pinned, false) // a whole table: (n+1)·kept ≤ searchCells
+	if p == nil {
+		return nil
+	}
+	out := make([]int, n+1)
+	for u := range p {
+		out[u] = idx[p[u].first]
+	}
+	out[n] = idx[p[n-1].last]
+	return out
+}
+
+// coarseGaps is how many gaps per item the coarse layout needs to place
+// the items near where they belong (see coarseCentre).
+const coarseGaps = 2
 
 // searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
 // the last item ends); off[u] is where row u starts in the search's tables.
