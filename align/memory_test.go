@@ -70,7 +70,7 @@ func testSearchBand(t *testing.T, items []item, l *layout) {
 	if want == nil {
 		t.Fatal("no placement")
 	}
-	for _, cells := range []int{1 << 16, 1 << 15} {
+	for _, cells := range []int{1 << 16, 1 << 15, 1 << 14} {
 		searchCells = cells
 		if b := newSearchBand(items, l); b.full {
 			t.Fatalf("%d cells: the band is the whole table", cells)

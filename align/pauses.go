@@ -478,12 +478,11 @@ var searchCells = 2 << 20
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
 	b := newSearchBand(items, l)
+	// Before this search's tables are taken, so that the coarse search
+	// reuses them and the peak stays one table's.
+	var coarse []int
 	if !b.full {
-		// Before this search's tables are taken, so that the coarse
-		// search's reuse them and the peak stays one table's.
-		if c := coarseCentre(items, l, pinned); c != nil {
-			b.centre(c)
-		}
+		coarse = coarseCentre(items, l, pinned)
 	}
 	// Room for the widest band, so that recentring reuses the tables;
 	// and the tables of the last search, when large enough (the
@@ -496,6 +495,22 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 	if margins {
 		tab.rest = slices.Grow(tab.rest[:0], cells)
 	}
+	out, cost := searchAround(items, l, pinned, margins, b, tab)
+	if coarse != nil {
+		// The band around the coarse placement too; the cheaper
+		// placement wins, so it is never worse than the text's
+		// length alone.
+		b.centre(coarse)
+		if o, c := searchAround(items, l, pinned, margins, b, tab); o != nil && c < cost {
+			out, cost = o, c
+		}
+	}
+	return out, cost
+}
+
+// searchAround runs the search in the band b, recentring it (at most
+// three times) while the placement found runs near an edge.
+func searchAround(items []item, l *layout, pinned, margins bool, b *searchBand, tab *searchTables) ([]placement, float64) {
 	for try := 0; ; try++ {
 		out, cost := searchIn(items, l, pinned, margins, b, tab)
 		if out == nil || try == 3 || b.full {
@@ -514,11 +529,10 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 }
 
 // coarseCentre places the items on a coarse layout, the longest pauses
-// and every stretch of music of l, as many as a whole table of
-// searchCells holds, and returns the gaps of l that placement starts
-// each item on (and ends the last on), for the band's centre; nil when
-// the coarse layout has too few gaps to tell (fewer than coarseGaps per
-// item).
+// and every stretch of music of l, and returns the gaps of l that
+// placement starts each item on (and ends the last on), for a second
+// centre of the band; nil when the coarse layout would not be much
+// coarser than l.
 //
 // The text's length alone puts the band where the episode's speech would
 // be if everyone spoke at one pace. Over hours the pace drifts (a fast
@@ -526,13 +540,16 @@ func search(items []item, l *layout, pinned, margins bool) ([]placement, float64
 // further from that than the band's half-width, the band holds none of it
 // and the search settles on a wrong placement that need not press against
 // the band's edges, so recentring does not find the true one. Turns mostly
-// start on the longer pauses, which the coarse layout keeps, so its
-// placement lies near the true one however the pace drifts.
+// start on the longer pauses, which the coarse layout keeps: as many as a
+// whole table of searchCells holds, and at least coarseGaps per item, in
+// which case the coarse search runs in a band of its own, centred by the
+// text's length but spanning more of the episode than the fine band, its
+// gaps being sparser.
 func coarseCentre(items []item, l *layout, pinned bool) []int {
 	n, G := len(items), len(l.gaps)
-	k := searchCells / (n + 1)
-	if k < coarseGaps*n || k >= G {
-		return nil
+	k := max(searchCells/(n+1), coarseGaps*n)
+	if k*2 > G {
+		return nil // hardly coarser
 	}
 	// The k longest pauses, with the music, the first gap and the last.
 	var order []int
@@ -578,7 +595,7 @@ func coarseCentre(items []item, l *layout, pinned bool) []int {
 		c.music[i+1] = c.music[i] + l.music[g+1] - l.music[g]
 		c.change[i] = l.change[g]
 	}
-	p, _ := search(items, c, pinned, false) // a whole table: (n+1)·kept ≤ searchCells
+	p, _ := search(items, c, pinned, false)
 	if p == nil {
 		return nil
 	}
@@ -590,8 +607,8 @@ func coarseCentre(items []item, l *layout, pinned bool) []int {
 	return out
 }
 
-// coarseGaps is how many gaps per item the coarse layout needs to place
-// the items near where they belong (see coarseCentre).
+// coarseGaps is how many gaps per item the coarse layout keeps at least
+// (see coarseCentre).
 const coarseGaps = 2
 
 // searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
