@@ -477,29 +477,33 @@ var searchCells = 2 << 20
 // more the best placement that starts it elsewhere (marginReach or more
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
-	b := newSearchBand(items, l)
-	// Before this search's tables are taken, so that the coarse search
-	// reuses them and the peak stays one table's.
-	var coarse []int
-	if !b.full {
-		coarse = coarseCentre(items, l, pinned)
-	}
-	// Room for the widest band, so that recentring reuses the tables;
-	// and the tables of the last search, when large enough (the
-	// wrong-audio check runs a dozen searches of one size).
-	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
 	tab := takeTables()
 	defer keepTables(tab)
+	return searchWith(items, l, pinned, margins, tab)
+}
+
+// searchWith is search with the tables tab.
+func searchWith(items []item, l *layout, pinned, margins bool, tab *searchTables) ([]placement, float64) {
+	b := newSearchBand(items, l)
+	// Room for the widest band, so that recentring reuses the tables;
+	// and the tables of the last search, when large enough (the
+	// wrong-audio check runs a dozen searches of one size). The coarse
+	// search needs no more.
+	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
 	tab.cost = slices.Grow(tab.cost[:0], cells)
 	tab.back = slices.Grow(tab.back[:0], cells)
 	if margins {
 		tab.rest = slices.Grow(tab.rest[:0], cells)
 	}
+	var coarse []int
+	if !b.full {
+		coarse = coarseCentre(items, l, pinned, tab)
+	}
 	out, cost := searchAround(items, l, pinned, margins, b, tab)
-	if coarse != nil {
-		// The band around the coarse placement too; the cheaper
-		// placement wins, so it is never worse than the text's
-		// length alone.
+	if coarse != nil && !b.holds(coarse) {
+		// The band around the coarse placement too, when the band
+		// searched did not hold it; the cheaper placement wins, so it
+		// is never worse than the text's length alone.
 		b.centre(coarse)
 		if o, c := searchAround(items, l, pinned, margins, b, tab); o != nil && c < cost {
 			out, cost = o, c
@@ -540,14 +544,17 @@ func searchAround(items []item, l *layout, pinned, margins bool, b *searchBand, 
 // further from that than the band's half-width, the band holds none of it
 // and the search settles on a wrong placement that need not press against
 // the band's edges, so recentring does not find the true one. Turns mostly
-// start on the longer pauses, which the coarse layout keeps: as many as a
-// whole table of searchCells holds, and at least coarseGaps per item, in
-// which case the coarse search runs in a band of its own, centred by the
-// text's length but spanning more of the episode than the fine band, its
-// gaps being sparser.
-func coarseCentre(items []item, l *layout, pinned bool) []int {
+// start on the longer pauses, which the coarse layout keeps: up to
+// coarseKeep per item as a whole table of searchCells allows, and at
+// least coarseGaps per item, in which case the coarse search runs in a
+// band of its own, centred by the text's length but spanning more of the
+// episode than the fine band, its gaps being sparser.
+func coarseCentre(items []item, l *layout, pinned bool, tab *searchTables) []int {
 	n, G := len(items), len(l.gaps)
-	k := max(searchCells/(n+1), coarseGaps*n)
+	// No more than a whole table of searchCells holds, nor than
+	// coarseKeep gaps per item: enough to place the items near where
+	// they belong, for a fraction of the fine search's work.
+	k := max(min(searchCells/(n+1), coarseKeep*n), coarseGaps*n)
 	if k*2 > G {
 		return nil // hardly coarser
 	}
@@ -595,7 +602,7 @@ func coarseCentre(items []item, l *layout, pinned bool) []int {
 		c.music[i+1] = c.music[i] + l.music[g+1] - l.music[g]
 		c.change[i] = l.change[g]
 	}
-	p, _ := search(items, c, pinned, false)
+	p, _ := searchWith(items, c, pinned, false, tab)
 	if p == nil {
 		return nil
 	}
@@ -607,9 +614,12 @@ func coarseCentre(items []item, l *layout, pinned bool) []int {
 	return out
 }
 
-// coarseGaps is how many gaps per item the coarse layout keeps at least
-// (see coarseCentre).
-const coarseGaps = 2
+// coarseGaps and coarseKeep are how many gaps per item the coarse layout
+// keeps at least and at most (see coarseCentre).
+const (
+	coarseGaps = 2
+	coarseKeep = 4
+)
 
 // searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
 // the last item ends); off[u] is where row u starts in the search's tables.
@@ -684,7 +694,17 @@ func (b *searchBand) nearEdge(c []int) bool {
 }
 
 func (b *searchBand) in(u, g int) bool { return g >= b.lo[u] && g <= b.hi[u] }
-func (b *searchBand) at(u, g int) int  { return b.off[u] + g - b.lo[u] }
+
+// holds reports whether the band holds the placement c (a gap per row).
+func (b *searchBand) holds(c []int) bool {
+	for u, g := range c {
+		if !b.in(u, g) {
+			return false
+		}
+	}
+	return true
+}
+func (b *searchBand) at(u, g int) int { return b.off[u] + g - b.lo[u] }
 
 // spare holds the last search's tables for the next search, until
 // dropTables: the wrong-audio check runs a dozen searches of one size.
