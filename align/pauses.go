@@ -558,39 +558,40 @@ func coarseCentre(items []item, l *layout, pinned bool, tab *searchTables) []int
 	if k*2 > G {
 		return nil // hardly coarser
 	}
-	// The k longest pauses, with the music, the first gap and the last.
-	var order []int
-	keep := make([]bool, G)
-	keep[0], keep[G-1] = true, true
-	kept := 2
-	for g := 1; g < G-1; g++ {
-		if l.gaps[g].music > 0 {
-			keep[g] = true
-			kept++
-		} else {
-			order = append(order, g)
-		}
-	}
-	pause := func(g int) float64 {
+	// The k longest pauses, with the music, the first gap and the last:
+	// the pauses' lengths counted in frames (up to coarseLongest), so
+	// that no more than O(k) is held.
+	var count [coarseLongest + 1]int
+	length := func(g int) int {
 		if l.gaps[g].dip {
 			return 0
 		}
-		return l.gaps[g].seconds()
+		return min(l.gaps[g].end-l.gaps[g].start, coarseLongest)
+	}
+	kept := 2
+	for g := 1; g < G-1; g++ {
+		if l.gaps[g].music > 0 {
+			kept++
+		} else {
+			count[length(g)]++
+		}
 	}
 	if kept > k {
 		return nil // music everywhere: no room for pauses
 	}
-	sort.SliceStable(order, func(i, j int) bool { return pause(order[i]) > pause(order[j]) })
-	for _, g := range order {
-		if kept >= k {
-			break
-		}
-		keep[g] = true
-		kept++
+	// Every pause longer than t, and the first rest of those as long.
+	t, rest := coarseLongest, k-kept
+	for ; t > 0 && count[t] <= rest; t-- {
+		rest -= count[t]
 	}
-	idx := make([]int, 0, kept)
-	for g, ok := range keep {
-		if ok {
+	idx := make([]int, 0, k)
+	for g := range G {
+		keep := g == 0 || g == G-1 || l.gaps[g].music > 0 || length(g) > t
+		if !keep && length(g) == t && rest > 0 {
+			keep = true
+			rest--
+		}
+		if keep {
 			idx = append(idx, g)
 		}
 	}
@@ -619,6 +620,9 @@ func coarseCentre(items []item, l *layout, pinned bool, tab *searchTables) []int
 const (
 	coarseGaps = 2
 	coarseKeep = 4
+	// coarseLongest is the pause (frames) beyond which the coarse
+	// layout ranks all pauses alike.
+	coarseLongest = 300
 )
 
 // searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
