@@ -194,7 +194,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		return noSpeech(au.Path, an)
 	}
 	pieces := newPieces(t)
-	spans, err := a.pauses(an, t, pieces, nil)
+	spans, tier1, err := a.pauses(an, t, pieces, nil)
 	dropTables()
 	if err != nil {
 		return fmt.Errorf("align: %s: %w", au.Path, err)
@@ -211,7 +211,7 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 				return ctx.Err()
 			}
 			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
-		} else if again, err := a.pauses(an, t, pieces, refined); err == nil {
+		} else if again, _, err := a.pauses(an, t, pieces, &warp{refined, tier1}); err == nil {
 			dropTables()
 			// One search weighs the warp with the pauses, the voice
 			// changes and the lengths; where the warp and that search

@@ -1,6 +1,7 @@
 package align
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
@@ -47,23 +48,36 @@ func talkLayout(n int, seed uint64) ([]item, *layout) {
 }
 
 // Searching in a band finds the placement the whole table finds, even for
-// turns whose pace puts them far from where the text's length says.
+// turns whose pace puts them far from where the text's length says, and
+// when the first half of the episode is spoken much slower or faster than
+// the second (a slow guest, then a fast one), so that the text's length
+// puts the middle turns further off than the band's half-width.
 func TestSearchBand(t *testing.T) {
+	for _, slow := range []float64{1, 1.6, 0.6} {
+		items, l := talkLayout(120, 3)
+		for u := range items[:60] {
+			items[u].syl /= slow
+		}
+		t.Run(fmt.Sprint(slow), func(t *testing.T) { testSearchBand(t, items, l) })
+	}
+}
+
+func testSearchBand(t *testing.T, items []item, l *layout) {
+	t.Helper()
 	defer func(c int) { searchCells = c }(searchCells)
-	items, l := talkLayout(120, 3)
 	searchCells = 1 << 30
 	want, wantCost := search(items, l, false, true)
 	if want == nil {
 		t.Fatal("no placement")
 	}
-	for _, cells := range []int{1 << 16, 1 << 15} {
+	for _, cells := range []int{1 << 16, 1 << 15, 1 << 14} {
 		searchCells = cells
 		if b := newSearchBand(items, l); b.full {
 			t.Fatalf("%d cells: the band is the whole table", cells)
 		}
 		got, cost := search(items, l, false, true)
 		if got == nil || cost != wantCost {
-			t.Fatalf("%d cells: cost %v, the whole table's %v", cells, cost, wantCost)
+			t.Fatalf("%d cells, half %d: cost %v, the whole table's %v", cells, newSearchBand(items, l).half, cost, wantCost)
 		}
 		for u := range want {
 			if got[u] != want[u] {

@@ -56,10 +56,23 @@ const (
 // engines) talk at; outside it the aligner warns.
 var typicalRate = [2]float64{0.1, 0.45}
 
+// warp is what tier 2 gives the search: where the speech synthesis warp
+// puts every piece, and the gap tier 1 alone started each unit on.
+type warp struct {
+	hints []span
+	tier1 []int
+}
+
 // pauses times every piece on the pauses, voice changes and music of the
-// audio. hints, when not nil, are the pieces' times from the speech
-// synthesis warp (tier 2), weighed in the same search as a bounded pull.
-func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hints []span) ([]span, error) {
+// audio, and returns also the gap (in the episode's layout) each unit
+// starts on. w, when not nil, is tier 2's warp, weighed in the same search
+// as a bounded pull that cannot take a turn off a strong boundary of tier
+// 1 (see item.keep).
+func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, w *warp) ([]span, []int, error) {
+	var hints []span
+	if w != nil {
+		hints = w.hints
+	}
 	n := len(t.Units)
 	items := make([]item, n)
 	totalSyl := 0.0
@@ -74,6 +87,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 		}
 		if hints != nil && !it.cue {
 			it.hinted, it.hint = true, hints[r[0]].start
+			it.kept, it.keep = true, w.tier1[i]
 		}
 		items[i] = it
 		if !it.cue {
@@ -95,7 +109,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 	}
 	rate := sound / totalSyl
 	if rate < minRate || rate > maxRate {
-		return nil, fmt.Errorf("%w: %.0f s of speech in the audio for %.0f syllables of text (%.2f s each; a reading takes %.2f–%.2f)",
+		return nil, nil, fmt.Errorf("%w: %.0f s of speech in the audio for %.0f syllables of text (%.2f s each; a reading takes %.2f–%.2f)",
 			ErrMismatch, sound, totalSyl, rate, minRate, maxRate)
 	}
 	if rate < typicalRate[0] || rate > typicalRate[1] {
@@ -107,7 +121,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 	}
 	pl, cost := placeCost(items, l, false)
 	if pl == nil {
-		return nil, fmt.Errorf("%w: no placement of %d units on %d pauses", ErrMismatch, n, len(l.gaps))
+		return nil, nil, fmt.Errorf("%w: no placement of %d units on %d pauses", ErrMismatch, n, len(l.gaps))
 	}
 	if hints == nil {
 		a.checkMatch(items, l, cost)
@@ -137,6 +151,10 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 	}
 
 	unitSpans := an.times(items, l, pl)
+	starts := make([]int, len(pl))
+	for i, p := range pl {
+		starts[i] = p.first
+	}
 
 	// Sentences inside each turn, on the turn's own pauses.
 	out := make([]span, len(ps.list))
@@ -177,7 +195,7 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, hin
 		}
 		copy(out[r[0]:r[1]], ss)
 	}
-	return out, nil
+	return out, starts, nil
 }
 
 // spread divides a span among items by syllables.
