@@ -201,7 +201,7 @@ func (m *measured) breaks(at func(i int)) {
 			case r == ' ':
 				at(i)
 			case prev == ' ':
-			case (pu && u || pf || f) && !noBreakBeforeSet[r] && !noBreakAfterSet[prev]:
+			case (pu && u || pf || f) && !inSet(noBreakBeforeSet, r) && !inSet(noBreakAfterSet, prev):
 				at(i)
 			}
 		}
@@ -244,6 +244,12 @@ var (
 	noBreakAfterSet  = runeSet(noBreakAfter)
 	closingSet       = runeSet(closingMarks + sentenceEnd)
 )
+
+// inSet reports whether r is in set, one of the sets above, which hold
+// no common CJK ideograph: most runes of a Chinese text need no lookup.
+func inSet(set map[rune]bool, r rune) bool {
+	return (r < ideographLo || r > ideographHi) && set[r]
+}
 
 func runeSet(s string) map[rune]bool {
 	set := map[rune]bool{}
@@ -467,7 +473,7 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 		}
 		for i < len(s) {
 			c, n := utf8.DecodeRuneInString(s[i:])
-			if !closingSet[c] {
+			if !inSet(closingSet, c) {
 				break
 			}
 			i += n
