@@ -34,11 +34,11 @@ const (
 // symbols and punctuation (without the combining tone marks U+302A–302F),
 // full-width forms up to U+FF60 (before the half-width katakana, whose
 // sound marks join the kana before them).
-var classRanges = [][2]rune{{0x2010, 0x2027}, {0x3000, 0x3029}, {0x3030, 0x303F}, {0xFF01, 0xFF60}}
+var classRanges = [...][2]rune{{0x2010, 0x2027}, {0x3000, 0x3029}, {0x3030, 0x303F}, {0xFF01, 0xFF60}}
 
 var (
 	asciiClass [utf8.RuneSelf]runeClass
-	tableClass = map[rune]runeClass{}
+	tableClass [len(classRanges)][]runeClass // tableClass[k][r-classRanges[k][0]]
 )
 
 func init() {
@@ -48,7 +48,8 @@ func init() {
 			asciiClass[r] |= classSimple | classOne
 		}
 	}
-	for _, rg := range classRanges {
+	for k, rg := range classRanges {
+		tableClass[k] = make([]runeClass, rg[1]-rg[0]+1)
 		for r := rg[0]; r <= rg[1]; r++ {
 			c := computeClass(r)
 			switch width.RuneWidth(r) {
@@ -57,7 +58,7 @@ func init() {
 			case 2:
 				c |= classSimple
 			}
-			tableClass[r] = c
+			tableClass[k][r-rg[0]] = c
 		}
 	}
 }
@@ -70,8 +71,10 @@ func classOf(r rune) runeClass {
 	case r >= ideographLo && r <= ideographHi:
 		return ideographClass
 	}
-	if c, ok := tableClass[r]; ok {
-		return c
+	for k, rg := range classRanges {
+		if r >= rg[0] && r <= rg[1] {
+			return tableClass[k][r-rg[0]]
+		}
 	}
 	return computeClass(r)
 }

@@ -56,7 +56,7 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 func textLines(lines []string) ([]string, error) {
 	var out []string
 	for _, l := range lines {
-		if timingRE.MatchString(l) {
+		if isTiming(l) {
 			if len(out) == 0 {
 				return nil, fmt.Errorf("text %q would read as a timing line", l)
 			}
@@ -73,6 +73,9 @@ func textLines(lines []string) ([]string, error) {
 var tagRE = regexp.MustCompile(`(?i)</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}`)
 
 func stripTags(s string) string {
+	if !strings.ContainsAny(s, "<{") {
+		return s // no tag can match: most text has none
+	}
 	for {
 		t := tagRE.ReplaceAllString(s, "")
 		if t == s {
@@ -89,13 +92,19 @@ func stripTags(s string) string {
 // Only a line that begins with a timestamp and an arrow counts as a timing
 // line here: text may say "A --> B".
 func startsCue(lines []string, i int) bool {
-	if timingRE.MatchString(lines[i]) {
+	if isTiming(lines[i]) {
 		return true
 	}
 	if _, err := strconv.Atoi(strings.TrimSpace(lines[i])); err != nil || i+1 >= len(lines) {
 		return false
 	}
-	return timingRE.MatchString(lines[i+1])
+	return isTiming(lines[i+1])
+}
+
+// isTiming reports whether l is a timing line by timingRE, which no line
+// without an arrow is: most are text, and looking for the arrow is cheaper.
+func isTiming(l string) bool {
+	return strings.Contains(l, "-->") && timingRE.MatchString(l)
 }
 
 var timingRE = regexp.MustCompile(`^\s*\d{1,3}:\d{2}:\d{2}[,.]\d{3}\s*-->`)
