@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,17 +35,24 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err := transcript.CheckCaptions(t, cs); err != nil {
 		return fmt.Errorf("srt: %w", err)
 	}
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte // one cue, appended to without fmt
 	for i, c := range cs {
 		lines, err := textLines(c.Lines)
 		if err != nil {
 			return fmt.Errorf("srt: %w", &transcript.ParseError{Line: t.Units[c.Unit].Line, Err: err})
 		}
-		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatSRT(c.Start), transcript.FormatSRT(c.End))
+		b = strconv.AppendInt(b[:0], int64(i+1), 10)
+		b = append(b, '\n')
+		b = transcript.AppendSRT(b, c.Start)
+		b = append(b, " --> "...)
+		b = transcript.AppendSRT(b, c.End)
+		b = append(b, '\n')
 		for _, l := range lines {
-			bw.WriteString(l + "\n")
+			b = append(append(b, l...), '\n')
 		}
-		bw.WriteString("\n")
+		b = append(b, '\n')
+		bw.Write(b)
 	}
 	return bw.Flush()
 }
@@ -54,6 +62,9 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 // past the width, so that the text reads back as it was. SRT has no way to
 // escape one that starts the cue's text.
 func textLines(lines []string) ([]string, error) {
+	if !slices.ContainsFunc(lines, isTiming) {
+		return lines, nil
+	}
 	var out []string
 	for _, l := range lines {
 		if isTiming(l) {
