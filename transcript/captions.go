@@ -170,43 +170,61 @@ const maxMeasured = 1<<31 - 1
 // where NoSpaceBetween holds, but not before closing or after opening
 // punctuation. s must be shorter than maxMeasured bytes.
 func measure(s string) *measured {
-	m := &measured{s: s}
-	last, wLast := 0, 0 // the previous break and the width before it
-	m.breaks(func(i int) {
-		wLast += Width(s[last:i])
-		last = i
+	// Room for a break at every other byte: a Chinese text has one at
+	// nearly every character, of three bytes.
+	m := &measured{s: s, at: make([]int32, 0, len(s)/2+1), w: make([]int32, 0, len(s)/2+1)}
+	total, simple := m.breaks(func(i, w int) {
 		m.at = append(m.at, int32(i))
-		m.w = append(m.w, int32(wLast))
+		m.w = append(m.w, int32(w))
 	})
+	if simple {
+		m.total = total
+		return m
+	}
+	// A rune that may join a cluster: runewidth measures each stretch
+	// between breaks.
+	last, wLast := 0, 0 // the previous break and the width before it
+	for k, i := range m.at {
+		wLast += Width(s[last:i])
+		last = int(i)
+		m.w[k] = int32(wLast)
+	}
 	m.total = wLast + Width(s[last:])
 	return m
 }
 
-// breaks calls at with each offset of m.s where a line may break, in order.
-// It is NoSpaceBetween rune by rune, with the width of each rune looked up
-// once.
-func (m *measured) breaks(at func(i int)) {
+// breaks calls at with each offset i of m.s where a line may break, in
+// order, and the width of m.s[:i] rune by rune. It is NoSpaceBetween rune
+// by rune, with the class of each rune looked up once. It returns the
+// width of m.s rune by rune, and whether that is its Width: whether each
+// of its runes is a cluster of its own (classSimple).
+func (m *measured) breaks(at func(i, w int)) (int, bool) {
 	prev := rune(-1)
 	var pu, pf bool // unspaced(prev), and prev is full-width punctuation
+	w, simple := 0, true
 	for i, r := range m.s {
-		u, f := false, false // no ASCII character is wide
-		switch {
-		case r >= 0x4E00 && r <= 0x9FFF: // the common CJK ideographs, most of a Chinese text
-			u = true
-		case r >= utf8.RuneSelf && Wide(r):
-			u, f = unspaced(r), unicode.IsPunct(r)
-		}
+		c := classOf(r)
+		u, f := c&classUnspaced != 0, c&classFullPunct != 0
 		if prev != -1 {
 			switch {
 			case r == ' ':
-				at(i)
+				at(i, w)
 			case prev == ' ':
 			case (pu && u || pf || f) && !inSet(noBreakBeforeSet, r) && !inSet(noBreakAfterSet, prev):
-				at(i)
+				at(i, w)
 			}
+		}
+		switch {
+		case c&classSimple == 0:
+			simple = false
+		case c&classOne != 0:
+			w++
+		default:
+			w += 2
 		}
 		prev, pu, pf = r, u, f
 	}
+	return w, simple
 }
 
 // after returns where the text after break k starts (past the spaces a
@@ -482,7 +500,7 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 			break
 		}
 		if !found {
-			(&measured{s: s}).breaks(func(i int) { at = append(at, int32(i)) })
+			(&measured{s: s}).breaks(func(i, _ int) { at = append(at, int32(i)) })
 			found = true
 		}
 		for len(at) > 0 && int(at[0]) < i {
