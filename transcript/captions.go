@@ -51,7 +51,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 	if o.MaxLines <= 0 {
 		o.MaxLines = 2
 	}
-	var out []Caption
+	out := make([]Caption, 0, len(t.Units)) // at least one each, mostly
 	prevEnd := time.Duration(0)
 	last := ""
 	for i, u := range t.Units {
@@ -127,7 +127,12 @@ func appendPieces(out []Caption, pieces [][]string, prefix, text string, start, 
 		}
 		pieces = [][]string{wrap(prefix+text, o.MaxCols)}
 	}
-	weights := make([]float64, len(pieces))
+	var buf [4]float64 // most units have few pieces
+	weights := buf[:0]
+	if len(pieces) > len(buf) {
+		weights = make([]float64, 0, len(pieces))
+	}
+	weights = weights[:len(pieces)]
 	total := 0.0
 	for k, p := range pieces {
 		weights[k] = Weight(JoinAll(p))
@@ -406,7 +411,7 @@ func splitText(s string, o CaptionOptions, prefix string) ([][]string, int) {
 			continue
 		}
 		for _, clause := range splitAfter(sentence, func(s string, i int, r rune) bool {
-			return strings.ContainsRune(clauseEnd, r)
+			return isClauseEnd(r)
 		}) {
 			if Width(clause) <= o.MaxCols {
 				atoms = append(atoms, clause)
@@ -460,7 +465,16 @@ func joinsTight(a, b string) bool {
 	return NoSpaceBetween(last, first)
 }
 
+// isClauseEnd reports whether r is in clauseEnd; most runes are common
+// CJK ideographs, which are not.
+func isClauseEnd(r rune) bool {
+	return (r < ideographLo || r > ideographHi) && strings.ContainsRune(clauseEnd, r)
+}
+
 func isSentenceEnd(s string, i int, r rune) bool {
+	if r >= ideographLo && r <= ideographHi {
+		return false // most runes: none is in sentenceEnd
+	}
 	if strings.ContainsRune(sentenceEnd, r) {
 		return true
 	}

@@ -106,10 +106,22 @@ func startsCue(lines []string, i int) bool {
 	if isTiming(lines[i]) {
 		return true
 	}
-	if _, err := strconv.Atoi(strings.TrimSpace(lines[i])); err != nil || i+1 >= len(lines) {
+	if !isNumber(lines[i]) || i+1 >= len(lines) {
 		return false
 	}
 	return isTiming(lines[i+1])
+}
+
+// isNumber reports whether l is a cue number: strconv.Atoi takes it once
+// trimmed. Most lines asked about are text, and are told apart by their
+// first byte without the error Atoi makes for them.
+func isNumber(l string) bool {
+	l = strings.TrimSpace(l)
+	if l == "" || (l[0] < '0' || l[0] > '9') && l[0] != '+' && l[0] != '-' {
+		return false
+	}
+	_, err := strconv.Atoi(l)
+	return err == nil
 }
 
 // isTiming reports whether l is a timing line by timingRE, which no line
