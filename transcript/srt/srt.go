@@ -148,6 +148,10 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(s, "\n")
 	t := &transcript.Transcript{Timing: transcript.Source}
+	// Room for a unit for each cue, allocated once: one arrow each, but
+	// no more than the shortest cues ("00:00.000 --> 00:00.001\nx\n\n")
+	// could fill the file with, however many arrows its text holds.
+	t.Units = make([]transcript.Unit, 0, min(strings.Count(s, "-->"), len(s)/24+1))
 	speaker := ""
 	var prevStart, prevEnd time.Duration = -1, -1
 	for i := 0; i < len(lines); {

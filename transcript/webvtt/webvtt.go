@@ -95,6 +95,10 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		return nil, transcript.Errorf(name, 1, "%w: not WebVTT: the first line must be WEBVTT", transcript.ErrFormat)
 	}
 	t := &transcript.Transcript{Timing: transcript.Source}
+	// Room for a unit for each cue, allocated once: one arrow each, but
+	// no more than the shortest cues ("00:00.000 --> 00:00.001\nx\n\n")
+	// could fill the file with, however many arrows its text holds.
+	t.Units = make([]transcript.Unit, 0, min(strings.Count(s, "-->"), len(s)/24+1))
 	t.Title = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(lines[0][6:]), "-–—"))
 	i := 1
 	// Header lines, up to a blank line; a timing line ends the header too,
