@@ -51,7 +51,7 @@ func Captions(t *Transcript, o CaptionOptions) ([]Caption, error) {
 	if o.MaxLines <= 0 {
 		o.MaxLines = 2
 	}
-	var out []Caption
+	out := make([]Caption, 0, len(t.Units)) // at least one each, mostly
 	prevEnd := time.Duration(0)
 	last := ""
 	for i, u := range t.Units {
@@ -127,7 +127,12 @@ func appendPieces(out []Caption, pieces [][]string, prefix, text string, start, 
 		}
 		pieces = [][]string{wrap(prefix+text, o.MaxCols)}
 	}
-	weights := make([]float64, len(pieces))
+	var buf [4]float64 // most units have few pieces
+	weights := buf[:0]
+	if len(pieces) > len(buf) {
+		weights = make([]float64, 0, len(pieces))
+	}
+	weights = weights[:len(pieces)]
 	total := 0.0
 	for k, p := range pieces {
 		weights[k] = Weight(JoinAll(p))
@@ -170,43 +175,61 @@ const maxMeasured = 1<<31 - 1
 // where NoSpaceBetween holds, but not before closing or after opening
 // punctuation. s must be shorter than maxMeasured bytes.
 func measure(s string) *measured {
-	m := &measured{s: s}
-	last, wLast := 0, 0 // the previous break and the width before it
-	m.breaks(func(i int) {
-		wLast += Width(s[last:i])
-		last = i
+	// Room for a break at every other byte: a Chinese text has one at
+	// nearly every character, of three bytes.
+	m := &measured{s: s, at: make([]int32, 0, len(s)/2+1), w: make([]int32, 0, len(s)/2+1)}
+	total, simple := m.breaks(func(i, w int) {
 		m.at = append(m.at, int32(i))
-		m.w = append(m.w, int32(wLast))
+		m.w = append(m.w, int32(w))
 	})
+	if simple {
+		m.total = total
+		return m
+	}
+	// A rune that may join a cluster: runewidth measures each stretch
+	// between breaks.
+	last, wLast := 0, 0 // the previous break and the width before it
+	for k, i := range m.at {
+		wLast += Width(s[last:i])
+		last = int(i)
+		m.w[k] = int32(wLast)
+	}
 	m.total = wLast + Width(s[last:])
 	return m
 }
 
-// breaks calls at with each offset of m.s where a line may break, in order.
-// It is NoSpaceBetween rune by rune, with the width of each rune looked up
-// once.
-func (m *measured) breaks(at func(i int)) {
+// breaks calls at with each offset i of m.s where a line may break, in
+// order, and the width of m.s[:i] rune by rune. It is NoSpaceBetween rune
+// by rune, with the class of each rune looked up once. It returns the
+// width of m.s rune by rune, and whether that is its Width: whether each
+// of its runes is a cluster of its own (classSimple).
+func (m *measured) breaks(at func(i, w int)) (int, bool) {
 	prev := rune(-1)
 	var pu, pf bool // unspaced(prev), and prev is full-width punctuation
+	w, simple := 0, true
 	for i, r := range m.s {
-		u, f := false, false // no ASCII character is wide
-		switch {
-		case r >= 0x4E00 && r <= 0x9FFF: // the common CJK ideographs, most of a Chinese text
-			u = true
-		case r >= utf8.RuneSelf && Wide(r):
-			u, f = unspaced(r), unicode.IsPunct(r)
-		}
+		c := classOf(r)
+		u, f := c&classUnspaced != 0, c&classFullPunct != 0
 		if prev != -1 {
 			switch {
 			case r == ' ':
-				at(i)
+				at(i, w)
 			case prev == ' ':
-			case (pu && u || pf || f) && !noBreakBeforeSet[r] && !noBreakAfterSet[prev]:
-				at(i)
+			case (pu && u || pf || f) && !inSet(noBreakBeforeSet, r) && !inSet(noBreakAfterSet, prev):
+				at(i, w)
 			}
+		}
+		switch {
+		case c&classSimple == 0:
+			simple = false
+		case c&classOne != 0:
+			w++
+		default:
+			w += 2
 		}
 		prev, pu, pf = r, u, f
 	}
+	return w, simple
 }
 
 // after returns where the text after break k starts (past the spaces a
@@ -244,6 +267,12 @@ var (
 	noBreakAfterSet  = runeSet(noBreakAfter)
 	closingSet       = runeSet(closingMarks + sentenceEnd)
 )
+
+// inSet reports whether r is in set, one of the sets above, which hold
+// no common CJK ideograph: most runes of a Chinese text need no lookup.
+func inSet(set map[rune]bool, r rune) bool {
+	return (r < ideographLo || r > ideographHi) && set[r]
+}
 
 func runeSet(s string) map[rune]bool {
 	set := map[rune]bool{}
@@ -382,7 +411,7 @@ func splitText(s string, o CaptionOptions, prefix string) ([][]string, int) {
 			continue
 		}
 		for _, clause := range splitAfter(sentence, func(s string, i int, r rune) bool {
-			return strings.ContainsRune(clauseEnd, r)
+			return isClauseEnd(r)
 		}) {
 			if Width(clause) <= o.MaxCols {
 				atoms = append(atoms, clause)
@@ -436,7 +465,16 @@ func joinsTight(a, b string) bool {
 	return NoSpaceBetween(last, first)
 }
 
+// isClauseEnd reports whether r is in clauseEnd; most runes are common
+// CJK ideographs, which are not.
+func isClauseEnd(r rune) bool {
+	return (r < ideographLo || r > ideographHi) && strings.ContainsRune(clauseEnd, r)
+}
+
 func isSentenceEnd(s string, i int, r rune) bool {
+	if r >= ideographLo && r <= ideographHi {
+		return false // most runes: none is in sentenceEnd
+	}
 	if strings.ContainsRune(sentenceEnd, r) {
 		return true
 	}
@@ -467,7 +505,7 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 		}
 		for i < len(s) {
 			c, n := utf8.DecodeRuneInString(s[i:])
-			if !closingSet[c] {
+			if !inSet(closingSet, c) {
 				break
 			}
 			i += n
@@ -476,7 +514,7 @@ func splitAfter(s string, end func(s string, i int, r rune) bool) []string {
 			break
 		}
 		if !found {
-			(&measured{s: s}).breaks(func(i int) { at = append(at, int32(i)) })
+			(&measured{s: s}).breaks(func(i, _ int) { at = append(at, int32(i)) })
 			found = true
 		}
 		for len(at) > 0 && int(at[0]) < i {

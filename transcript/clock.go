@@ -47,23 +47,29 @@ func CheckTime(d time.Duration) error {
 // hmsms formats d on whole milliseconds as hh:mm:ss followed by sep and the
 // milliseconds; a negative d (only ever in a message) gets a sign.
 func hmsms(d time.Duration, sep string) string {
+	return string(appendHMSMS(make([]byte, 0, 16), d, sep))
+}
+
+// AppendTimestamp appends FormatTimestamp(d) to b.
+func AppendTimestamp(b []byte, d time.Duration) []byte { return appendHMSMS(b, d, ".") }
+
+// AppendSRT appends FormatSRT(d) to b.
+func AppendSRT(b []byte, d time.Duration) []byte { return appendHMSMS(b, d, ",") }
+
+func appendHMSMS(b []byte, d time.Duration, sep string) []byte {
 	ms := d.Round(time.Millisecond).Milliseconds()
-	sign := ""
 	if ms < 0 {
-		sign, ms = "-", -ms
+		b, ms = append(b, '-'), -ms
 	}
 	// fmt.Sprintf's "%s%02d:%02d:%02d%s%03d", without its cost: a long
 	// transcript's captions format two of these per cue.
-	b := make([]byte, 0, 16)
-	b = append(b, sign...)
 	b = appendPadded(b, ms/3600000, 2)
 	b = append(b, ':')
 	b = appendPadded(b, ms/60000%60, 2)
 	b = append(b, ':')
 	b = appendPadded(b, ms/1000%60, 2)
 	b = append(b, sep...)
-	b = appendPadded(b, ms%1000, 3)
-	return string(b)
+	return appendPadded(b, ms%1000, 3)
 }
 
 // appendPadded appends n (≥ 0) in decimal, zero-padded to width digits.

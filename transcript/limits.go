@@ -40,12 +40,29 @@ var ErrTooLarge = errors.New("too large")
 // error of a file past the limit is a *ParseError:
 // "name: too large: N bytes, over the 32 MiB a transcript may have".
 func ReadAll(name string, r io.Reader, l Limit) ([]byte, error) {
+	size := int64(-1) // what r holds, when it says
 	if s, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-		if st, err := s.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > l.Size {
-			return nil, l.tooLarge(name, fmt.Sprintf("%d bytes", st.Size()))
+		if st, err := s.Stat(); err == nil && st.Mode().IsRegular() {
+			if st.Size() > l.Size {
+				return nil, l.tooLarge(name, fmt.Sprintf("%d bytes", st.Size()))
+			}
+			size = st.Size()
 		}
 	}
-	src, err := io.ReadAll(io.LimitReader(r, l.Size+1))
+	if n, ok := r.(interface{ Len() int }); ok {
+		size = int64(n.Len())
+	}
+	var src []byte
+	var err error
+	if size >= 0 && size <= l.Size {
+		// Read into one buffer of the size, not one grown by doubling.
+		var b bytes.Buffer
+		b.Grow(int(size) + bytes.MinRead)
+		_, err = b.ReadFrom(io.LimitReader(r, l.Size+1))
+		src = b.Bytes()
+	} else {
+		src, err = io.ReadAll(io.LimitReader(r, l.Size+1))
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

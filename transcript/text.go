@@ -15,27 +15,49 @@ import (
 var width = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
 
 // Width returns the display width of s in columns: a CJK character is two.
-func Width(s string) int { return width.StringWidth(s) }
+func Width(s string) int {
+	// Rune by rune while each rune is its own cluster of known width;
+	// runewidth's clustering otherwise.
+	n := 0
+	for i := 0; i < len(s); {
+		var c runeClass
+		if b := s[i]; b < utf8.RuneSelf {
+			c = asciiClass[b]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			c = classOf(r)
+			i += size
+		}
+		switch {
+		case c&classSimple == 0:
+			return width.StringWidth(s)
+		case c&classOne != 0:
+			n++
+		default:
+			n += 2
+		}
+	}
+	return n
+}
 
 // Wide reports whether r takes two columns (CJK ideographs, kana, hangul,
 // full-width punctuation).
-func Wide(r rune) bool { return width.RuneWidth(r) == 2 }
+func Wide(r rune) bool { return classOf(r)&classWide != 0 }
 
 // unspaced reports whether r belongs to a script written without spaces
 // between words: a Chinese or Japanese character or full-width punctuation.
 // Hangul is wide but spaced: Korean puts spaces between words. Wide symbols
 // such as emoji keep the spaces an editor put around them.
-func unspaced(r rune) bool {
-	return Wide(r) && !unicode.Is(unicode.Hangul, r) && !unicode.Is(unicode.So, r)
-}
+func unspaced(r rune) bool { return classOf(r)&classUnspaced != 0 }
 
 // NoSpaceBetween reports whether a and b are written with nothing between
 // them: two Chinese or Japanese characters (a line break inside a Chinese
 // paragraph is not a space), or full-width punctuation and anything (it
 // carries its own space: "你好，Marcus", "用 Go（或 Rust）").
 func NoSpaceBetween(a, b rune) bool {
-	full := func(r rune) bool { return Wide(r) && unicode.IsPunct(r) }
-	return unspaced(a) && unspaced(b) || full(a) || full(b)
+	ca, cb := classOf(a), classOf(b)
+	return ca&cb&classUnspaced != 0 || (ca|cb)&classFullPunct != 0
 }
 
 // Normalize collapses every run of white space in s to one space, drops it
@@ -43,12 +65,15 @@ func NoSpaceBetween(a, b rune) bool {
 // text this way, and Join undoes a split at any break Captions may choose,
 // so text survives a trip through the timed formats unchanged.
 func Normalize(s string) string {
+	if normalized(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	var prev rune = -1 // last rune written
 	pendingSpace := false
 	for _, r := range s {
-		if unicode.IsSpace(r) {
+		if classOf(r)&classSpace != 0 {
 			pendingSpace = prev != -1
 			continue
 		}
@@ -62,6 +87,35 @@ func Normalize(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+// normalized reports whether Normalize(s) is s, without building a copy:
+// every text is normalized again by each step that reads it, and is
+// mostly normalized already.
+func normalized(s string) bool {
+	prev := rune(-1)
+	space := false // the rune before was a space
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			if r, size = utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && size == 1 {
+				return false // Normalize writes U+FFFD for it
+			}
+		}
+		i += size
+		if classOf(r)&classSpace != 0 {
+			if r != ' ' || space || prev == -1 {
+				return false
+			}
+			space = true
+			continue
+		}
+		if space && NoSpaceBetween(prev, r) {
+			return false
+		}
+		space, prev = false, r
+	}
+	return !space
 }
 
 // Join joins two pieces of one text that a caption line or cue boundary
@@ -110,6 +164,24 @@ func JoinAll(pieces []string) string {
 func Weight(s string) float64 {
 	w := 0.0
 	for _, r := range s {
+		// Most of a text: ASCII and the common CJK ideographs.
+		if r < utf8.RuneSelf {
+			switch {
+			case r == '!' || r == '?':
+				w += 0.5
+			case r == ',' || r == ';' || r == ':':
+				w += 0.25
+			case '0' <= r && r <= '9':
+				w++
+			case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z':
+				w += 1.0 / 3
+			}
+			continue
+		}
+		if r >= ideographLo && r <= ideographHi {
+			w++ // wide, and a letter of Han
+			continue
+		}
 		switch {
 		case strings.ContainsRune("。！？!?…", r):
 			w += 0.5

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,17 +35,24 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err := transcript.CheckCaptions(t, cs); err != nil {
 		return fmt.Errorf("srt: %w", err)
 	}
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte // one cue, appended to without fmt
 	for i, c := range cs {
 		lines, err := textLines(c.Lines)
 		if err != nil {
 			return fmt.Errorf("srt: %w", &transcript.ParseError{Line: t.Units[c.Unit].Line, Err: err})
 		}
-		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatSRT(c.Start), transcript.FormatSRT(c.End))
+		b = strconv.AppendInt(b[:0], int64(i+1), 10)
+		b = append(b, '\n')
+		b = transcript.AppendSRT(b, c.Start)
+		b = append(b, " --> "...)
+		b = transcript.AppendSRT(b, c.End)
+		b = append(b, '\n')
 		for _, l := range lines {
-			bw.WriteString(l + "\n")
+			b = append(append(b, l...), '\n')
 		}
-		bw.WriteString("\n")
+		b = append(b, '\n')
+		bw.Write(b)
 	}
 	return bw.Flush()
 }
@@ -54,9 +62,12 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 // past the width, so that the text reads back as it was. SRT has no way to
 // escape one that starts the cue's text.
 func textLines(lines []string) ([]string, error) {
+	if !slices.ContainsFunc(lines, isTiming) {
+		return lines, nil
+	}
 	var out []string
 	for _, l := range lines {
-		if timingRE.MatchString(l) {
+		if isTiming(l) {
 			if len(out) == 0 {
 				return nil, fmt.Errorf("text %q would read as a timing line", l)
 			}
@@ -73,6 +84,9 @@ func textLines(lines []string) ([]string, error) {
 var tagRE = regexp.MustCompile(`(?i)</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}`)
 
 func stripTags(s string) string {
+	if !strings.ContainsAny(s, "<{") {
+		return s // no tag can match: most text has none
+	}
 	for {
 		t := tagRE.ReplaceAllString(s, "")
 		if t == s {
@@ -89,13 +103,31 @@ func stripTags(s string) string {
 // Only a line that begins with a timestamp and an arrow counts as a timing
 // line here: text may say "A --> B".
 func startsCue(lines []string, i int) bool {
-	if timingRE.MatchString(lines[i]) {
+	if isTiming(lines[i]) {
 		return true
 	}
-	if _, err := strconv.Atoi(strings.TrimSpace(lines[i])); err != nil || i+1 >= len(lines) {
+	if !isNumber(lines[i]) || i+1 >= len(lines) {
 		return false
 	}
-	return timingRE.MatchString(lines[i+1])
+	return isTiming(lines[i+1])
+}
+
+// isNumber reports whether l is a cue number: strconv.Atoi takes it once
+// trimmed. Most lines asked about are text, and are told apart by their
+// first byte without the error Atoi makes for them.
+func isNumber(l string) bool {
+	l = strings.TrimSpace(l)
+	if l == "" || (l[0] < '0' || l[0] > '9') && l[0] != '+' && l[0] != '-' {
+		return false
+	}
+	_, err := strconv.Atoi(l)
+	return err == nil
+}
+
+// isTiming reports whether l is a timing line by timingRE, which no line
+// without an arrow is: most are text, and looking for the arrow is cheaper.
+func isTiming(l string) bool {
+	return strings.Contains(l, "-->") && timingRE.MatchString(l)
 }
 
 var timingRE = regexp.MustCompile(`^\s*\d{1,3}:\d{2}:\d{2}[,.]\d{3}\s*-->`)
@@ -116,6 +148,10 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(s, "\n")
 	t := &transcript.Transcript{Timing: transcript.Source}
+	// Room for a unit for each cue, allocated once: one arrow each, but
+	// no more than the shortest cues ("00:00.000 --> 00:00.001\nx\n\n")
+	// could fill the file with, however many arrows its text holds.
+	t.Units = make([]transcript.Unit, 0, min(strings.Count(s, "-->"), len(s)/24+1))
 	speaker := ""
 	var prevStart, prevEnd time.Duration = -1, -1
 	for i := 0; i < len(lines); {

@@ -15,6 +15,7 @@ import (
 	"html"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,14 +39,20 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err := transcript.CheckCaptions(t, cs); err != nil {
 		return fmt.Errorf("webvtt: %w", err)
 	}
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("WEBVTT\n\n")
 	if t.Timing == transcript.Estimated {
 		bw.WriteString("NOTE\n" + EstimatedNote + "\n\n")
 	}
 	last := ""
+	var b []byte // a cue's number and timing line, appended to without fmt
 	for i, c := range cs {
-		fmt.Fprintf(bw, "%d\n%s --> %s\n", i+1, transcript.FormatTimestamp(c.Start), transcript.FormatTimestamp(c.End))
+		b = strconv.AppendInt(b[:0], int64(i+1), 10)
+		b = append(b, '\n')
+		b = transcript.AppendTimestamp(b, c.Start)
+		b = append(b, " --> "...)
+		b = transcript.AppendTimestamp(b, c.End)
+		bw.Write(append(b, '\n'))
 		for j, l := range c.Lines {
 			if j == 0 && c.Kind == transcript.Speech && c.Speaker != "" {
 				_, cueLike := transcript.CueText(c.Text())
@@ -56,7 +63,8 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 				}
 				last = c.Speaker
 			}
-			bw.WriteString(escape(l) + "\n")
+			bw.WriteString(escape(l))
+			bw.WriteByte('\n')
 		}
 		bw.WriteString("\n")
 	}
@@ -64,9 +72,9 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 }
 
 // escape escapes cue text; "-->" can then never appear in a payload.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func escape(s string) string { return escaper.Replace(s) }
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // Read reads a WebVTT file. name is used in errors.
 func Read(name string, r io.Reader) (*transcript.Transcript, error) {
@@ -87,6 +95,10 @@ func Read(name string, r io.Reader) (*transcript.Transcript, error) {
 		return nil, transcript.Errorf(name, 1, "%w: not WebVTT: the first line must be WEBVTT", transcript.ErrFormat)
 	}
 	t := &transcript.Transcript{Timing: transcript.Source}
+	// Room for a unit for each cue, allocated once: one arrow each, but
+	// no more than the shortest cues ("00:00.000 --> 00:00.001\nx\n\n")
+	// could fill the file with, however many arrows its text holds.
+	t.Units = make([]transcript.Unit, 0, min(strings.Count(s, "-->"), len(s)/24+1))
 	t.Title = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(lines[0][6:]), "-–—"))
 	i := 1
 	// Header lines, up to a blank line; a timing line ends the header too,
