@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // talkLayout is a layout of islands of sound between pauses, as a talk
@@ -59,6 +60,43 @@ func TestSearchBand(t *testing.T) {
 			items[u].syl /= slow
 		}
 		t.Run(fmt.Sprint(slow), func(t *testing.T) { testSearchBand(t, items, l) })
+	}
+}
+
+// TestSearchBandKept: items tier 1 kept on a gap, hinted by the warp,
+// searched in a band around a coarse placement, whose layout holds fewer
+// gaps than the items' keep counts in: the coarse search reads each keep
+// as the same gap there, never as an index past its own gaps (a 7-hour
+// episode ran into that).
+func TestSearchBandKept(t *testing.T) {
+	items, l := talkLayout(120, 3)
+	for u := range items[:60] {
+		items[u].syl /= 0.6
+	}
+	defer func(c int) { searchCells = c }(searchCells)
+	searchCells = 1 << 30
+	want, _ := search(items, l, false, true)
+	if want == nil {
+		t.Fatal("no placement")
+	}
+	for u := range items {
+		g := want[u].first
+		items[u].hinted, items[u].hint = true, time.Duration(l.gaps[g].end)*10*time.Millisecond
+		items[u].kept, items[u].keep = true, g
+	}
+	searchCells = 1 << 14
+	got, _ := search(items, l, false, true)
+	if got == nil {
+		t.Fatal("no placement in a band")
+	}
+	off := 0
+	for u := range want {
+		if got[u].first != want[u].first {
+			off++
+		}
+	}
+	if off > 0 {
+		t.Errorf("%d of %d items placed off the gaps they were kept and hinted on", off, len(want))
 	}
 }
 

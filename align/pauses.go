@@ -603,7 +603,20 @@ func coarseCentre(items []item, l *layout, pinned bool, tab *searchTables) []int
 		c.music[i+1] = c.music[i] + l.music[g+1] - l.music[g]
 		c.change[i] = l.change[g]
 	}
-	p, _ := searchWith(items, c, pinned, false, tab)
+	// An item's keep is a gap of l: in c it is the same gap's index
+	// there, or nothing when c left that gap out.
+	at := make(map[int]int, len(idx))
+	for i, g := range idx {
+		at[g] = i
+	}
+	citems := make([]item, n)
+	for u, it := range items {
+		if it.kept {
+			it.keep, it.kept = at[it.keep]
+		}
+		citems[u] = it
+	}
+	p, _ := searchWith(citems, c, pinned, false, tab)
 	if p == nil {
 		return nil
 	}
