@@ -35,6 +35,7 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 	if err := transcript.CheckCaptions(t, cs); err != nil {
 		return fmt.Errorf("srt: %w", err)
 	}
+	cs = joinTimingStarts(cs)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var b []byte // one cue, appended to without fmt
 	for i, c := range cs {
@@ -55,6 +56,28 @@ func Write(w io.Writer, t *transcript.Transcript) error {
 		bw.Write(b)
 	}
 	return bw.Flush()
+}
+
+// joinTimingStarts joins to the caption before it each caption of the
+// same unit whose first line Read would take for a timing line (a
+// sentence of the text that begins like one, split off by the layout):
+// such a line cannot begin a cue's text, and inside a cue textLines
+// joins it to the line before it.
+func joinTimingStarts(cs []transcript.Caption) []transcript.Caption {
+	startsTiming := func(c transcript.Caption) bool { return len(c.Lines) > 0 && isTiming(c.Lines[0]) }
+	if !slices.ContainsFunc(cs, startsTiming) {
+		return cs
+	}
+	var out []transcript.Caption
+	for _, c := range cs {
+		if n := len(out); n > 0 && startsTiming(c) && out[n-1].Unit == c.Unit {
+			out[n-1].Lines = append(slices.Clip(out[n-1].Lines), c.Lines...)
+			out[n-1].End = c.End
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // textLines returns a cue's lines with none that Read would take for the
