@@ -477,44 +477,18 @@ var searchCells = 2 << 20
 // more the best placement that starts it elsewhere (marginReach or more
 // away) costs than the best: small when another start is nearly as good.
 func search(items []item, l *layout, pinned, margins bool) ([]placement, float64) {
-	tab := takeTables()
-	defer keepTables(tab)
-	return searchWith(items, l, pinned, margins, tab)
-}
-
-// searchWith is search with the tables tab.
-func searchWith(items []item, l *layout, pinned, margins bool, tab *searchTables) ([]placement, float64) {
 	b := newSearchBand(items, l)
 	// Room for the widest band, so that recentring reuses the tables;
 	// and the tables of the last search, when large enough (the
-	// wrong-audio check runs a dozen searches of one size). The coarse
-	// search needs no more.
+	// wrong-audio check runs a dozen searches of one size).
 	cells := (len(items) + 1) * min(2*b.half+1, len(l.gaps))
+	tab := takeTables()
+	defer keepTables(tab)
 	tab.cost = slices.Grow(tab.cost[:0], cells)
 	tab.back = slices.Grow(tab.back[:0], cells)
 	if margins {
 		tab.rest = slices.Grow(tab.rest[:0], cells)
 	}
-	var coarse []int
-	if !b.full {
-		coarse = coarseCentre(items, l, pinned, tab)
-	}
-	out, cost := searchAround(items, l, pinned, margins, b, tab)
-	if coarse != nil && !b.holds(coarse) {
-		// The band around the coarse placement too, when the band
-		// searched did not hold it; the cheaper placement wins, so it
-		// is never worse than the text's length alone.
-		b.centre(coarse)
-		if o, c := searchAround(items, l, pinned, margins, b, tab); o != nil && c < cost {
-			out, cost = o, c
-		}
-	}
-	return out, cost
-}
-
-// searchAround runs the search in the band b, recentring it (at most
-// three times) while the placement found runs near an edge.
-func searchAround(items []item, l *layout, pinned, margins bool, b *searchBand, tab *searchTables) ([]placement, float64) {
 	for try := 0; ; try++ {
 		out, cost := searchIn(items, l, pinned, margins, b, tab)
 		if out == nil || try == 3 || b.full {
@@ -531,112 +505,6 @@ func searchAround(items []item, l *layout, pinned, margins bool, b *searchBand, 
 		b.centre(c)
 	}
 }
-
-// coarseCentre places the items on a coarse layout, the longest pauses
-// and every stretch of music of l, and returns the gaps of l that
-// placement starts each item on (and ends the last on), for a second
-// centre of the band; nil when the coarse layout would not be much
-// coarser than l.
-//
-// The text's length alone puts the band where the episode's speech would
-// be if everyone spoke at one pace. Over hours the pace drifts (a fast
-// guest's hour, then a slow one's), and once the true placement lies
-// further from that than the band's half-width, the band holds none of it
-// and the search settles on a wrong placement that need not press against
-// the band's edges, so recentring does not find the true one. Turns mostly
-// start on the longer pauses, which the coarse layout keeps: up to
-// coarseKeep per item as a whole table of searchCells allows, and at
-// least coarseGaps per item, in which case the coarse search runs in a
-// band of its own, centred by the text's length but spanning more of the
-// episode than the fine band, its gaps being sparser.
-func coarseCentre(items []item, l *layout, pinned bool, tab *searchTables) []int {
-	n, G := len(items), len(l.gaps)
-	// No more than a whole table of searchCells holds, nor than
-	// coarseKeep gaps per item: enough to place the items near where
-	// they belong, for a fraction of the fine search's work.
-	k := max(min(searchCells/(n+1), coarseKeep*n), coarseGaps*n)
-	if k*2 > G {
-		return nil // hardly coarser
-	}
-	// The k longest pauses, with the music, the first gap and the last:
-	// the pauses' lengths counted in frames (up to coarseLongest), so
-	// that no more than O(k) is held.
-	var count [coarseLongest + 1]int
-	length := func(g int) int {
-		if l.gaps[g].dip {
-			return 0
-		}
-		return min(l.gaps[g].end-l.gaps[g].start, coarseLongest)
-	}
-	kept := 2
-	for g := 1; g < G-1; g++ {
-		if l.gaps[g].music > 0 {
-			kept++
-		} else {
-			count[length(g)]++
-		}
-	}
-	if kept > k {
-		return nil // music everywhere: no room for pauses
-	}
-	// Every pause longer than t, and the first rest of those as long.
-	t, rest := coarseLongest, k-kept
-	for ; t > 0 && count[t] <= rest; t-- {
-		rest -= count[t]
-	}
-	idx := make([]int, 0, k)
-	for g := range G {
-		keep := g == 0 || g == G-1 || l.gaps[g].music > 0 || length(g) > t
-		if !keep && length(g) == t && rest > 0 {
-			keep = true
-			rest--
-		}
-		if keep {
-			idx = append(idx, g)
-		}
-	}
-	c := &layout{gaps: make([]gap, len(idx)), speech: make([]float64, len(idx)),
-		music: make([]float64, len(idx)+1), change: make([]float64, len(idx)), measured: l.measured}
-	for i, g := range idx {
-		c.gaps[i] = l.gaps[g]
-		c.speech[i] = l.speech[g]
-		c.music[i+1] = c.music[i] + l.music[g+1] - l.music[g]
-		c.change[i] = l.change[g]
-	}
-	// An item's keep is a gap of l: in c it is the same gap's index
-	// there, or nothing when c left that gap out.
-	at := make(map[int]int, len(idx))
-	for i, g := range idx {
-		at[g] = i
-	}
-	citems := make([]item, n)
-	for u, it := range items {
-		if it.kept {
-			it.keep, it.kept = at[it.keep]
-		}
-		citems[u] = it
-	}
-	p, _ := searchWith(citems, c, pinned, false, tab)
-	if p == nil {
-		return nil
-	}
-	out := make([]int, n+1)
-	for u := range p {
-		out[u] = idx[p[u].first]
-	}
-	out[n] = idx[p[n-1].last]
-	return out
-}
-
-// coarseGaps and coarseKeep are how many gaps per item the coarse layout
-// keeps at least and at most (see coarseCentre).
-const (
-	coarseGaps = 2
-	coarseKeep = 4
-	// coarseLongest is the pause (frames) beyond which the coarse
-	// layout ranks all pauses alike.
-	coarseLongest = 300
-)
 
 // searchBand is the gaps [lo[u], hi[u]] item u may start on (u = n: where
 // the last item ends); off[u] is where row u starts in the search's tables.
@@ -711,17 +579,7 @@ func (b *searchBand) nearEdge(c []int) bool {
 }
 
 func (b *searchBand) in(u, g int) bool { return g >= b.lo[u] && g <= b.hi[u] }
-
-// holds reports whether the band holds the placement c (a gap per row).
-func (b *searchBand) holds(c []int) bool {
-	for u, g := range c {
-		if !b.in(u, g) {
-			return false
-		}
-	}
-	return true
-}
-func (b *searchBand) at(u, g int) int { return b.off[u] + g - b.lo[u] }
+func (b *searchBand) at(u, g int) int  { return b.off[u] + g - b.lo[u] }
 
 // spare holds the last search's tables for the next search, until
 // dropTables: the wrong-audio check runs a dozen searches of one size.
