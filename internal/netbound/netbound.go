@@ -150,14 +150,25 @@ func (c *conn) Read(p []byte) (int, error) {
 	// whichever of FirstByte and Idle is the longer: a read that begins
 	// after the request went out (the transport's goroutines run in any
 	// order) waits as long as one that was pending before it.
-	var d time.Time
-	if a := c.answerBy.Load(); a != 0 {
-		d = time.Unix(0, a)
-	} else if c.idle > 0 {
-		d = time.Now().Add(c.idle)
-	}
-	if err := c.Conn.SetReadDeadline(d); err != nil {
-		return 0, err
+	//
+	// A write that arms the answer's deadline between the load and the
+	// setting here would see its deadline overwritten by the older one
+	// (30 s where 500 ms was meant): the deadline is set again until the
+	// value it was set from is still the one that holds.
+	for {
+		a := c.answerBy.Load()
+		var d time.Time
+		if a != 0 {
+			d = time.Unix(0, a)
+		} else if c.idle > 0 {
+			d = time.Now().Add(c.idle)
+		}
+		if err := c.Conn.SetReadDeadline(d); err != nil {
+			return 0, err
+		}
+		if c.answerBy.Load() == a {
+			break
+		}
 	}
 	n, err := c.Conn.Read(p)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
