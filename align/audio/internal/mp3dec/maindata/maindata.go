@@ -174,6 +174,11 @@ func getScaleFactorsMpeg2(m *bits.Bits, header frameheader.FrameHeader, sideInfo
 				md.ScalefacL[0][ch][i] = scaleFactors[i]
 			}
 		} else {
+			// A damaged frame's sizes may not add up to the 13 bands
+			// of 3 windows: the missing ones are 0.
+			for len(scaleFactors) < 39 {
+				scaleFactors = append(scaleFactors, 0)
+			}
 			for x := 0; x < 13; x++ {
 				for i := 0; i < 3; i++ {
 					md.ScalefacS[0][ch][x][i] = scaleFactors[(x*3)+i]
