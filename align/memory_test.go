@@ -1,6 +1,7 @@
 package align
 
 import (
+	"github.com/podpipe/podpipe/align/mfcc"
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
@@ -151,5 +152,53 @@ func TestLowerGC(t *testing.T) {
 	lowerGC()()
 	if got := debug.SetGCPercent(20); got != 20 {
 		t.Errorf("a lower GOGC became %d", got)
+	}
+}
+
+// contentEpisode is an episode of n sentences of 3 s each, back to back,
+// for the content test: random cepstra on both sides.
+func contentEpisode(n int) (*analysis, *pieces, [][]int16, []span) {
+	rng := rand.New(rand.NewPCG(uint64(n), 2))
+	const per = 300 // feature frames a sentence
+	f := &mfcc.Features{Energy: make([]float32, n*per), Coef: make([]int16, n*per*mfcc.Coeffs)}
+	for i := range f.Coef {
+		f.Coef[i] = int16(rng.IntN(4000) - 2000)
+	}
+	ps := &pieces{}
+	synth := make([][]int16, n)
+	spans := make([]span, n)
+	for i := range n {
+		ps.list = append(ps.list, piece{unit: i, text: "x"})
+		// Lengths vary, so that every sentence has controls of about its own.
+		frames := (per - 60 + rng.IntN(120)) / dtwDecim
+		synth[i] = make([]int16, frames*mfcc.Coeffs)
+		for k := range synth[i] {
+			synth[i][k] = int16(rng.IntN(4000) - 2000)
+		}
+		spans[i] = span{start: time.Duration(i*per) * frameDur, end: time.Duration((i+1)*per) * frameDur}
+	}
+	return &analysis{f: f}, ps, synth, spans
+}
+
+// The content test ranks at most matchSentences sentences whatever the
+// episode's length, and holds no copy of the episode's features: three
+// times the episode allocates about as much, far less than its features.
+func TestMatchContentMemory(t *testing.T) {
+	alloc := func(n int) (uint64, int) {
+		an, ps, synth, spans := contentEpisode(n)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c := matchContent(an, ps, synth, spans)
+		runtime.ReadMemStats(&after)
+		if len(c.Margins) < matchSentences/2 {
+			t.Fatalf("%d sentences: %d ranked", n, len(c.Margins))
+		}
+		return after.TotalAlloc - before.TotalAlloc, len(an.f.Coef) * 2
+	}
+	short, _ := alloc(1200)    // 1 hour
+	long, feats := alloc(3600) // 3 hours, 28 MB of cepstra
+	t.Logf("1 hour allocated %d bytes, 3 hours %d bytes", short, long)
+	if long > short*3/2 || long > uint64(feats)/4 {
+		t.Errorf("1 hour allocated %d bytes, 3 hours %d bytes (its cepstra are %d bytes)", short, long, feats)
 	}
 }

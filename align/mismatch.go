@@ -1,10 +1,8 @@
 package align
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -136,14 +134,21 @@ func (c contentMatch) Score() float64 {
 // controls on the stretch of audio spans gives it. synth holds the
 // synthetic cepstra of every piece (nil for cues), dtwDecim frames in one,
 // as tier 2 keeps them.
+//
+// Floats are held for one warp at a time (a sentence's reading and the
+// stretch it is matched on), and the moments that normalise each side
+// are summed over every sentence straight from its 16-bit cepstra: a
+// 7-hour episode's test holds no copy of its features (it held four,
+// 250 MB).
 func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) contentMatch {
 	const dim = mfcc.Coeffs
 	type sentence struct {
-		i         int
-		syn, real []float32
+		i        int
+		from, to int // the stretch of audio, in feature frames
 	}
 	var sents []sentence
-	var allSyn, allReal []float32
+	var synSum, realSum momentSum
+	var buf []int16
 	for i, p := range ps.list {
 		if p.cue || i >= len(synth) || len(synth[i])/dim*dtwDecim < matchMinSynth {
 			continue
@@ -152,44 +157,65 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		if to-from < matchMinReal {
 			continue
 		}
-		s := sentence{i, dequantize(synth[i]), dequantize(decimate(an.f.Coef[from*dim:to*dim], dtwDecim))}
-		allSyn = append(allSyn, s.syn...)
-		allReal = append(allReal, s.real...)
-		sents = append(sents, s)
-	}
-	// Each side normalised on its own, so that the synthetic voice and
-	// the recording become comparable.
-	synMean, synSD := moments(allSyn)
-	realMean, realSD := moments(allReal)
-	for _, s := range sents {
-		standardise(s.syn, synMean, synSD)
-		standardise(s.real, realMean, realSD)
+		synSum.add(synth[i])
+		buf = appendDecimated(buf[:0], an.f.Coef[from*dim:to*dim], dtwDecim)
+		realSum.add(buf)
+		sents = append(sents, sentence{i, from, to})
 	}
 	if len(sents) < matchMinCtrl+1 {
 		return contentMatch{}
 	}
+	// Each side normalised on its own, so that the synthetic voice and
+	// the recording become comparable.
+	synMean, synSD := synSum.moments()
+	realMean, realSD := realSum.moments()
+	var syn, stretch []float32 // reused: one sentence's reading, the stretch it is matched on
+	synOf := func(j int) []float32 {
+		syn = appendDequantized(syn[:0], synth[sents[j].i])
+		standardise(syn, synMean, synSD)
+		return syn
+	}
+	frames := func(j int) int { return len(synth[sents[j].i]) / dim }
 	step := max(1, (len(sents)+matchSentences-1)/matchSentences)
 	var out contentMatch
+	var ctrl []int
+	var lrs []float64
 	for k := 0; k < len(sents); k += step {
-		pk := sents[k]
-		n := len(pk.syn) / dim
-		var ctrl []int
-		for j, pj := range sents {
-			if r := float64(len(pj.syn)/dim) / float64(n); j != k && r <= matchLenRatio && r >= 1/matchLenRatio {
-				ctrl = append(ctrl, j)
+		n := frames(k)
+		// The matchControls sentences closest to it in length, the earlier
+		// first among equals, kept in order as they are found.
+		ctrl, lrs = ctrl[:0], lrs[:0]
+		for j := range sents {
+			r := float64(frames(j)) / float64(n)
+			if j == k || r > matchLenRatio || r < 1/matchLenRatio {
+				continue
 			}
+			lr := math.Abs(math.Log(r))
+			if len(ctrl) == matchControls && lr >= lrs[len(lrs)-1] {
+				continue
+			}
+			at := len(ctrl)
+			for at > 0 && lrs[at-1] > lr {
+				at--
+			}
+			if len(ctrl) < matchControls {
+				ctrl, lrs = append(ctrl, 0), append(lrs, 0)
+			}
+			copy(ctrl[at+1:], ctrl[at:])
+			copy(lrs[at+1:], lrs[at:])
+			ctrl[at], lrs[at] = j, lr
 		}
 		if len(ctrl) < matchMinCtrl {
 			continue
 		}
-		lr := func(j int) float64 { return math.Abs(math.Log(float64(len(sents[j].syn)) / float64(len(pk.syn)))) }
-		slices.SortStableFunc(ctrl, func(x, y int) int { return cmp.Compare(lr(x), lr(y)) })
-		ctrl = ctrl[:min(len(ctrl), matchControls)]
-		own := warpCost(pk.syn, pk.real)
+		buf = appendDecimated(buf[:0], an.f.Coef[sents[k].from*dim:sents[k].to*dim], dtwDecim)
+		stretch = appendDequantized(stretch[:0], buf)
+		standardise(stretch, realMean, realSD)
+		own := warpCost(synOf(k), stretch)
 		worse := 0.0
 		var cs, css float64
 		for _, j := range ctrl {
-			c := warpCost(sents[j].syn, pk.real)
+			c := warpCost(synOf(j), stretch)
 			cs += c
 			css += c * c
 			switch {
@@ -206,35 +232,44 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 	return out
 }
 
-// dequantize returns cepstra kept as mfcc.Features keeps them as floats,
-// for the content test to standardise in place.
-func dequantize(c []int16) []float32 {
-	out := make([]float32, len(c))
-	for i, q := range c {
-		out[i] = float32(q) / mfcc.CoefScale
+// appendDequantized appends cepstra kept as mfcc.Features keeps them to
+// out as floats, for the content test to standardise in place.
+func appendDequantized(out []float32, c []int16) []float32 {
+	for _, q := range c {
+		out = append(out, float32(q)/mfcc.CoefScale)
 	}
 	return out
 }
 
+// momentSum sums every coefficient and its square over cepstra added a
+// stretch at a time, as appendDequantized reads them.
+type momentSum struct {
+	n     int
+	s, ss [mfcc.Coeffs]float64
+}
+
+func (m *momentSum) add(c []int16) {
+	for x := 0; x+mfcc.Coeffs <= len(c); x += mfcc.Coeffs {
+		for d, q := range c[x : x+mfcc.Coeffs] {
+			v := float64(float32(q) / mfcc.CoefScale)
+			m.s[d] += v
+			m.ss[d] += v * v
+		}
+		m.n++
+	}
+}
+
 // moments returns every coefficient's mean and standard deviation.
-func moments(c []float32) (mean, sd [mfcc.Coeffs]float64) {
-	const dim = mfcc.Coeffs
-	n := len(c) / dim
-	if n == 0 {
+func (m *momentSum) moments() (mean, sd [mfcc.Coeffs]float64) {
+	if m.n == 0 {
 		for d := range sd {
 			sd[d] = 1
 		}
 		return
 	}
-	for d := 0; d < dim; d++ {
-		var s, ss float64
-		for x := 0; x < n; x++ {
-			v := float64(c[x*dim+d])
-			s += v
-			ss += v * v
-		}
-		mean[d] = s / float64(n)
-		sd[d] = math.Sqrt(max(ss/float64(n)-mean[d]*mean[d], 1e-9))
+	for d := range mean {
+		mean[d] = m.s[d] / float64(m.n)
+		sd[d] = math.Sqrt(max(m.ss[d]/float64(m.n)-mean[d]*mean[d], 1e-9))
 	}
 	return
 }

@@ -527,7 +527,12 @@ func abs(x int) int {
 // fixed point).
 func decimate(c []int16, k int) []int16 {
 	n := len(c) / mfcc.Coeffs
-	out := make([]int16, 0, (n+k-1)/k*mfcc.Coeffs)
+	return appendDecimated(make([]int16, 0, (n+k-1)/k*mfcc.Coeffs), c, k)
+}
+
+// appendDecimated appends decimate(c, k) to out.
+func appendDecimated(out, c []int16, k int) []int16 {
+	n := len(c) / mfcc.Coeffs
 	for x := 0; x < n; x += k {
 		var acc [mfcc.Coeffs]float32
 		cnt := min(k, n-x)
