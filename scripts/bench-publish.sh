@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures what publishing a large episode costs against the copies and
 # uploads it cannot beat, as ratios of interleaved runs (each round runs
-# every row once, so a busy spell of the shared machine hits all rows):
+# every row of its loop once, so a busy spell of the machine hits them all;
+# the ratio quoted is the median of the rounds' own ratios, which a drift
+# of the machine's speed between rounds does not move):
 #
 #   local publish   `podpipe publish episode --align none` of a 500 MiB MP3
 #                   to a local store, against `cp` + `sync` of the MP3
@@ -13,7 +15,7 @@
 #                   and by podpipe's own store (internal/cmd/s3bench, a
 #                   plain Put from the file)
 #
-#	scripts/bench-publish.sh             # 500 MiB, 5 rounds
+#	scripts/bench-publish.sh             # 500 MiB, 9 rounds
 #	MB=100 RUNS=3 scripts/bench-publish.sh
 #	BEFORE=/tmp/old/podpipe RUNS=3 scripts/bench-publish.sh
 #
@@ -29,7 +31,7 @@
 set -euo pipefail
 
 MB=${MB:-500}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-9}
 CHAPTERS=${CHAPTERS:-20}
 DIR=${BENCH_DIR:-/tmp/podpipe-bench-publish}
 cd "$(dirname "$0")/.."
@@ -92,13 +94,21 @@ measure() {
 		cat "$DIR/out.txt" >&2
 		exit 1
 	fi
+	[ "$run" = 0 ] && return 0 # the warm-up round
 	echo "$name $(awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$DIR/time.txt")" >>"$DIR/results"
 }
 
 out=$DIR/out.mp3
 : >"$DIR/results"
-for run in $(seq "$RUNS"); do
-	echo "round $run of $RUNS..."
+# The local rows' rounds, then the S3 rows': each row's preparation frees
+# what the same row wrote the round before, so every run writes into
+# memory just freed. Mixed in one round, the S3 rows took up to twice as
+# long in some rounds (versitygw's multipart completion reading back
+# parts that a local row's output had pushed out), and a local publish
+# after them 2 s of extra system time; round 0 of each loop is a warm-up
+# and is not counted.
+for run in $(seq 0 "$RUNS"); do
+	echo "local round $run of $RUNS..."
 	measure cpsync "rm -f '$out'" sh -c 'cp "$1" "$2" && sync "$2"' sh "$MP3" "$out"
 	measure tagged "rm -f '$out'" "$DIR/tagbench" tag -chapters "$CHAPTERS" "$MP3" "$out"
 	if [ -n "$PY" ]; then
@@ -108,8 +118,12 @@ for run in $(seq "$RUNS"); do
 	if [ -n "${BEFORE:-}" ]; then
 		measure before "rm -rf '$show/public'" "$BEFORE" -q -c "$show/config.toml" publish episode --align none 01-big
 	fi
-	if [ "$HAVE_S3" = 1 ]; then
-		clear_s3="rm -rf '$DIR/s3/bench' && mkdir -p '$DIR/s3/bench'"
+done
+rm -rf "$out" "$show/public"
+if [ "$HAVE_S3" = 1 ]; then
+	clear_s3="rm -rf '$DIR/s3/bench' && mkdir -p '$DIR/s3/bench'"
+	for run in $(seq 0 "$RUNS"); do
+		echo "S3 round $run of $RUNS..."
 		if [ -n "$AWS_CLI" ]; then
 			measure aws "$clear_s3" "$AWS_CLI" --endpoint-url "$endpoint" s3 cp --only-show-errors "$MP3" "s3://bench/raw.mp3"
 		fi
@@ -120,8 +134,8 @@ for run in $(seq "$RUNS"); do
 			measure s3before "$clear_s3" env PODPIPE_STORAGE_URL=s3://bench/show PODPIPE_STORAGE_ENDPOINT="$endpoint" \
 				PODPIPE_STORAGE_PATH_STYLE=true "$BEFORE" -q -c "$show/config.toml" publish episode --align none 01-big
 		fi
-	fi
-done
+	done
+fi
 
 # median NAME [COLUMN]: the median of a row's wall times (column 2) or
 # CPU times (column 3).
@@ -129,20 +143,35 @@ median() {
 	{ grep "^$1 " "$DIR/results" || true; } | awk -v c="${2:-2}" '{ print $c }' | sort -n | awk '{ t[NR] = $1 } END { if (NR) print t[int((NR + 1) / 2)] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "-" }'; }
+# rounds NAME BASE: the median of the rounds' wall-time ratios NAME/BASE
+# (the k-th run of one against the k-th of the other, which ran in the same
+# round), and their smallest and largest: "1.12 1.03 1.25".
+rounds() {
+	awk -v a="$1" -v b="$2" '
+		$1 == a { x[++na] = $2 } $1 == b { y[++nb] = $2 }
+		END {
+			n = 0
+			for (k = 1; k <= na && k <= nb; k++) if (y[k] > 0) r[++n] = x[k] / y[k]
+			if (!n) exit
+			for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
+			printf "%.2f %.2f %.2f\n", r[int((n + 1) / 2)], r[1], r[n]
+		}' "$DIR/results"
+}
 row() { # what, name, base name, base words
-	local t b
+	local t b med lo hi
 	t=$(median "$2")
 	[ -n "$t" ] || return 0
 	b=$(median "$3")
 	[ -n "$b" ] || return 0
-	printf '| %s | %s | %s | %s | %s | **%s×** %s |\n' "$1" "$t" "$(median "$2" 3)" "$b" "$(median "$3" 3)" "$(ratio "$t" "$b")" "$4"
+	read -r med lo hi <<<"$(rounds "$2" "$3")"
+	printf '| %s | %s | %s | %s | %s | **%s×** (%s–%s) %s | %s× |\n' "$1" "$t" "$(median "$2" 3)" "$b" "$(median "$3" 3)" "$med" "$lo" "$hi" "$4" "$(ratio "$t" "$b")"
 }
 
 echo
 echo "$MB MiB MP3, median of $RUNS interleaved rounds ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| what | seconds | CPU s | baseline seconds | baseline CPU s | ratio of the medians |"
-echo "|---|---|---|---|---|---|"
+echo "| what | seconds | CPU s | baseline seconds | baseline CPU s | ratio, round by round: median (range) | ratio of the medians |"
+echo "|---|---|---|---|---|---|---|"
 row "local publish (\`--align none\`)" publish cpsync "\`cp\` + \`sync\`"
 row "podpipe tagged copy (durable)" tagged cpsync "\`cp\` + \`sync\`"
 row "podpipe tagged copy (durable)" tagged mutagen "\`cp\` + mutagen + \`sync\`"
