@@ -43,7 +43,7 @@ func (w *publisher) logf(format string, args ...any) { fmt.Fprintf(w.log, format
 // content under its key (the sha256 or recipe stored with the object
 // decides)
 // (step 6, upload). A large artifact (the audio) goes up while the small
-// ones do, a few at a time, beside it: their round trips then cost no
+// ones do, one after the other, beside it: their round trips then cost no
 // time of their own. The log and res list them in the order of arts.
 func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) error {
 	outs := make([]uploaded, len(arts))
@@ -77,37 +77,14 @@ func (w *publisher) upload(ctx context.Context, arts []*artifact, res *Result) e
 			}
 		}()
 	}
-	// The small ones, smallUploads at a time: a local store's puts each
-	// wait for the disk (the file, its sidecar and their folders synced),
-	// an S3 store's for a round trip. A dry run writes nothing and keeps
-	// to one, so that its plan reads in order.
-	next := make(chan int)
-	workers := smallUploads
-	if w.dryRun {
-		workers = 1
-	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if outs[i] = w.uploadOne(ctx, arts[i]); outs[i].err != nil {
-					fail(outs[i].err)
-				}
-			}
-		}()
-	}
-feed:
 	for i, a := range arts {
 		if a.size < progressMin || w.dryRun {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				break feed
+			if outs[i] = w.uploadOne(ctx, a); outs[i].err != nil {
+				fail(outs[i].err)
+				break
 			}
 		}
 	}
-	close(next)
 	wg.Wait()
 	for i, a := range arts {
 		o := outs[i]
@@ -124,9 +101,6 @@ feed:
 	}
 	return first
 }
-
-// smallUploads is how many small artifacts upload puts at once.
-const smallUploads = 4
 
 // uploaded is what uploadOne did with one artifact: its log line, and
 // whether the store had it already.
