@@ -157,9 +157,9 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		if to-from < matchMinReal {
 			continue
 		}
-		synSum.add(synth[i])
+		synSum.addCepstra(synth[i])
 		buf = appendDecimated(buf[:0], an.f.Coef[from*dim:to*dim], dtwDecim)
-		realSum.add(buf)
+		realSum.addCepstra(buf)
 		sents = append(sents, sentence{i, from, to})
 	}
 	if len(sents) < matchMinCtrl+1 {
@@ -167,12 +167,13 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 	}
 	// Each side normalised on its own, so that the synthetic voice and
 	// the recording become comparable.
-	synMean, synSD := synSum.moments()
-	realMean, realSD := realSum.moments()
+	var synNorm, realNorm norm
+	synNorm.setNorm(synSum.moments())
+	realNorm.setNorm(realSum.moments())
 	var syn, stretch []float32 // reused: one sentence's reading, the stretch it is matched on
 	synOf := func(j int) []float32 {
 		syn = appendDequantized(syn[:0], synth[sents[j].i])
-		standardise(syn, synMean, synSD)
+		synNorm.applyFrames(syn)
 		return syn
 	}
 	frames := func(j int) int { return len(synth[sents[j].i]) / dim }
@@ -210,7 +211,7 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		}
 		buf = appendDecimated(buf[:0], an.f.Coef[sents[k].from*dim:sents[k].to*dim], dtwDecim)
 		stretch = appendDequantized(stretch[:0], buf)
-		standardise(stretch, realMean, realSD)
+		realNorm.applyFrames(stretch)
 		own := warpCost(synOf(k), stretch)
 		worse := 0.0
 		var cs, css float64
@@ -241,43 +242,15 @@ func appendDequantized(out []float32, c []int16) []float32 {
 	return out
 }
 
-// momentSum sums every coefficient and its square over cepstra added a
-// stretch at a time, as appendDequantized reads them.
-type momentSum struct {
-	n     int
-	s, ss [mfcc.Coeffs]float64
-}
-
-func (m *momentSum) add(c []int16) {
+// addCepstra adds cepstra kept as mfcc.Features keeps them, frame by
+// frame, as appendDequantized reads them.
+func (m *momentSum) addCepstra(c []int16) {
+	var f [mfcc.Coeffs]float32
 	for x := 0; x+mfcc.Coeffs <= len(c); x += mfcc.Coeffs {
 		for d, q := range c[x : x+mfcc.Coeffs] {
-			v := float64(float32(q) / mfcc.CoefScale)
-			m.s[d] += v
-			m.ss[d] += v * v
+			f[d] = float32(q) / mfcc.CoefScale
 		}
-		m.n++
-	}
-}
-
-// moments returns every coefficient's mean and standard deviation.
-func (m *momentSum) moments() (mean, sd [mfcc.Coeffs]float64) {
-	if m.n == 0 {
-		for d := range sd {
-			sd[d] = 1
-		}
-		return
-	}
-	for d := range mean {
-		mean[d] = m.s[d] / float64(m.n)
-		sd[d] = math.Sqrt(max(m.ss[d]/float64(m.n)-mean[d]*mean[d], 1e-9))
-	}
-	return
-}
-
-func standardise(c []float32, mean, sd [mfcc.Coeffs]float64) {
-	for x := 0; x < len(c); x++ {
-		d := x % mfcc.Coeffs
-		c[x] = float32((float64(c[x]) - mean[d]) / sd[d])
+		m.add(f[:])
 	}
 }
 

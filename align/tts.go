@@ -562,21 +562,41 @@ func normalise(s normSeq) {
 	if n == 0 {
 		return
 	}
-	var sum, sq [mfcc.Coeffs]float64
+	var m momentSum
 	var c [mfcc.Coeffs]float32
 	for x := 0; x < n; x++ {
 		s.raw(x, c[:])
-		for d, v := range c {
-			sum[d] += float64(v)
-			sq[d] += float64(v) * float64(v)
+		m.add(c[:])
+	}
+	s.setNorm(m.moments())
+}
+
+// momentSum sums every coefficient and its square over the frames added.
+type momentSum struct {
+	n     int
+	s, ss [mfcc.Coeffs]float64
+}
+
+// add adds one frame of mfcc.Coeffs coefficients.
+func (m *momentSum) add(frame []float32) {
+	for d, v := range frame[:mfcc.Coeffs] {
+		m.s[d] += float64(v)
+		m.ss[d] += float64(v) * float64(v)
+	}
+	m.n++
+}
+
+// moments returns every coefficient's mean and standard deviation (0 and
+// 1 when no frame was added).
+func (m *momentSum) moments() (mean, sd [mfcc.Coeffs]float64) {
+	for d := range mean {
+		mean[d], sd[d] = 0, 1
+		if m.n > 0 {
+			mean[d] = m.s[d] / float64(m.n)
+			sd[d] = math.Sqrt(max(m.ss[d]/float64(m.n)-mean[d]*mean[d], 1e-9))
 		}
 	}
-	var mean, sd [mfcc.Coeffs]float64
-	for d := range mean {
-		mean[d] = sum[d] / float64(n)
-		sd[d] = math.Sqrt(max(sq[d]/float64(n)-mean[d]*mean[d], 1e-9))
-	}
-	s.setNorm(mean, sd)
+	return mean, sd
 }
 
 // norm holds a sequence's normalisation.
@@ -593,6 +613,13 @@ func (n *norm) apply(dst []float32) {
 	}
 	for d, v := range dst {
 		dst[d] = float32((float64(v) - n.mean[d]) / n.sd[d])
+	}
+}
+
+// applyFrames normalises every frame of c, frame after frame.
+func (n *norm) applyFrames(c []float32) {
+	for x := 0; x+mfcc.Coeffs <= len(c); x += mfcc.Coeffs {
+		n.apply(c[x : x+mfcc.Coeffs])
 	}
 }
 
