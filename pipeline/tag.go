@@ -146,7 +146,7 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts s
 				hashes = append(hashes, ph)
 			}
 			body, done := progressReader(src, frames, "reading "+e.audio.name, rep)
-			n, err := copyHashed(io.Discard, body, hashes...)
+			n, err := readHashed(body, hashes...)
 			done()
 			if err != nil {
 				return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
@@ -417,7 +417,7 @@ func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Wri
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hashed, hashErr = copyHashed(io.Discard, io.NewSectionReader(src, from, frames), hashes...)
+			hashed, hashErr = readHashed(io.NewSectionReader(src, from, frames), hashes...)
 		}()
 	}
 	if _, err = src.Seek(from, io.SeekStart); err == nil {
@@ -450,19 +450,19 @@ func eofIsChange(err error) error {
 	return unwrapPath(err)
 }
 
-// copyBuf is the size of the chunks copyHashed reads, and copyBufs how
+// copyBuf is the size of the chunks readHashed reads, and copyBufs how
 // many it has in flight.
 const (
 	copyBuf  = 1 << 20
 	copyBufs = 4
 )
 
-// copyHashed copies src to dst and writes every byte to each of hashes (a
-// hash.Hash, a partHasher: writers that never fail) as
-// well, reading src once: each hash runs in a goroutine of its own beside
-// the writes, so on a machine with cores to spare the copy takes about as
-// long as the slowest of them rather than as long as all of them.
-func copyHashed(dst io.Writer, src io.Reader, hashes ...io.Writer) (int64, error) {
+// readHashed reads src to its end and writes every byte to each of hashes
+// (a hash.Hash, a partHasher: writers that never fail), reading src once:
+// each hash runs in a goroutine of its own beside the reads, so on a
+// machine with cores to spare it takes about as long as the slowest of
+// them rather than as long as all of them. It returns the bytes read.
+func readHashed(src io.Reader, hashes ...io.Writer) (int64, error) {
 	type chunk struct {
 		b    []byte
 		done *sync.WaitGroup
@@ -503,9 +503,6 @@ func copyHashed(dst io.Writer, src io.Reader, hashes ...io.Writer) (int64, error
 			inUse[i].Add(len(queues))
 			for _, q := range queues {
 				q <- chunk{b, &inUse[i]}
-			}
-			if _, err := dst.Write(b); err != nil {
-				return n, err
 			}
 			n += int64(m)
 		}
