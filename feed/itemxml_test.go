@@ -134,31 +134,28 @@ func TestHasNonXMLChar(t *testing.T) {
 		"", "plain", "tab\tnl\ncr\r", "\x00", "a\x1fb", "\x7f", "茶 🍵", "\ufffd", "\ufffe", "x\uffffy",
 		"\xef\xbf", "\xef\xbf\xbe", "\xe2\xef\xbf\xbe", "\xef\xbf\xbd", "\xed\xa0\x80", "\xff\xfe", "\xf4\x90\x80\x80",
 	} {
-		want := false
-		for _, r := range s {
-			if !isXMLChar(r) {
-				want = true
-			}
+		checkNonXMLChar(t, s)
+	}
+}
+
+// checkNonXMLChar checks hasNonXMLChar against isXMLChar over the runes a
+// range over s decodes.
+func checkNonXMLChar(t *testing.T, s string) {
+	t.Helper()
+	want := false
+	for _, r := range s {
+		if !isXMLChar(r) {
+			want = true
 		}
-		if got := hasNonXMLChar(s); got != want {
-			t.Errorf("hasNonXMLChar(%q) = %v, want %v", s, got, want)
-		}
+	}
+	if got := hasNonXMLChar(s); got != want {
+		t.Errorf("hasNonXMLChar(%q) = %v, want %v", s, got, want)
 	}
 }
 
 func FuzzHasNonXMLChar(f *testing.F) {
 	f.Add("\xe2\xef\xbf\xbe")
-	f.Fuzz(func(t *testing.T, s string) {
-		want := false
-		for _, r := range s {
-			if !isXMLChar(r) {
-				want = true
-			}
-		}
-		if got := hasNonXMLChar(s); got != want {
-			t.Errorf("hasNonXMLChar(%q) = %v, want %v", s, got, want)
-		}
-	})
+	f.Fuzz(checkNonXMLChar)
 }
 
 // TestWriteManyItems: a feed of more items than one worker renders at a
