@@ -104,8 +104,8 @@ out=$DIR/out.mp3
 # what the same row wrote the round before, so every run writes into
 # memory just freed. Mixed in one round, the S3 rows took up to twice as
 # long in some rounds (versitygw at full CPU for seconds after the parts
-# were sent; why, not found), and a local publish after them 2 s of extra
-# system time; round 0 of each loop is a warm-up and is not counted.
+# were sent; why, not found), and a local publish after them 2 s of extra CPU
+# (user and system); round 0 of each loop is a warm-up and is not counted.
 for run in $(seq 0 "$RUNS"); do
 	echo "local round $run of $RUNS..."
 	measure cpsync "rm -f '$out'" sh -c 'cp "$1" "$2" && sync "$2"' sh "$MP3" "$out"
