@@ -145,9 +145,9 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts s
 				ph.Write(tag)
 				hashes = append(hashes, ph)
 			}
-			body, done := progressReader(src, frames, "reading "+e.audio.name, rep)
-			n, err := readHashed(body, hashes...)
-			done()
+			stage := progressStage(rep, "reading "+e.audio.name, frames)
+			n, err := hashRange(src, audioStart, frames, stage.Set, hashes...)
+			stage.Done()
 			if err != nil {
 				return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
 			}
@@ -191,14 +191,13 @@ func recipeSum(sourceSum string, audioStart int64, tag []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// progressReader is r, reported to rep as it is read when it holds
-// progressMin bytes or more, until done is called.
-func progressReader(r io.Reader, size int64, what string, rep progress.Reporter) (_ io.Reader, done func()) {
+// progressStage starts reporting work of size bytes to rep when it is
+// progressMin bytes or more, and only to nobody otherwise.
+func progressStage(rep progress.Reporter, what string, size int64) progress.Stage {
 	if size < progressMin {
-		return r, func() {}
+		rep = nil
 	}
-	stage := progress.Start(rep, what, progress.Bytes, size)
-	return &countingReader{r: r, stage: stage}, stage.Done
+	return progress.Start(rep, what, progress.Bytes, size)
 }
 
 // audioSum is the SHA-256 of an episode's source audio, as a whole, and
@@ -220,7 +219,7 @@ func hashAudio(f sourceFile) (audioSum, error) {
 		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
 	}
 	h := sha256.New()
-	n, err := io.Copy(h, src)
+	n, err := hashRange(src, 0, st.Size(), nil, h)
 	if err != nil {
 		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
 	}
@@ -352,17 +351,25 @@ func (r *taggedReader) Seek(offset int64, whence int) (int64, error) {
 
 func (r *taggedReader) Close() error { return r.f.Close() }
 
-// countingReader reports to stage how much has been read through it.
+// countingReader reports how much has been read through it.
 type countingReader struct {
-	r     io.Reader
-	n     int64
-	stage progress.Stage
+	r      io.Reader
+	n      int64
+	report func(int64)
+}
+
+// reporting is r, telling report (when not nil) how much has been read.
+func reporting(r io.Reader, report func(int64)) io.Reader {
+	if report == nil {
+		return r
+	}
+	return &countingReader{r: r, report: report}
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	c.stage.Set(c.n)
+	c.report(c.n)
 	return n, err
 }
 
@@ -402,13 +409,11 @@ func (w *writeBehind) wrote(n int64) {
 // Copies through a buffer (read, then write) took from 1 to 4 times as
 // long as cp's on the project's machines, run to run, where the kernel's
 // copy kept to cp's pace. The hashes read the stretch on their own
-// (pread), beside the copy, on another core. It returns the bytes copied
+// (hashRange, from the page cache the copy reads too), beside the copy,
+// on another core. It returns the bytes copied
 // and the bytes hashed (frames when there are no hashes).
 func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Writer, what string, rep progress.Reporter) (copied, hashed int64, err error) {
-	stage := progress.Start(nil, what, progress.Bytes, frames)
-	if frames >= progressMin {
-		stage = progress.Start(rep, what, progress.Bytes, frames)
-	}
+	stage := progressStage(rep, what, frames)
 	defer stage.Done()
 	hashed = frames
 	var hashErr error
@@ -417,7 +422,7 @@ func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Wri
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hashed, hashErr = readHashed(io.NewSectionReader(src, from, frames), hashes...)
+			hashed, hashErr = hashRange(src, from, frames, nil, hashes...)
 		}()
 	}
 	if _, err = src.Seek(from, io.SeekStart); err == nil {
