@@ -41,7 +41,7 @@ func hashRange(f *os.File, off, n int64, report func(int64), hashes ...io.Writer
 			}
 			return done, err
 		}
-		syscall.Madvise(m, syscall.MADV_SEQUENTIAL)
+		adviseSequential(m)
 		b := m[at-start:]
 		err = writeMappedAll(b, hashes)
 		syscall.Munmap(m)
