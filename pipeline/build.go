@@ -114,7 +114,7 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 		}
 		// Tagging takes the audio's sum from here, should the episode
 		// be built, rather than reading the audio once more.
-		if hashes[i].audio, hashErr = hashAudio(e.audio); hashErr == nil {
+		if hashes[i].audio, hashErr = hashAudio(e.audio, p.sums); hashErr == nil {
 			hashes[i].sum, hashErr = sourceHash(e, inputs, siblings, hashes[i].audio.sum)
 		}
 		if hashErr != nil {
@@ -193,9 +193,18 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 	if err != nil {
 		return err
 	}
+	if hash.audio.sum == "" && !p.opt.Force {
+		// Timing may have read it since (the timing cache's key), or an
+		// earlier publish.
+		hash.audio = p.sums.audioSum(e.audio.path)
+	}
+	began := time.Now()
 	audio, audioSum, err := tagAudio(e, chs, p.tagging(e, cover), p.audioFile(), p.partSummer(), hash.audio, p.opt.Progress)
 	if err != nil {
 		return err
+	}
+	if hash.audio.sum == "" {
+		p.sums.remember(audioSum.ver.fi, began, audioSum.sum)
 	}
 	defer func() {
 		if err != nil && audio.staged {

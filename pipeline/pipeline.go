@@ -47,8 +47,9 @@ type Options struct {
 
 // Pipeline publishes a show's episodes to its store.
 type Pipeline struct {
-	cfg *config.Config
-	opt Options
+	cfg  *config.Config
+	opt  Options
+	sums sumCache // what the audio files hold, by their identity
 	publisher
 }
 
@@ -69,7 +70,7 @@ func NewWithStore(cfg *config.Config, st storage.Store, opt Options) *Pipeline {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Pipeline{cfg: cfg, opt: opt, publisher: publisher{store: st, force: opt.Force, dryRun: opt.DryRun, log: opt.Log, now: opt.Now, progress: opt.Progress}}
+	return &Pipeline{cfg: cfg, opt: opt, sums: defaultSumCache(), publisher: publisher{store: st, force: opt.Force, dryRun: opt.DryRun, log: opt.Log, now: opt.Now, progress: opt.Progress}}
 }
 
 // Result says what a publish did.
@@ -652,7 +653,7 @@ func (p *Pipeline) cover(show *showFolder) (sourceFile, error) {
 }
 
 func (p *Pipeline) timing() timing {
-	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache(), progress: p.opt.Progress}
+	return timing{tier: resolveTier(p.opt.Align), language: p.cfg.Show.Language, log: p.opt.Log, cache: defaultTimingCache().withSums(p.sums), progress: p.opt.Progress}
 }
 
 func (p *Pipeline) tagging(e *episode, cover sourceFile) tagging {

@@ -207,8 +207,9 @@ type audioSum struct {
 	ver fileVersion
 }
 
-// hashAudio computes the audio's audioSum.
-func hashAudio(f sourceFile) (audioSum, error) {
+// hashAudio computes the audio's audioSum, or takes it from sums.
+func hashAudio(f sourceFile, sums sumCache) (audioSum, error) {
+	began := time.Now()
 	src, err := os.Open(f.path)
 	if err != nil {
 		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
@@ -218,6 +219,9 @@ func hashAudio(f sourceFile) (audioSum, error) {
 	if err != nil {
 		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
 	}
+	if sum := sums.lookup(st); sum != "" {
+		return audioSum{sum: sum, ver: versionOf(st)}, nil
+	}
 	h := sha256.New()
 	n, err := hashRange(src, 0, st.Size(), nil, h)
 	if err != nil {
@@ -226,7 +230,9 @@ func hashAudio(f sourceFile) (audioSum, error) {
 	if fi, err := src.Stat(); err != nil || n != st.Size() || !versionOf(st).same(fi) {
 		return audioSum{}, fmt.Errorf("%s changed while it was read; publish it again", f.name)
 	}
-	return audioSum{sum: hex.EncodeToString(h.Sum(nil)), ver: versionOf(st)}, nil
+	sum := hex.EncodeToString(h.Sum(nil))
+	sums.remember(st, began, sum)
+	return audioSum{sum: sum, ver: versionOf(st)}, nil
 }
 
 // fileVersion tells, without reading it, that a file is still the one

@@ -27,7 +27,14 @@ const timingVersion = "1"
 // so two publishes at once at worst both align. A cache that cannot be
 // read or written is no error: the episode is aligned as without one.
 type timingCache struct {
-	dir string // "" when there is none
+	dir  string   // "" when there is none
+	sums sumCache // the audio's SHA-256, when read before
+}
+
+// withSums is c taking the audio's SHA-256 from sums, and keeping it there.
+func (c timingCache) withSums(sums sumCache) timingCache {
+	c.sums = sums
+	return c
 }
 
 // defaultTimingCache is the user's cache folder's podpipe/timing
@@ -70,13 +77,15 @@ func (c timingCache) key(e *episode, tier align.Tier, lang string) string {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe timing %s\ntier %s\nlanguage %s\nduration %d\n", timingVersion, tier, lang, e.info.Duration)
-	for _, f := range []sourceFile{e.md, e.audio} {
-		sum, _, err := hashFile(f.path)
-		if err != nil {
-			return ""
-		}
-		fmt.Fprintf(h, "%s\n", sum)
+	mdSum, _, err := hashFile(e.md.path)
+	if err != nil {
+		return ""
 	}
+	audio, err := hashAudio(e.audio, c.sums)
+	if err != nil {
+		return ""
+	}
+	fmt.Fprintf(h, "%s\n%s\n", mdSum, audio.sum)
 	// The code that aligns and the synthesiser it runs: a new build of
 	// either may time differently. podpipe's own build is known by its
 	// content, so that the same code run again (go run builds it anew each

@@ -1,0 +1,119 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// sumCache remembers the SHA-256 of an episode's audio by the identity of
+// the file it was read from (device, inode, size, modification and change
+// times, to the nanosecond: what git's index and restic go by), so that
+// audio read once is not read again to learn what it holds. Change
+// detection, the timing cache's key and tagging each needed a pass over
+// the whole file; a show of hundreds of long episodes was read whole on
+// every publish to find the one that changed.
+//
+// Writing a file sets its change time, which no tool can set back, so an
+// audio file edited in place, even to the same size and with its
+// modification time restored, is another entry. A file changed within
+// sumRacy of being read could change again within one tick of a coarse
+// clock, unseen: its sum is not remembered (git's "racy" entries).
+// Entries are written whole under their name (atomically) or not at all;
+// one that cannot be read or written is no error: the file is read as
+// without a cache. Where a file's identity is not known (sumcache_other.go)
+// nothing is remembered.
+type sumCache struct {
+	dir string // "" when there is none
+}
+
+// sumVersion changes whenever what an entry holds, or how it is named,
+// changes.
+const sumVersion = "1"
+
+// sumRacy is how long ago a file must have last changed for its sum to be
+// remembered.
+var sumRacy = 2 * time.Second
+
+// defaultSumCache is the user's cache folder's podpipe/sums, or none.
+func defaultSumCache() sumCache {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return sumCache{}
+	}
+	return sumCache{dir: filepath.Join(dir, "podpipe", "sums")}
+}
+
+// entry names the entry of the file fi describes; "" when there is none.
+func (c sumCache) entry(fi os.FileInfo) string {
+	if c.dir == "" || fi == nil {
+		return ""
+	}
+	id, _, ok := fileIdentity(fi)
+	if !ok {
+		return ""
+	}
+	h := sha256.Sum256([]byte("podpipe sum " + sumVersion + "\n" + id))
+	return filepath.Join(c.dir, hex.EncodeToString(h[:16]))
+}
+
+// lookup returns the remembered SHA-256 of the file fi describes, as
+// hex, or "".
+func (c sumCache) lookup(fi os.FileInfo) string {
+	name := c.entry(fi)
+	if name == "" {
+		return ""
+	}
+	b, err := os.ReadFile(name)
+	if err != nil || len(b) != sha256.Size*2 {
+		return ""
+	}
+	if _, err := hex.DecodeString(string(b)); err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// remember keeps sum, the SHA-256 of the file fi described when a read of
+// it began at began, unless the file had changed within sumRacy of then.
+func (c sumCache) remember(fi os.FileInfo, began time.Time, sum string) {
+	name := c.entry(fi)
+	if name == "" {
+		return
+	}
+	if _, changed, _ := fileIdentity(fi); !changed.Before(began.Add(-sumRacy)) {
+		return
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(c.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.WriteString(sum)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), name) != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// audioSum returns the remembered audioSum of the file at path, or an
+// empty one.
+func (c sumCache) audioSum(path string) audioSum {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return audioSum{}
+	}
+	if sum := c.lookup(fi); sum != "" {
+		return audioSum{sum: sum, ver: versionOf(fi)}
+	}
+	return audioSum{}
+}
+
+// identityString words a file's identity for entry.
+func identityString(dev, ino uint64, size int64, mtime, ctime time.Time) string {
+	return fmt.Sprintf("dev %d\ninode %d\nsize %d\nmtime %d\nctime %d\n", dev, ino, size, mtime.UnixNano(), ctime.UnixNano())
+}
