@@ -416,8 +416,8 @@ func (w *writeBehind) wrote(n int64) {
 // long as cp's on the project's machines, run to run, where the kernel's
 // copy kept to cp's pace. The hashes read the stretch on their own
 // (hashRange, from the page cache the copy reads too), beside the copy,
-// on another core. It returns the bytes copied
-// and the bytes hashed (frames when there are no hashes).
+// on another core. It returns the bytes copied and the bytes hashed
+// (frames when there are no hashes).
 func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Writer, what string, rep progress.Reporter) (copied, hashed int64, err error) {
 	stage := progressStage(rep, what, frames)
 	defer stage.Done()
