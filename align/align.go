@@ -206,12 +206,12 @@ func (a *Aligner) Time(ctx context.Context, t *transcript.Transcript, au transcr
 		if lang == "" {
 			lang = t.Language
 		}
-		if refined, err := a.tts(ctx, an, pieces, spans, lang); err != nil {
+		if refined, at, err := a.tts(ctx, an, pieces, spans, lang); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			a.warnf("speech synthesis: %v; keeping the pause-based times", err)
-		} else if again, _, err := a.pauses(an, t, pieces, &warp{refined, tier1}); err == nil {
+		} else if again, _, err := a.pauses(an, t, pieces, &warp{refined, tier1, at}); err == nil {
 			dropTables()
 			// One search weighs the warp with the pauses, the voice
 			// changes and the lengths; where the warp and that search

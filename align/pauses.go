@@ -95,6 +95,9 @@ type layout struct {
 	// measured says whether change was measured (enough speech around
 	// enough gaps); else it is all zero and says nothing.
 	measured bool
+	// changeMed and changeScale turn a raw voice-change statistic into
+	// change's z-score (see measureChange).
+	changeMed, changeScale float64
 }
 
 // newLayout finds the gaps in frames [from, to). There is always a gap at
@@ -361,12 +364,143 @@ func (l *layout) measureChange(f *mfcc.Features, v *vad.Result) {
 	med := sorted[len(sorted)/2]
 	q := sorted[len(sorted)/4]
 	scale := max((med-q)/0.6745, 1e-6)
-	l.measured = true
+	l.measured, l.changeMed, l.changeScale = true, med, scale
 	for g := range raw {
 		if ok[g] {
-			l.change[g] = min(max((raw[g]-med)/scale, -3), 3)
+			l.change[g] = l.changeZ(raw[g])
 		}
 	}
+}
+
+// changeZ is the z-score of the raw voice-change statistic x.
+func (l *layout) changeZ(x float64) float64 {
+	return min(max((x-l.changeMed)/l.changeScale, -3), 3)
+}
+
+const (
+	// warpFar is how far (frames) the warp's start of a turn must be from
+	// every candidate gap for addWarpGaps to add any there.
+	warpFar = 100
+	// warpSnap is how far (frames) either way the added dip is looked
+	// for: the lowest energy near the warp's start. No onset is taken
+	// this near a gap.
+	warpSnap = 30
+	// warpReach is how far (frames) either way onsets are looked for:
+	// a warp that lacked a candidate strays by a second or two there.
+	warpReach = 250
+	// An onset rises onsetRise dB within 80 ms from a low point that
+	// sank onsetSag dB from the sound 50–300 ms before it.
+	onsetRise = 15
+	onsetSag  = 10
+)
+
+// addWarpGaps adds candidate gaps where tier 2's warp starts a turn
+// (frame at[i], for each turn; -1 for none) far from every gap tier 1
+// found: a turn that follows another with no pause, whose pause and dip a
+// room's reverberation filled, has no candidate at its start otherwise.
+// Two kinds are added, both as dips (they cost what a dip costs, with no
+// pause): one on the quietest smoothed frame within warpSnap frames of the
+// warp's start, spanning its frames within 3 dB of that bottom; and one at
+// every onset out of a sag (the next voice rising out of the room's tail
+// of the last) within warpReach frames, since the warp, lacking the
+// candidate, may have strayed from it. Their voice change is measured like
+// every other gap's, on the same scale, and the search weighs them with
+// the rest. Where a pause or a dip is near the warp's start, nothing is
+// added: the warp is then weighed against the candidates there, as
+// before, so audio with pauses between its turns keeps its placements.
+// (Onsets taken everywhere were tried before and dropped: a speech
+// engine's syllables have them every few seconds inside its turns.)
+//
+// It returns, for every gap index before, its index after.
+func (l *layout) addWarpGaps(f *mfcc.Features, v *vad.Result, at []int) []int {
+	e := f.Energy
+	var added []gap
+	for _, w := range at {
+		if w <= warpSnap || w+warpSnap+1 >= len(e) || v.Labels[w] != vad.Speech {
+			continue
+		}
+		k := sort.Search(len(l.gaps), func(g int) bool { return l.gaps[g].end > w-warpFar })
+		if k < len(l.gaps) && l.gaps[k].start < w+warpFar {
+			continue // a gap is near
+		}
+		near := false
+		for _, g := range added {
+			near = near || abs(g.end-w) < warpFar
+		}
+		if near {
+			continue
+		}
+		smooth := func(i int) float32 { return (e[i-1] + e[i] + e[i+1]) / 3 }
+		lo, hi := w-warpSnap, w+warpSnap
+		b := w
+		for i := lo; i <= hi; i++ {
+			if v.Labels[i] == vad.Speech && smooth(i) < smooth(b) {
+				b = i
+			}
+		}
+		m := smooth(b)
+		s, t := b, b+1
+		for s > lo && smooth(s-1) < m+3 {
+			s--
+		}
+		for t < hi && smooth(t) < m+3 {
+			t++
+		}
+		added = append(added, gap{start: s, end: t, dip: true})
+		// Onsets out of a sag within warpReach: sound that rises by
+		// onsetRise dB within a few frames from a low point that sank
+		// onsetSag dB from the sound before it.
+		for i := max(w-warpReach, 31); i < min(w+warpReach, len(e)-10); i++ {
+			if abs(i-b) < warpSnap || v.Labels[i] != vad.Speech {
+				continue
+			}
+			k := sort.Search(len(l.gaps), func(g int) bool { return l.gaps[g].end > i-warpSnap })
+			if k < len(l.gaps) && l.gaps[k].start < i+warpSnap {
+				continue
+			}
+			low := smooth(i - 1)
+			var after, before float32 = -200, -200
+			for j := i; j < i+8; j++ {
+				after = max(after, e[j])
+			}
+			for j := i - 30; j < i-5; j++ {
+				before = max(before, e[j])
+			}
+			if after-low < onsetRise || before-low < onsetSag {
+				continue
+			}
+			added = append(added, gap{start: i - 1, end: i, dip: true})
+			i += warpSnap
+		}
+	}
+	slices.SortFunc(added, func(a, b gap) int { return a.start - b.start })
+	added = slices.CompactFunc(added, func(a, b gap) bool { return b.start < a.end })
+	remap := make([]int, len(l.gaps))
+	if len(added) == 0 {
+		for g := range remap {
+			remap[g] = g
+		}
+		return remap
+	}
+	old := l.gaps
+	oldChange := l.change
+	l.gaps = append(slices.Clone(old), added...)
+	slices.SortFunc(l.gaps, func(a, b gap) int { return a.start - b.start })
+	l.sums(v)
+	ch := newChangeMeter(f, v)
+	k := 0
+	for g, gp := range l.gaps {
+		if k < len(old) && gp == old[k] {
+			remap[k] = g
+			l.change[g] = oldChange[k]
+			k++
+			continue
+		}
+		if raw, ok := ch.at(gp.start, gp.end); ok && l.measured {
+			l.change[g] = l.changeZ(raw)
+		}
+	}
+	return remap
 }
 
 // changeMeter measures the voice change at a gap (see measureChange).

@@ -61,6 +61,9 @@ var typicalRate = [2]float64{0.1, 0.45}
 type warp struct {
 	hints []span
 	tier1 []int
+	// at is the frame where the warp, before any snapping, puts every
+	// piece's start (see layout.addWarpGaps).
+	at []int
 }
 
 // pauses times every piece on the pauses, voice changes and music of the
@@ -102,6 +105,20 @@ func (a *Aligner) pauses(an *analysis, t *transcript.Transcript, ps *pieces, w *
 	frames := an.f.Len()
 	l := newLayout(an.v, an.f.Energy, 0, frames)
 	l.measureChange(an.f, an.v)
+	if w != nil && w.at != nil {
+		at := make([]int, 0, n)
+		for i, it := range items {
+			if it.hinted {
+				at = append(at, w.at[ps.units[i][0]])
+			}
+		}
+		remap := l.addWarpGaps(an.f, an.v, at)
+		for i := range items {
+			if items[i].kept {
+				items[i].keep = remap[items[i].keep]
+			}
+		}
+	}
 	sound := l.speech[len(l.speech)-1]
 	a.report.Speech = time.Duration(sound * float64(time.Second))
 	if totalSyl == 0 {

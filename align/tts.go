@@ -290,12 +290,13 @@ func trimmed(f *mfcc.Features, from, to int) []int16 {
 	return decimate(f.Coef[first*mfcc.Coeffs:(last+1)*mfcc.Coeffs], dtwDecim)
 }
 
-// tts is tier 2. It returns refined spans for the pieces, or an error when
-// speech synthesis is not possible (the caller keeps tier 1's spans).
-func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []span, lang string) ([]span, error) {
+// tts is tier 2. It returns refined spans for the pieces and the frame
+// where the warp, before snapping, starts each (-1 for a cue), or an error
+// when speech synthesis is not possible (the caller keeps tier 1's spans).
+func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []span, lang string) ([]span, []int, error) {
 	prog := a.espeak()
 	if prog == "" {
-		return nil, errors.New("espeak-ng is not installed")
+		return nil, nil, errors.New("espeak-ng is not installed")
 	}
 	voice := Voice(lang)
 	if lang == "" {
@@ -303,7 +304,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	}
 	// Check the voice once, so a missing language fails fast.
 	if _, err := speakFeatures(ctx, mfcc.NewExtractor(), prog, voice, "1", false); err != nil {
-		return nil, fmt.Errorf("language %s: %w", lang, err)
+		return nil, nil, fmt.Errorf("language %s: %w", lang, err)
 	}
 
 	began := time.Now()
@@ -353,10 +354,10 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, nil, firstErr
 	}
 
 	a.synth = feats // for the content test of judgeMatch
@@ -413,7 +414,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 	}
 	path, err := dtw.AlignSeq(syn, rec, lo, hi)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.logf("warped %d synthetic frames onto %d in a band of ±%s in %s", n, m, bandHalf, since(began))
 	toReal := func(x int) int {
@@ -423,10 +424,13 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 
 	out := make([]span, len(spans))
 	copy(out, spans)
+	at := make([]int, len(spans))
 	for i, p := range ps.list {
+		at[i] = -1
 		if p.cue {
 			continue // music detection placed it better than silence can be matched
 		}
+		at[i] = toReal(starts[i])
 		s, okS := an.snapOnset(toReal(starts[i]))
 		e, okE := an.snapOffset(toReal(max(ends[i]-1, starts[i])) + 1)
 		start, end := an.onsetTime(s, s-25), offsetTime(e)
@@ -443,7 +447,7 @@ func (a *Aligner) tts(ctx context.Context, an *analysis, ps *pieces, spans []spa
 			out[i].conf = min(out[i].conf, 0.5)
 		}
 	}
-	return out, nil
+	return out, at, nil
 }
 
 // snapOnset moves a frame to the nearest onset of speech after a pause
