@@ -47,23 +47,24 @@ func defaultSumCache() sumCache {
 	return sumCache{dir: filepath.Join(dir, "podpipe", "sums")}
 }
 
-// entry names the entry of the file fi describes; "" when there is none.
-func (c sumCache) entry(fi os.FileInfo) string {
+// entry names the entry of the file fi describes ("" when there is
+// none) and says when the file last changed.
+func (c sumCache) entry(fi os.FileInfo) (name string, changed time.Time) {
 	if c.dir == "" || fi == nil {
-		return ""
+		return "", changed
 	}
-	id, _, ok := fileIdentity(fi)
+	id, changed, ok := fileIdentity(fi)
 	if !ok {
-		return ""
+		return "", changed
 	}
 	h := sha256.Sum256([]byte("podpipe sum " + sumVersion + "\n" + id))
-	return filepath.Join(c.dir, hex.EncodeToString(h[:16]))
+	return filepath.Join(c.dir, hex.EncodeToString(h[:16])), changed
 }
 
 // lookup returns the remembered SHA-256 of the file fi describes, as
 // hex, or "".
 func (c sumCache) lookup(fi os.FileInfo) string {
-	name := c.entry(fi)
+	name, _ := c.entry(fi)
 	if name == "" {
 		return ""
 	}
@@ -80,11 +81,8 @@ func (c sumCache) lookup(fi os.FileInfo) string {
 // remember keeps sum, the SHA-256 of the file fi described when a read of
 // it began at began, unless the file had changed within sumRacy of then.
 func (c sumCache) remember(fi os.FileInfo, began time.Time, sum string) {
-	name := c.entry(fi)
-	if name == "" {
-		return
-	}
-	if _, changed, _ := fileIdentity(fi); !changed.Before(began.Add(-sumRacy)) {
+	name, changed := c.entry(fi)
+	if name == "" || !changed.Before(began.Add(-sumRacy)) {
 		return
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
