@@ -43,12 +43,24 @@ type PutOptions struct {
 	IfMatch      string            // write only if the current ETag equals this
 	IfNoneMatch  bool              // write only if the object does not exist
 	// PartSHA256 is the hex SHA-256 of each part of the content, in
-	// order, cut at the size a PartSummer store says (PartSize): the
-	// store signs each part with its sum instead of reading the part
-	// once more to hash it. The server checks each part against its
-	// sum, so content that is not what was hashed is refused. nil, or
-	// sums of another number of parts: the store hashes the parts.
+	// order, cut at the size a PartSummer store says (PartSize), or, with
+	// FirstPart set, cut as FirstPart says: the store signs each part
+	// with its sum instead of reading the part once more to hash it. The
+	// server checks each part against its sum, so content that is not
+	// what was hashed is refused. nil, sums of another number of parts,
+	// or a FirstPart the store does not cut at: the store hashes the
+	// parts, and never sends sums of a cut other than its own.
 	PartSHA256 []string
+	// FirstPart, when > 0 and the store uploads the content in parts,
+	// is the size of the first part; the others are cut at PartSize
+	// after it (the last may be shorter), and PartSHA256 then has the
+	// sums of the parts cut that way. It lets parts 2..N be blocks the
+	// caller already hashed at other offsets (the audio after a new
+	// tag). A store that cannot cut there (a first part outside its
+	// limits, content it cannot read at offsets: see the store) cuts as
+	// without FirstPart and ignores PartSHA256. A store that does not
+	// cut content into parts ignores it.
+	FirstPart int64
 }
 
 // Store is a flat namespace of objects named by slash-separated keys.
@@ -110,7 +122,8 @@ type FilePutter interface {
 // content anyway (to name it) then hashes its parts in the same read.
 type PartSummer interface {
 	// PartSize is the size of the parts a Put of size bytes is cut
-	// into (the last one may be shorter).
+	// into (the last one may be shorter), or of those after the first
+	// with PutOptions.FirstPart.
 	PartSize(size int64) int64
 }
 

@@ -19,9 +19,14 @@
 // *os.File) the parts are read straight from disk at their offsets, so
 // memory does not grow with the object; from any other reader at most five
 // parts are buffered (80 MiB with the default part size), however large
-// the object. Conditional puts send If-Match / If-None-Match: *
-// on PutObject (or CompleteMultipartUpload), which S3 and versitygw check
-// atomically; a refusal is storage.ErrPreconditionFailed.
+// the object. PutOptions.FirstPart is honoured in a multipart upload from
+// a file (an io.ReaderAt and io.Seeker), for a first part of 5 MiB to
+// 5 GiB shorter than the content and at most 10,000 parts in all;
+// elsewhere the parts are cut at PartSize, and PutOptions.PartSHA256 is
+// used only if it was computed for that cut. Conditional puts send
+// If-Match / If-None-Match: * on PutObject (or CompleteMultipartUpload),
+// which S3 and versitygw check atomically; a refusal is
+// storage.ErrPreconditionFailed.
 //
 // List, which S3 answers from its index, reports key, size, ETag and
 // modification time only: no Content-Type, Cache-Control or metadata.
@@ -75,9 +80,11 @@ const (
 	DefaultConcurrency = 8
 )
 
-// minPartSize is S3's smallest part but the last; maxParts its most parts.
+// minPartSize is S3's smallest part but the last, maxPartSize its
+// largest part, maxParts its most parts.
 const (
 	minPartSize = 5 << 20
+	maxPartSize = 5 << 30
 	maxParts    = 10000
 )
 
@@ -614,7 +621,7 @@ func (s *Store) putObject(ctx context.Context, key string, body io.ReadSeeker, s
 	if opts.IfNoneMatch {
 		in.IfNoneMatch = aws.String("*")
 	}
-	out, err := s.client.PutObject(ctx, in, signedWith(partSums(opts, size, s.PartSize(size)), 1))
+	out, err := s.client.PutObject(ctx, in, signedWith(partSums(opts, size, s.uniformCut(size)), 1))
 	if err != nil {
 		return nil, err
 	}
@@ -630,12 +637,69 @@ func (s *Store) PartSize(size int64) int64 {
 	return s.partSize
 }
 
-// partSums is opts.PartSHA256 when it has a sum for each of the parts
-// of size bytes cut at partSize, else nil (the parts are then hashed as
-// they are signed).
-func partSums(opts storage.PutOptions, size, partSize int64) []string {
-	n := max(1, (size+partSize-1)/partSize)
-	if size < 0 || int64(len(opts.PartSHA256)) != n {
+// partCut is how content is cut into parts: the first part is first
+// bytes, the others size bytes, the last shorter when the content ends.
+// The upload and the sums it signs the parts with both go by it, so that
+// they cannot disagree.
+type partCut struct{ first, size int64 }
+
+// count is the number of parts of total bytes: 1 for total 0.
+func (c partCut) count(total int64) int64 {
+	if total <= c.first {
+		return 1
+	}
+	return 1 + (total-c.first+c.size-1)/c.size
+}
+
+// length is the size of the part of total bytes that begins at off.
+func (c partCut) length(off, total int64) int64 {
+	if off == 0 {
+		return min(c.first, total)
+	}
+	return min(c.size, total-off)
+}
+
+// same reports whether c and d cut total bytes at the same places.
+func (c partCut) same(d partCut, total int64) bool {
+	return c == d || c.count(total) == 1 && d.count(total) == 1
+}
+
+// uniformCut is the cut of size bytes (-1: unknown) at PartSize.
+func (s *Store) uniformCut(size int64) partCut {
+	ps := s.PartSize(size)
+	return partCut{ps, ps}
+}
+
+// fileCut is the cut of a multipart upload of size bytes from a file:
+// opts.FirstPart's when S3 allows it (a first part of 5 MiB to 5 GiB,
+// shorter than the content, and at most 10,000 parts in all), else the
+// uniform cut.
+func (s *Store) fileCut(size int64, opts storage.PutOptions) partCut {
+	c := s.uniformCut(size)
+	first := opts.FirstPart
+	if first <= 0 || size < 0 || first < minPartSize || first >= size || first > maxPartSize {
+		return c
+	}
+	asked := partCut{first, c.size}
+	if asked.count(size) > maxParts {
+		return c
+	}
+	return asked
+}
+
+// partSums is opts.PartSHA256 when its sums are those of the parts of
+// size bytes cut as c: one for each part, and computed for that cut (the
+// one opts.FirstPart, when set, says it was); else nil, and the parts are
+// hashed as they are signed.
+func partSums(opts storage.PutOptions, size int64, c partCut) []string {
+	if size < 0 || int64(len(opts.PartSHA256)) != c.count(size) {
+		return nil
+	}
+	hashed := partCut{c.size, c.size}
+	if opts.FirstPart > 0 {
+		hashed.first = opts.FirstPart
+	}
+	if !hashed.same(c, size) {
 		return nil
 	}
 	return opts.PartSHA256
@@ -698,12 +762,18 @@ type part struct {
 }
 
 // multipart uploads r in parts, several at a time. With file set the parts
-// are sections of the file; otherwise each is read from r into one of a
-// few pooled buffers, the first of which may be first, a whole part
-// already read. It returns the object's size and ETag.
+// are sections of the file, the first one opts.FirstPart long when S3
+// allows it (fileCut); otherwise each is read from r into one of a few
+// pooled buffers, the first of which may be first, a whole part already
+// read, and all are cut at PartSize. It returns the object's size and
+// ETag.
 func (s *Store) multipart(ctx context.Context, key string, r io.Reader, file *sectionAt, first []byte, size int64, opts storage.PutOptions) (int64, *string, error) {
-	partSize := s.PartSize(size)
-	sums := partSums(opts, size, partSize)
+	cut := s.uniformCut(size)
+	if file != nil {
+		cut = s.fileCut(size, opts)
+	}
+	partSize := cut.size
+	sums := partSums(opts, size, cut)
 	create := &s3.CreateMultipartUploadInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(s.prefix + key),
@@ -789,7 +859,7 @@ produce:
 		var p part
 		last := false
 		if file != nil {
-			n := min(partSize, size-total)
+			n := cut.length(total, size)
 			p = part{num: num, body: io.NewSectionReader(file.r, file.off+total, n), size: n, done: func() {}}
 			last = total+n >= size
 		} else {

@@ -3,17 +3,20 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -741,6 +744,197 @@ func TestPartSums(t *testing.T) {
 		}
 		if _, err := st.Stat(ctx, bad); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Stat after the refused Put: %v", err)
+		}
+	}
+}
+
+// cutSums are the hex SHA-256 sums of data's parts cut as c, and etag the
+// ETag S3 gives the object a multipart upload of those parts makes: the
+// MD5 of the parts' MD5s, and the number of parts.
+func cutSums(data []byte, c partCut) (sums []string, etag string) {
+	total := int64(len(data))
+	var md5s []byte
+	for off := int64(0); off < total; {
+		p := data[off : off+c.length(off, total)]
+		s := sha256.Sum256(p)
+		sums = append(sums, hex.EncodeToString(s[:]))
+		m := md5.Sum(p)
+		md5s = append(md5s, m[:]...)
+		off += int64(len(p))
+	}
+	m := md5.Sum(md5s)
+	return sums, fmt.Sprintf("%x-%d", m, len(sums))
+}
+
+// TestFirstPart checks that a Put from a file with PutOptions.FirstPart
+// cuts the first part where it says and the others at PartSize after it,
+// signing them with sums of that cut, which the server holds the parts
+// to; and that a FirstPart S3 cannot honour, or a reader the parts are not
+// sections of, has the parts cut at PartSize and sums of another cut never
+// sent.
+func TestFirstPart(t *testing.T) {
+	endpoint, bucket := s3test.Start(t)
+	ctx := context.Background()
+	st, err := New(ctx, Options{Bucket: bucket, Endpoint: endpoint, PathStyle: true, PartSize: minPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No two parts alike, however cut.
+	data := make([]byte, 3*minPartSize+12345)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	size := int64(len(data))
+	const first = minPartSize + 777
+	asked := partCut{first, minPartSize}
+	uniform := partCut{minPartSize, minPartSize}
+	askedSums, askedETag := cutSums(data, asked)
+	uniformSums, uniformETag := cutSums(data, uniform)
+	if len(askedSums) != len(uniformSums) || askedETag == uniformETag {
+		// The same number of parts, so that only where they are cut
+		// tells the two apart.
+		t.Fatalf("the test's cuts: %d and %d parts, ETags %s and %s", len(askedSums), len(uniformSums), askedETag, uniformETag)
+	}
+	// readBack checks that key holds data and has the ETag of the cut
+	// want.
+	readBack := func(key, want string) {
+		t.Helper()
+		rc, info, err := st.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%s: got %d bytes (%v), not what was put", key, len(got), err)
+		}
+		if etag := strings.Trim(info.ETag, `"`); etag != want {
+			t.Errorf("%s: ETag %s, want %s: the parts were not cut as expected", key, etag, want)
+		}
+	}
+
+	// The cut asked for, with its sums: stored, cut there.
+	if _, err := st.Put(ctx, "first.mp3", bytes.NewReader(data), size, storage.PutOptions{FirstPart: first, PartSHA256: askedSums}); err != nil {
+		t.Fatalf("Put with FirstPart %d and its parts' sums: %v", first, err)
+	}
+	readBack("first.mp3", askedETag)
+	// The cut asked for, and no sums: the SDK hashes the parts.
+	if _, err := st.Put(ctx, "first-unsummed.mp3", bytes.NewReader(data), size, storage.PutOptions{FirstPart: first}); err != nil {
+		t.Fatalf("Put with FirstPart %d and no sums: %v", first, err)
+	}
+	readBack("first-unsummed.mp3", askedETag)
+
+	// A wrong sum for one part, or the sums of the uniform cut (as many
+	// parts, cut elsewhere): refused, nothing left.
+	wrong := slices.Clone(askedSums)
+	wrong[2] = wrong[1]
+	for name, sums := range map[string][]string{"a wrong sum for part 3": wrong, "the sums of the uniform cut": uniformSums} {
+		key := "refused-" + strings.ReplaceAll(name, " ", "-") + ".mp3"
+		if _, err := st.Put(ctx, key, bytes.NewReader(data), size, storage.PutOptions{FirstPart: first, PartSHA256: sums}); err == nil {
+			t.Errorf("Put with FirstPart %d and %s succeeded", first, name)
+		}
+		if _, err := st.Stat(ctx, key); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Stat after the Put with %s: %v, want fs.ErrNotExist", name, err)
+		}
+	}
+
+	// A FirstPart S3 cannot honour (below 5 MiB, or the whole content)
+	// with sums computed for it, or any FirstPart from a reader the
+	// parts are not sections of: cut at PartSize, the sums not sent.
+	for _, tc := range []struct {
+		name  string
+		first int64
+		r     func() io.Reader
+	}{
+		{"FirstPart below 5 MiB", minPartSize - 1, func() io.Reader { return bytes.NewReader(data) }},
+		{"FirstPart the whole content", size, func() io.Reader { return bytes.NewReader(data) }},
+		{"a stream", first, func() io.Reader { return io.MultiReader(bytes.NewReader(data)) }},
+	} {
+		sums, _ := cutSums(data, partCut{tc.first, minPartSize})
+		key := strings.ReplaceAll(tc.name, " ", "-") + ".mp3"
+		if _, err := st.Put(ctx, key, tc.r(), size, storage.PutOptions{FirstPart: tc.first, PartSHA256: sums}); err != nil {
+			t.Fatalf("Put with %s and sums of that cut: %v", tc.name, err)
+		}
+		readBack(key, uniformETag)
+	}
+}
+
+// TestPartCut checks the cut of a Put from a file at the limits S3 sets,
+// and that sums computed for the cut PutOptions.FirstPart asks for are
+// sent only when the parts are cut there.
+func TestPartCut(t *testing.T) {
+	st := &Store{partSize: minPartSize}
+	const size = 3*minPartSize + 12345
+	uniform := partCut{minPartSize, minPartSize}
+	big := int64(maxParts) * (minPartSize + 1)
+	for _, tc := range []struct {
+		size, first int64
+		want        partCut
+		parts       int64
+		sent        bool
+	}{
+		{size, 0, uniform, 4, true},
+		{size, minPartSize + 777, partCut{minPartSize + 777, minPartSize}, 4, true},
+		{size, 2*minPartSize + 1, partCut{2*minPartSize + 1, minPartSize}, 3, true},
+		{size, minPartSize, uniform, 4, true},
+		{size, minPartSize - 1, uniform, 4, false},
+		{size, size - 1, partCut{size - 1, minPartSize}, 2, true},
+		{size, size, uniform, 4, false},
+		{size, -1, uniform, 4, true}, // no FirstPart
+		{6 << 30, maxPartSize, partCut{maxPartSize, minPartSize}, 1 + (6<<30-maxPartSize+minPartSize-1)/minPartSize, true},
+		{6 << 30, maxPartSize + 1, uniform, (6<<30 + minPartSize - 1) / minPartSize, false},
+		// Parts of PartSize(big), 1 byte larger than the store's: a
+		// first part of 5 MiB would make 10,001 parts, of two parts'
+		// size 9,999.
+		{big, minPartSize, partCut{minPartSize + 1, minPartSize + 1}, maxParts, false},
+		{big, 2 * (minPartSize + 1), partCut{2 * (minPartSize + 1), minPartSize + 1}, maxParts - 1, true},
+	} {
+		opts := storage.PutOptions{FirstPart: tc.first}
+		got := st.fileCut(tc.size, opts)
+		if got != tc.want || got.count(tc.size) != tc.parts {
+			t.Errorf("size %d, FirstPart %d: cut %+v in %d parts, want %+v in %d", tc.size, tc.first, got, got.count(tc.size), tc.want, tc.parts)
+		}
+		// The parts the upload hands out add up to the content and
+		// number as many as the sums must.
+		var n, total int64
+		for total < tc.size {
+			total += got.length(total, tc.size)
+			n++
+		}
+		if total != tc.size || n != got.count(tc.size) {
+			t.Errorf("size %d, FirstPart %d: the parts add up to %d bytes in %d parts, want %d in %d", tc.size, tc.first, total, n, tc.size, got.count(tc.size))
+		}
+		// As many sums as the cut asked for has parts.
+		asked := partCut{tc.first, st.PartSize(tc.size)}
+		if tc.first <= 0 {
+			asked.first = asked.size
+		}
+		opts.PartSHA256 = make([]string, asked.count(tc.size))
+		if sent := partSums(opts, tc.size, got) != nil; sent != tc.sent {
+			t.Errorf("size %d, FirstPart %d: sums of the cut asked for sent: %v, want %v", tc.size, tc.first, sent, tc.sent)
+		}
+	}
+
+	// One PutObject, and a stream, are cut at PartSize whatever
+	// FirstPart says: the sums of a first part shorter than PartSize are
+	// never sent, those of one content-long, or PartSize-long, are.
+	for _, tc := range []struct {
+		size, first int64
+		sums        int
+		sent        bool
+	}{
+		{minPartSize, minPartSize, 1, true},
+		{minPartSize, minPartSize + 1, 1, true},
+		{minPartSize, minPartSize - 1, 2, false},
+		{minPartSize, minPartSize - 1, 1, false},
+		{size, minPartSize, 4, true},
+		{size, minPartSize + 777, 4, false}, // as many parts as the uniform cut
+		{-1, minPartSize, 4, false},         // a stream of unknown size
+	} {
+		opts := storage.PutOptions{FirstPart: tc.first, PartSHA256: make([]string, tc.sums)}
+		if sent := partSums(opts, tc.size, st.uniformCut(tc.size)) != nil; sent != tc.sent {
+			t.Errorf("uniform cut of %d bytes, FirstPart %d, %d sums: sent %v, want %v", tc.size, tc.first, tc.sums, sent, tc.sent)
 		}
 	}
 }
