@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,9 +20,13 @@ type built struct {
 	log       syncBuffer
 	prev      *manifest.Episode // as published, or nil
 	unchanged bool              // sources as published and every object there
-	r         *rendered
-	err       error
-	done      chan struct{}
+	// rehashed is the source hash of an unchanged episode whose
+	// manifest's is of an older podpipe (wholeSourceHash): the manifest
+	// takes it.
+	rehashed string
+	r        *rendered
+	err      error
+	done     chan struct{}
 }
 
 // builds is a run of the build pool over a publish's episodes.
@@ -117,6 +122,13 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 		if hashes[i].audio, hashErr = hashAudio(e.audio, p.sums); hashErr == nil {
 			hashes[i].sum, hashErr = sourceHash(e, inputs, siblings, hashes[i].audio.sum)
 		}
+		hashes[i].whole = func() (string, error) {
+			whole, err := hashAudioWhole(e.audio, p.sums)
+			if err != nil {
+				return "", err
+			}
+			return wholeSourceHash(e, inputs, siblings, whole.sum)
+		}
 		if hashErr != nil {
 			bs.list[i].err = hashErr
 			break
@@ -162,27 +174,46 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 }
 
 // srcHash is an episode's source hash and its audio's sum, or how to
-// compute it from the audio's SHA-256 once tagging has it.
+// compute it from the audio's sum once tagging has it.
 type srcHash struct {
 	sum   string
 	audio audioSum
 	later func(audioSum string) (string, error)
+	// whole computes the source hash as podpipes before the audio's
+	// tree sum did, from the SHA-256 of the whole audio file.
+	whole func() (string, error)
 }
 
 // buildOne builds one episode, logging into b's buffer.
 func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcHash, tm timing, cover sourceFile, work string, old *manifest.Manifest) (err error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(&b.log, format+"\n", args...) }
 	b.prev = old.Find(e.slug)
-	if hash.later == nil && b.prev != nil && b.prev.SourceHash == hash.sum && !p.opt.Force {
-		ok, err := p.allExist(ctx, objectsOf(b.prev))
-		if err != nil {
-			return err
+	if hash.later == nil && b.prev != nil && !p.opt.Force {
+		same := b.prev.SourceHash == hash.sum
+		if !same && !strings.HasPrefix(b.prev.SourceHash, treeHashMark) {
+			// Published by an older podpipe, which hashed the audio
+			// whole? Its objects are as good as new ones: the
+			// manifest takes this publish's hash for the next.
+			whole, err := hash.whole()
+			if err != nil {
+				return err
+			}
+			if same = b.prev.SourceHash == whole; same {
+				b.rehashed = hash.sum
+			}
+		}
+		ok := false
+		if same {
+			if ok, err = p.allExist(ctx, objectsOf(b.prev)); err != nil {
+				return err
+			}
 		}
 		if ok {
 			logf("unchanged: %s (sources as published; nothing to upload)", e.slug)
 			b.unchanged = true
 			return nil
 		}
+		b.rehashed = ""
 	}
 	tm.log = &b.log
 	how, err := tm.time(ctx, e)
@@ -204,7 +235,7 @@ func (p *Pipeline) buildOne(ctx context.Context, b *built, e *episode, hash srcH
 		return err
 	}
 	if hash.audio.sum == "" {
-		p.sums.remember(audioSum.ver.fi, began, audioSum.sum)
+		p.sums.remember(audioSum.ver.fi, began, sumTree, audioSum.sum)
 	}
 	defer func() {
 		if err != nil && audio.staged {

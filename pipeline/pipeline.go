@@ -183,9 +183,10 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	tm := p.timing()
 	inputs := showInputs{timing: tm.tier.String(), show: p.cfg.Show, baseURL: p.cfg.Publish.BaseURL, cover: cover}
 	var published []manifest.Episode
-	var pages []*artifact // uploaded once the manifest that links them is written
-	var stale []string    // objects of the previous publish no longer linked
-	var kept []string     // slugs of the episodes unchanged
+	var pages []*artifact              // uploaded once the manifest that links them is written
+	var stale []string                 // objects of the previous publish no longer linked
+	var kept []string                  // slugs of the episodes unchanged
+	rehashed := map[string][2]string{} // slug: a kept episode's source hash, as an older podpipe made it and as this one does
 	// Build: each episode's load→time→chapters→tag→render runs in a pool
 	// of p.jobs() workers, its log lines kept together in its own buffer;
 	// here, in the order of eps, each one's lines are printed and its
@@ -202,6 +203,9 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 		}
 		if b.unchanged {
 			kept = append(kept, eps[i].slug)
+			if b.rehashed != "" {
+				rehashed[eps[i].slug] = [2]string{b.prev.SourceHash, b.rehashed}
+			}
 			for _, o := range objectsOf(b.prev) {
 				res.Skipped = append(res.Skipped, o.Key)
 			}
@@ -226,6 +230,11 @@ func (p *Pipeline) publish(ctx context.Context, srcs []*Source, all bool, old *m
 	m, err := p.updateManifestFrom(ctx, p.showGUID(), first, func(m *manifest.Manifest) {
 		upsertEpisodes(published, coverObj, stale, p.opt.Now())(m)
 		recordBaseURL(m, kept, p.cfg.URLFor(""))
+		for slug, h := range rehashed {
+			if e := m.Find(slug); e != nil && e.SourceHash == h[0] {
+				e.SourceHash = h[1]
+			}
+		}
 		m.Forget(expired)
 	})
 	if err != nil {

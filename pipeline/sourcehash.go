@@ -26,9 +26,32 @@ type showInputs struct {
 // unchanged episode is neither rebuilt nor re-uploaded. siblings are the
 // published episodes its page links (previous/next): when one is
 // published or unpublished, the page changes. audioSum is the audio's
-// SHA-256, which the caller has (hashAudio, or tagging as it copies the
-// audio): the audio is read once per publish, and this is not where.
+// sum (blockSums.treeSum), which the caller has (hashAudio, or tagging
+// as it copies the audio): the audio is read once per publish, and this
+// is not where.
+//
+// The hash is marked (treeHashMark) as made from the audio's tree sum:
+// an unmarked one, made by an older podpipe from the SHA-256 of the
+// whole audio file, is compared with wholeSourceHash.
 func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
+	h, err := sourceHashOf(e, in, siblings, audioSum)
+	if err != nil {
+		return "", err
+	}
+	return treeHashMark + h, nil
+}
+
+// treeHashMark begins a source hash made from the audio's tree sum.
+const treeHashMark = "tree:"
+
+// wholeSourceHash is the source hash of the episode as podpipes before
+// the audio's tree sum made it: wholeSum is the SHA-256 of the whole
+// audio file.
+func wholeSourceHash(e *episode, in showInputs, siblings []string, wholeSum string) (string, error) {
+	return sourceHashOf(e, in, siblings, wholeSum)
+}
+
+func sourceHashOf(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
 	show, err := json.Marshal(in.show)
@@ -42,7 +65,7 @@ func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (
 		}
 		if i == 1 {
 			if audioSum == "" {
-				return "", fmt.Errorf("%s: no SHA-256 to hash", f.name)
+				return "", fmt.Errorf("%s: no sum of the audio to hash", f.name)
 			}
 			fmt.Fprintf(h, "%s %s\n", filepath.Base(f.name), audioSum)
 			continue

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// sumCache remembers the SHA-256 of an episode's audio by the identity of
+// sumCache remembers the sum of an episode's audio by the identity of
 // the file it was read from (device, inode, size, modification and change
 // times, to the nanosecond: what git's index and restic go by), so that
 // audio read once is not read again to learn what it holds. Change
@@ -34,6 +34,14 @@ type sumCache struct {
 // changes.
 const sumVersion = "1"
 
+// The kinds of sum an entry holds: the audio's sum (blockSums.treeSum),
+// and the SHA-256 of the whole file, which older podpipes named the audio
+// by and which the entries of version 1 without a kind hold.
+const (
+	sumTree  = "tree"
+	sumWhole = ""
+)
+
 // sumRacy is how long ago a file must have last changed for its sum to be
 // remembered.
 var sumRacy = 2 * time.Second
@@ -47,9 +55,9 @@ func defaultSumCache() sumCache {
 	return sumCache{dir: filepath.Join(dir, "podpipe", "sums")}
 }
 
-// entry names the entry of the file fi describes ("" when there is
-// none) and says when the file last changed.
-func (c sumCache) entry(fi os.FileInfo) (name string, changed time.Time) {
+// entry names the entry of kind of the file fi describes ("" when there
+// is none) and says when the file last changed.
+func (c sumCache) entry(fi os.FileInfo, kind string) (name string, changed time.Time) {
 	if c.dir == "" || fi == nil {
 		return "", changed
 	}
@@ -57,14 +65,18 @@ func (c sumCache) entry(fi os.FileInfo) (name string, changed time.Time) {
 	if !ok {
 		return "", changed
 	}
-	h := sha256.Sum256([]byte("podpipe sum " + sumVersion + "\n" + id))
+	head := "podpipe sum " + sumVersion
+	if kind != sumWhole {
+		head += " " + kind
+	}
+	h := sha256.Sum256([]byte(head + "\n" + id))
 	return filepath.Join(c.dir, hex.EncodeToString(h[:16])), changed
 }
 
-// lookup returns the remembered SHA-256 of the file fi describes, as
+// lookup returns the remembered sum of kind of the file fi describes, as
 // hex, or "".
-func (c sumCache) lookup(fi os.FileInfo) string {
-	name, _ := c.entry(fi)
+func (c sumCache) lookup(fi os.FileInfo, kind string) string {
+	name, _ := c.entry(fi, kind)
 	if name == "" {
 		return ""
 	}
@@ -78,10 +90,11 @@ func (c sumCache) lookup(fi os.FileInfo) string {
 	return string(b)
 }
 
-// remember keeps sum, the SHA-256 of the file fi described when a read of
-// it began at began, unless the file had changed within sumRacy of then.
-func (c sumCache) remember(fi os.FileInfo, began time.Time, sum string) {
-	name, changed := c.entry(fi)
+// remember keeps sum, the sum of kind of the file fi described when a
+// read of it began at began, unless the file had changed within sumRacy
+// of then.
+func (c sumCache) remember(fi os.FileInfo, began time.Time, kind, sum string) {
+	name, changed := c.entry(fi, kind)
 	if name == "" || !changed.Before(began.Add(-sumRacy)) {
 		return
 	}
@@ -105,7 +118,7 @@ func (c sumCache) audioSum(path string) audioSum {
 	if err != nil {
 		return audioSum{}
 	}
-	if sum := c.lookup(fi); sum != "" {
+	if sum := c.lookup(fi, sumTree); sum != "" {
 		return audioSum{sum: sum, ver: versionOf(fi)}
 	}
 	return audioSum{}

@@ -40,10 +40,13 @@ func TestSumCache(t *testing.T) {
 	}
 	s := sha256.Sum256(data)
 	sum := hex.EncodeToString(s[:])
-	c.remember(fi, time.Now(), sum)
+	c.remember(fi, time.Now(), sumTree, sum)
 	again, _ := os.Stat(name)
-	if got := c.lookup(again); got != sum {
+	if got := c.lookup(again, sumTree); got != sum {
 		t.Fatalf("lookup of a remembered file = %q, want %q", got, sum)
+	}
+	if got := c.lookup(again, sumWhole); got != "" {
+		t.Fatalf("lookup of another kind of sum = %q, want none", got)
 	}
 
 	tick()
@@ -59,7 +62,7 @@ func TestSumCache(t *testing.T) {
 	if fi2.Size() != fi.Size() || !fi2.ModTime().Equal(fi.ModTime()) {
 		t.Fatalf("the edit changed the size or the modification time: %d %v, was %d %v", fi2.Size(), fi2.ModTime(), fi.Size(), fi.ModTime())
 	}
-	if got := c.lookup(fi2); got != "" {
+	if got := c.lookup(fi2, sumTree); got != "" {
 		t.Errorf("after an edit in place (same size, modification time set back) lookup = %q, want none", got)
 	}
 
@@ -69,14 +72,14 @@ func TestSumCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	fi3, _ := os.Stat(fresh)
-	c.remember(fi3, time.Now(), sum)
-	if got := c.lookup(fi3); got != "" {
+	c.remember(fi3, time.Now(), sumTree, sum)
+	if got := c.lookup(fi3, sumTree); got != "" {
 		t.Errorf("a file written just before it was read was remembered: %q", got)
 	}
 	sumRacy = 0
 
 	planted := strings.Repeat("0", 64)
-	c.remember(fi2, time.Now(), planted)
+	c.remember(fi2, time.Now(), sumTree, planted)
 	got, err := hashAudio(sourceFile{name: "a.mp3", path: name}, c)
 	if err != nil || got.sum != planted {
 		t.Errorf("hashAudio with a remembered sum = %q, %v; want the remembered %q", got.sum, err, planted)
@@ -85,8 +88,8 @@ func TestSumCache(t *testing.T) {
 		t.Errorf("hashAudio without a cache = %q, %v; want the file's own sum", got.sum, err)
 	}
 	var none sumCache
-	none.remember(fi2, time.Now(), sum)
-	if none.lookup(fi2) != "" {
+	none.remember(fi2, time.Now(), sumTree, sum)
+	if none.lookup(fi2, sumTree) != "" {
 		t.Error("no cache folder, yet a sum was found")
 	}
 }

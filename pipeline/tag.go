@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -37,18 +38,17 @@ type tagging struct {
 // and then the source's audio into the store's Put (taggedAudio).
 //
 // Either way the content is not hashed as a whole. What names it is its
-// recipe (recipeSum): the source's SHA-256, computed as the audio is
-// copied (or, with no copy to make, read once beforehand) unless known
-// has it already (change detection read the source), and the new tag's
-// bytes. An MPEG-4 file published as it is is named by its SHA-256, the
-// source's. The source's sum and version are returned for the change
-// detection's source hash.
+// recipe (recipeSum): the source's sum (blockSums.treeSum), computed
+// beside the copy (or, with no copy to make, read once beforehand) unless
+// known has it already (change detection read the source), and the new
+// tag's bytes; an MPEG-4 file's, with no tag. The source's sum and
+// version are returned for the change detection's source hash.
 //
 // When the source is read to hash it and parts is not nil (a store that
-// signs the parts of an upload with their SHA-256), the same read hashes
-// the content's parts too, cut where parts says, for the upload to sign
-// them with (storage.PutOptions.PartSHA256) rather than read them once
-// more.
+// signs the parts of an upload with their SHA-256), the upload is cut so
+// that its parts but the first are the source's blocks (uploadParts):
+// their sums sign them, and the upload does not read them once more to
+// hash them.
 //
 // Work of progressMin bytes or more is reported to rep as it goes.
 func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts storage.PartSummer, known audioSum, rep progress.Reporter) (a *artifact, sum audioSum, err error) {
@@ -86,24 +86,16 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts s
 	frames := st.Size() - audioStart
 	a = &artifact{role: "audio", contentType: ct, size: int64(len(tag)) + frames}
 
-	// Read from the start when the source's sum is wanted: the source's
-	// old tag, which the copy replaces, counts in it.
-	var h hash.Hash
-	from := audioStart
-	if sum.sum == "" {
-		h, from = sha256.New(), 0
-	}
-	if _, err := src.Seek(from, io.SeekStart); err != nil {
-		return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
-	}
-	if h != nil {
-		if _, err := io.CopyN(h, src, audioStart); err != nil {
-			return nil, sum, fmt.Errorf("%s: %w", e.audio.name, eofIsChange(err))
+	// The source's sum, when it is not known yet, is of the whole file:
+	// its old tag, which the copy replaces, counts in it.
+	var blocks *blockSums
+	sumBlocks := func(workers int, report func(int64)) error {
+		b, err := hashBlocks(src, st.Size(), workers, report)
+		if err != nil {
+			return err
 		}
-	}
-	var hashes []io.Writer
-	if h != nil {
-		hashes = append(hashes, h)
+		blocks = &b
+		return nil
 	}
 	if create != nil {
 		out, err := create()
@@ -120,70 +112,111 @@ func tagAudio(e *episode, chs chapterList, tg tagging, create audioFile, parts s
 		if _, err := out.Write(tag); err != nil {
 			return nil, sum, fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
 		}
+		var beside func() error
+		if sum.sum == "" {
+			// The copy keeps a core busy: the hash takes the others.
+			beside = func() error { return sumBlocks(max(1, runtime.GOMAXPROCS(0)-1), nil) }
+		}
 		// The store will sync this very file: have the disk write it
 		// while the copy goes on, not all at the end.
 		dst := &writeBehind{f: out, off: int64(len(tag))}
-		n, hashed, err := stageCopy(dst, src, audioStart, frames, hashes, "tagging "+e.audio.name, rep)
+		n, err := stageCopy(dst, src, audioStart, frames, beside, "tagging "+e.audio.name, rep)
 		if err != nil {
 			return nil, sum, fmt.Errorf("copy the audio of %s: %w", e.audio.name, unwrapPath(err))
 		}
-		if n != frames || (h != nil && hashed != frames) {
-			return nil, sum, fmt.Errorf("%s changed while it was copied: %d bytes of audio, %d copied", e.audio.name, frames, min(n, hashed))
+		if n != frames {
+			return nil, sum, fmt.Errorf("%s changed while it was copied: %d bytes of audio, %d copied", e.audio.name, frames, n)
 		}
 		if err := out.Close(); err != nil {
 			return nil, sum, fmt.Errorf("write the published copy of %s: %w", e.audio.name, unwrapPath(err))
 		}
 	} else {
-		var ph *partHasher
-		if h != nil {
+		a.stream = &taggedAudio{name: e.audio.name, tag: tag, src: e.audio.path, start: audioStart, n: frames, ver: sum.ver}
+		if sum.sum == "" {
 			// The store reads the source as it uploads, and the key
 			// the upload goes to needs the sum first. The parts'
 			// sums, which the upload would read the source again
-			// for, come from the same read, on a core of their own.
-			if parts != nil {
-				ph = &partHasher{size: parts.PartSize(a.size)}
-				ph.Write(tag)
-				hashes = append(hashes, ph)
-			}
-			stage := progressStage(rep, "reading "+e.audio.name, frames)
-			n, err := hashRange(src, audioStart, frames, stage.Set, hashes...)
+			// for, are mostly the blocks' own.
+			stage := progressStage(rep, "reading "+e.audio.name, st.Size())
+			err := sumBlocks(0, stage.Set)
 			stage.Done()
 			if err != nil {
 				return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
 			}
-			if n != frames {
-				return nil, sum, fmt.Errorf("%s changed while it was read: %d bytes of audio, %d read", e.audio.name, frames, n)
+			if parts != nil {
+				a.stream.partSums, a.stream.firstPart, err = uploadParts(src, tag, audioStart, *blocks, parts.PartSize(a.size))
+				if err != nil {
+					return nil, sum, fmt.Errorf("%s: %w", e.audio.name, unwrapPath(err))
+				}
 			}
 		}
-		a.stream = &taggedAudio{name: e.audio.name, tag: tag, src: e.audio.path, start: audioStart, n: frames, ver: sum.ver}
-		if ph != nil {
-			a.stream.partSums = ph.sums()
-		}
 	}
-	if h != nil {
-		sum.sum = hex.EncodeToString(h.Sum(nil))
+	if blocks != nil {
+		sum.sum = blocks.treeSum()
 	}
 	// What was read is the file as it was when the tag was made from it.
 	if fi, err := src.Stat(); err != nil || !sum.ver.same(fi) {
 		return nil, sum, fmt.Errorf("%s changed while it was read; publish it again", e.audio.name)
 	}
-	if ext == ".mp3" {
-		a.recipe = recipeSum(sum.sum, audioStart, tag)
-	} else {
-		a.sha256 = sum.sum // published as it is: the same bytes
-	}
+	// An MPEG-4 file published as it is is named the same way, with
+	// nothing in front of its audio.
+	a.recipe = recipeSum(sum.sum, audioStart, tag)
 	a.name(episodeDir(e.slug), e.slug, ext, true)
 	return a, sum, nil
 }
 
-// recipeVersion changes whenever what recipeSum hashes does.
-const recipeVersion = "1"
+// minFirstPart is S3's smallest part but the last.
+const minFirstPart = 5 << 20
 
-// recipeSum names a tagged MP3 by what it is made of: tag, then the
-// audio of the source whose SHA-256 is sourceSum from audioStart on. The
-// same three make the same bytes, and different bytes come from different
-// ones, so it changes whenever the content does, as a SHA-256 of the
-// content would, without a pass over the content.
+// uploadParts returns the SHA-256 of each part the tagged audio (tag,
+// then src from audioStart on: blocks.size-audioStart bytes) is uploaded
+// in, cut by a store whose parts are partSize, and the size of the first
+// part (storage.PutOptions.FirstPart; 0 when the parts are all
+// partSize but the last). When partSize is the blocks' size, the first
+// part is the tag and the audio up to a block's end, and every other
+// part is one of the source's blocks, whose sum blocks has: only the
+// first part is read here. Otherwise (an object of more than 10,000
+// blocks, or of one part) the parts are hashed as the store cuts them.
+func uploadParts(src *os.File, tag []byte, audioStart int64, blocks blockSums, partSize int64) (sums []string, first int64, err error) {
+	tl, size := int64(len(tag)), blocks.size
+	// The first block boundary the first part can end on.
+	j := (audioStart + treeBlock - 1) / treeBlock
+	for tl+j*treeBlock-audioStart < minFirstPart {
+		j++
+	}
+	if partSize != treeBlock || tl+size-audioStart <= partSize || j*treeBlock >= size {
+		ph := &partHasher{size: partSize}
+		ph.Write(tag)
+		n, err := hashRange(src, audioStart, size-audioStart, nil, ph)
+		if err == nil && n != size-audioStart {
+			err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", audioStart+n, size)
+		}
+		return ph.sums(), 0, err
+	}
+	h := sha256.New()
+	h.Write(tag)
+	n, err := hashRange(src, audioStart, j*treeBlock-audioStart, nil, h)
+	if err == nil && n != j*treeBlock-audioStart {
+		err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", audioStart+n, size)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	sums = append(sums, hex.EncodeToString(h.Sum(nil)))
+	for i := int(j); i < len(blocks.sums); i++ {
+		sums = append(sums, blocks.hex(i))
+	}
+	return sums, tl + j*treeBlock - audioStart, nil
+}
+
+// recipeVersion changes whenever what recipeSum hashes does.
+const recipeVersion = "2"
+
+// recipeSum names the published audio by what it is made of: tag, then
+// the audio of the source whose sum (blockSums.treeSum) is sourceSum from
+// audioStart on. The same three make the same bytes, and different bytes
+// come from different ones, so it changes whenever the content does, as
+// a SHA-256 of the content would, without a pass over the content.
 func recipeSum(sourceSum string, audioStart int64, tag []byte) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe tagged audio %s\nsource %s\naudio from %d\ntag %d\n", recipeVersion, sourceSum, audioStart, len(tag))
@@ -200,8 +233,8 @@ func progressStage(rep progress.Reporter, what string, size int64) progress.Stag
 	return progress.Start(rep, what, progress.Bytes, size)
 }
 
-// audioSum is the SHA-256 of an episode's source audio, as a whole, and
-// the version of the file it was computed from.
+// audioSum is the sum of an episode's source audio (blockSums.treeSum),
+// and the version of the file it was computed from.
 type audioSum struct {
 	sum string
 	ver fileVersion
@@ -209,6 +242,17 @@ type audioSum struct {
 
 // hashAudio computes the audio's audioSum, or takes it from sums.
 func hashAudio(f sourceFile, sums sumCache) (audioSum, error) {
+	return hashAudioAs(f, sums, sumTree)
+}
+
+// hashAudioWhole is hashAudio for the SHA-256 of the whole file, which
+// older podpipes named the audio by: what an episode they published is
+// compared with.
+func hashAudioWhole(f sourceFile, sums sumCache) (audioSum, error) {
+	return hashAudioAs(f, sums, sumWhole)
+}
+
+func hashAudioAs(f sourceFile, sums sumCache, kind string) (audioSum, error) {
 	began := time.Now()
 	src, err := os.Open(f.path)
 	if err != nil {
@@ -219,19 +263,31 @@ func hashAudio(f sourceFile, sums sumCache) (audioSum, error) {
 	if err != nil {
 		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
 	}
-	if sum := sums.lookup(st); sum != "" {
+	if sum := sums.lookup(st, kind); sum != "" {
 		return audioSum{sum: sum, ver: versionOf(st)}, nil
 	}
-	h := sha256.New()
-	n, err := hashRange(src, 0, st.Size(), nil, h)
-	if err != nil {
-		return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+	var sum string
+	if kind == sumTree {
+		b, err := hashBlocks(src, st.Size(), 0, nil)
+		if err != nil {
+			return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+		}
+		sum = b.treeSum()
+	} else {
+		h := sha256.New()
+		n, err := hashRange(src, 0, st.Size(), nil, h)
+		if err != nil {
+			return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
+		}
+		if n != st.Size() {
+			return audioSum{}, fmt.Errorf("%s changed while it was read; publish it again", f.name)
+		}
+		sum = hex.EncodeToString(h.Sum(nil))
 	}
-	if fi, err := src.Stat(); err != nil || n != st.Size() || !versionOf(st).same(fi) {
+	if fi, err := src.Stat(); err != nil || !versionOf(st).same(fi) {
 		return audioSum{}, fmt.Errorf("%s changed while it was read; publish it again", f.name)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	sums.remember(st, began, sum)
+	sums.remember(st, began, kind, sum)
 	return audioSum{sum: sum, ver: versionOf(st)}, nil
 }
 
@@ -262,9 +318,11 @@ type taggedAudio struct {
 	n     int64
 	ver   fileVersion // the source's, as the tag and the sum were made from it
 	// partSums are the SHA-256 of the content's parts, as the store
-	// cuts them (storage.PartSummer), from the read that made the sum;
-	// nil when the content was not read.
-	partSums []string
+	// cuts them (storage.PartSummer) with the first part firstPart bytes
+	// (storage.PutOptions.FirstPart; 0: as long as the others), from the
+	// read that made the sum; nil when the content was not read.
+	partSums  []string
+	firstPart int64
 }
 
 // open opens the content for reading, at offsets too (the S3 store reads
@@ -409,26 +467,25 @@ func (w *writeBehind) wrote(n int64) {
 }
 
 // stageCopy appends frames bytes of src, from its offset (from), to w's
-// file, and writes the same stretch to each of hashes. The kernel copies
-// (copy_file_range), writeBehindChunk at a time, each handed to the disk
-// as it is written: the audio never passes through podpipe's memory.
-// Copies through a buffer (read, then write) took from 1 to 4 times as
-// long as cp's on the project's machines, run to run, where the kernel's
-// copy kept to cp's pace. The hashes read the stretch on their own
-// (hashRange, from the page cache the copy reads too), beside the copy,
-// on another core. It returns the bytes copied and the bytes hashed
-// (frames when there are no hashes).
-func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Writer, what string, rep progress.Reporter) (copied, hashed int64, err error) {
+// file, while beside (when not nil) runs in a goroutine of its own. The
+// kernel copies (copy_file_range), writeBehindChunk at a time, each
+// handed to the disk as it is written: the audio never passes through
+// podpipe's memory. Copies through a buffer (read, then write) took from
+// 1 to 4 times as long as cp's on the project's machines, run to run,
+// where the kernel's copy kept to cp's pace. beside hashes the source
+// (hashBlocks), from the page cache the copy reads too, on the other
+// cores. It returns the bytes copied, and beside's error if the copy
+// had none.
+func stageCopy(w *writeBehind, src *os.File, from, frames int64, beside func() error, what string, rep progress.Reporter) (copied int64, err error) {
 	stage := progressStage(rep, what, frames)
 	defer stage.Done()
-	hashed = frames
-	var hashErr error
+	var besideErr error
 	var wg sync.WaitGroup
-	if len(hashes) > 0 {
+	if beside != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hashed, hashErr = hashRange(src, from, frames, nil, hashes...)
+			besideErr = beside()
 		}()
 	}
 	if _, err = src.Seek(from, io.SeekStart); err == nil {
@@ -448,9 +505,9 @@ func stageCopy(w *writeBehind, src *os.File, from, frames int64, hashes []io.Wri
 	}
 	wg.Wait()
 	if err == nil {
-		err = hashErr
+		err = besideErr
 	}
-	return copied, hashed, err
+	return copied, err
 }
 
 // eofIsChange words a source that ends before its probe said it would.

@@ -28,10 +28,10 @@ const timingVersion = "1"
 // read or written is no error: the episode is aligned as without one.
 type timingCache struct {
 	dir  string   // "" when there is none
-	sums sumCache // the audio's SHA-256, when read before
+	sums sumCache // the audio's sum, when read before
 }
 
-// withSums is c taking the audio's SHA-256 from sums, and keeping it there.
+// withSums is c taking the audio's sum from sums, and keeping it there.
 func (c timingCache) withSums(sums sumCache) timingCache {
 	c.sums = sums
 	return c

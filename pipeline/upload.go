@@ -214,7 +214,7 @@ func (w *publisher) putStream(ctx context.Context, a *artifact, opts storage.Put
 		defer st.Done()
 		body = &countingFile{readSeekerAt: r, size: a.size, stage: st}
 	}
-	opts.PartSHA256 = a.stream.partSums
+	opts.PartSHA256, opts.FirstPart = a.stream.partSums, a.stream.firstPart
 	if _, err := w.store.Put(ctx, a.key, body, a.size, opts); err != nil {
 		return fmt.Errorf("upload %s to %s: %w", a.key, w.store, err)
 	}
