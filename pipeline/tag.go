@@ -187,19 +187,14 @@ func uploadParts(src *os.File, tag []byte, audioStart int64, blocks blockSums, p
 	if partSize != treeBlock || tl+size-audioStart <= partSize || j*treeBlock >= size {
 		ph := &partHasher{size: partSize}
 		ph.Write(tag)
-		n, err := hashRange(src, audioStart, size-audioStart, nil, ph)
-		if err == nil && n != size-audioStart {
-			err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", audioStart+n, size)
+		if err := hashAll(src, audioStart, size-audioStart, ph); err != nil {
+			return nil, 0, err
 		}
-		return ph.sums(), 0, err
+		return ph.sums(), 0, nil
 	}
 	h := sha256.New()
 	h.Write(tag)
-	n, err := hashRange(src, audioStart, j*treeBlock-audioStart, nil, h)
-	if err == nil && n != j*treeBlock-audioStart {
-		err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", audioStart+n, size)
-	}
-	if err != nil {
+	if err := hashAll(src, audioStart, j*treeBlock-audioStart, h); err != nil {
 		return nil, 0, err
 	}
 	sums = append(sums, hex.EncodeToString(h.Sum(nil)))

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sync"
@@ -75,11 +76,7 @@ func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockS
 				off := int64(i) * treeBlock
 				want := min(treeBlock, size-off)
 				h := sha256.New()
-				got, err := hashRange(f, off, want, nil, h)
-				if err == nil && got != want {
-					err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", off+got, size)
-				}
-				if err != nil {
+				if err := hashAll(f, off, want, h); err != nil {
 					errs[i] = err
 					failed.Store(true)
 					return
@@ -101,4 +98,15 @@ func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockS
 		}
 	}
 	return b, nil
+}
+
+// hashAll writes the n bytes of f from offset off to each of hashes
+// (hashRange), and says that the file got shorter when it ends before
+// them.
+func hashAll(f *os.File, off, n int64, hashes ...io.Writer) error {
+	got, err := hashRange(f, off, n, nil, hashes...)
+	if err == nil && got != n {
+		err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", off+got, off+n)
+	}
+	return err
 }
