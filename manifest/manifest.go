@@ -84,10 +84,11 @@ type Object struct {
 	// SHA256 is the hex SHA-256 of the object's bytes.
 	SHA256 string `json:"sha256,omitempty"`
 	// Recipe, for an object made from others and not hashed as a whole
-	// (the tagged audio), is the hex SHA-256 of what it was made from:
-	// the source's SHA-256 and the bytes put in front of the source's
-	// audio (see pipeline's recipeSum). It changes whenever the content
-	// does.
+	// (the published audio), is the hex SHA-256 of what it was made
+	// from: the source's sum (a SHA-256 of its blocks' SHA-256, or, for
+	// objects of older podpipes, of the whole file) and the bytes put in
+	// front of the source's audio (see pipeline's recipeSum). It changes
+	// whenever the content does.
 	Recipe      string `json:"recipe,omitempty"`
 	ContentType string `json:"contentType"`
 }
@@ -190,7 +191,9 @@ type Episode struct {
 	ChapterList []Chapter    `json:"chapterList,omitempty"`
 
 	// SourceHash is the hash of everything the episode was built from; an
-	// unchanged episode is not rebuilt or re-uploaded.
+	// unchanged episode is not rebuilt or re-uploaded. It begins "tree:"
+	// when it was made from the audio's block sum; without, an older
+	// podpipe made it from the SHA-256 of the whole audio file.
 	SourceHash string `json:"sourceHash,omitempty"`
 	// BaseURL is publish.base_url, ending in "/", when the episode was
 	// built: its MP3's tag holds the URL of its page under it, so that a
