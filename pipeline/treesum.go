@@ -45,9 +45,15 @@ func (b blockSums) treeSum() string {
 // hex returns block i's SHA-256 as hex.
 func (b blockSums) hex(i int) string { return hex.EncodeToString(b.sums[i][:]) }
 
+// maxHashWorkers bounds the blocks hashed at once: each maps up to
+// mapWindow of the file (resident while it is hashed), and eight cores
+// hash some 12 GB/s with SHA-NI, more than a disk reads.
+const maxHashWorkers = 8
+
 // hashBlocks computes the blockSums of the first size bytes of f, as
-// many blocks at once as workers says (one per CPU when 0), each read
-// where the kernel keeps it (hashRange). report, when not nil, is told how many bytes are hashed
+// many blocks at once as workers says (one per CPU, up to
+// maxHashWorkers, when 0), each read where the kernel keeps it
+// (hashRange). report, when not nil, is told how many bytes are hashed
 // as it goes. A file that turns out shorter than size is an error that
 // says it changed.
 func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockSums, error) {
@@ -62,7 +68,7 @@ func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockS
 		wg     sync.WaitGroup
 	)
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = min(runtime.GOMAXPROCS(0), maxHashWorkers)
 	}
 	for range min(n, workers) {
 		wg.Add(1)
