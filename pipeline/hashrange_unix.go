@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"sync"
 	"syscall"
 )
 
@@ -14,18 +13,17 @@ import (
 // it adds to the process's resident memory, whatever the file's size.
 var mapWindow int64 = 8 << 20
 
-// hashRange writes n bytes of f, from offset off, to each of hashes (a
-// hash.Hash, a partHasher: writers that never fail), each in a goroutine
-// of its own, and returns how many it hashed. The bytes are read where
-// the kernel keeps them (a read-only mapping of the file, mapWindow at a
-// time), not copied into a buffer first: on a large source that copy
-// cost as much CPU as a third of the SHA-256, on the core the hash needs.
-// report, when not nil, is told how many bytes are hashed as it goes.
+// hashRange writes the n bytes of f from offset off to h (a hash.Hash,
+// a partHasher: a writer that never fails), and says that the file got
+// shorter when it ends before them. The bytes are read where the kernel
+// keeps them (a read-only mapping of the file, mapWindow at a time), not
+// copied into a buffer first: on a large source that copy cost as much
+// CPU as a third of the SHA-256, on the core the hash needs.
 //
 // A file cut short while it is mapped faults where its end was (SIGBUS):
 // the fault stops the hashing with an error that says the file got
 // shorter, as a read would, rather than killing the process.
-func hashRange(f *os.File, off, n int64, report func(int64), hashes ...io.Writer) (int64, error) {
+func hashRange(f *os.File, off, n int64, h io.Writer) error {
 	page := int64(os.Getpagesize())
 	var done int64
 	for done < n {
@@ -37,45 +35,18 @@ func hashRange(f *os.File, off, n int64, report func(int64), hashes ...io.Writer
 			if done == 0 {
 				// Not a file that maps (a FIFO, some file
 				// systems): read it as any reader.
-				return readHashed(reporting(io.NewSectionReader(f, off, n), report), hashes...)
+				return readRange(f, off, n, h)
 			}
-			return done, err
+			return err
 		}
 		adviseSequential(m)
 		b := m[at-start:]
-		err = writeMappedAll(b, hashes)
+		err = writeMapped(h, b)
 		syscall.Munmap(m)
-		if err != nil {
-			return done, err
-		}
-		done += int64(len(b))
-		if report != nil {
-			report(done)
-		}
-	}
-	return done, nil
-}
-
-// writeMappedAll writes b, mapped from a file, to each of hashes, in
-// goroutines of their own when there are several.
-func writeMappedAll(b []byte, hashes []io.Writer) error {
-	if len(hashes) == 1 {
-		return writeMapped(hashes[0], b)
-	}
-	errs := make([]error, len(hashes))
-	var wg sync.WaitGroup
-	for i, h := range hashes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = writeMapped(h, b)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
 		if err != nil {
 			return err
 		}
+		done += int64(len(b))
 	}
 	return nil
 }

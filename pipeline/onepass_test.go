@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/podpipe/podpipe/internal/s3test"
@@ -223,32 +221,6 @@ func TestStagedAudioRemovedOnFailure(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(cfg.EpisodesDir(), "01-p99-observability.mp3")); err != nil || !fi.Mode().IsRegular() {
 		t.Errorf("the source after the failed publish: %v", err)
-	}
-}
-
-// TestReadHashed reads sizes around the chunk size through readHashed
-// with two hashes: the count and both sums are those of the content, and
-// a failing source stops it with its error.
-func TestReadHashed(t *testing.T) {
-	data := make([]byte, 3*copyBuf+copyBufs*copyBuf+17)
-	for i := range data {
-		data[i] = byte(i*7 + i>>11)
-	}
-	for _, n := range []int{0, 1, copyBuf - 1, copyBuf, copyBuf + 1, len(data)} {
-		h1, h2 := sha256.New(), sha256.New()
-		got, err := readHashed(bytes.NewReader(data[:n]), h1, h2)
-		if err != nil || got != int64(n) {
-			t.Fatalf("%d bytes: readHashed = %d, %v", n, got, err)
-		}
-		want := sha256.Sum256(data[:n])
-		if !bytes.Equal(h1.Sum(nil), want[:]) || !bytes.Equal(h2.Sum(nil), want[:]) {
-			t.Errorf("%d bytes: a sum is not the content's", n)
-		}
-	}
-	fail := errors.New("input/output error")
-	src := io.MultiReader(bytes.NewReader(data[:2*copyBuf]), iotest.ErrReader(fail))
-	if _, err := readHashed(src, sha256.New()); !errors.Is(err, fail) {
-		t.Errorf("readHashed from a failing source: %v, want %v", err, fail)
 	}
 }
 

@@ -187,14 +187,14 @@ func uploadParts(src *os.File, tag []byte, audioStart int64, blocks blockSums, p
 	if partSize != treeBlock || tl+size-audioStart <= partSize || j*treeBlock >= size {
 		ph := &partHasher{size: partSize}
 		ph.Write(tag)
-		if err := hashAll(src, audioStart, size-audioStart, ph); err != nil {
+		if err := hashRange(src, audioStart, size-audioStart, ph); err != nil {
 			return nil, 0, err
 		}
 		return ph.sums(), 0, nil
 	}
 	h := sha256.New()
 	h.Write(tag)
-	if err := hashAll(src, audioStart, j*treeBlock-audioStart, h); err != nil {
+	if err := hashRange(src, audioStart, j*treeBlock-audioStart, h); err != nil {
 		return nil, 0, err
 	}
 	sums = append(sums, hex.EncodeToString(h.Sum(nil)))
@@ -270,12 +270,8 @@ func hashAudioAs(f sourceFile, sums sumCache, kind string) (audioSum, error) {
 		sum = b.treeSum()
 	} else {
 		h := sha256.New()
-		n, err := hashRange(src, 0, st.Size(), nil, h)
-		if err != nil {
+		if err := hashRange(src, 0, st.Size(), h); err != nil {
 			return audioSum{}, fmt.Errorf("%s: %w", f.name, unwrapPath(err))
-		}
-		if n != st.Size() {
-			return audioSum{}, fmt.Errorf("%s changed while it was read; publish it again", f.name)
 		}
 		sum = hex.EncodeToString(h.Sum(nil))
 	}
@@ -410,28 +406,6 @@ func (r *taggedReader) Seek(offset int64, whence int) (int64, error) {
 
 func (r *taggedReader) Close() error { return r.f.Close() }
 
-// countingReader reports how much has been read through it.
-type countingReader struct {
-	r      io.Reader
-	n      int64
-	report func(int64)
-}
-
-// reporting is r, telling report (when not nil) how much has been read.
-func reporting(r io.Reader, report func(int64)) io.Reader {
-	if report == nil {
-		return r
-	}
-	return &countingReader{r: r, report: report}
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.report(c.n)
-	return n, err
-}
-
 // audioFile creates the file the published audio is written to, in the
 // store's staging place, for storage.FilePutter to take.
 type audioFile func() (*os.File, error)
@@ -511,72 +485,6 @@ func eofIsChange(err error) error {
 		return errors.New("the file got shorter while it was read")
 	}
 	return unwrapPath(err)
-}
-
-// copyBuf is the size of the chunks readHashed reads, and copyBufs how
-// many it has in flight.
-const (
-	copyBuf  = 1 << 20
-	copyBufs = 4
-)
-
-// readHashed reads src to its end and writes every byte to each of hashes
-// (a hash.Hash, a partHasher: writers that never fail), reading src once:
-// each hash runs in a goroutine of its own beside the reads, so on a
-// machine with cores to spare it takes about as long as the slowest of
-// them rather than as long as all of them. It returns the bytes read.
-func readHashed(src io.Reader, hashes ...io.Writer) (int64, error) {
-	type chunk struct {
-		b    []byte
-		done *sync.WaitGroup
-	}
-	var workers sync.WaitGroup
-	queues := make([]chan chunk, len(hashes))
-	for i, h := range hashes {
-		q := make(chan chunk, copyBufs)
-		queues[i] = q
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			for c := range q {
-				h.Write(c.b) // never fails
-				c.done.Done()
-			}
-		}()
-	}
-	defer func() {
-		for _, q := range queues {
-			close(q)
-		}
-		workers.Wait()
-	}()
-	var (
-		bufs  [copyBufs][]byte
-		inUse [copyBufs]sync.WaitGroup // the hashes still reading each buffer
-		n     int64
-	)
-	for i := 0; ; i = (i + 1) % copyBufs {
-		inUse[i].Wait()
-		if bufs[i] == nil {
-			bufs[i] = make([]byte, copyBuf)
-		}
-		m, rerr := io.ReadFull(src, bufs[i])
-		if m > 0 {
-			b := bufs[i][:m]
-			inUse[i].Add(len(queues))
-			for _, q := range queues {
-				q <- chunk{b, &inUse[i]}
-			}
-			n += int64(m)
-		}
-		switch rerr {
-		case nil:
-		case io.EOF, io.ErrUnexpectedEOF:
-			return n, nil
-		default:
-			return n, rerr
-		}
-	}
 }
 
 // partHasher hashes what is written to it in parts of size bytes, each

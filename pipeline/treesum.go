@@ -82,7 +82,7 @@ func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockS
 				off := int64(i) * treeBlock
 				want := min(treeBlock, size-off)
 				h := sha256.New()
-				if err := hashAll(f, off, want, h); err != nil {
+				if err := hashRange(f, off, want, h); err != nil {
 					errs[i] = err
 					failed.Store(true)
 					return
@@ -106,11 +106,9 @@ func hashBlocks(f *os.File, size int64, workers int, report func(int64)) (blockS
 	return b, nil
 }
 
-// hashAll writes the n bytes of f from offset off to each of hashes
-// (hashRange), and says that the file got shorter when it ends before
-// them.
-func hashAll(f *os.File, off, n int64, hashes ...io.Writer) error {
-	got, err := hashRange(f, off, n, nil, hashes...)
+// readRange is hashRange through a buffer.
+func readRange(f *os.File, off, n int64, h io.Writer) error {
+	got, err := io.Copy(h, io.NewSectionReader(f, off, n))
 	if err == nil && got != n {
 		err = fmt.Errorf("the file got shorter while it was read: %d bytes, %d expected", off+got, off+n)
 	}
