@@ -13,7 +13,6 @@ import (
 
 	"github.com/podpipe/podpipe/manifest"
 	"github.com/podpipe/podpipe/storage"
-	"github.com/podpipe/podpipe/storage/local"
 )
 
 // TestOlderSourceHashKept: an episode whose manifest entry an older
@@ -24,10 +23,7 @@ import (
 func TestOlderSourceHashKept(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	cfg := sampleShow(t, "public", "", "http://127.0.0.1:8080/")
-	st, err := local.New(cfg.LocalStorageDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustOpen(t, cfg)
 	ctx := context.Background()
 	const slug = "01-p99-observability"
 	p := newPipeline(t, cfg, st, Options{})

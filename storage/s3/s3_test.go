@@ -693,6 +693,21 @@ func TestConditionalPutRace(t *testing.T) {
 	}
 }
 
+// readObject checks that key holds want, and returns its information.
+func readObject(t *testing.T, st *Store, key string, want []byte) storage.ObjectInfo {
+	t.Helper()
+	rc, info, err := st.Get(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s: got %d bytes (%v), not what was put", key, len(got), err)
+	}
+	return info
+}
+
 // TestPartSums checks that the parts are signed with the sums the caller
 // gives (PutOptions.PartSHA256) and that the server holds them to it: the
 // right sums store the content, in one part and in several, and a wrong
@@ -722,15 +737,7 @@ func TestPartSums(t *testing.T) {
 		if _, err := st.Put(ctx, key, bytes.NewReader(data), int64(size), storage.PutOptions{PartSHA256: sums(data)}); err != nil {
 			t.Fatalf("Put of %d bytes with their parts' sums: %v", size, err)
 		}
-		rc, _, err := st.Get(ctx, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil || !bytes.Equal(got, data) {
-			t.Fatalf("%s: got %d bytes (%v), not what was put", key, len(got), err)
-		}
+		readObject(t, st, key, data)
 
 		wrong := sums(data)
 		last := len(wrong) - 1
@@ -800,15 +807,7 @@ func TestFirstPart(t *testing.T) {
 	// want.
 	readBack := func(key, want string) {
 		t.Helper()
-		rc, info, err := st.Get(ctx, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil || !bytes.Equal(got, data) {
-			t.Fatalf("%s: got %d bytes (%v), not what was put", key, len(got), err)
-		}
+		info := readObject(t, st, key, data)
 		if etag := strings.Trim(info.ETag, `"`); etag != want {
 			t.Errorf("%s: ETag %s, want %s: the parts were not cut as expected", key, etag, want)
 		}
