@@ -21,7 +21,7 @@ type built struct {
 	prev      *manifest.Episode // as published, or nil
 	unchanged bool              // sources as published and every object there
 	// rehashed is the source hash of an unchanged episode whose
-	// manifest's is of an older podpipe (wholeSourceHash): the manifest
+	// manifest's is of an older podpipe (sourceHashOf): the manifest
 	// takes it.
 	rehashed string
 	r        *rendered
@@ -127,7 +127,7 @@ func (p *Pipeline) buildAll(ctx context.Context, eps []*episode, tm timing, inpu
 			if err != nil {
 				return "", err
 			}
-			return wholeSourceHash(e, inputs, siblings, whole.sum)
+			return sourceHashOf(e, inputs, siblings, whole.sum)
 		}
 		if hashErr != nil {
 			bs.list[i].err = hashErr

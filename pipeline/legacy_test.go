@@ -60,7 +60,7 @@ func TestOlderSourceHashKept(t *testing.T) {
 		t.Fatalf("the test's inputs hash to %q (%v), not to the published %q", h, err, published)
 	}
 	whole := sha256.Sum256(audio)
-	older, err := wholeSourceHash(e, inputs, siblings, hex.EncodeToString(whole[:]))
+	older, err := sourceHashOf(e, inputs, siblings, hex.EncodeToString(whole[:]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestOlderSourceHashKept(t *testing.T) {
 
 	// An older hash of other sources: the episode is built again.
 	other := sha256.Sum256(append(audio, 0))
-	changed, err := wholeSourceHash(e, inputs, siblings, hex.EncodeToString(other[:]))
+	changed, err := sourceHashOf(e, inputs, siblings, hex.EncodeToString(other[:]))
 	if err != nil {
 		t.Fatal(err)
 	}

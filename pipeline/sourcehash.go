@@ -32,7 +32,7 @@ type showInputs struct {
 //
 // The hash is marked (treeHashMark) as made from the audio's tree sum:
 // an unmarked one, made by an older podpipe from the SHA-256 of the
-// whole audio file, is compared with wholeSourceHash.
+// whole audio file, is compared with sourceHashOf's.
 func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
 	h, err := sourceHashOf(e, in, siblings, audioSum)
 	if err != nil {
@@ -44,13 +44,9 @@ func sourceHash(e *episode, in showInputs, siblings []string, audioSum string) (
 // treeHashMark begins a source hash made from the audio's tree sum.
 const treeHashMark = "tree:"
 
-// wholeSourceHash is the source hash of the episode as podpipes before
-// the audio's tree sum made it: wholeSum is the SHA-256 of the whole
+// sourceHashOf is the source hash unmarked: as podpipes before the
+// audio's tree sum made it when audioSum is the SHA-256 of the whole
 // audio file.
-func wholeSourceHash(e *episode, in showInputs, siblings []string, wholeSum string) (string, error) {
-	return sourceHashOf(e, in, siblings, wholeSum)
-}
-
 func sourceHashOf(e *episode, in showInputs, siblings []string, audioSum string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "podpipe %s\ntiming %s\n", formatVersion, in.timing)
