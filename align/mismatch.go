@@ -25,7 +25,11 @@ import (
 // lies), and Student's t of the margins weighs them all: it grows with
 // the number of sentences under the right audio and stays near 0 under
 // the wrong one. espeak-ng is far from a real voice, Mandarin's most, so
-// one sentence says little, but twenty say enough.
+// one sentence says little, but ten say enough. Each reading and each
+// stretch is standardised on its own, as speech recognisers normalise
+// every utterance: a sentence is then matched by the shape of its sounds,
+// and neither the synthetic voice's nor the speaker's timbre, nor the
+// loudness of that stretch, weighs in its cost.
 
 const (
 	matchMinSynth  = 40  // frames (0.4 s) of synthetic speech a sentence needs to count
@@ -39,26 +43,29 @@ const (
 	// too little either way, and the aligner only warns.
 	matchMinRanked = 8
 	// A transcript's own audio gives t of about matchEffect times the
-	// square root of the sentences ranked, or more: 0.7 is the weakest
-	// measured (dev-zh-01's real Mandarin voices, and the 30-minute
-	// sample episode), 1.0–1.4 the usual. The audio is refused when t
-	// lies matchSlack under that, and under matchRefuseMax whatever the
-	// number of sentences; it is warned about under matchWarn.
-	// Measured (README, "Wrong audio"): correct pairs 3.1–5.6, wrong ones
-	// −2.4–1.7; drawing 8 to 20 of a correct pair's sentences at random,
-	// at most 2 % of the draws fall under the refusal line.
-	matchEffect    = 0.7
-	matchSlack     = 2.0
-	matchRefuseMax = 2.0
-	matchWarn      = 2.5
+	// square root of the sentences ranked, or more: 0.9–1.0 is the weakest
+	// measured (the 30-minute sample episode, dev-zh-01's real Mandarin
+	// voices), 1.05–1.35 the usual. The audio is refused when t lies
+	// matchSlack under that, and under matchRefuseMax whatever the number
+	// of sentences; it is warned about under matchWarn. A music cue off
+	// music refuses it when t lies more than matchMusicSlack under what
+	// its own audio gives. Measured (README, "Wrong audio"): correct
+	// pairs 4.0–8.3, wrong ones −2.4–2.8; drawing 8 or more of a correct
+	// pair's sentences at random, at most 1.3 % of the draws fall under
+	// the refusal line.
+	matchEffect     = 1.0
+	matchSlack      = 2.0
+	matchRefuseMax  = 2.0
+	matchWarn       = 2.5
+	matchMusicSlack = 1.0
 
 	// A sentence whose margin is over matchStrong is read where it was
-	// placed: under a wrong audio 25 of 849 sentences (2.9 %) were. More
+	// placed: under a wrong audio 22 of 896 sentences (2.5 %) were. More
 	// such sentences than chance allows (a chance under matchStrongP at
 	// matchStrongRate) mean that part of the text is in the audio, and
 	// a low t that the placement went astray elsewhere: the aligner then
 	// warns instead of refusing.
-	matchStrong     = 2.5
+	matchStrong     = 3.0
 	matchStrongRate = 0.03
 	matchStrongP    = 0.01
 )
@@ -135,11 +142,9 @@ func (c contentMatch) Score() float64 {
 // synthetic cepstra of every piece (nil for cues), dtwDecim frames in one,
 // as tier 2 keeps them.
 //
-// Floats are held for one warp at a time (a sentence's reading and the
-// stretch it is matched on), and the moments that normalise each side
-// are summed over every sentence straight from its 16-bit cepstra: a
-// 7-hour episode's test holds no copy of its features (it held four,
-// 250 MB).
+// Each reading and each stretch is standardised on its own (see
+// standardise), and floats are held for one warp at a time: a 7-hour
+// episode's test holds no copy of its features.
 func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) contentMatch {
 	const dim = mfcc.Coeffs
 	type sentence struct {
@@ -147,8 +152,6 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		from, to int // the stretch of audio, in feature frames
 	}
 	var sents []sentence
-	var synSum, realSum momentSum
-	var buf []int16
 	for i, p := range ps.list {
 		if p.cue || i >= len(synth) || len(synth[i])/dim*dtwDecim < matchMinSynth {
 			continue
@@ -157,23 +160,16 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		if to-from < matchMinReal {
 			continue
 		}
-		synSum.addCepstra(synth[i])
-		buf = appendDecimated(buf[:0], an.f.Coef[from*dim:to*dim], dtwDecim)
-		realSum.addCepstra(buf)
 		sents = append(sents, sentence{i, from, to})
 	}
 	if len(sents) < matchMinCtrl+1 {
 		return contentMatch{}
 	}
-	// Each side normalised on its own, so that the synthetic voice and
-	// the recording become comparable.
-	var synNorm, realNorm norm
-	synNorm.setNorm(synSum.moments())
-	realNorm.setNorm(realSum.moments())
 	var syn, stretch []float32 // reused: one sentence's reading, the stretch it is matched on
+	var buf []int16
 	synOf := func(j int) []float32 {
 		syn = appendDequantized(syn[:0], synth[sents[j].i])
-		synNorm.applyFrames(syn)
+		standardise(syn)
 		return syn
 	}
 	frames := func(j int) int { return len(synth[sents[j].i]) / dim }
@@ -211,7 +207,7 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		}
 		buf = appendDecimated(buf[:0], an.f.Coef[sents[k].from*dim:sents[k].to*dim], dtwDecim)
 		stretch = appendDequantized(stretch[:0], buf)
-		realNorm.applyFrames(stretch)
+		standardise(stretch)
 		own := warpCost(synOf(k), stretch)
 		worse := 0.0
 		var cs, css float64
@@ -242,16 +238,19 @@ func appendDequantized(out []float32, c []int16) []float32 {
 	return out
 }
 
-// addCepstra adds cepstra kept as mfcc.Features keeps them, frame by
-// frame, as appendDequantized reads them.
-func (m *momentSum) addCepstra(c []int16) {
-	var f [mfcc.Coeffs]float32
+// standardise gives every coefficient of the frames in c zero mean and
+// unit variance over c alone: one sentence's reading, or the stretch of
+// audio it is matched on, is then compared by the shape of its sounds, not
+// by how its voice, microphone or loudness differ from the episode's
+// average.
+func standardise(c []float32) {
+	var m momentSum
 	for x := 0; x+mfcc.Coeffs <= len(c); x += mfcc.Coeffs {
-		for d, q := range c[x : x+mfcc.Coeffs] {
-			f[d] = float32(q) / mfcc.CoefScale
-		}
-		m.add(f[:])
+		m.add(c[x : x+mfcc.Coeffs])
 	}
+	var n norm
+	n.setNorm(m.moments())
+	n.applyFrames(c)
 }
 
 // warpCost is the cost per step of the best warp of a onto b with both
@@ -397,11 +396,20 @@ const (
 // refuseUnder is the t under which audio is refused when n sentences
 // were ranked.
 func refuseUnder(n int) float64 {
-	return min(matchRefuseMax, matchEffect*math.Sqrt(float64(n))-matchSlack)
+	return min(matchRefuseMax, ownScore(n)-matchSlack)
 }
 
+// ownScore is about the t a transcript's own audio gives over n
+// sentences, or more.
+func ownScore(n int) float64 { return matchEffect * math.Sqrt(float64(n)) }
+
+// musicUnder is the t under which a music cue off music refuses the
+// audio: matchMusicSlack under what its own audio gives, and at least
+// matchWarn.
+func musicUnder(n int) float64 { return max(matchWarn, ownScore(n)-matchMusicSlack) }
+
 // verdict weighs the evidence: the content test decides, when it ranked
-// enough sentences, and the music cues tip a doubtful content test into a
+// enough sentences, and the music cues tip a weak content test into a
 // refusal.
 func (m matchReport) verdict() verdict {
 	c := m.Content
@@ -413,7 +421,7 @@ func (m matchReport) verdict() verdict {
 		return matchDoubtful
 	case t < refuseUnder(n):
 		return matchWrong
-	case t < matchWarn && len(m.offMusic()) > 0:
+	case t < musicUnder(n) && len(m.offMusic()) > 0:
 		return matchOffMusic
 	case t < matchWarn:
 		return matchDoubtful
@@ -449,15 +457,15 @@ func (a *Aligner) judgeMatch(an *analysis, ps *pieces, spans []span) error {
 	}
 	switch v {
 	case matchWrong:
-		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences; its own audio would score over %.1f)",
-			ErrMismatch, t, n, matchEffect*math.Sqrt(float64(n)))
+		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio no better than other sentences' readings (t = %.1f over %d sentences; its own audio would score about %.1f or more)",
+			ErrMismatch, t, n, ownScore(n))
 	case matchOffMusic:
 		off := a.match.offMusic()
-		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio only weakly (t = %.1f over %d sentences; its own audio would score over %.1f), and %d of its %d music cues fall where the audio has no music (the first at %s)",
-			ErrMismatch, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn), len(off), len(a.match.Cues), transcript.FormatClock(off[0].Start))
+		return fmt.Errorf("%w: the transcript's synthetic reading fits this audio only weakly (t = %.1f over %d sentences; its own audio would score about %.1f or more), and %d of its %d music cues fall where the audio has no music (the first at %s)",
+			ErrMismatch, t, n, ownScore(n), len(off), len(a.match.Cues), transcript.FormatClock(off[0].Start))
 	case matchDoubtful:
-		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; its own audio would score over %.1f): is it this episode's audio? (--align none publishes without aligning)",
-			a.audioPath, t, n, min(matchEffect*math.Sqrt(float64(n)), matchWarn))
+		a.warnf("%s fits the synthetic reading of the transcript only weakly (t = %.1f over %d sentences; its own audio would score about %.1f or more): is it this episode's audio? (--align none publishes without aligning)",
+			a.audioPath, t, n, ownScore(n))
 	}
 	return nil
 }
