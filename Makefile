@@ -4,7 +4,7 @@ GO ?= go
 GOBIN := $(shell $(GO) env GOPATH)/bin
 export PATH := $(PATH):$(GOBIN)
 
-.PHONY: all build cross test test-short fuzz tools publish serve bench bench-align clean
+.PHONY: all build cross test test-short fuzz tools publish serve bench bench-align bench-mismatch clean
 
 all: build
 
@@ -62,6 +62,11 @@ bench:
 
 bench-align:
 	scripts/bench-align.sh
+
+# Every transcript under every audio file of the sample show and the
+# real-speech set: what the wrong-audio test decides (README, "Wrong audio").
+bench-mismatch:
+	scripts/bench-mismatch.sh
 
 clean:
 	rm -rf bin public
