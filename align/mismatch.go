@@ -59,6 +59,8 @@ const (
 	matchRefuseMax  = 2.0
 	matchWarn       = 2.5
 	matchMusicSlack = 1.0
+	// matchMinSpread is the least spread of the margins T divides by.
+	matchMinSpread = 1.0
 
 	// A sentence whose margin is over matchStrong is read where it was
 	// placed: under a wrong audio 22 of 896 sentences (2.5 %) were. More
@@ -111,6 +113,15 @@ func (c contentMatch) someRead() bool {
 // T is Student's t of the margins: how surely their mean is above 0.
 // It grows with the square root of the number of sentences when the
 // audio says the text, and stays around 0 when it does not.
+//
+// Their spread counts as matchMinSpread at least. A margin is a sentence's
+// cost against those of its controls, in their standard deviations: under
+// a wrong audio, where the sentence is just one more control, margins
+// spread by 1.2–1.9 by construction (1.33 measured). Margins that all lie a
+// little over 0 (a bias of the stretches, not a reading: one real
+// Mandarin episode's audio under a sample transcript gave 0.66 ± 0.55)
+// would otherwise give the t of a reading; the right audio spreads its
+// margins by 2–4, over the floor.
 func (c contentMatch) T() float64 {
 	n := float64(len(c.Margins))
 	if n < 2 {
@@ -122,8 +133,8 @@ func (c contentMatch) T() float64 {
 		ss += m * m
 	}
 	mean := s / n
-	sd := math.Sqrt(max((ss-n*mean*mean)/(n-1), 1e-12))
-	return mean / sd * math.Sqrt(n)
+	sd := math.Sqrt(max((ss-n*mean*mean)/(n-1), 0))
+	return mean / max(sd, matchMinSpread) * math.Sqrt(n)
 }
 
 // Score is the mean rank, or NaN when no sentence could be ranked.

@@ -18,12 +18,15 @@ import (
 
 // marginsAround returns n margins around mean, one above and one below in turn:
 // Student's t of nine of them is about three times mean.
-func marginsAround(n int, mean float64) []float64 {
+func marginsAround(n int, mean float64) []float64 { return marginsSpread(n, mean, 1) }
+
+// marginsSpread returns n margins mean+d and mean-d in turn.
+func marginsSpread(n int, mean, d float64) []float64 {
 	m := make([]float64, n)
 	for i := range m {
-		m[i] = mean - 1
+		m[i] = mean - d
 		if i%2 == 0 {
-			m[i] = mean + 1
+			m[i] = mean + d
 		}
 	}
 	return m
@@ -51,6 +54,8 @@ func TestVerdict(t *testing.T) {
 		{"weak, a cue off music", marginsAround(9, 0.5), offMusic, matchOffMusic},
 		{"weak, no cues", marginsAround(9, 0.5), nil, matchDoubtful},
 		{"over the warning line, weak for its length, a cue off music", marginsAround(20, 0.65), offMusic, matchOffMusic},
+		{"every margin a little over 0, a cue off music", marginsSpread(9, 0.7, 0.3), offMusic, matchOffMusic},
+		{"every margin a little over 0", marginsSpread(9, 0.7, 0.3), onMusic, matchDoubtful},
 		{"over the warning line, weak for its length, every cue on music", marginsAround(20, 0.65), onMusic, matchGood},
 		{"part of the text is in the audio", strong(20, 4), offMusic, matchDoubtful},
 		{"too few sentences", marginsAround(5, 0), offMusic, matchUnknown},
