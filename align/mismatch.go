@@ -51,7 +51,7 @@ const (
 	// music refuses it when t lies more than matchMusicSlack under what
 	// its own audio gives (and under matchWarn whatever the number).
 	// Measured (README, "Wrong audio"): correct pairs 4.0–8.3, wrong ones
-	// −2.4–2.8; drawing 8 or more of a correct pair's sentences at random,
+	// −2.1–2.8; drawing 8 or more of a correct pair's sentences at random,
 	// at most 1.6 % of the draws fall under the refusal line (10 of the
 	// 30-minute episode's; none of the real-speech set's).
 	matchEffect     = 1.0
