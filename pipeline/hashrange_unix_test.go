@@ -29,14 +29,7 @@ func TestHashRange(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i*7 + i>>9)
 	}
-	name := filepath.Join(t.TempDir(), "a.mp3")
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openWritten(t, data)
 	defer f.Close()
 	ways := map[string]func(*os.File, int64, int64, io.Writer) error{"mapped": hashRange, "read": readRange}
 	for _, c := range []struct{ off, n int64 }{

@@ -45,6 +45,21 @@ func randomBytes(n int) []byte {
 	return b
 }
 
+// openWritten writes data to a new file in the test's temporary folder
+// and opens it for reading; the caller closes it.
+func openWritten(t *testing.T, data []byte) *os.File {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "audio.mp3")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // TestHashBlocks checks the sum hashBlocks makes, several blocks at once,
 // against the one made block after block, for files that end before,
 // on and after a block's end and that are empty; and that its report of
@@ -52,16 +67,8 @@ func randomBytes(n int) []byte {
 func TestHashBlocks(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	data := randomBytes(2*treeBlock + 12345)
-	dir := t.TempDir()
 	for _, size := range []int{0, 1, treeBlock - 1, treeBlock, treeBlock + 1, 2*treeBlock + 12345} {
-		name := filepath.Join(dir, fmt.Sprint(size))
-		if err := os.WriteFile(name, data[:size], 0o644); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := openWritten(t, data[:size])
 		var reports []int64
 		b, err := hashBlocks(f, int64(size), 0, func(n int64) { reports = append(reports, n) })
 		f.Close()
@@ -77,11 +84,7 @@ func TestHashBlocks(t *testing.T) {
 	}
 
 	// A file shorter than the size asked for has changed.
-	name := filepath.Join(dir, fmt.Sprint(treeBlock+1))
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openWritten(t, data[:treeBlock+1])
 	defer f.Close()
 	if _, err := hashBlocks(f, 2*treeBlock, 0, nil); err == nil || !strings.Contains(err.Error(), "shorter") {
 		t.Errorf("a file shorter than its size: %v, want it said to have got shorter", err)
@@ -93,14 +96,7 @@ func TestHashBlocks(t *testing.T) {
 // them: the first part, then parts of the store's size.
 func TestUploadParts(t *testing.T) {
 	data := randomBytes(3*treeBlock + 4321)
-	name := filepath.Join(t.TempDir(), "source.mp3")
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openWritten(t, data)
 	defer f.Close()
 	blocks, err := hashBlocks(f, int64(len(data)), 0, nil)
 	if err != nil {
