@@ -75,10 +75,6 @@ const (
 
 // contentMatch is the content test's evidence.
 type contentMatch struct {
-	// Ranks holds, for every sentence ranked, the share of its controls
-	// that fit its stretch of audio worse than it does: near 1 when the
-	// audio says the text, around 0.5 when it does not.
-	Ranks []float64
 	// Margins holds, for every sentence, how many standard deviations of
 	// its controls' costs its own cost is below their mean: positive when
 	// the audio says the text, around 0 when it does not.
@@ -135,18 +131,6 @@ func (c contentMatch) T() float64 {
 	mean := s / n
 	sd := math.Sqrt(max((ss-n*mean*mean)/(n-1), 0))
 	return mean / max(sd, matchMinSpread) * math.Sqrt(n)
-}
-
-// Score is the mean rank, or NaN when no sentence could be ranked.
-func (c contentMatch) Score() float64 {
-	if len(c.Ranks) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, r := range c.Ranks {
-		s += r
-	}
-	return s / float64(len(c.Ranks))
 }
 
 // matchContent ranks every sentence's synthetic reading against its
@@ -221,20 +205,12 @@ func matchContent(an *analysis, ps *pieces, synth [][]int16, spans []span) conte
 		stretch = appendDequantized(stretch[:0], buf)
 		standardise(stretch)
 		own := warpCost(synOf(k), stretch)
-		worse := 0.0
 		var cs, css float64
 		for _, j := range ctrl {
 			c := warpCost(synOf(j), stretch)
 			cs += c
 			css += c * c
-			switch {
-			case c > own:
-				worse++
-			case c == own:
-				worse += 0.5
-			}
 		}
-		out.Ranks = append(out.Ranks, worse/float64(len(ctrl)))
 		m := cs / float64(len(ctrl))
 		out.Margins = append(out.Margins, (m-own)/math.Sqrt(max(css/float64(len(ctrl))-m*m, 1e-12)))
 	}

@@ -336,8 +336,8 @@ func summary(r pairResult) string {
 		return "refused: " + r.Err
 	}
 	m := r.Match
-	return fmt.Sprintf("rate %.3f shuffle %.1f content rank %.2f t %.1f (%d sentences, %d strong) conf %.2f–%.2f, %d of %d cues off music",
-		m.Rate, m.Shuffle, nanz(m.Content.Score()), nanz(m.Content.T()), len(m.Content.Margins), m.Content.strong(), r.Conf[0], r.Conf[1],
+	return fmt.Sprintf("rate %.3f shuffle %.1f content t %.1f (%d sentences, %d strong) conf %.2f–%.2f, %d of %d cues off music",
+		m.Rate, m.Shuffle, nanz(m.Content.T()), len(m.Content.Margins), m.Content.strong(), r.Conf[0], r.Conf[1],
 		len(m.offMusic()), len(m.Cues))
 }
 
